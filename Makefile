@@ -1,0 +1,64 @@
+# Two commands on a fresh machine: `make run` and `make test`. Nothing to install by hand.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+WORKERS ?= 1
+export DATABASE_URL ?= sqlite:///data/seminar.db
+
+.PHONY: install run test test-fast openapi demo bench migrate migration docker clean
+
+$(STAMP): pyproject.toml requirements-reference.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements-reference.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	@mkdir -p data
+	$(BIN)/alembic upgrade head
+
+## Serve the API on an embedded SQLite database (data/seminar.db).
+run: migrate
+	@test -s data/admin-token || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(24))" > data/admin-token
+	@echo ""
+	@echo "  API:               http://$(HOST):$(PORT)/api/v1/events"
+	@echo "  Interactive docs:  http://$(HOST):$(PORT)/docs"
+	@echo "  Organizer key:     $${ADMIN_TOKEN:-$$(cat data/admin-token)}   (ADMIN_TOKEN; kept in data/admin-token)"
+	@echo ""
+	ADMIN_TOKEN="$${ADMIN_TOKEN:-$$(cat data/admin-token)}" $(BIN)/uvicorn app.main:create_app --factory \
+		--host $(HOST) --port $(PORT) --workers $(WORKERS) --proxy-headers
+
+## Run the whole suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set).
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+
+## Regenerate openapi/openapi.json from the app.
+openapi: install
+	$(BIN)/python -m app.openapi
+
+## Load the two-day networking seminar (Serock, 29-30 Nov 2022) with ~150 participants.
+demo: migrate
+	$(BIN)/python -m app.demo
+
+## Benchmarks: print figures (see bench/README.md).
+bench: install
+	$(BIN)/python bench/run_all.py
+
+## New migration from model changes: make migration m="what changed"
+migration: install
+	$(BIN)/alembic revision --autogenerate -m "$(m)"
+
+docker:
+	docker build -t seminar-registration .
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -1,0 +1,25 @@
+from datetime import datetime
+from enum import StrEnum
+
+from app.common.base import Field, SQLModel, created_at_field, sa, utc_field
+
+
+class KeyRole(StrEnum):
+    organizer = "organizer"  # full organizer rights
+    checkin = "checkin"  # a door device: may only check people in
+
+
+class OrganizerKey(SQLModel, table=True):
+    """An API key for organizers or door devices; only its SHA-256 digest is stored."""
+
+    __tablename__ = "organizer_keys"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    role: KeyRole = Field(sa_type=sa.String(16), default=KeyRole.organizer)
+    prefix: str = Field(max_length=16, description="First characters of the key, to recognise it in lists.")
+    key_digest: str = Field(max_length=64, unique=True)
+    created_at: datetime = created_at_field()
+    created_by: str = Field(max_length=200)
+    revoked_at: datetime | None = utc_field()
+    last_used_at: datetime | None = utc_field()

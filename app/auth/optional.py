@@ -1,0 +1,23 @@
+"""An organizer credential when one is sent, else anonymous (for public reads)."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from app.auth.deps import BearerDep, Organizer, _resolve
+from app.auth.models import KeyRole
+from app.db import SessionDep
+from app.errors import Unauthorized
+
+
+def optional_organizer(request: Request, db: SessionDep, creds: BearerDep) -> Organizer | None:
+    if creds is None:
+        return None
+    try:
+        who = _resolve(request, db, creds)
+    except Unauthorized:
+        return None  # e.g. a participant's registration token: reads stay public
+    return who if who.role == KeyRole.organizer else None
+
+
+MaybeOrganizerDep = Annotated[Organizer | None, Depends(optional_organizer)]

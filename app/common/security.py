@@ -1,0 +1,18 @@
+"""Secrets: generated with `secrets`, stored only as SHA-256 digests, compared in constant time."""
+
+import hashlib
+import hmac
+import secrets
+
+
+def new_secret(prefix: str) -> str:
+    """A 256-bit URL-safe secret with a readable prefix (e.g. ``reg_...``, ``org_...``)."""
+    return f"{prefix}_{secrets.token_urlsafe(32)}"
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def matches(secret: str, stored_digest: str) -> bool:
+    return hmac.compare_digest(digest(secret), stored_digest)

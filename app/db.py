@@ -1,0 +1,93 @@
+"""Database engine and the per-request transaction.
+
+SQLite (embedded default): WAL journal, a busy timeout, foreign keys on, and write
+requests open their transaction with ``BEGIN IMMEDIATE`` so that concurrent writers from
+several worker processes queue on the database lock instead of failing half-way.
+
+PostgreSQL (production): a connection pool per worker process; capacity is guarded by
+row locks / conditional updates inside the request's transaction, with a lock timeout.
+
+One request = one transaction: `get_db` commits when the route returns and rolls back on
+any error. Services only ``flush()``.
+"""
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+from app.settings import Settings
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Connection execution option read by the SQLite "begin" hook.
+SQLITE_BEGIN = "sqlite_begin"
+
+
+def make_engine(settings: Settings) -> Engine:
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite":
+        return _sqlite_engine(settings)
+    return create_engine(
+        url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_pre_ping=True,
+        connect_args={"options": f"-c lock_timeout={settings.db_lock_timeout_ms} -c timezone=UTC"},
+    )
+
+
+def _sqlite_engine(settings: Settings) -> Engine:
+    url = make_url(settings.database_url)
+    if url.database and url.database != ":memory:":
+        from pathlib import Path
+
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": settings.db_lock_timeout_ms / 1000}
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record) -> None:  # noqa: ANN001
+        # Let SQLAlchemy emit BEGIN itself (pysqlite's implicit transactions are off).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA busy_timeout={int(settings.db_lock_timeout_ms)}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:  # noqa: ANN001
+        mode = conn.get_execution_options().get(SQLITE_BEGIN, "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+def open_session(engine: Engine, *, write: bool = False) -> Session:
+    """A session whose first statement starts a transaction (IMMEDIATE on SQLite for writes)."""
+    session = Session(engine, expire_on_commit=False)
+    if write and engine.dialect.name == "sqlite":
+        session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
+    return session
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    session = open_session(request.app.state.engine, write=request.method in WRITE_METHODS)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+# scope="function": commit runs before the response is sent, so a failed commit is
+# reported to the client instead of a success that was never stored.
+SessionDep = Annotated[Session, Depends(get_db, scope="function")]

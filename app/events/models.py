@@ -1,0 +1,32 @@
+from datetime import date, datetime
+
+from app.common.base import Field, SQLModel, created_at_field, sa, utc_field
+
+
+class Event(SQLModel, table=True):
+    __tablename__ = "events"
+    __table_args__ = (
+        sa.CheckConstraint("capacity >= 0", name="capacity_nonnegative"),
+        sa.CheckConstraint("ends_on >= starts_on", name="dates_ordered"),
+        sa.CheckConstraint("confirmed_count >= 0 AND confirmed_count <= capacity", name="confirmed_within_capacity"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=100, unique=True)
+    title: str = Field(max_length=300)
+    description: str | None = Field(default=None, max_length=10_000)
+    venue: str = Field(max_length=300)
+    timezone: str = Field(max_length=64)
+    starts_on: date
+    ends_on: date
+    capacity: int
+    registration_opens_at: datetime | None = utc_field()
+    registration_closes_at: datetime | None = utc_field()
+    max_per_organization: int | None = None
+    published: bool = Field(default=True)
+    # Counters kept in the same transaction as the writes that change them; the
+    # conditional UPDATE on confirmed_count is what guards capacity.
+    confirmed_count: int = Field(default=0)
+    waitlist_seq: int = Field(default=0)
+    created_at: datetime = created_at_field()
+    updated_at: datetime = created_at_field()

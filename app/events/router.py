@@ -1,0 +1,42 @@
+from fastapi import APIRouter, Response, status
+
+from app.auth.deps import OrganizerDep
+from app.auth.optional import MaybeOrganizerDep
+from app.common.pagination import Page, PageDep
+from app.db import SessionDep
+from app.events import service
+from app.events.schemas import EventCreate, EventPublic, EventUpdate
+
+router = APIRouter(prefix="/api/v1/events", tags=["events"])
+
+
+@router.post("", response_model=EventPublic, status_code=status.HTTP_201_CREATED)
+def create_event(body: EventCreate, db: SessionDep, _: OrganizerDep) -> EventPublic:
+    """Create an event (organizer). The slug must be unique (409 otherwise)."""
+    return EventPublic.model_validate(service.create_event(db, data=body))
+
+
+@router.get("", response_model=Page[EventPublic], status_code=status.HTTP_200_OK)
+def list_events(db: SessionDep, page: PageDep, who: MaybeOrganizerDep) -> Page[EventPublic]:
+    """Published events, newest first; organizers also see unpublished ones."""
+    rows, total = service.list_events(
+        db, include_unpublished=who is not None, limit=page.limit, offset=page.offset
+    )
+    return Page(items=[EventPublic.model_validate(r) for r in rows], total=total, limit=page.limit, offset=page.offset)
+
+
+@router.get("/{event_id}", response_model=EventPublic, status_code=status.HTTP_200_OK)
+def get_event(event_id: int, db: SessionDep, who: MaybeOrganizerDep) -> EventPublic:
+    return EventPublic.model_validate(service.get_event(db, event_id=event_id, include_unpublished=who is not None))
+
+
+@router.patch("/{event_id}", response_model=EventPublic, status_code=status.HTTP_200_OK)
+def update_event(event_id: int, body: EventUpdate, db: SessionDep, _: OrganizerDep) -> EventPublic:
+    return EventPublic.model_validate(service.update_event(db, event_id=event_id, data=body))
+
+
+@router.delete("/{event_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
+def delete_event(event_id: int, db: SessionDep, _: OrganizerDep) -> Response:
+    """Delete an event with its sessions, registrations and polls."""
+    service.delete_event(db, event_id=event_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,79 @@
+from datetime import date
+from typing import Self
+
+from pydantic import Field, model_validator
+
+from app.common.schemas import RequestModel, ResponseModel
+from app.common.types import LongText, ShortText, Slug, Timezone, Title, UtcInput, UtcOutput
+
+
+def _check_window(starts_on, ends_on, opens, closes) -> None:  # noqa: ANN001
+    if starts_on is not None and ends_on is not None and ends_on < starts_on:
+        raise ValueError("ends_on must not be before starts_on")
+    if opens is not None and closes is not None and closes <= opens:
+        raise ValueError("registration_closes_at must be after registration_opens_at")
+
+
+class EventCreate(RequestModel):
+    slug: Slug
+    title: Title
+    description: LongText | None = None
+    venue: Title
+    timezone: Timezone
+    starts_on: date
+    ends_on: date
+    capacity: int = Field(ge=0, le=1_000_000)
+    registration_opens_at: UtcInput | None = None
+    registration_closes_at: UtcInput | None = None
+    max_per_organization: int | None = Field(default=None, ge=1)
+    published: bool = True
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        _check_window(self.starts_on, self.ends_on, self.registration_opens_at, self.registration_closes_at)
+        return self
+
+
+class EventUpdate(RequestModel):
+    """Partial update: only the fields sent are changed (send null to clear an optional one)."""
+
+    slug: Slug | None = None
+    title: Title | None = None
+    description: LongText | None = None
+    venue: Title | None = None
+    timezone: Timezone | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    capacity: int | None = Field(default=None, ge=0, le=1_000_000)
+    registration_opens_at: UtcInput | None = None
+    registration_closes_at: UtcInput | None = None
+    max_per_organization: int | None = Field(default=None, ge=1)
+    published: bool | None = None
+
+
+class EventPublic(ResponseModel):
+    id: int
+    slug: str
+    title: str
+    description: str | None
+    venue: str
+    timezone: str
+    starts_on: date
+    ends_on: date
+    capacity: int
+    registration_opens_at: UtcOutput | None
+    registration_closes_at: UtcOutput | None
+    max_per_organization: int | None
+    published: bool
+    confirmed: int = Field(validation_alias="confirmed_count", description="Confirmed registrations.")
+    seats_left: int = 0
+    created_at: UtcOutput
+    updated_at: UtcOutput
+
+    @model_validator(mode="after")
+    def _seats(self) -> Self:
+        self.seats_left = max(self.capacity - self.confirmed, 0)
+        return self
+
+
+__all__ = ["EventCreate", "EventUpdate", "EventPublic", "ShortText"]

@@ -1,0 +1,76 @@
+from sqlmodel import Session, col, func, select
+
+from app.common.time import utcnow
+from app.errors import Conflict, Invalid, NotFound
+from app.events.models import Event
+from app.events.schemas import EventCreate, EventUpdate
+
+
+def get_event(db: Session, *, event_id: int, include_unpublished: bool = False, lock: bool = False) -> Event:
+    stmt = select(Event).where(Event.id == event_id)
+    if lock:
+        stmt = stmt.with_for_update()
+    event = db.exec(stmt).first()
+    if event is None or (not event.published and not include_unpublished):
+        raise NotFound(f"Event {event_id} does not exist.")
+    return event
+
+
+def _ensure_slug_free(db: Session, slug: str, *, except_id: int | None = None) -> None:
+    stmt = select(Event.id).where(Event.slug == slug)
+    if except_id is not None:
+        stmt = stmt.where(Event.id != except_id)
+    if db.exec(stmt).first() is not None:
+        raise Conflict(f"An event with slug {slug!r} already exists.", field="slug")
+
+
+def create_event(db: Session, *, data: EventCreate) -> Event:
+    _ensure_slug_free(db, data.slug)
+    event = Event(**data.model_dump())
+    db.add(event)
+    db.flush()
+    return event
+
+
+def list_events(
+    db: Session, *, include_unpublished: bool, limit: int, offset: int
+) -> tuple[list[Event], int]:
+    cond = [] if include_unpublished else [col(Event.published).is_(True)]
+    total = db.exec(select(func.count()).select_from(Event).where(*cond)).one()
+    rows = db.exec(
+        select(Event).where(*cond).order_by(col(Event.starts_on).desc(), Event.id).limit(limit).offset(offset)
+    ).all()
+    return list(rows), total
+
+
+def update_event(db: Session, *, event_id: int, data: EventUpdate) -> Event:
+    event = get_event(db, event_id=event_id, include_unpublished=True, lock=True)
+    changes = data.model_dump(exclude_unset=True)
+    for required in ("slug", "title", "venue", "timezone", "starts_on", "ends_on", "capacity", "published"):
+        if required in changes and changes[required] is None:
+            raise Invalid(f"{required} cannot be null.", field=required)
+    if "slug" in changes:
+        _ensure_slug_free(db, changes["slug"], except_id=event_id)
+    merged = {**event.model_dump(), **changes}
+    if merged["ends_on"] < merged["starts_on"]:
+        raise Invalid("ends_on must not be before starts_on.", field="ends_on")
+    opens, closes = merged["registration_opens_at"], merged["registration_closes_at"]
+    if opens is not None and closes is not None and closes <= opens:
+        raise Invalid("registration_closes_at must be after registration_opens_at.", field="registration_closes_at")
+    if merged["capacity"] < event.confirmed_count:
+        raise Conflict(
+            f"Capacity {merged['capacity']} is below the {event.confirmed_count} confirmed registrations; "
+            "cancel registrations first."
+        )
+    for name, value in changes.items():
+        setattr(event, name, value)
+    event.updated_at = utcnow()
+    db.add(event)
+    db.flush()
+    return event
+
+
+def delete_event(db: Session, *, event_id: int) -> None:
+    event = get_event(db, event_id=event_id, include_unpublished=True, lock=True)
+    db.delete(event)
+    db.flush()

@@ -1,0 +1,55 @@
+"""Application factory: settings, database engine, routers and problem+json handlers."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from app import tables  # noqa: F401 - registers every table model
+from app.auth.router import router as keys_router
+from app.db import make_engine
+from app.errors import install_handlers
+from app.events.router import router as events_router
+from app.health import router as health_router
+from app.sessions.router import router as sessions_router
+from app.settings import Settings, get_settings
+
+DESCRIPTION = """
+Registration and workshop selection for seminars and conferences: registration with
+capacity and waiting lists, self-service by a secret token, topic polls with
+proportional multi-winner rules, optimal assignment to parallel workshops, exports.
+
+Errors are RFC 9457 problem details (`application/problem+json`).
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    logging.basicConfig(level=settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        app.state.engine.dispose()
+
+    app = FastAPI(
+        title="Seminar registration and workshop selection",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = make_engine(settings)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
+        )
+    install_handlers(app)
+    for router in (health_router, keys_router, events_router, sessions_router):
+        app.include_router(router)
+    return app

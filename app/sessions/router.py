@@ -1,0 +1,50 @@
+from fastapi import APIRouter, Query, Response, status
+
+from app.auth.deps import OrganizerDep
+from app.auth.optional import MaybeOrganizerDep
+from app.common.pagination import Page, PageDep
+from app.db import SessionDep
+from app.sessions import service
+from app.sessions.models import SessionKind
+from app.sessions.schemas import SessionCreate, SessionPublic, SessionUpdate
+
+router = APIRouter(prefix="/api/v1", tags=["sessions"])
+
+
+@router.post("/events/{event_id}/sessions", response_model=SessionPublic, status_code=status.HTTP_201_CREATED)
+def create_session(event_id: int, body: SessionCreate, db: SessionDep, _: OrganizerDep) -> SessionPublic:
+    """Add a plenary, panel or workshop to the programme. Overlapping sessions run in parallel."""
+    return SessionPublic.model_validate(service.create_session(db, event_id=event_id, data=body))
+
+
+@router.get("/events/{event_id}/sessions", response_model=Page[SessionPublic], status_code=status.HTTP_200_OK)
+def list_sessions(
+    event_id: int,
+    db: SessionDep,
+    page: PageDep,
+    who: MaybeOrganizerDep,
+    kind: SessionKind | None = Query(default=None, description="Only sessions of this kind."),
+) -> Page[SessionPublic]:
+    """The programme, ordered by start time, with enrolled counts and capacity."""
+    rows, total = service.list_sessions(
+        db, event_id=event_id, include_unpublished=who is not None, kind=kind, limit=page.limit, offset=page.offset
+    )
+    return Page(items=[SessionPublic.model_validate(r) for r in rows], total=total, limit=page.limit, offset=page.offset)
+
+
+@router.get("/sessions/{session_id}", response_model=SessionPublic, status_code=status.HTTP_200_OK)
+def get_session(session_id: int, db: SessionDep, who: MaybeOrganizerDep) -> SessionPublic:
+    return SessionPublic.model_validate(
+        service.get_session(db, session_id=session_id, include_unpublished=who is not None)
+    )
+
+
+@router.patch("/sessions/{session_id}", response_model=SessionPublic, status_code=status.HTTP_200_OK)
+def update_session(session_id: int, body: SessionUpdate, db: SessionDep, _: OrganizerDep) -> SessionPublic:
+    return SessionPublic.model_validate(service.update_session(db, session_id=session_id, data=body))
+
+
+@router.delete("/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
+def delete_session(session_id: int, db: SessionDep, _: OrganizerDep) -> Response:
+    service.delete_session(db, session_id=session_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,99 @@
+from collections.abc import Iterable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, func, select
+
+from app.errors import Conflict, Invalid, NotFound
+from app.events.models import Event
+from app.events.service import get_event
+from app.sessions.models import EventSession, SessionKind
+from app.sessions.schemas import SessionCreate, SessionUpdate
+
+
+def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:
+    """Half-open intervals [start, end) overlap: such sessions run in parallel."""
+    return a_start < b_end and b_start < a_end
+
+
+def first_overlap(target: EventSession, others: Iterable[EventSession]) -> EventSession | None:
+    """The first of `others` (other than `target`) that runs at the same time as `target`."""
+    for other in others:
+        if other.id != target.id and overlaps(target.starts_at, target.ends_at, other.starts_at, other.ends_at):
+            return other
+    return None
+
+
+def get_session(db: Session, *, session_id: int, include_unpublished: bool = False) -> EventSession:
+    row = db.exec(
+        select(EventSession, Event.published).join(Event).where(EventSession.id == session_id)
+    ).first()
+    if row is None or (not row[1] and not include_unpublished):
+        raise NotFound(f"Session {session_id} does not exist.")
+    return row[0]
+
+
+def _check_within_event(event: Event, starts_at: datetime, ends_at: datetime) -> None:
+    zone = ZoneInfo(event.timezone)
+    first, last = starts_at.astimezone(zone).date(), ends_at.astimezone(zone).date()
+    if first < event.starts_on or last > event.ends_on:
+        raise Invalid(
+            f"The session must take place during the event ({event.starts_on} to {event.ends_on}, {event.timezone}).",
+            field="starts_at",
+        )
+
+
+def create_session(db: Session, *, event_id: int, data: SessionCreate) -> EventSession:
+    event = get_event(db, event_id=event_id, include_unpublished=True)
+    _check_within_event(event, data.starts_at, data.ends_at)
+    row = EventSession(event_id=event_id, **data.model_dump())
+    db.add(row)
+    db.flush()
+    return row
+
+
+def list_sessions(
+    db: Session, *, event_id: int, include_unpublished: bool, kind: SessionKind | None, limit: int, offset: int
+) -> tuple[list[EventSession], int]:
+    get_event(db, event_id=event_id, include_unpublished=include_unpublished)
+    cond = [EventSession.event_id == event_id]
+    if kind is not None:
+        cond.append(EventSession.kind == kind)
+    total = db.exec(select(func.count()).select_from(EventSession).where(*cond)).one()
+    rows = db.exec(
+        select(EventSession).where(*cond).order_by(EventSession.starts_at, EventSession.id).limit(limit).offset(offset)
+    ).all()
+    return list(rows), total
+
+
+def update_session(db: Session, *, session_id: int, data: SessionUpdate) -> EventSession:
+    row = db.exec(select(EventSession).where(EventSession.id == session_id).with_for_update()).first()
+    if row is None:
+        raise NotFound(f"Session {session_id} does not exist.")
+    changes = data.model_dump(exclude_unset=True)
+    for required in ("title", "kind", "starts_at", "ends_at"):
+        if required in changes and changes[required] is None:
+            raise Invalid(f"{required} cannot be null.", field=required)
+    starts_at, ends_at = changes.get("starts_at", row.starts_at), changes.get("ends_at", row.ends_at)
+    if ends_at <= starts_at:
+        raise Invalid("ends_at must be after starts_at.", field="ends_at")
+    _check_within_event(db.get(Event, row.event_id), starts_at, ends_at)
+    if "capacity" in changes and changes["capacity"] is not None and changes["capacity"] < row.enrolled:
+        raise Conflict(f"Capacity {changes['capacity']} is below the {row.enrolled} people enrolled.")
+    for name, value in changes.items():
+        setattr(row, name, value)
+    db.add(row)
+    db.flush()
+    return row
+
+
+def delete_session(db: Session, *, session_id: int) -> None:
+    row = db.get(EventSession, session_id)
+    if row is None:
+        raise NotFound(f"Session {session_id} does not exist.")
+    db.delete(row)
+    db.flush()
+
+
+def sessions_by_ids(db: Session, ids: Iterable[int]) -> list[EventSession]:
+    return list(db.exec(select(EventSession).where(col(EventSession.id).in_(list(ids)))).all())

@@ -1,0 +1,30 @@
+"""Configuration from the environment (12-factor), read once per process."""
+
+from functools import lru_cache
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    # Embedded default: an SQLite file under data/. Production: postgresql+psycopg://...
+    database_url: str = "sqlite:///data/seminar.db"
+    # Bootstrap organizer key: always accepted as an organizer key when set.
+    admin_token: SecretStr | None = None
+    # Browser front-ends allowed to call the API (comma-separated list in the env).
+    cors_origins: list[str] = Field(default_factory=list)
+    # Connection pool for PostgreSQL (per worker process).
+    db_pool_size: int = 10
+    db_max_overflow: int = 10
+    # How long a writer waits for SQLite's write lock / PostgreSQL's lock before giving up (ms).
+    db_lock_timeout_ms: int = 15_000
+    log_level: str = "INFO"
+    # Version of the consent text shown to registrants; stored with each consent.
+    consent_version: str = "2022-11-v1"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

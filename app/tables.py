@@ -1,0 +1,8 @@
+"""Imports every table model so that `metadata` is complete (for Alembic and tests)."""
+
+from app.auth.models import OrganizerKey
+from app.common.base import metadata
+from app.events.models import Event
+from app.sessions.models import EventSession
+
+__all__ = ["metadata", "Event", "EventSession", "OrganizerKey"]

@@ -1,0 +1,46 @@
+"""Small helpers that make API objects for tests, with realistic (Polish) data."""
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+EVENT = {
+    "slug": "seminarium-serock-2022",
+    "title": "Seminarium sieciujące partnerstw – Serock",
+    "venue": "Hotel Narvil, Serock",
+    "timezone": "Europe/Warsaw",
+    "starts_on": "2022-11-29",
+    "ends_on": "2022-11-30",
+    "capacity": 150,
+}
+
+
+def make_event(client: TestClient, headers: dict[str, str], **overrides: Any) -> dict[str, Any]:
+    response = client.post("/api/v1/events", json={**EVENT, **overrides}, headers=headers)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def make_session(client: TestClient, headers: dict[str, str], event_id: int, **overrides: Any) -> dict[str, Any]:
+    body = {
+        "title": "Transformacja energetyczna",
+        "kind": "workshop",
+        "starts_at": "2022-11-29T14:00:00+01:00",
+        "ends_at": "2022-11-29T15:30:00+01:00",
+        "room": "Sala A",
+        "capacity": 30,
+        **overrides,
+    }
+    response = client.post(f"/api/v1/events/{event_id}/sessions", json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def assert_problem(response, status: int) -> dict[str, Any]:  # noqa: ANN001
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body = response.json()
+    for key in ("type", "title", "status", "detail"):
+        assert key in body, body
+    assert body["status"] == status
+    return body

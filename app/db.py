@@ -59,6 +59,8 @@ def _sqlite_engine(settings: Settings) -> Engine:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
+        # SQLite's built-in lower() only knows ASCII; use Python's so 'Ż' matches 'ż' as on PostgreSQL.
+        dbapi_conn.create_function("lower", 1, _unicode_lower, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:  # noqa: ANN001
@@ -66,6 +68,10 @@ def _sqlite_engine(settings: Settings) -> Engine:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
+
+
+def _unicode_lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
 
 
 def open_session(engine: Engine, *, write: bool = False) -> Session:

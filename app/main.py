@@ -13,6 +13,8 @@ from app.db import make_engine
 from app.errors import install_handlers
 from app.events.router import router as events_router
 from app.health import router as health_router
+from app.me.router import router as me_router
+from app.registrations.router import router as registrations_router
 from app.sessions.router import router as sessions_router
 from app.settings import Settings, get_settings
 
@@ -50,6 +52,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
         )
     install_handlers(app)
-    for router in (health_router, keys_router, events_router, sessions_router):
+    for router in (health_router, keys_router, events_router, sessions_router, registrations_router, me_router):
         app.include_router(router)
     return app

@@ -1,6 +1,9 @@
 """Configuration from the environment (12-factor), read once per process."""
 
 from functools import lru_cache
+from typing import Annotated
+
+from fastapi import Depends, Request
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -28,3 +31,11 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+def _app_settings(request: Request) -> Settings:
+    """The settings the running app was built with (tests build apps with their own)."""
+    return request.app.state.settings
+
+
+SettingsDep = Annotated[Settings, Depends(_app_settings)]

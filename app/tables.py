@@ -2,7 +2,9 @@
 
 from app.auth.models import OrganizerKey
 from app.common.base import metadata
+from app.enrollments.models import Enrollment
 from app.events.models import Event
+from app.registrations.models import IdempotencyRecord, Registration
 from app.sessions.models import EventSession
 
-__all__ = ["metadata", "Event", "EventSession", "OrganizerKey"]
+__all__ = ["metadata", "Event", "EventSession", "OrganizerKey", "Registration", "IdempotencyRecord", "Enrollment"]

@@ -44,3 +44,29 @@ def assert_problem(response, status: int) -> dict[str, Any]:  # noqa: ANN001
         assert key in body, body
     assert body["status"] == status
     return body
+
+
+def person(i: int = 1, **overrides: Any) -> dict[str, Any]:
+    return {
+        "first_name": "Łucja",
+        "last_name": f"Żółkiewska-{i}",
+        "email": f"lucja.{i}@gmina-serock.pl",
+        "organization": f"Gmina {i}",
+        "partnership": "Partnerstwo Doliny Bugu",
+        "position": "Sekretarz gminy",
+        "category": "local_government",
+        "consent": True,
+        **overrides,
+    }
+
+
+def register(client: TestClient, event_id: int, i: int = 1, headers: dict[str, str] | None = None,
+             **overrides: Any) -> dict[str, Any]:
+    response = client.post(f"/api/v1/events/{event_id}/registrations", json=person(i, **overrides),
+                           headers=headers or {})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}

@@ -4,6 +4,7 @@ from app.common.time import utcnow
 from app.errors import Conflict, Invalid, NotFound
 from app.events.models import Event
 from app.events.schemas import EventCreate, EventUpdate
+from app.registrations import waitlist
 
 
 def get_event(db: Session, *, event_id: int, include_unpublished: bool = False, lock: bool = False) -> Event:
@@ -67,6 +68,9 @@ def update_event(db: Session, *, event_id: int, data: EventUpdate) -> Event:
     event.updated_at = utcnow()
     db.add(event)
     db.flush()
+    if "capacity" in changes or "max_per_organization" in changes:
+        waitlist.promote(db, event)  # more room: the waiting list moves up at once
+        db.refresh(event)
     return event
 
 

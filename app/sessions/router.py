@@ -4,6 +4,7 @@ from app.auth.deps import OrganizerDep
 from app.auth.optional import MaybeOrganizerDep
 from app.common.pagination import Page, PageDep
 from app.db import SessionDep
+from app.enrollments.service import promote_waitlist
 from app.sessions import service
 from app.sessions.models import SessionKind
 from app.sessions.schemas import SessionCreate, SessionPublic, SessionUpdate
@@ -41,7 +42,11 @@ def get_session(session_id: int, db: SessionDep, who: MaybeOrganizerDep) -> Sess
 
 @router.patch("/sessions/{session_id}", response_model=SessionPublic, status_code=status.HTTP_200_OK)
 def update_session(session_id: int, body: SessionUpdate, db: SessionDep, _: OrganizerDep) -> SessionPublic:
-    return SessionPublic.model_validate(service.update_session(db, session_id=session_id, data=body))
+    row = service.update_session(db, session_id=session_id, data=body)
+    if "capacity" in body.model_fields_set:
+        promote_waitlist(db, session_id=session_id)  # more seats: the session's waiting list moves up
+        db.refresh(row)
+    return SessionPublic.model_validate(row)
 
 
 @router.delete("/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)

@@ -1,0 +1,15 @@
+from pydantic import Field
+
+from app.common.schemas import RequestModel, ResponseModel
+from app.enrollments.models import EnrollmentSource, EnrollmentStatus
+
+
+class EnrollmentCreate(RequestModel):
+    session_id: int = Field(ge=1)
+
+
+class EnrollmentPublic(ResponseModel):
+    session_id: int
+    status: EnrollmentStatus
+    waitlist_position: int | None = None
+    source: EnrollmentSource = EnrollmentSource.self

@@ -1,0 +1,67 @@
+"""Self-service for participants, authenticated by their registration token."""
+
+from fastapi import APIRouter, Response, status
+
+from app.db import SessionDep
+from app.enrollments import service as enrollments
+from app.enrollments.schemas import EnrollmentCreate, EnrollmentPublic
+from app.me.schemas import MePublic
+from app.registrations import service as registrations
+from app.registrations import waitlist
+from app.registrations.deps import MeDep
+from app.registrations.models import Registration
+from app.registrations.schemas import MeUpdate
+
+router = APIRouter(prefix="/api/v1/me", tags=["me (participant)"])
+
+
+def _me(db: SessionDep, reg: Registration) -> MePublic:
+    db.refresh(reg)
+    items = [
+        EnrollmentPublic(session_id=e.session_id, status=e.status, source=e.source,
+                         waitlist_position=enrollments.position_of(db, e))
+        for e, _ in enrollments.enrollments_of(db, registration_id=reg.id)
+    ]
+    return MePublic.model_validate(reg).model_copy(
+        update={"waitlist_position": waitlist.position_of(db, reg), "enrollments": items}
+    )
+
+
+@router.get("", response_model=MePublic, status_code=status.HTTP_200_OK)
+def read_me(db: SessionDep, me: MeDep) -> MePublic:
+    """The caller's registration (with waiting-list position), enrollments and ballots."""
+    return _me(db, me)
+
+
+@router.patch("", response_model=MePublic, status_code=status.HTTP_200_OK)
+def update_me(body: MeUpdate, db: SessionDep, me: MeDep) -> MePublic:
+    """Change own name, organization, partnership or position (not the e-mail)."""
+    return _me(db, registrations.update_me(db, registration_id=me.id, data=body))
+
+
+@router.delete("", response_model=MePublic, status_code=status.HTTP_200_OK)
+def cancel_me(db: SessionDep, me: MeDep) -> MePublic:
+    """Cancel the registration. The seat goes at once to the first on the waiting list. Idempotent."""
+    registrations.cancel(db, registration_id=me.id)
+    return _me(db, me)
+
+
+@router.post("/enrollments", response_model=EnrollmentPublic, status_code=status.HTTP_201_CREATED,
+             responses={200: {"description": "Already enrolled or waitlisted in this session", "model": EnrollmentPublic}})
+def enroll(body: EnrollmentCreate, db: SessionDep, me: MeDep, response: Response) -> EnrollmentPublic:
+    """Enroll in a session (first come, first served) or join its waiting list when full.
+
+    409 when it runs at the same time as another session you are enrolled or waitlisted in.
+    """
+    enrollment, created = enrollments.enroll(db, registration_id=me.id, session_id=body.session_id)
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return EnrollmentPublic(session_id=enrollment.session_id, status=enrollment.status, source=enrollment.source,
+                            waitlist_position=enrollments.position_of(db, enrollment))
+
+
+@router.delete("/enrollments/{session_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
+def leave(session_id: int, db: SessionDep, me: MeDep) -> Response:
+    """Leave a session (or its waiting list); the first waiting person moves up."""
+    enrollments.leave(db, registration_id=me.id, session_id=session_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,72 @@
+from datetime import datetime
+from enum import StrEnum
+
+from app.common.base import Field, SQLModel, created_at_field, sa, utc_field
+
+
+class RegistrationStatus(StrEnum):
+    confirmed = "confirmed"
+    waitlisted = "waitlisted"
+    cancelled = "cancelled"
+
+
+class Category(StrEnum):
+    local_government = "local_government"
+    partnership_advisor = "partnership_advisor"
+    ministry = "ministry"
+    foundation = "foundation"
+    other = "other"
+
+
+class Registration(SQLModel, table=True):
+    __tablename__ = "registrations"
+    __table_args__ = (
+        # One active registration per e-mail and event (a cancelled one may register again).
+        sa.Index(
+            "uq_registrations_event_email_active", "event_id", "email_normalized", unique=True,
+            sqlite_where=sa.text("status != 'cancelled'"), postgresql_where=sa.text("status != 'cancelled'"),
+        ),
+        sa.Index("ix_registrations_event_status", "event_id", "status", "waitlist_seq"),
+        sa.Index("ix_registrations_event_org", "event_id", "organization_normalized"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="events.id", ondelete="CASCADE")
+    first_name: str = Field(max_length=100)
+    last_name: str = Field(max_length=100)
+    email: str = Field(max_length=254)
+    email_normalized: str = Field(max_length=254)
+    organization: str = Field(max_length=200)
+    organization_normalized: str = Field(max_length=200)
+    partnership: str | None = Field(default=None, max_length=200)
+    position: str | None = Field(default=None, max_length=200)
+    category: Category = Field(default=Category.other, sa_type=sa.String(32))
+    status: RegistrationStatus = Field(sa_type=sa.String(16))
+    # Order on the waiting list (monotonic per event); the position is derived from it.
+    waitlist_seq: int | None = None
+    consent_at: datetime = created_at_field()
+    consent_version: str = Field(max_length=32)
+    token_digest: str = Field(max_length=64, unique=True)
+    created_at: datetime = created_at_field()
+    updated_at: datetime = created_at_field()
+    confirmed_at: datetime | None = utc_field()
+    cancelled_at: datetime | None = utc_field()
+
+
+class IdempotencyRecord(SQLModel, table=True):
+    """The first answer to a registration sent with an `Idempotency-Key`, for replays.
+
+    The key itself is kept only as a digest. The registration token in the stored answer is
+    encrypted with a pad derived from the key, so the table alone does not reveal it.
+    """
+
+    __tablename__ = "idempotency_records"
+    __table_args__ = (sa.UniqueConstraint("event_id", "key_digest"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="events.id", ondelete="CASCADE")
+    key_digest: str = Field(max_length=64)
+    request_digest: str = Field(max_length=64)
+    registration_id: int = Field(foreign_key="registrations.id", ondelete="CASCADE")
+    sealed_token: str = Field(max_length=128)
+    created_at: datetime = created_at_field()

@@ -1,0 +1,103 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Response, status
+
+from app.auth.deps import OrganizerDep
+from app.auth.optional import MaybeOrganizerDep
+from app.common.pagination import Page, PageDep
+from app.db import SessionDep
+from app.events.service import get_event
+from app.registrations import service, waitlist
+from app.registrations.models import Category, Registration, RegistrationStatus
+from app.settings import SettingsDep
+from app.registrations.schemas import (
+    RegistrationCreate,
+    RegistrationCreated,
+    RegistrationPublic,
+    RegistrationStats,
+    StatusUpdate,
+)
+
+router = APIRouter(prefix="/api/v1", tags=["registrations"])
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key", min_length=8, max_length=200,
+        description="A unique client-generated key (e.g. a UUID): retries with the same key and body "
+        "return the first answer and store nothing new.",
+    ),
+]
+
+
+def public(reg: Registration, position: int | None) -> RegistrationPublic:
+    return RegistrationPublic.model_validate(reg).model_copy(update={"waitlist_position": position})
+
+
+@router.post("/events/{event_id}/registrations", response_model=RegistrationCreated,
+             status_code=status.HTTP_201_CREATED)
+def register(
+    event_id: int, body: RegistrationCreate, db: SessionDep, response: Response, who: MaybeOrganizerDep,
+    settings: SettingsDep,
+    idempotency_key: IdempotencyKey = None,
+) -> RegistrationCreated:
+    """Register for an event. Confirmed while seats last, then waitlisted (first come, first served).
+
+    The answer carries the secret `token` for `/api/v1/me`; it is not stored and shown only here
+    (or on a retry with the same `Idempotency-Key`). Beyond the event's `max_per_organization`,
+    further people of the same organization are waitlisted.
+    """
+    result = service.register(
+        db, event_id=event_id, data=body, idempotency_key=idempotency_key,
+        consent_version=settings.consent_version, by_organizer=who is not None,
+    )
+    if result.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    reg = result.registration
+    return RegistrationCreated(
+        id=reg.id, event_id=reg.event_id, status=reg.status,
+        waitlist_position=waitlist.position_of(db, reg), token=result.token,
+    )
+
+
+@router.get("/events/{event_id}/registrations", response_model=Page[RegistrationPublic],
+            status_code=status.HTTP_200_OK)
+def list_registrations(
+    event_id: int, db: SessionDep, _: OrganizerDep, page: PageDep,
+    status_: Annotated[RegistrationStatus | None, Query(alias="status")] = None,
+    category: Category | None = None,
+    organization: str | None = Query(default=None, max_length=200),
+    partnership: str | None = Query(default=None, max_length=200),
+    q: str | None = Query(default=None, max_length=100, description="Search in names and e-mail."),
+) -> Page[RegistrationPublic]:
+    """Registrations of the event in registration order (organizer)."""
+    get_event(db, event_id=event_id, include_unpublished=True)
+    rows, total = service.list_registrations(
+        db, event_id=event_id, status=status_, category=category, organization=organization,
+        partnership=partnership, q=q, limit=page.limit, offset=page.offset,
+    )
+    positions = waitlist.positions(db, event_id=event_id)
+    return Page(items=[public(r, positions.get(r.id)) for r in rows], total=total, limit=page.limit,
+                offset=page.offset)
+
+
+@router.get("/events/{event_id}/registrations/stats", response_model=RegistrationStats,
+            status_code=status.HTTP_200_OK)
+def registration_stats(event_id: int, db: SessionDep, _: OrganizerDep) -> RegistrationStats:
+    """Counts: confirmed, waitlisted, cancelled, per category and per organization."""
+    return service.stats(db, event=get_event(db, event_id=event_id, include_unpublished=True))
+
+
+@router.get("/registrations/{registration_id}", response_model=RegistrationPublic, status_code=status.HTTP_200_OK)
+def get_registration(registration_id: int, db: SessionDep, _: OrganizerDep) -> RegistrationPublic:
+    reg = service.get_registration(db, registration_id=registration_id)
+    return public(reg, waitlist.position_of(db, reg))
+
+
+@router.patch("/registrations/{registration_id}", response_model=RegistrationPublic,
+              status_code=status.HTTP_200_OK)
+def change_status(registration_id: int, body: StatusUpdate, db: SessionDep, _: OrganizerDep) -> RegistrationPublic:
+    """Organizer override: confirm from the waiting list (within capacity), move to the end of it, or cancel."""
+    reg = service.set_status(db, registration_id=registration_id, status=body.status)
+    db.refresh(reg)
+    return public(reg, waitlist.position_of(db, reg))

@@ -1,0 +1,116 @@
+"""Seats and the waiting list: every change of `confirmed_count` goes through here.
+
+The capacity guard is a conditional UPDATE in the caller's transaction, after the event
+row is locked (PostgreSQL) or the database write lock is held (SQLite); a CHECK constraint
+(`confirmed_count <= capacity`) is the last line of defence.
+"""
+
+from sqlalchemy import func, update
+from sqlmodel import Session, col, select
+
+from app.common.time import utcnow
+from app.events.models import Event
+from app.registrations.models import Registration, RegistrationStatus
+
+
+def take_seat(db: Session, *, event_id: int) -> bool:
+    """Take one confirmed seat if one is free."""
+    stmt = (
+        update(Event)
+        .where(col(Event.id) == event_id, col(Event.confirmed_count) < col(Event.capacity))
+        .values(confirmed_count=col(Event.confirmed_count) + 1)
+        .returning(col(Event.confirmed_count))
+    )
+    return db.execute(stmt).first() is not None
+
+
+def release_seat(db: Session, *, event_id: int) -> None:
+    db.execute(
+        update(Event).where(col(Event.id) == event_id).values(confirmed_count=col(Event.confirmed_count) - 1)
+    )
+
+
+def next_waitlist_seq(db: Session, *, event_id: int) -> int:
+    stmt = (
+        update(Event)
+        .where(col(Event.id) == event_id)
+        .values(waitlist_seq=col(Event.waitlist_seq) + 1)
+        .returning(col(Event.waitlist_seq))
+    )
+    return db.execute(stmt).scalar_one()
+
+
+def confirmed_in_organization(db: Session, *, event_id: int, organization_normalized: str) -> int:
+    return db.exec(
+        select(func.count()).select_from(Registration).where(
+            Registration.event_id == event_id,
+            Registration.organization_normalized == organization_normalized,
+            Registration.status == RegistrationStatus.confirmed,
+        )
+    ).one()
+
+
+def under_org_limit(db: Session, event: Event, organization_normalized: str) -> bool:
+    if event.max_per_organization is None:
+        return True
+    used = confirmed_in_organization(db, event_id=event.id, organization_normalized=organization_normalized)
+    return used < event.max_per_organization
+
+
+def confirm(reg: Registration) -> None:
+    reg.status = RegistrationStatus.confirmed
+    reg.waitlist_seq = None
+    reg.confirmed_at = reg.updated_at = utcnow()
+
+
+def put_on_waitlist(db: Session, reg: Registration) -> None:
+    reg.status = RegistrationStatus.waitlisted
+    reg.waitlist_seq = next_waitlist_seq(db, event_id=reg.event_id)
+    reg.updated_at = utcnow()
+
+
+def promote(db: Session, event: Event) -> list[Registration]:
+    """Fill free seats from the waiting list, first come first served.
+
+    A waiting person whose organization is at its limit is passed over (and keeps their
+    place) until a seat of their own organization frees up.
+    """
+    promoted: list[Registration] = []
+    waiting = db.exec(
+        select(Registration)
+        .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.waitlisted)
+        .order_by(Registration.waitlist_seq)
+        .with_for_update()
+    ).all()
+    for reg in waiting:
+        if not under_org_limit(db, event, reg.organization_normalized):
+            continue
+        if not take_seat(db, event_id=event.id):
+            break
+        confirm(reg)
+        db.add(reg)
+        db.flush()
+        promoted.append(reg)
+    return promoted
+
+
+def positions(db: Session, *, event_id: int) -> dict[int, int]:
+    """Registration id -> 1-based position on the event's waiting list."""
+    ids = db.exec(
+        select(Registration.id)
+        .where(Registration.event_id == event_id, Registration.status == RegistrationStatus.waitlisted)
+        .order_by(Registration.waitlist_seq)
+    ).all()
+    return {rid: i for i, rid in enumerate(ids, start=1)}
+
+
+def position_of(db: Session, reg: Registration) -> int | None:
+    if reg.status != RegistrationStatus.waitlisted or reg.waitlist_seq is None:
+        return None
+    return db.exec(
+        select(func.count()).select_from(Registration).where(
+            Registration.event_id == reg.event_id,
+            Registration.status == RegistrationStatus.waitlisted,
+            col(Registration.waitlist_seq) <= reg.waitlist_seq,
+        )
+    ).one()

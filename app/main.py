@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app import tables  # noqa: F401 - registers every table model
+from app.assignment.router import router as assignment_router
 from app.auth.router import router as keys_router
 from app.db import make_engine
 from app.errors import install_handlers
@@ -16,6 +17,7 @@ from app.health import router as health_router
 from app.me.router import router as me_router
 from app.registrations.router import router as registrations_router
 from app.sessions.router import router as sessions_router
+from app.voting.router import router as voting_router
 from app.settings import Settings, get_settings
 
 DESCRIPTION = """
@@ -52,6 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
         )
     install_handlers(app)
-    for router in (health_router, keys_router, events_router, sessions_router, registrations_router, me_router):
+    for router in (health_router, keys_router, events_router, sessions_router, registrations_router, me_router,
+                   voting_router, assignment_router):
         app.include_router(router)
     return app

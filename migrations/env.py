@@ -40,6 +40,10 @@ def run_migrations_online() -> None:
         return
     engine = make_engine(Settings(database_url=_url()))
     with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            # Batch migrations copy and drop tables; with foreign keys on, dropping a parent
+            # table would cascade-delete its children. The pragma only works outside a transaction.
+            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
         _configure(connection=conn)
         with context.begin_transaction():
             context.run_migrations()

@@ -2,6 +2,7 @@
 
 from fastapi import APIRouter, Response, status
 
+from app.assignment.service import get_preferences
 from app.db import SessionDep
 from app.enrollments import service as enrollments
 from app.enrollments.schemas import EnrollmentCreate, EnrollmentPublic
@@ -11,6 +12,8 @@ from app.registrations import waitlist
 from app.registrations.deps import MeDep
 from app.registrations.models import Registration
 from app.registrations.schemas import MeUpdate
+from app.voting.schemas import BallotPublic
+from app.voting.service import ballots_of
 
 router = APIRouter(prefix="/api/v1/me", tags=["me (participant)"])
 
@@ -22,8 +25,11 @@ def _me(db: SessionDep, reg: Registration) -> MePublic:
                          waitlist_position=enrollments.position_of(db, e))
         for e, _ in enrollments.enrollments_of(db, registration_id=reg.id)
     ]
+    ballots = [BallotPublic(poll_id=b.poll_id, topic_ids=topics, updated_at=b.updated_at)
+               for b, topics in ballots_of(db, registration_id=reg.id)]
     return MePublic.model_validate(reg).model_copy(
-        update={"waitlist_position": waitlist.position_of(db, reg), "enrollments": items}
+        update={"waitlist_position": waitlist.position_of(db, reg), "enrollments": items, "ballots": ballots,
+                "preferences": get_preferences(db, registration_id=reg.id)}
     )
 
 

@@ -31,6 +31,8 @@ class EventSession(SQLModel, table=True):
     ends_at: datetime = Field(sa_type=UTCDateTime)
     room: str | None = Field(default=None, max_length=200)
     capacity: int | None = None
+    # Set when the session was made from a poll's winning topic (a topic may run in several slots).
+    topic_id: int | None = Field(default=None, foreign_key="topics.id", ondelete="SET NULL", index=True)
     # Enrolled seats; changed only by conditional UPDATEs (see enrollments service).
     enrolled: int = Field(default=0)
     waitlist_seq: int = Field(default=0)

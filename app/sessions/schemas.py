@@ -43,6 +43,7 @@ class SessionPublic(ResponseModel):
     ends_at: UtcOutput
     room: str | None
     capacity: int | None
+    topic_id: int | None = None
     enrolled: int
     seats_left: int | None = None
 

@@ -1,0 +1,103 @@
+"""Workshop assignment: pure functions on plain data (no web or database imports).
+
+Entry point: ``solve(problem, method=...)``. Data types and metric definitions live in
+``app.assignment.model`` (re-exported here); the joint "which topics run" mode lives in
+``app.assignment.joint``.
+
+Methods (all deterministic, all respecting: one workshop per participant and slot, room
+capacity, never the same topic twice, fixed seats kept and counted):
+
+``optimal`` (default)
+    Rank-maximal: maximise the number of rank-1 placements; among those assignments maximise the
+    number of rank-2 placements; and so on down the longest list. Solved as a sequence of LPs
+    (``lex.solve_stages``) in which each stage is restricted to the previous stage's optimal set
+    by LP duality, never by big-M weights. Without repeated topics the LPs are integral (exact,
+    no branching); with repeated topics a stage whose LP is fractional is solved as a MILP with
+    a share of ``time_limit``; ``Result.optimal``/``gap`` tell whether it was proven.
+    With ``max_placements_first=True`` a stage "maximise the number of placements" comes first:
+    nobody is left out who could be placed, possibly at the cost of first choices. (Pure
+    rank-maximal can place fewer people than ``first_come``; cardinality-first can give fewer
+    first choices. No assignment is best on both in general.)
+``weighted``
+    One optimisation of sum(K - rank + 1) over placements, K = the longest preference list
+    (Borda weights). Without repeated topics: one min-cost flow (OR-Tools); otherwise a MILP.
+``first_come``
+    Baseline: participants in registration order each take their best still-possible choices.
+
+``fill_unranked=True`` then gives every participant a free seat in each slot where they hold
+nothing (people who ranked nothing, or whose choices were full): a max flow per slot, so the
+number of seats filled is maximal. Those seats are listed in ``Result.filled`` as well.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from app.assignment.flow import fill_free_seats, weighted_flow
+from app.assignment.lex import base_rows, solve_stages
+from app.assignment.model import Prepared, Problem, Result, Workshop, build_result
+
+__all__ = ["Problem", "Result", "Workshop", "METHODS", "solve", "first_come"]
+
+METHODS = ("optimal", "weighted", "first_come")
+
+
+def solve(problem: Problem, *, method: str = "optimal", fill_unranked: bool = False,
+          max_placements_first: bool = False, time_limit: float = 30.0) -> Result:
+    """Assign participants to workshops; see the module docstring for the methods.
+
+    Raises ValueError on malformed input: unknown participant or workshop ids, a workshop ranked
+    twice, duplicate ids, negative capacity, fixed seats that clash or exceed a capacity.
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; expected one of {METHODS}")
+    start = time.monotonic()
+    prep = Prepared(problem)
+    optimal, status, values, bounds = True, "optimal", [], []
+    if method == "first_come":
+        chosen = first_come(prep)
+        status = "heuristic"
+    elif method == "weighted":
+        kmax = int(prep.arc_rank.max()) if len(prep.arc_rank) else 0
+        kmax = max(kmax, max((len(x) for x in prep.prefs), default=0))
+        weights = kmax - prep.arc_rank + 1
+        groups = prep.topic_groups()
+        if not groups:
+            chosen, value = weighted_flow(prep, weights)
+            values, bounds = [value], [value]
+        else:
+            a, b = base_rows(prep)
+            out = solve_stages(a, b, [weights], time_limit)
+            chosen, values, bounds, optimal, status = out.chosen, out.values, out.bounds, out.optimal, out.status
+    else:
+        ranks = np.unique(prep.arc_rank)
+        stages = [np.ones(len(prep.arc_rank))] if max_placements_first else []
+        stages += [(prep.arc_rank == r).astype(float) for r in ranks]
+        a, b = base_rows(prep)
+        out = solve_stages(a, b, stages, time_limit)
+        chosen, values, bounds, optimal, status = out.chosen, out.values, out.bounds, out.optimal, out.status
+    filled = fill_free_seats(prep, chosen) if fill_unranked else []
+    return build_result(prep, chosen, method, filled=filled, optimal=optimal, status=status,
+                        objective=values, bound=bounds, seconds=time.monotonic() - start)
+
+
+def first_come(prep: Prepared) -> np.ndarray:
+    """Registration order; each participant takes every best still-possible choice (arc indices)."""
+    free = prep.free.copy()
+    slot_of, topic_of = prep.ws_slot, prep.topic
+    chosen: list[int] = []
+    arcs_of: list[list[int]] = [[] for _ in prep.pids]
+    for a, i in enumerate(prep.arc_p.tolist()):
+        arcs_of[i].append(a)  # arcs are built in preference order
+    for i, arcs in enumerate(arcs_of):
+        slots, topics = set(), set()
+        for a in arcs:
+            j = int(prep.arc_w[a])
+            if free[j] > 0 and slot_of[j] not in slots and topic_of[j] not in topics:
+                free[j] -= 1
+                slots.add(slot_of[j])
+                topics.add(topic_of[j])
+                chosen.append(a)
+    return np.array(chosen, dtype=np.int64)

@@ -1,0 +1,200 @@
+"""Plain data for the workshop assignment: input, validation, candidate arcs, result metrics.
+
+Definitions used by every method (see ``algorithm.solve``):
+
+* A participant ranks workshops across *all* slots in one list, most wanted first. The **rank**
+  of a workshop for a participant is its 1-based position in that list.
+* A participant holds at most one workshop per slot and never two workshops with the same
+  ``topic`` (a topic may be offered in several slots; ``topic=None`` means "unique").
+* ``fixed`` seats (speakers, hand-placed people) are kept as they are: they use capacity,
+  occupy the holder's slot and topic, and count in the metrics like any other seat.
+* A **placement** is one (participant, workshop) pair of the final assignment.
+* ``first_choice_share``: among participants with at least one preference, the share whose
+  first-ranked workshop is in their final assignment. ``top3_share``: the share holding at
+  least one of their first three. Participants without preferences are not counted there.
+* ``rank_counts[r - 1]``: number of placements (new or fixed) at rank ``r``.
+* ``unassigned``: participants (registration order) who hold no workshop at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+Topic = str | int | None
+
+
+@dataclass(frozen=True)
+class Workshop:
+    id: int
+    slot: int
+    capacity: int
+    topic: Topic = None  # the same topic may be offered in several slots
+
+
+@dataclass(frozen=True)
+class Problem:
+    participants: Sequence[int]  # registration order (``first_come`` uses it)
+    workshops: Sequence[Workshop]
+    preferences: Mapping[int, Sequence[int]]  # participant -> workshop ids, most wanted first
+    fixed: Mapping[int, Sequence[int]] = field(default_factory=dict)  # seats already held
+
+
+@dataclass(frozen=True)
+class Result:
+    method: str
+    assignment: dict[int, list[int]]  # participant -> workshop ids (new + fixed), by slot
+    assigned: int  # participants holding at least one workshop
+    unassigned: list[int]  # participants holding none, registration order
+    placements: int  # (participant, workshop) pairs, fixed included
+    first_choice_share: float
+    top3_share: float
+    rank_counts: list[int]
+    per_workshop: dict[int, int]  # workshop id -> seats taken (fixed included)
+    filled: dict[int, list[int]]  # seats given by ``fill_unranked`` (unranked workshops)
+    optimal: bool  # proven optimal for the method's objective
+    status: str
+    objective: list[float]  # per stage (``optimal``) or the single weighted value
+    bound: list[float]  # matching upper bounds (LP or MILP dual bound)
+    gap: float  # max over stages of (bound - objective) / max(bound, 1)
+    seconds: float
+
+
+class Prepared:
+    """Validated problem in index form plus the candidate arcs (p, w) that may still be used."""
+
+    def __init__(self, problem: Problem):
+        self.problem = problem
+        self.pids = [int(p) for p in problem.participants]
+        self.pindex = {p: i for i, p in enumerate(self.pids)}
+        if len(self.pindex) != len(self.pids):
+            raise ValueError("duplicate participant id")
+        self.ws = sorted(problem.workshops, key=lambda w: w.id)
+        self.windex = {w.id: j for j, w in enumerate(self.ws)}
+        if len(self.windex) != len(self.ws):
+            raise ValueError("duplicate workshop id")
+        if any(w.capacity < 0 for w in self.ws):
+            raise ValueError("negative workshop capacity")
+        self.slot = [w.slot for w in self.ws]
+        self.topic = [("t", w.topic) if w.topic is not None else ("w", w.id) for w in self.ws]
+        self.prefs: list[list[int]] = [[] for _ in self.pids]
+        for p, lst in problem.preferences.items():
+            i = self._participant(p, "preferences")
+            js = [self._workshop(w) for w in lst]
+            if len(set(js)) != len(js):
+                raise ValueError(f"participant {p} ranks a workshop twice")
+            self.prefs[i] = js
+        self.held: list[list[int]] = [[] for _ in self.pids]
+        self.used = [0] * len(self.ws)
+        for p, lst in problem.fixed.items():
+            i = self._participant(p, "fixed")
+            for w in lst:
+                self._hold(i, self._workshop(w), p)
+        for j, w in enumerate(self.ws):
+            if self.used[j] > w.capacity:
+                raise ValueError(f"fixed seats exceed the capacity of workshop {w.id}")
+        self._build_arcs()
+
+    def _participant(self, p: int, what: str) -> int:
+        if p not in self.pindex:
+            raise ValueError(f"{what} name unknown participant {p}")
+        return self.pindex[p]
+
+    def _workshop(self, w: int) -> int:
+        if w not in self.windex:
+            raise ValueError(f"unknown workshop {w}")
+        return self.windex[w]
+
+    def _hold(self, i: int, j: int, p: int) -> None:
+        for k in self.held[i]:
+            if self.slot[k] == self.slot[j] or self.topic[k] == self.topic[j]:
+                raise ValueError(f"fixed seats of participant {p} clash (slot or topic)")
+        self.held[i].append(j)
+        self.used[j] += 1
+
+    def _build_arcs(self) -> None:
+        pi, wi, rk = [], [], []
+        for i, js in enumerate(self.prefs):
+            busy_slots = {self.slot[k] for k in self.held[i]}
+            busy_topics = {self.topic[k] for k in self.held[i]}
+            for r, j in enumerate(js, start=1):
+                if self.slot[j] in busy_slots or self.topic[j] in busy_topics:
+                    continue
+                if self.ws[j].capacity - self.used[j] <= 0:
+                    continue
+                pi.append(i)
+                wi.append(j)
+                rk.append(r)
+        self.arc_p = np.array(pi, dtype=np.int64)
+        self.arc_w = np.array(wi, dtype=np.int64)
+        self.arc_rank = np.array(rk, dtype=np.int64)
+        self.free = np.array([w.capacity - u for w, u in zip(self.ws, self.used)], dtype=np.int64)
+        slots = sorted(set(self.slot))
+        self.slot_ids = slots
+        sidx = {s: k for k, s in enumerate(slots)}
+        self.ws_slot = np.array([sidx[s] for s in self.slot], dtype=np.int64)
+        self.arc_slot = self.ws_slot[self.arc_w] if len(wi) else np.zeros(0, dtype=np.int64)
+
+    def topic_groups(self) -> list[np.ndarray]:
+        """Arc index groups (one participant, one repeated topic, >= 2 slots) needing a row."""
+        groups: dict[tuple[int, object], list[int]] = {}
+        for a, (i, j) in enumerate(zip(self.arc_p.tolist(), self.arc_w.tolist())):
+            if self.topic[j][0] == "t":
+                groups.setdefault((i, self.topic[j]), []).append(a)
+        out = []
+        for arcs in groups.values():
+            if len({int(self.arc_slot[a]) for a in arcs}) > 1:
+                out.append(np.array(arcs, dtype=np.int64))
+        return out
+
+
+def build_result(prep: Prepared, chosen: Sequence[int], method: str, *, filled=(), optimal=True,
+                 status="optimal", objective=(), bound=(), seconds=0.0) -> Result:
+    """Assemble a Result from chosen arc indices (+ fill seats as (i, j) pairs) and check it."""
+    seats = [list(h) for h in prep.held]
+    for a in chosen:
+        seats[int(prep.arc_p[a])].append(int(prep.arc_w[a]))
+    fill_map: dict[int, list[int]] = {}
+    for i, j in filled:
+        seats[i].append(j)
+        fill_map.setdefault(prep.pids[i], []).append(prep.ws[j].id)
+    count = [0] * len(prep.ws)
+    maxlen = max((len(x) for x in prep.prefs), default=0)
+    rank_counts = [0] * maxlen
+    first = top3 = ranked = 0
+    assignment: dict[int, list[int]] = {}
+    unassigned: list[int] = []
+    for i, js in enumerate(seats):
+        slots = [prep.slot[j] for j in js]
+        topics = [prep.topic[j] for j in js]
+        if len(set(slots)) != len(js) or len(set(topics)) != len(js):
+            raise AssertionError("slot or topic clash in assignment")  # internal invariant
+        for j in js:
+            count[j] += 1
+        pos = {j: r for r, j in enumerate(prep.prefs[i], start=1)}
+        for j in js:
+            if j in pos:
+                rank_counts[pos[j] - 1] += 1
+        if prep.prefs[i]:
+            ranked += 1
+            first += prep.prefs[i][0] in js
+            top3 += any(j in js for j in prep.prefs[i][:3])
+        if js:
+            assignment[prep.pids[i]] = [prep.ws[j].id for j in sorted(js, key=lambda j: (prep.slot[j], prep.ws[j].id))]
+        else:
+            unassigned.append(prep.pids[i])
+    for j, w in enumerate(prep.ws):
+        if count[j] > w.capacity:
+            raise AssertionError(f"capacity exceeded at workshop {w.id}")  # internal invariant
+    objective, bound = [float(v) for v in objective], [float(v) for v in bound]
+    gap = max([(b - v) / max(abs(b), 1.0) for v, b in zip(objective, bound)] + [0.0])
+    return Result(
+        method=method, assignment=assignment, assigned=len(assignment), unassigned=unassigned,
+        placements=sum(count), first_choice_share=first / ranked if ranked else 0.0,
+        top3_share=top3 / ranked if ranked else 0.0, rank_counts=rank_counts,
+        per_workshop={w.id: count[j] for j, w in enumerate(prep.ws)}, filled=fill_map,
+        optimal=optimal, status=status, objective=objective, bound=bound, gap=max(gap, 0.0),
+        seconds=seconds,
+    )

@@ -1,0 +1,63 @@
+from enum import StrEnum
+
+from pydantic import Field, field_validator
+
+from app.common.schemas import RequestModel, ResponseModel
+
+
+class PreferencesIn(RequestModel):
+    session_ids: list[int] = Field(max_length=200, description="Workshops, most wanted first, over any slots.")
+
+    @field_validator("session_ids")
+    @classmethod
+    def _distinct(cls, value: list[int]) -> list[int]:
+        if len(set(value)) != len(value):
+            raise ValueError("a workshop may appear only once")
+        return value
+
+
+class PreferencesPublic(ResponseModel):
+    session_ids: list[int]
+
+
+class Method(StrEnum):
+    optimal = "optimal"  # rank-maximal: most first choices, then most second choices, ...
+    weighted = "weighted"  # one weighted optimum (documented in app/assignment/algorithm.py)
+    first_come = "first_come"  # registration order, each takes their best free choice
+
+
+class AssignmentIn(RequestModel):
+    method: Method = Method.optimal
+    dry_run: bool = Field(default=True, description="Only compute and report; write nothing.")
+    fill_unranked: bool = Field(default=False,
+                                description="Give people who ranked nothing (or whose choices are full) any free seat.")
+    time_limit: float = Field(default=30.0, gt=0, le=600, description="Seconds the solver may use.")
+
+
+class SessionFill(ResponseModel):
+    session_id: int
+    title: str
+    slot: int
+    capacity: int | None
+    assigned: int
+
+
+class Figures(ResponseModel):
+    method: str
+    assigned: int
+    unassigned: int
+    first_choice_share: float
+    top3_share: float
+
+
+class AssignmentOut(Figures):
+    dry_run: bool
+    participants: int
+    with_preferences: int
+    unassigned_registration_ids: list[int]
+    rank_counts: list[int] = Field(description="Placements at rank 1, 2, ...")
+    optimal: bool
+    gap: float = Field(description="Relative gap to the solver's bound (0 = proven optimal).")
+    seconds: float
+    sessions: list[SessionFill]
+    baseline: Figures = Field(description="The same figures for first come, first served on the same data.")

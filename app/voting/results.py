@@ -1,0 +1,103 @@
+"""Tallies and winners of a poll, and publishing the winners as workshop sessions.
+
+Only ballots of confirmed registrations count. Individual ballots never leave this
+module: callers get tallies and winners only.
+"""
+
+from collections import defaultdict
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from app.errors import Invalid
+from app.events.models import Event
+from app.registrations.models import Registration, RegistrationStatus
+from app.sessions.models import EventSession, SessionKind
+from app.sessions.schemas import SessionCreate
+from app.sessions.service import create_session
+from app.voting import rules
+from app.voting.models import Ballot, BallotChoice, Poll, Topic
+from app.voting.schemas import PollResults, RoomIn, TopicResult
+from app.voting.service import topics_of
+
+
+def counted_ballots(db: Session, *, poll_id: int) -> list[list[int]]:
+    """Each counted ballot as its topic ids in ballot order."""
+    rows = db.exec(
+        select(BallotChoice.ballot_id, BallotChoice.topic_id)
+        .join(Ballot, col(Ballot.id) == BallotChoice.ballot_id)
+        .join(Registration, col(Registration.id) == Ballot.registration_id)
+        .where(Ballot.poll_id == poll_id, Registration.status == RegistrationStatus.confirmed)
+        .order_by(BallotChoice.ballot_id, BallotChoice.rank)
+    ).all()
+    ballots: dict[int, list[int]] = defaultdict(list)
+    for ballot_id, topic_id in rows:
+        ballots[ballot_id].append(topic_id)
+    return list(ballots.values())
+
+
+def resolve_rule(poll: Poll, rule: str | None) -> str:
+    name = rule or rules.DEFAULT_RULE[poll.ballot.value if hasattr(poll.ballot, "value") else poll.ballot]
+    if name not in rules.RULES:
+        raise Invalid(f"Unknown rule {name!r}; choose one of: {', '.join(sorted(rules.RULES))}.", field="rule")
+    return name
+
+
+def results(db: Session, *, poll: Poll, rule: str | None) -> PollResults:
+    name = resolve_rule(poll, rule)
+    topics = topics_of(db, poll_id=poll.id)
+    index = {t.id: i for i, t in enumerate(topics)}
+    ballots = [[index[t] for t in b if t in index] for b in counted_ballots(db, poll_id=poll.id)]
+    ballots = [b for b in ballots if b]
+    supporters = [0] * len(topics)
+    for ballot in ballots:
+        for i in ballot:
+            supporters[i] += 1
+    if topics:
+        try:
+            outcome = rules.compute(name, ballots, len(topics), poll.seats, str(poll.ballot))
+        except ValueError as exc:
+            raise Invalid(str(exc), field="rule") from exc
+        winners, scores, tie_break = list(outcome.winners), list(outcome.scores), outcome.tie_break
+    else:
+        winners, scores, tie_break = [], [], "no topics"
+    elected = set(winners)
+    covered = sum(1 for b in ballots if elected.intersection(b))
+    return PollResults(
+        rule=name,
+        ballot=poll.ballot,
+        seats=poll.seats,
+        ballots=len(ballots),
+        winners=[topics[i].id for i in winners],
+        covered=covered,
+        tie_break=tie_break,
+        topics=[
+            TopicResult(id=t.id, title=t.title, score=float(scores[i]), supporters=supporters[i], elected=i in elected)
+            for i, t in enumerate(topics)
+        ],
+    )
+
+
+def publish(
+    db: Session, *, poll: Poll, rule: str | None, starts_at: datetime, ends_at: datetime, rooms: list[RoomIn]
+) -> tuple[PollResults, list[EventSession]]:
+    """Make one workshop session per winning topic in the given slot, in rooms given in order."""
+    outcome = results(db, poll=poll, rule=rule)
+    if not outcome.winners:
+        raise Invalid("The poll has no winners yet (no topics or no ballots).")
+    if len(rooms) < len(outcome.winners):
+        raise Invalid(f"{len(outcome.winners)} winning topics need at least as many rooms; got {len(rooms)}.",
+                      field="rooms")
+    db.get(Event, poll.event_id)
+    made = []
+    for topic_id, room in zip(outcome.winners, rooms, strict=False):
+        topic = db.get(Topic, topic_id)
+        session = create_session(db, event_id=poll.event_id, data=SessionCreate(
+            title=topic.title, description=topic.description, kind=SessionKind.workshop,
+            starts_at=starts_at, ends_at=ends_at, room=room.room, capacity=room.capacity,
+        ))
+        session.topic_id = topic_id
+        db.add(session)
+        made.append(session)
+    db.flush()
+    return outcome, made

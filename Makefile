@@ -8,7 +8,7 @@ PORT   ?= 8000
 WORKERS ?= 1
 export DATABASE_URL ?= sqlite:///data/seminar.db
 
-.PHONY: install run test test-fast openapi demo bench migrate migration docker clean
+.PHONY: install run test test-fast openapi demo bench migrate migration retention docker clean
 
 $(STAMP): pyproject.toml requirements-reference.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ openapi: install
 ## Load the two-day networking seminar (Serock, 29-30 Nov 2022) with ~150 participants.
 demo: migrate
 	$(BIN)/python -m app.demo
+
+## Anonymise personal data of events that ended more than DAYS days ago (default 90).
+retention: migrate
+	$(BIN)/python -m app.retention --days $${DAYS:-90}
 
 ## Benchmarks: print figures (see bench/README.md).
 bench: install

@@ -11,10 +11,12 @@ from app import tables  # noqa: F401 - registers every table model
 from app.assignment.router import router as assignment_router
 from app.auth.router import router as keys_router
 from app.db import make_engine
-from app.errors import install_handlers
+from app.errors import PROBLEM_RESPONSES, install_handlers
 from app.events.router import router as events_router
 from app.health import router as health_router
 from app.me.router import router as me_router
+from app.ratelimit import make_store
+from app.middleware import BodySizeLimit, SecurityHeaders
 from app.registrations.router import router as registrations_router
 from app.sessions.router import router as sessions_router
 from app.voting.router import router as voting_router
@@ -46,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings)
+    app.state.rate_limit_store = make_store(settings, app.state.engine)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -53,8 +56,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
             allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
         )
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
     install_handlers(app)
     for router in (health_router, keys_router, events_router, sessions_router, registrations_router, me_router,
                    voting_router, assignment_router):
-        app.include_router(router)
+        app.include_router(router, responses=PROBLEM_RESPONSES)
     return app

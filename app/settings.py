@@ -1,7 +1,7 @@
 """Configuration from the environment (12-factor), read once per process."""
 
 from functools import lru_cache
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import Depends, Request
 
@@ -26,6 +26,12 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # Version of the consent text shown to registrants; stored with each consent.
     consent_version: str = "2022-11-v1"
+    # Rate limits per client address and minute (0 = no limit); store: memory, database or off.
+    rate_limit_store: Literal["memory", "database", "off"] = "memory"
+    rate_limit_register: int = 120
+    rate_limit_token: int = 600
+    # Largest request body accepted (bytes).
+    max_body_bytes: int = 1_000_000
 
 
 @lru_cache

@@ -5,9 +5,10 @@ from app.auth.models import OrganizerKey
 from app.common.base import metadata
 from app.enrollments.models import Enrollment
 from app.events.models import Event
+from app.ratelimit_db import RateLimitWindow
 from app.registrations.models import IdempotencyRecord, Registration
 from app.sessions.models import EventSession
 from app.voting.models import Ballot, BallotChoice, Poll, Topic
 
 __all__ = ["metadata", "Event", "EventSession", "OrganizerKey", "Registration", "IdempotencyRecord", "Enrollment",
-           "Poll", "Topic", "Ballot", "BallotChoice", "Preference"]
+           "Poll", "Topic", "Ballot", "BallotChoice", "Preference", "RateLimitWindow"]

@@ -25,7 +25,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 
 @pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, admin_token=ADMIN_TOKEN, db_pool_size=5)
+    return Settings(database_url=database_url, admin_token=ADMIN_TOKEN, db_pool_size=5, rate_limit_store="off")
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,6 @@
 """Self-service for participants, authenticated by their registration token."""
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from app.assignment.service import get_preferences
 from app.db import SessionDep
@@ -8,7 +8,7 @@ from app.enrollments import service as enrollments
 from app.enrollments.schemas import EnrollmentCreate, EnrollmentPublic
 from app.me.schemas import MePublic
 from app.registrations import service as registrations
-from app.registrations import waitlist
+from app.registrations import privacy, waitlist
 from app.registrations.deps import MeDep
 from app.registrations.models import Registration
 from app.registrations.schemas import MeUpdate
@@ -46,9 +46,26 @@ def update_me(body: MeUpdate, db: SessionDep, me: MeDep) -> MePublic:
 
 
 @router.delete("", response_model=MePublic, status_code=status.HTTP_200_OK)
-def cancel_me(db: SessionDep, me: MeDep) -> MePublic:
-    """Cancel the registration. The seat goes at once to the first on the waiting list. Idempotent."""
-    registrations.cancel(db, registration_id=me.id)
+def cancel_me(
+    db: SessionDep, me: MeDep,
+    erase: bool = Query(default=False, description="Also erase personal data (GDPR); the token stops working."),
+) -> MePublic:
+    """Cancel the registration. The seat goes at once to the first on the waiting list. Idempotent.
+
+    With `erase=true` the name, e-mail and position are overwritten and ballots and rankings deleted;
+    the answer is the last one this token gets.
+    """
+    if erase:
+        privacy.erase(db, registration_id=me.id)
+    else:
+        registrations.cancel(db, registration_id=me.id)
+    return _me(db, me)
+
+
+@router.get("/export", response_model=MePublic, status_code=status.HTTP_200_OK)
+def export_me(db: SessionDep, me: MeDep, response: Response) -> MePublic:
+    """All data held about the caller, as a JSON download (GDPR art. 15 and 20)."""
+    response.headers["Content-Disposition"] = f'attachment; filename="registration-{me.id}.json"'
     return _me(db, me)
 
 

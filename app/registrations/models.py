@@ -51,6 +51,8 @@ class Registration(SQLModel, table=True):
     updated_at: datetime = created_at_field()
     confirmed_at: datetime | None = utc_field()
     cancelled_at: datetime | None = utc_field()
+    # Set when personal data was erased (GDPR art. 17); the row stays for tallies.
+    erased_at: datetime | None = utc_field()
 
 
 class IdempotencyRecord(SQLModel, table=True):

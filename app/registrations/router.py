@@ -7,8 +7,9 @@ from app.auth.optional import MaybeOrganizerDep
 from app.common.pagination import Page, PageDep
 from app.db import SessionDep
 from app.events.service import get_event
-from app.registrations import service, waitlist
+from app.registrations import privacy, service, waitlist
 from app.registrations.models import Category, Registration, RegistrationStatus
+from app.ratelimit import RegisterLimit
 from app.settings import SettingsDep
 from app.registrations.schemas import (
     RegistrationCreate,
@@ -38,7 +39,7 @@ def public(reg: Registration, position: int | None) -> RegistrationPublic:
              status_code=status.HTTP_201_CREATED)
 def register(
     event_id: int, body: RegistrationCreate, db: SessionDep, response: Response, who: MaybeOrganizerDep,
-    settings: SettingsDep,
+    settings: SettingsDep, _: RegisterLimit,
     idempotency_key: IdempotencyKey = None,
 ) -> RegistrationCreated:
     """Register for an event. Confirmed while seats last, then waitlisted (first come, first served).
@@ -101,3 +102,12 @@ def change_status(registration_id: int, body: StatusUpdate, db: SessionDep, _: O
     reg = service.set_status(db, registration_id=registration_id, status=body.status)
     db.refresh(reg)
     return public(reg, waitlist.position_of(db, reg))
+
+
+@router.post("/registrations/{registration_id}/erase", response_model=RegistrationPublic,
+             status_code=status.HTTP_200_OK)
+def erase_registration(registration_id: int, db: SessionDep, _: OrganizerDep) -> RegistrationPublic:
+    """Erase a person's data on their request (cancels first; tallies stay consistent)."""
+    service.get_registration(db, registration_id=registration_id)
+    reg = privacy.erase(db, registration_id=registration_id)
+    return public(reg, None)

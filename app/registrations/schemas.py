@@ -57,6 +57,7 @@ class RegistrationPublic(ResponseModel):
     updated_at: UtcOutput
     confirmed_at: UtcOutput | None
     cancelled_at: UtcOutput | None
+    erased_at: UtcOutput | None = None
 
 
 class MeUpdate(RequestModel):

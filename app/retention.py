@@ -1,0 +1,30 @@
+"""Purge personal data N days after events end: `python -m app.retention --days 90` (make retention)."""
+
+import argparse
+
+from app.db import make_engine, open_session
+from app.registrations.privacy import retention
+from app.settings import get_settings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--days", type=int, default=90, help="days after an event's end (default 90)")
+    parser.add_argument("--dry-run", action="store_true", help="report, change nothing")
+    args = parser.parse_args()
+    engine = make_engine(get_settings())
+    with open_session(engine, write=True) as db:
+        done = retention(db, days=args.days)
+        if args.dry_run:
+            db.rollback()
+        else:
+            db.commit()
+    for event_id, n in done.items():
+        print(f"event {event_id}: {n} registrations anonymised{' (dry run)' if args.dry_run else ''}")
+    if not done:
+        print("nothing to purge")
+    engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

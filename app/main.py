@@ -4,12 +4,14 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app import tables  # noqa: F401 - registers every table model
 from app.assignment.router import router as assignment_router
+from app.auth.optional import document_optional_auth
 from app.auth.router import router as keys_router
+from app.common.strict import strict_query
 from app.db import make_engine
 from app.errors import PROBLEM_RESPONSES, install_handlers
 from app.events.router import router as events_router
@@ -45,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        dependencies=[Depends(strict_query)],
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings)
@@ -61,5 +64,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_handlers(app)
     for router in (health_router, keys_router, events_router, sessions_router, registrations_router, me_router,
                    voting_router, assignment_router):
+        document_optional_auth(router)
         app.include_router(router, responses=PROBLEM_RESPONSES)
     return app

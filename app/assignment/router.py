@@ -1,5 +1,6 @@
 from fastapi import APIRouter, status
 
+from app.common.types import IdPath
 from app.assignment import service
 from app.assignment.schemas import AssignmentIn, AssignmentOut, PreferencesIn, PreferencesPublic
 from app.auth.deps import OrganizerDep
@@ -21,7 +22,7 @@ def get_preferences(db: SessionDep, me: MeDep) -> PreferencesPublic:
 
 
 @router.post("/events/{event_id}/assignments", response_model=AssignmentOut, status_code=status.HTTP_200_OK)
-def run_assignment(event_id: int, body: AssignmentIn, db: SessionDep, _: OrganizerDep) -> AssignmentOut:
+def run_assignment(event_id: IdPath, body: AssignmentIn, db: SessionDep, _: OrganizerDep) -> AssignmentOut:
     """Assign confirmed participants to parallel workshops from their rankings, within room capacity.
 
     `optimal` is rank-maximal: as many first choices as possible, then as many second choices, and

@@ -3,10 +3,11 @@ from enum import StrEnum
 from pydantic import Field, field_validator
 
 from app.common.schemas import RequestModel, ResponseModel
+from app.common.types import Id
 
 
 class PreferencesIn(RequestModel):
-    session_ids: list[int] = Field(max_length=200, description="Workshops, most wanted first, over any slots.")
+    session_ids: list[Id] = Field(max_length=200, description="Workshops, most wanted first, over any slots.")
 
     @field_validator("session_ids")
     @classmethod

@@ -21,3 +21,16 @@ def optional_organizer(request: Request, db: SessionDep, creds: BearerDep) -> Or
 
 
 MaybeOrganizerDep = Annotated[Organizer | None, Depends(optional_organizer)]
+
+
+def _uses(dependant, call) -> bool:  # noqa: ANN001
+    return dependant.call is call or any(_uses(d, call) for d in dependant.dependencies)
+
+
+def document_optional_auth(router) -> None:  # noqa: ANN001
+    """Routes that read with an optional organizer key accept anonymous calls: say so in OpenAPI."""
+    from fastapi.routing import APIRoute
+
+    for route in router.routes:
+        if isinstance(route, APIRoute) and _uses(route.dependant, optional_organizer):
+            route.openapi_extra = {**(route.openapi_extra or {}), "security": [{}]}

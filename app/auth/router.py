@@ -1,5 +1,6 @@
 from fastapi import APIRouter, status
 
+from app.common.types import IdPath
 from app.auth import service
 from app.auth.deps import OrganizerDep
 from app.auth.schemas import KeyCreate, KeyCreated, KeyPublic
@@ -23,6 +24,6 @@ def list_keys(db: SessionDep, _: OrganizerDep, page: PageDep) -> Page[KeyPublic]
 
 
 @router.delete("/{key_id}", response_model=KeyPublic, status_code=status.HTTP_200_OK)
-def revoke_key(key_id: int, db: SessionDep, _: OrganizerDep) -> KeyPublic:
+def revoke_key(key_id: IdPath, db: SessionDep, _: OrganizerDep) -> KeyPublic:
     """Revoke a key: it stops working at once. Revoking twice is harmless."""
     return KeyPublic.model_validate(service.revoke_key(db, key_id=key_id))

@@ -3,6 +3,7 @@
 from typing import Annotated
 from zoneinfo import available_timezones
 
+from fastapi import Path
 from pydantic import AfterValidator, AwareDatetime, Field, PlainSerializer, StringConstraints
 
 from app.common.time import as_utc
@@ -28,3 +29,8 @@ Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", m
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(max_length=10_000)]
+
+# Database ids are 32-bit on PostgreSQL: anything outside is simply not found (422 here).
+MAX_ID = 2_147_483_647
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]

@@ -1,11 +1,12 @@
 from pydantic import Field
 
 from app.common.schemas import RequestModel, ResponseModel
+from app.common.types import Id
 from app.enrollments.models import EnrollmentSource, EnrollmentStatus
 
 
 class EnrollmentCreate(RequestModel):
-    session_id: int = Field(ge=1)
+    session_id: Id
 
 
 class EnrollmentPublic(ResponseModel):

@@ -1,5 +1,6 @@
 from fastapi import APIRouter, Response, status
 
+from app.common.types import IdPath
 from app.auth.deps import OrganizerDep
 from app.auth.optional import MaybeOrganizerDep
 from app.common.pagination import Page, PageDep
@@ -26,17 +27,17 @@ def list_events(db: SessionDep, page: PageDep, who: MaybeOrganizerDep) -> Page[E
 
 
 @router.get("/{event_id}", response_model=EventPublic, status_code=status.HTTP_200_OK)
-def get_event(event_id: int, db: SessionDep, who: MaybeOrganizerDep) -> EventPublic:
+def get_event(event_id: IdPath, db: SessionDep, who: MaybeOrganizerDep) -> EventPublic:
     return EventPublic.model_validate(service.get_event(db, event_id=event_id, include_unpublished=who is not None))
 
 
 @router.patch("/{event_id}", response_model=EventPublic, status_code=status.HTTP_200_OK)
-def update_event(event_id: int, body: EventUpdate, db: SessionDep, _: OrganizerDep) -> EventPublic:
+def update_event(event_id: IdPath, body: EventUpdate, db: SessionDep, _: OrganizerDep) -> EventPublic:
     return EventPublic.model_validate(service.update_event(db, event_id=event_id, data=body))
 
 
 @router.delete("/{event_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
-def delete_event(event_id: int, db: SessionDep, _: OrganizerDep) -> Response:
+def delete_event(event_id: IdPath, db: SessionDep, _: OrganizerDep) -> Response:
     """Delete an event with its sessions, registrations and polls."""
     service.delete_event(db, event_id=event_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

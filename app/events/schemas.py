@@ -25,7 +25,7 @@ class EventCreate(RequestModel):
     capacity: int = Field(ge=0, le=1_000_000)
     registration_opens_at: UtcInput | None = None
     registration_closes_at: UtcInput | None = None
-    max_per_organization: int | None = Field(default=None, ge=1)
+    max_per_organization: int | None = Field(default=None, ge=1, le=1_000_000)
     published: bool = True
 
     @model_validator(mode="after")
@@ -47,7 +47,7 @@ class EventUpdate(RequestModel):
     capacity: int | None = Field(default=None, ge=0, le=1_000_000)
     registration_opens_at: UtcInput | None = None
     registration_closes_at: UtcInput | None = None
-    max_per_organization: int | None = Field(default=None, ge=1)
+    max_per_organization: int | None = Field(default=None, ge=1, le=1_000_000)
     published: bool | None = None
 
 

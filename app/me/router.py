@@ -2,6 +2,7 @@
 
 from fastapi import APIRouter, Query, Response, status
 
+from app.common.types import IdPath
 from app.assignment.service import get_preferences
 from app.db import SessionDep
 from app.enrollments import service as enrollments
@@ -84,7 +85,7 @@ def enroll(body: EnrollmentCreate, db: SessionDep, me: MeDep, response: Response
 
 
 @router.delete("/enrollments/{session_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
-def leave(session_id: int, db: SessionDep, me: MeDep) -> Response:
+def leave(session_id: IdPath, db: SessionDep, me: MeDep) -> Response:
     """Leave a session (or its waiting list); the first waiting person moves up."""
     enrollments.leave(db, registration_id=me.id, session_id=session_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

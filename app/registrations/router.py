@@ -2,6 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response, status
 
+from app.common.types import IdPath
 from app.auth.deps import OrganizerDep
 from app.auth.optional import MaybeOrganizerDep
 from app.common.pagination import Page, PageDep
@@ -38,7 +39,7 @@ def public(reg: Registration, position: int | None) -> RegistrationPublic:
 @router.post("/events/{event_id}/registrations", response_model=RegistrationCreated,
              status_code=status.HTTP_201_CREATED)
 def register(
-    event_id: int, body: RegistrationCreate, db: SessionDep, response: Response, who: MaybeOrganizerDep,
+    event_id: IdPath, body: RegistrationCreate, db: SessionDep, response: Response, who: MaybeOrganizerDep,
     settings: SettingsDep, _: RegisterLimit,
     idempotency_key: IdempotencyKey = None,
 ) -> RegistrationCreated:
@@ -64,7 +65,7 @@ def register(
 @router.get("/events/{event_id}/registrations", response_model=Page[RegistrationPublic],
             status_code=status.HTTP_200_OK)
 def list_registrations(
-    event_id: int, db: SessionDep, _: OrganizerDep, page: PageDep,
+    event_id: IdPath, db: SessionDep, _: OrganizerDep, page: PageDep,
     status_: Annotated[RegistrationStatus | None, Query(alias="status")] = None,
     category: Category | None = None,
     organization: str | None = Query(default=None, max_length=200),
@@ -84,20 +85,20 @@ def list_registrations(
 
 @router.get("/events/{event_id}/registrations/stats", response_model=RegistrationStats,
             status_code=status.HTTP_200_OK)
-def registration_stats(event_id: int, db: SessionDep, _: OrganizerDep) -> RegistrationStats:
+def registration_stats(event_id: IdPath, db: SessionDep, _: OrganizerDep) -> RegistrationStats:
     """Counts: confirmed, waitlisted, cancelled, per category and per organization."""
     return service.stats(db, event=get_event(db, event_id=event_id, include_unpublished=True))
 
 
 @router.get("/registrations/{registration_id}", response_model=RegistrationPublic, status_code=status.HTTP_200_OK)
-def get_registration(registration_id: int, db: SessionDep, _: OrganizerDep) -> RegistrationPublic:
+def get_registration(registration_id: IdPath, db: SessionDep, _: OrganizerDep) -> RegistrationPublic:
     reg = service.get_registration(db, registration_id=registration_id)
     return public(reg, waitlist.position_of(db, reg))
 
 
 @router.patch("/registrations/{registration_id}", response_model=RegistrationPublic,
               status_code=status.HTTP_200_OK)
-def change_status(registration_id: int, body: StatusUpdate, db: SessionDep, _: OrganizerDep) -> RegistrationPublic:
+def change_status(registration_id: IdPath, body: StatusUpdate, db: SessionDep, _: OrganizerDep) -> RegistrationPublic:
     """Organizer override: confirm from the waiting list (within capacity), move to the end of it, or cancel."""
     reg = service.set_status(db, registration_id=registration_id, status=body.status)
     db.refresh(reg)
@@ -106,7 +107,7 @@ def change_status(registration_id: int, body: StatusUpdate, db: SessionDep, _: O
 
 @router.post("/registrations/{registration_id}/erase", response_model=RegistrationPublic,
              status_code=status.HTTP_200_OK)
-def erase_registration(registration_id: int, db: SessionDep, _: OrganizerDep) -> RegistrationPublic:
+def erase_registration(registration_id: IdPath, db: SessionDep, _: OrganizerDep) -> RegistrationPublic:
     """Erase a person's data on their request (cancels first; tallies stay consistent)."""
     service.get_registration(db, registration_id=registration_id)
     reg = privacy.erase(db, registration_id=registration_id)

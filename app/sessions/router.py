@@ -1,5 +1,6 @@
 from fastapi import APIRouter, Query, Response, status
 
+from app.common.types import IdPath
 from app.auth.deps import OrganizerDep
 from app.auth.optional import MaybeOrganizerDep
 from app.common.pagination import Page, PageDep
@@ -13,14 +14,14 @@ router = APIRouter(prefix="/api/v1", tags=["sessions"])
 
 
 @router.post("/events/{event_id}/sessions", response_model=SessionPublic, status_code=status.HTTP_201_CREATED)
-def create_session(event_id: int, body: SessionCreate, db: SessionDep, _: OrganizerDep) -> SessionPublic:
+def create_session(event_id: IdPath, body: SessionCreate, db: SessionDep, _: OrganizerDep) -> SessionPublic:
     """Add a plenary, panel or workshop to the programme. Overlapping sessions run in parallel."""
     return SessionPublic.model_validate(service.create_session(db, event_id=event_id, data=body))
 
 
 @router.get("/events/{event_id}/sessions", response_model=Page[SessionPublic], status_code=status.HTTP_200_OK)
 def list_sessions(
-    event_id: int,
+    event_id: IdPath,
     db: SessionDep,
     page: PageDep,
     who: MaybeOrganizerDep,
@@ -34,14 +35,14 @@ def list_sessions(
 
 
 @router.get("/sessions/{session_id}", response_model=SessionPublic, status_code=status.HTTP_200_OK)
-def get_session(session_id: int, db: SessionDep, who: MaybeOrganizerDep) -> SessionPublic:
+def get_session(session_id: IdPath, db: SessionDep, who: MaybeOrganizerDep) -> SessionPublic:
     return SessionPublic.model_validate(
         service.get_session(db, session_id=session_id, include_unpublished=who is not None)
     )
 
 
 @router.patch("/sessions/{session_id}", response_model=SessionPublic, status_code=status.HTTP_200_OK)
-def update_session(session_id: int, body: SessionUpdate, db: SessionDep, _: OrganizerDep) -> SessionPublic:
+def update_session(session_id: IdPath, body: SessionUpdate, db: SessionDep, _: OrganizerDep) -> SessionPublic:
     row = service.update_session(db, session_id=session_id, data=body)
     if "capacity" in body.model_fields_set:
         promote_waitlist(db, session_id=session_id)  # more seats: the session's waiting list moves up
@@ -50,6 +51,6 @@ def update_session(session_id: int, body: SessionUpdate, db: SessionDep, _: Orga
 
 
 @router.delete("/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
-def delete_session(session_id: int, db: SessionDep, _: OrganizerDep) -> Response:
+def delete_session(session_id: IdPath, db: SessionDep, _: OrganizerDep) -> Response:
     service.delete_session(db, session_id=session_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

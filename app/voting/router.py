@@ -1,5 +1,6 @@
 from fastapi import APIRouter, Query, Response, status
 
+from app.common.types import IdPath
 from app.auth.deps import OrganizerDep
 from app.auth.optional import MaybeOrganizerDep
 from app.common.pagination import Page, PageDep
@@ -33,69 +34,69 @@ def _poll(db: SessionDep, poll: Poll, *, organizer: bool) -> PollPublic:
 
 
 @router.post("/events/{event_id}/polls", response_model=PollPublic, status_code=status.HTTP_201_CREATED)
-def create_poll(event_id: int, body: PollCreate, db: SessionDep, _: OrganizerDep) -> PollPublic:
+def create_poll(event_id: IdPath, body: PollCreate, db: SessionDep, _: OrganizerDep) -> PollPublic:
     """Create a topic poll: `seats` topics will run; `approval` (a set) or `ranked` (an order) ballots."""
     return _poll(db, service.create_poll(db, event_id=event_id, data=body), organizer=True)
 
 
 @router.get("/events/{event_id}/polls", response_model=Page[PollPublic], status_code=status.HTTP_200_OK)
-def list_polls(event_id: int, db: SessionDep, who: MaybeOrganizerDep, page: PageDep) -> Page[PollPublic]:
+def list_polls(event_id: IdPath, db: SessionDep, who: MaybeOrganizerDep, page: PageDep) -> Page[PollPublic]:
     polls = service.list_polls(db, event_id=event_id, include_unpublished=who is not None)
     items = [_poll(db, p, organizer=who is not None) for p in polls[page.offset : page.offset + page.limit]]
     return Page(items=items, total=len(polls), limit=page.limit, offset=page.offset)
 
 
 @router.get("/polls/{poll_id}", response_model=PollPublic, status_code=status.HTTP_200_OK)
-def get_poll(poll_id: int, db: SessionDep, who: MaybeOrganizerDep) -> PollPublic:
+def get_poll(poll_id: IdPath, db: SessionDep, who: MaybeOrganizerDep) -> PollPublic:
     """The poll with the topics on its ballot (organizers also see proposed and rejected ones)."""
     poll = service.get_poll(db, poll_id=poll_id, include_unpublished=who is not None)
     return _poll(db, poll, organizer=who is not None)
 
 
 @router.patch("/polls/{poll_id}", response_model=PollPublic, status_code=status.HTTP_200_OK)
-def update_poll(poll_id: int, body: PollUpdate, db: SessionDep, _: OrganizerDep) -> PollPublic:
+def update_poll(poll_id: IdPath, body: PollUpdate, db: SessionDep, _: OrganizerDep) -> PollPublic:
     return _poll(db, service.update_poll(db, poll_id=poll_id, data=body), organizer=True)
 
 
 @router.delete("/polls/{poll_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
-def delete_poll(poll_id: int, db: SessionDep, _: OrganizerDep) -> Response:
+def delete_poll(poll_id: IdPath, db: SessionDep, _: OrganizerDep) -> Response:
     service.delete_poll(db, poll_id=poll_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/polls/{poll_id}/topics", response_model=TopicPublic, status_code=status.HTTP_201_CREATED)
-def add_topic(poll_id: int, body: TopicCreate, db: SessionDep, _: OrganizerDep) -> TopicPublic:
+def add_topic(poll_id: IdPath, body: TopicCreate, db: SessionDep, _: OrganizerDep) -> TopicPublic:
     """Add a candidate topic to the ballot (organizer)."""
     return TopicPublic.model_validate(service.add_topic(db, poll_id=poll_id, data=body))
 
 
 @router.post("/polls/{poll_id}/proposals", response_model=TopicPublic, status_code=status.HTTP_201_CREATED)
-def propose_topic(poll_id: int, body: TopicCreate, db: SessionDep, me: MeDep) -> TopicPublic:
+def propose_topic(poll_id: IdPath, body: TopicCreate, db: SessionDep, me: MeDep) -> TopicPublic:
     """Propose a topic (participant, when the poll allows it). It reaches the ballot once an organizer approves it."""
     return TopicPublic.model_validate(service.add_topic(db, poll_id=poll_id, data=body, proposed_by=me))
 
 
 @router.patch("/topics/{topic_id}", response_model=TopicPublic, status_code=status.HTTP_200_OK)
-def update_topic(topic_id: int, body: TopicUpdate, db: SessionDep, _: OrganizerDep) -> TopicPublic:
+def update_topic(topic_id: IdPath, body: TopicUpdate, db: SessionDep, _: OrganizerDep) -> TopicPublic:
     """Edit a topic, or approve / reject a proposal."""
     return TopicPublic.model_validate(service.update_topic(db, topic_id=topic_id, data=body))
 
 
 @router.delete("/topics/{topic_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
-def delete_topic(topic_id: int, db: SessionDep, _: OrganizerDep) -> Response:
+def delete_topic(topic_id: IdPath, db: SessionDep, _: OrganizerDep) -> Response:
     service.delete_topic(db, topic_id=topic_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.put("/polls/{poll_id}/ballot", response_model=BallotPublic, status_code=status.HTTP_200_OK)
-def cast_ballot(poll_id: int, body: BallotIn, db: SessionDep, me: MeDep) -> BallotPublic:
+def cast_ballot(poll_id: IdPath, body: BallotIn, db: SessionDep, me: MeDep) -> BallotPublic:
     """Cast or replace the caller's ballot (a set for approval polls, an order for ranked ones)."""
     ballot = service.cast_ballot(db, poll_id=poll_id, reg=me, topic_ids=body.topic_ids)
     return BallotPublic(poll_id=poll_id, topic_ids=body.topic_ids, updated_at=ballot.updated_at)
 
 
 @router.get("/polls/{poll_id}/ballot", response_model=BallotPublic, status_code=status.HTTP_200_OK)
-def read_ballot(poll_id: int, db: SessionDep, me: MeDep) -> BallotPublic:
+def read_ballot(poll_id: IdPath, db: SessionDep, me: MeDep) -> BallotPublic:
     """The caller's own ballot (nobody else can read it)."""
     ballot = service.own_ballot(db, poll_id=poll_id, reg=me)
     return BallotPublic(poll_id=poll_id, topic_ids=service.ballot_topics(db, ballot_id=ballot.id),
@@ -103,14 +104,14 @@ def read_ballot(poll_id: int, db: SessionDep, me: MeDep) -> BallotPublic:
 
 
 @router.delete("/polls/{poll_id}/ballot", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
-def withdraw_ballot(poll_id: int, db: SessionDep, me: MeDep) -> Response:
+def withdraw_ballot(poll_id: IdPath, db: SessionDep, me: MeDep) -> Response:
     service.withdraw_ballot(db, poll_id=poll_id, reg=me)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/polls/{poll_id}/results", response_model=PollResults, status_code=status.HTTP_200_OK)
 def poll_results(
-    poll_id: int, db: SessionDep, _: OrganizerDep,
+    poll_id: IdPath, db: SessionDep, _: OrganizerDep,
     rule: str | None = Query(default=None, max_length=32, description=(
         "approval, pav, seq_pav, seq_phragmen, equal_shares, cc, borda, stv. Default: equal_shares for approval "
         "ballots, stv for ranked ballots (both proportional).")),
@@ -121,7 +122,7 @@ def poll_results(
 
 
 @router.post("/polls/{poll_id}/publish", response_model=PublishedSessions, status_code=status.HTTP_201_CREATED)
-def publish(poll_id: int, body: PublishIn, db: SessionDep, _: OrganizerDep) -> PublishedSessions:
+def publish(poll_id: IdPath, body: PublishIn, db: SessionDep, _: OrganizerDep) -> PublishedSessions:
     """Turn the winners into workshop sessions in one time slot (call again for another slot)."""
     poll = service.get_poll(db, poll_id=poll_id, include_unpublished=True)
     outcome, sessions = tally.publish(db, poll=poll, rule=body.rule, starts_at=body.starts_at,

@@ -3,7 +3,7 @@ from typing import Self
 from pydantic import Field, field_validator, model_validator
 
 from app.common.schemas import RequestModel, ResponseModel
-from app.common.types import LongText, ShortText, Title, UtcInput, UtcOutput
+from app.common.types import Id, LongText, ShortText, Title, UtcInput, UtcOutput
 from app.sessions.schemas import SessionPublic
 from app.voting.models import BallotType, TopicStatus
 
@@ -67,7 +67,7 @@ class PollPublic(ResponseModel):
 
 
 class BallotIn(RequestModel):
-    topic_ids: list[int] = Field(
+    topic_ids: list[Id] = Field(
         min_length=1, max_length=500,
         description="Approval: the set of acceptable topics. Ranked: topics in order, most wanted first.",
     )

@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml requirements-reference.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
-	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements-reference.txt
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -r requirements-reference.txt
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -13,8 +13,8 @@ Goal: maximise the number of participants placed ("covered").
   A set is scored by a max flow (rooms go to topics by decreasing number of approvals). Moves:
   swap one running topic for one idle topic, first improvement, most promising pairs first,
   until a local optimum, ``max_evals`` flow evaluations or ``time_limit``. Deterministic unless
-  the time limit cuts it short (``status`` says which). ``bound`` is then the trivial bound
-  min(participants with an approval, sum of the k largest rooms).
+  the time limit cuts it short (``status`` says which). ``bound`` is then a max flow in which
+  *every* topic may run with the largest room, the total capped by the k largest rooms.
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ def choose_topics_and_assign(
         init = [tindex[t] for t in (initial or []) if t in tindex]
         chosen, evals, status = _local(data, len(people), len(topics), caps, k, init, start + time_limit, max_evals)
         room_of = _rooms_for(chosen, data, len(topics))
-        bound, optimal = float(min(len(set(pp)), int(caps[:k].sum()))), False
+        bound, optimal = float(_relaxed_bound(data, len(people), len(topics), caps, k)), False
     else:
         raise ValueError("method must be 'auto', 'milp' or 'local'")
     covered, seats = _flow(data, len(people), room_of, caps)
@@ -119,6 +119,22 @@ def _flow(data, n_people, room_of, caps) -> tuple[int, list[tuple[int, int]]]:
         raise RuntimeError("max flow failed")
     used = sel[g.flows(arcs) > 0]
     return len(used), list(zip(pp[used].tolist(), tt[used].tolist()))
+
+
+def _relaxed_bound(data, n_people, n_topics, caps, k) -> int:
+    """Upper bound on ``covered``: all topics open with the largest room, total <= k largest."""
+    pp, tt = data
+    if len(pp) == 0 or k == 0:
+        return 0
+    src, hub, snk = n_people + n_topics, n_people + n_topics + 1, n_people + n_topics + 2
+    g = max_flow.SimpleMaxFlow()
+    g.add_arcs_with_capacity(np.full(n_people, src), np.arange(n_people), np.ones(n_people, dtype=np.int64))
+    g.add_arcs_with_capacity(pp, n_people + tt, np.ones(len(pp), dtype=np.int64))
+    g.add_arcs_with_capacity(n_people + np.arange(n_topics), np.full(n_topics, hub), np.full(n_topics, int(caps[0])))
+    g.add_arc_with_capacity(hub, snk, int(caps[:k].sum()))
+    if g.solve(src, snk) != g.OPTIMAL:
+        raise RuntimeError("max flow failed")
+    return int(g.optimal_flow())
 
 
 def _milp(data, n_people, n_topics, caps, k, time_limit):

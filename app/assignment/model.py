@@ -56,8 +56,8 @@ class Result:
     filled: dict[int, list[int]]  # seats given by ``fill_unranked`` (unranked workshops)
     optimal: bool  # proven optimal for the method's objective
     status: str
-    objective: list[float]  # per stage (``optimal``) or the single weighted value
-    bound: list[float]  # matching upper bounds (LP or MILP dual bound)
+    objective: list[float]  # new placements per stage (``optimal``) or the weighted value
+    bound: list[float]  # matching upper bounds (LP or MILP dual bound); [] for first_come
     gap: float  # max over stages of (bound - objective) / max(bound, 1)
     seconds: float
 

@@ -31,4 +31,5 @@ def run_assignment(event_id: IdPath, body: AssignmentIn, db: SessionDep, _: Orga
     transaction, replacing the previous run's seats; seats taken directly or placed by organizers stay.
     """
     return service.run(db, event_id=event_id, method=body.method, dry_run=body.dry_run,
-                       fill_unranked=body.fill_unranked, time_limit=body.time_limit)
+                       fill_unranked=body.fill_unranked, time_limit=body.time_limit,
+                       maximize_assigned=body.maximize_assigned)

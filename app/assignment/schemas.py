@@ -32,6 +32,9 @@ class AssignmentIn(RequestModel):
     dry_run: bool = Field(default=True, description="Only compute and report; write nothing.")
     fill_unranked: bool = Field(default=False,
                                 description="Give people who ranked nothing (or whose choices are full) any free seat.")
+    maximize_assigned: bool = Field(
+        default=False, description="optimal only: first place as many people as possible, then rank-maximal among "
+                                   "those (pure rank-maximal may leave someone out to give others first choices).")
     time_limit: float = Field(default=30.0, gt=0, le=600, description="Seconds the solver may use.")
 
 

@@ -101,7 +101,7 @@ def _figures(result: algorithm.Result) -> Figures:
 
 
 def run(db: Session, *, event_id: int, method: Method, dry_run: bool, fill_unranked: bool,
-        time_limit: float) -> AssignmentOut:
+        time_limit: float, maximize_assigned: bool = False) -> AssignmentOut:
     event = get_event(db, event_id=event_id, include_unpublished=True)
     if not dry_run:
         lock(db, Event, event.id)
@@ -111,7 +111,8 @@ def run(db: Session, *, event_id: int, method: Method, dry_run: bool, fill_unran
         _drop_previous(db, event_id=event_id)
     problem, workshops, slot_of = build_problem(db, event_id=event_id)
     try:
-        result = algorithm.solve(problem, method=method.value, fill_unranked=fill_unranked, time_limit=time_limit)
+        result = algorithm.solve(problem, method=method.value, fill_unranked=fill_unranked, time_limit=time_limit,
+                                 max_placements_first=maximize_assigned)
         baseline = result if method == Method.first_come else algorithm.solve(
             problem, method="first_come", fill_unranked=fill_unranked)
     except ValueError as exc:

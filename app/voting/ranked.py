@@ -101,12 +101,11 @@ def stv(ballots: Ballots, n_candidates: int, seats: int) -> CommitteeResult:
 
     while len(winners) < k:
         tally = np.bincount(current, weights=weight, minlength=m + 1)[:m]
-        alive = continuing[:m]
+        alive = continuing[:m].copy()
         if alive.sum() <= k - len(winners):
             while alive.any():  # elect every remaining candidate, best tally first
-                best, tied = pick(tally, alive, maximize=True)
+                best, _ = pick(tally, alive, maximize=True)
                 winners.append(best)
-                alive = alive.copy()
                 alive[best] = False
             break
         reached = alive & (tally >= quota - TOL * max(1, quota))
@@ -117,7 +116,7 @@ def stv(ballots: Ballots, n_candidates: int, seats: int) -> CommitteeResult:
             holders = np.flatnonzero(current == best)
             weight[holders] *= max(tally[best] - quota, 0.0) / tally[best]
         else:
-            worst, tied = pick(tally, alive, maximize=False)
+            _, tied = pick(tally, alive, maximize=False)
             best = tied[-1]  # eliminate the highest index among the lowest tallies
             ties.append(tuple(reversed(tied)))
             holders = np.flatnonzero(current == best)

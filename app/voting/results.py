@@ -53,14 +53,15 @@ def results(db: Session, *, poll: Poll, rule: str | None) -> PollResults:
     for ballot in ballots:
         for i in ballot:
             supporters[i] += 1
-    if topics:
+    if topics and ballots:
         try:
             outcome = rules.compute(name, ballots, len(topics), poll.seats, str(poll.ballot))
         except ValueError as exc:
             raise Invalid(str(exc), field="rule") from exc
         winners, scores, tie_break = list(outcome.winners), list(outcome.scores), outcome.tie_break
     else:
-        winners, scores, tie_break = [], [], "no topics"
+        winners, scores, tie_break = [], [0.0] * len(topics), "no ballots yet" if topics else "no topics"
+    name = outcome.rule if topics and ballots else name  # e.g. exact PAV that fell back to seq-PAV says so
     elected = set(winners)
     covered = sum(1 for b in ballots if elected.intersection(b))
     return PollResults(

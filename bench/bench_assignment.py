@@ -1,0 +1,144 @@
+"""Benchmark of app.assignment: `.venv/bin/python bench/bench_assignment.py [--small|--large]`.
+
+Seeded, deterministic data with a popularity skew (Zipf-like: a few topics are much more wanted).
+Prints solve times, peak memory, first-choice / top-3 shares (optimal vs first_come), gap to the
+LP bound, and the joint "choose topics and assign" mode at seminar size and at scale.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from app.assignment.algorithm import Problem, Workshop, solve  # noqa: E402
+from app.assignment.joint import choose_topics_and_assign  # noqa: E402
+
+
+def popularity(rng: np.random.Generator, n: int, skew: float = 1.0) -> np.ndarray:
+    w = 1.0 / np.arange(1, n + 1) ** skew
+    w = w[rng.permutation(n)]
+    return w / w.sum()
+
+
+def make_problem(seed: int, n_people: int, n_slots: int, per_slot: int, choices: tuple[int, int],
+                 repeat_topics: bool = False, slack: float = 1.1) -> Problem:
+    """Workshops with room sizes that differ; with repeat_topics each topic runs in every slot."""
+    rng = np.random.default_rng(seed)
+    n_topics = per_slot if repeat_topics else per_slot * n_slots
+    pop = popularity(rng, n_topics)
+    ws, wid = [], 1
+    for s in range(n_slots):
+        sizes = rng.uniform(0.5, 1.5, per_slot)
+        caps = np.maximum(1, np.round(sizes / sizes.sum() * n_people * slack)).astype(int)
+        for j in range(per_slot):
+            topic = j if repeat_topics else s * per_slot + j
+            ws.append(Workshop(wid, s, int(caps[j]), topic if repeat_topics else None))
+            wid += 1
+    sessions: dict[int, list[int]] = {}
+    for w, t in zip(ws, [w.topic if repeat_topics else k for k, w in enumerate(ws)]):
+        sessions.setdefault(t, []).append(w.id)
+    prefs = {}
+    for p in range(n_people):
+        k = int(rng.integers(choices[0], choices[1] + 1))
+        lst: list[int] = []
+        for t in rng.choice(n_topics, size=min(k, n_topics), replace=False, p=pop):
+            lst.extend(rng.permutation(sessions[int(t)]).tolist())
+        prefs[p] = lst[:k]
+    return Problem(list(range(n_people)), ws, prefs)
+
+
+def rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run(label: str, pr: Problem, methods=("optimal", "first_come"), repeat: int = 1, **kw) -> None:
+    """Best-of-`repeat` wall time (no tracing), then one traced run for the Python/NumPy peak."""
+    for m in methods:
+        times = []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            res = solve(pr, method=m, **kw)
+            times.append(time.perf_counter() - t0)
+        mem = f"process peak RSS {rss_mib():5.0f} MiB"
+        if repeat > 1:  # small instances: tracemalloc's slowdown does not matter
+            tracemalloc.start()
+            solve(pr, method=m, **kw)
+            mem = f"py-peak {tracemalloc.get_traced_memory()[1] / 2**20:5.1f} MiB"
+            tracemalloc.stop()
+        first_bound = f"{res.objective[0]:.0f}/{res.bound[0]:.0f}" if res.bound else "-"
+        print(f"  {label:<34} {m:<10} {1000 * min(times):9.1f} ms  first {res.first_choice_share:6.1%}"
+              f"  top3 {res.top3_share:6.1%}  placed {res.placements:6d}  unassigned {len(res.unassigned):5d}"
+              f"  stage1/bound {first_bound:>11}  gap {res.gap:.2%}"
+              f"  {'optimal' if res.optimal else res.status}  {mem}")
+
+
+def approvals(seed: int, n_people: int, n_topics: int, lo: int, hi: int) -> dict[int, set[int]]:
+    rng = np.random.default_rng(seed)
+    pop = popularity(rng, n_topics)
+    return {p: set(rng.choice(n_topics, size=int(rng.integers(lo, hi + 1)), replace=False, p=pop).tolist())
+            for p in range(n_people)}
+
+
+def run_joint(label: str, appr, n_topics: int, rooms: list[int], **kw) -> None:
+    t0 = time.perf_counter()
+    res = choose_topics_and_assign(appr, list(range(n_topics)), rooms, **kw)
+    dt = time.perf_counter() - t0
+    print(f"  {label:<34} {1000 * dt:9.1f} ms  covered {res.covered}/{len(appr)}  bound {res.bound:.0f}"
+          f"  evals {res.evaluations}  {res.status}")
+
+
+def small() -> None:
+    print("seminar size: 150 participants, 5 workshops x 2 slots, 3-6 ranked choices")
+    pr = make_problem(1, 150, 2, 5, (3, 6))
+    run("150 x 10 x 2", pr, methods=("optimal", "weighted", "first_come"), repeat=5)
+    run("150 x 10 x 2, fill_unranked", pr, methods=("optimal",), repeat=5, fill_unranked=True)
+    pr = make_problem(2, 150, 2, 5, (3, 6), repeat_topics=True)
+    run("150, 5 topics repeated in 2 slots", pr, methods=("optimal", "weighted", "first_come"), repeat=5)
+    print("joint mode (choose topics + assign), 150 participants, 20 topics, approvals 2-5")
+    appr = approvals(3, 150, 20, 2, 5)
+    run_joint("k=5 rooms of 35 (MILP)", appr, 20, [35] * 5)
+    run_joint("k=5 rooms 20..50 (MILP)", appr, 20, [20, 30, 35, 40, 50])
+    run_joint("k=5 rooms of 35 (local search)", appr, 20, [35] * 5, method="local")
+
+
+def large(time_limit: float) -> None:
+    print("large: 10,000 participants, 100 workshops, 3 slots, 5-10 ranked choices, room sizes differ")
+    pr = make_problem(11, 10_000, 3, 33, (5, 10))
+    run("100 distinct workshops", pr, methods=("optimal", "weighted", "first_come"), time_limit=time_limit)
+    pr = make_problem(12, 10_000, 3, 33, (5, 10), repeat_topics=True)
+    run("33 topics x 3 slots (repeats)", pr, methods=("optimal", "weighted", "first_come"), time_limit=time_limit)
+    speakers = {p: [pr.workshops[p % len(pr.workshops)].id] for p in range(0, 10_000, 50)}
+    pr = Problem(pr.participants, pr.workshops, pr.preferences, speakers)
+    run("same + 200 fixed seats", pr, methods=("optimal",), time_limit=time_limit)
+    print("joint mode at scale: 10,000 participants, 100 topics, 25 rooms, approvals 1-4")
+    appr = approvals(13, 10_000, 100, 1, 4)
+    run_joint("25 rooms of 360, from top-25", appr, 100, [360] * 25, time_limit=time_limit)
+    rooms = [int(c) for c in np.linspace(150, 570, 25)]
+    run_joint("25 rooms 150..570, from top-25", appr, 100, rooms, time_limit=time_limit)
+    run_joint("same, initial = topics 0..24", appr, 100, rooms, initial=list(range(25)),
+              time_limit=time_limit)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--small", action="store_true", help="seminar size only")
+    ap.add_argument("--large", action="store_true", help="large instances only")
+    ap.add_argument("--time-limit", type=float, default=30.0)
+    args = ap.parse_args()
+    if not args.large:
+        small()
+    if not args.small:
+        large(args.time_limit)
+    print(f"peak RSS of the process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()

@@ -2,7 +2,10 @@ from fastapi import APIRouter, status
 
 from app.common.types import IdPath
 from app.assignment import service
-from app.assignment.schemas import AssignmentIn, AssignmentOut, PreferencesIn, PreferencesPublic
+from app.assignment.joint_service import run_joint
+from app.assignment.schemas import AssignmentIn, AssignmentOut, JointIn, JointOut, PreferencesIn, PreferencesPublic
+from app.errors import Invalid
+from app.voting.service import get_poll
 from app.auth.deps import OrganizerDep
 from app.db import SessionDep
 from app.registrations.deps import MeDep
@@ -19,6 +22,21 @@ def set_preferences(body: PreferencesIn, db: SessionDep, me: MeDep) -> Preferenc
 @router.get("/me/preferences", response_model=PreferencesPublic, status_code=status.HTTP_200_OK)
 def get_preferences(db: SessionDep, me: MeDep) -> PreferencesPublic:
     return PreferencesPublic(session_ids=service.get_preferences(db, registration_id=me.id))
+
+
+@router.post("/polls/{poll_id}/joint-assignment", response_model=JointOut, status_code=status.HTTP_200_OK)
+def joint_assignment(poll_id: IdPath, body: JointIn, db: SessionDep, _: OrganizerDep) -> JointOut:
+    """Choose the topics to run in one slot AND who goes where, from the poll's ballots and the rooms.
+
+    Maximises the number of voters placed in a topic they approved (capacitated Chamberlin-Courant):
+    exact for seminar sizes, local search from the Method of Equal Shares winners for large polls.
+    Not a dry run: the workshop sessions are created and the seats written.
+    """
+    poll = get_poll(db, poll_id=poll_id, include_unpublished=True)
+    if body.ends_at <= body.starts_at:
+        raise Invalid("ends_at must be after starts_at.", field="ends_at")
+    return run_joint(db, poll=poll, rooms=body.rooms, starts_at=body.starts_at, ends_at=body.ends_at,
+                     dry_run=body.dry_run, time_limit=body.time_limit)
 
 
 @router.post("/events/{event_id}/assignments", response_model=AssignmentOut, status_code=status.HTTP_200_OK)

@@ -3,7 +3,8 @@ from enum import StrEnum
 from pydantic import Field, field_validator
 
 from app.common.schemas import RequestModel, ResponseModel
-from app.common.types import Id
+from app.common.types import Id, UtcInput
+from app.voting.schemas import RoomIn
 
 
 class PreferencesIn(RequestModel):
@@ -36,6 +37,35 @@ class AssignmentIn(RequestModel):
         default=False, description="optimal only: first place as many people as possible, then rank-maximal among "
                                    "those (pure rank-maximal may leave someone out to give others first choices).")
     time_limit: float = Field(default=30.0, gt=0, le=600, description="Seconds the solver may use.")
+
+
+class JointIn(RequestModel):
+    rooms: list[RoomIn] = Field(min_length=1, max_length=200)
+    starts_at: UtcInput
+    ends_at: UtcInput
+    dry_run: bool = True
+    time_limit: float = Field(default=10.0, gt=0, le=600)
+
+
+class JointTopic(ResponseModel):
+    topic_id: int
+    title: str
+    room: str
+    capacity: int
+    assigned: int
+
+
+class JointOut(ResponseModel):
+    dry_run: bool
+    voters: int
+    covered: int = Field(description="Voters placed in a topic they approved.")
+    coverage_share: float
+    bound: float = Field(description="Upper bound on `covered` (equal to it when proven optimal).")
+    optimal: bool
+    status: str
+    seconds: float
+    topics: list[JointTopic]
+    session_ids: list[int] = Field(description="Workshop sessions written (not a dry run).")
 
 
 class SessionFill(ResponseModel):

@@ -36,6 +36,21 @@ def counted_ballots(db: Session, *, poll_id: int) -> list[list[int]]:
     return list(ballots.values())
 
 
+def counted_ballot_owners(db: Session, *, poll_id: int) -> dict[int, list[int]]:
+    """Registration id -> topic ids, for the joint assignment only (never returned to clients)."""
+    rows = db.exec(
+        select(Ballot.registration_id, BallotChoice.topic_id)
+        .join(BallotChoice, col(BallotChoice.ballot_id) == Ballot.id)
+        .join(Registration, col(Registration.id) == Ballot.registration_id)
+        .where(Ballot.poll_id == poll_id, Registration.status == RegistrationStatus.confirmed)
+        .order_by(Ballot.registration_id, BallotChoice.rank)
+    ).all()
+    owners: dict[int, list[int]] = defaultdict(list)
+    for reg_id, topic_id in rows:
+        owners[reg_id].append(topic_id)
+    return dict(owners)
+
+
 def resolve_rule(poll: Poll, rule: str | None) -> str:
     name = rule or rules.DEFAULT_RULE[poll.ballot.value if hasattr(poll.ballot, "value") else poll.ballot]
     if name not in rules.RULES:

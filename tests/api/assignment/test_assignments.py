@@ -104,3 +104,27 @@ def test_two_slots_one_seat_each(client, admin):
         mine = [e["session_id"] for e in client.get("/api/v1/me", headers=bearer(p["token"])).json()["enrollments"]]
         assert len(mine) == 2 and len(set(mine) & {d1[0]["id"], d1[1]["id"]}) == 1
     assert all(s["assigned"] <= s["capacity"] for s in out["sessions"])
+
+
+def test_joint_topic_choice_and_assignment(client, admin):
+    from tests.api.voting.test_polls import make_poll
+
+    event = make_event(client, admin, capacity=200)
+    poll = make_poll(client, admin, event["id"], seats=2)
+    a, b, c, d, _ = poll["topic_ids"]
+    people = [register(client, event["id"], i) for i in range(30)]
+    for i, p in enumerate(people):  # 20 like A or B, 10 like only D
+        choice = ([a] if i % 2 else [a, b]) if i < 20 else [d]
+        client.put(f"/api/v1/polls/{poll['id']}/ballot", json={"topic_ids": choice}, headers=bearer(p["token"]))
+    body = {**SLOT1, "rooms": [{"room": "Sala A", "capacity": 20}, {"room": "Sala B", "capacity": 10}],
+            "dry_run": True}
+    url = f"/api/v1/polls/{poll['id']}/joint-assignment"
+    out = client.post(url, json=body, headers=admin).json()
+    assert out["voters"] == 30 and out["covered"] == 30 and out["optimal"] is True
+    assert {t["topic_id"] for t in out["topics"]} == {a, d}
+    assert all(t["assigned"] <= t["capacity"] for t in out["topics"])
+    written = client.post(url, json={**body, "dry_run": False}, headers=admin).json()
+    assert len(written["session_ids"]) == 2
+    sessions = [client.get(f"/api/v1/sessions/{s}").json() for s in written["session_ids"]]
+    assert sum(s["enrolled"] for s in sessions) == 30 and all(s["enrolled"] <= s["capacity"] for s in sessions)
+    assert_problem(client.post(url, json=body), 401)

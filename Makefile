@@ -8,7 +8,7 @@ PORT   ?= 8000
 WORKERS ?= 1
 export DATABASE_URL ?= sqlite:///data/seminar.db
 
-.PHONY: install run test test-fast openapi demo bench migrate migration retention docker clean
+.PHONY: browser install run test test-fast openapi demo bench migrate migration retention docker clean
 
 $(STAMP): pyproject.toml requirements-reference.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ run: migrate
 	@echo ""
 	ADMIN_TOKEN="$${ADMIN_TOKEN:-$$(cat data/admin-token)}" $(BIN)/uvicorn app.main:create_app --factory \
 		--host $(HOST) --port $(PORT) --workers $(WORKERS) --proxy-headers
+
+## Headless Chromium for the browser tests (Debian package); without it they are skipped.
+browser:
+	@test -x /usr/bin/chromium || { command -v apt-get >/dev/null \
+	  && $$( [ "$$(id -u)" -eq 0 ] || echo sudo ) sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium' \
+	  || echo "no /usr/bin/chromium and no apt-get: the e2e tests will be skipped"; }
 
 ## Run the whole suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set).
 test: install

@@ -12,6 +12,7 @@ any error. Services only ``flush()``.
 """
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -42,11 +43,11 @@ def make_engine(settings: Settings) -> Engine:
 def _sqlite_engine(settings: Settings) -> Engine:
     url = make_url(settings.database_url)
     if url.database and url.database != ":memory:":
-        from pathlib import Path
-
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    in_memory = not url.database or url.database == ":memory:"
+    pool = {} if in_memory else {"pool_size": settings.db_pool_size, "max_overflow": settings.db_max_overflow}
     engine = create_engine(
-        url, connect_args={"check_same_thread": False, "timeout": settings.db_lock_timeout_ms / 1000}
+        url, connect_args={"check_same_thread": False, "timeout": settings.db_lock_timeout_ms / 1000}, **pool
     )
 
     @event.listens_for(engine, "connect")
@@ -72,6 +73,15 @@ def _sqlite_engine(settings: Settings) -> Engine:
 
 def _unicode_lower(value: object) -> object:
     return value.lower() if isinstance(value, str) else value
+
+
+THREADS_PER_WORKER = 40  # AnyIO's default thread limiter, which runs sync endpoints
+
+
+def concurrency_limit(settings: Settings) -> int:
+    """Requests that may work at once in one worker: below the threads and the connections."""
+    return max(1, min(settings.max_concurrent_requests, settings.db_pool_size + settings.db_max_overflow,
+                      THREADS_PER_WORKER - 2))
 
 
 def open_session(engine: Engine, *, write: bool = False) -> Session:

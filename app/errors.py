@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("app.errors")
@@ -168,6 +169,14 @@ async def _database_error(request: Request, exc: DBAPIError) -> JSONResponse:
     return await _unexpected(request, exc)
 
 
+async def _pool_timeout(request: Request, exc: PoolTimeout) -> JSONResponse:
+    log.warning("no database connection free on %s: %s", request.url.path, exc)
+    return problem(
+        503, "Service unavailable", "The server is too busy right now; nothing was saved. Try again.",
+        type_=PROBLEM_BASE + "unavailable", instance=request.url.path, headers={"Retry-After": "2"},
+    )
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem(
@@ -182,4 +191,5 @@ def install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(IntegrityError, _integrity_error)  # type: ignore[arg-type]
     app.add_exception_handler(DBAPIError, _database_error)  # type: ignore[arg-type]
+    app.add_exception_handler(PoolTimeout, _pool_timeout)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected)

@@ -9,19 +9,23 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from app import tables  # noqa: F401 - registers every table model
 from app.assignment.router import router as assignment_router
+from app.audit.router import router as audit_router
 from app.auth.optional import document_optional_auth
 from app.auth.router import router as keys_router
+from app.checkin.router import router as checkin_router
 from app.common.strict import strict_query
-from app.db import make_engine
+from app.db import concurrency_limit, make_engine
 from app.errors import PROBLEM_RESPONSES, install_handlers
 from app.events.router import router as events_router
+from app.exports.router import router as exports_router
 from app.health import router as health_router
 from app.me.router import router as me_router
 from app.ratelimit import make_store
-from app.middleware import BodySizeLimit, SecurityHeaders
+from app.middleware import BodySizeLimit, ConcurrencyLimit, SecurityHeaders
 from app.registrations.router import router as registrations_router
 from app.sessions.router import router as sessions_router
 from app.voting.router import router as voting_router
+from app.web.router import mount_web
 from app.settings import Settings, get_settings
 
 DESCRIPTION = """
@@ -59,11 +63,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
             allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
         )
+    app.add_middleware(ConcurrencyLimit, limit=concurrency_limit(settings),
+                       wait_seconds=settings.db_lock_timeout_ms / 1000)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     install_handlers(app)
     for router in (health_router, keys_router, events_router, sessions_router, registrations_router, me_router,
-                   voting_router, assignment_router):
+                   voting_router, assignment_router, exports_router, checkin_router, audit_router):
         document_optional_auth(router)
         app.include_router(router, responses=PROBLEM_RESPONSES)
+    mount_web(app)  # web pages under / and /static, after the API routes
     return app

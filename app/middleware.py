@@ -1,4 +1,6 @@
-"""ASGI middleware: request body size limit and security headers."""
+"""ASGI middleware: request body size limit, per-worker concurrency limit, security headers."""
+
+import asyncio
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -82,3 +84,41 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class ConcurrencyLimit:
+    """At most `limit` requests of this worker process work at once; the rest queue here.
+
+    Sync endpoints and dependencies run on a pool of 40 threads per process. A request that
+    holds a database lock (SQLite's write lock, a PostgreSQL row lock) needs a free thread
+    again to finish and commit; if every thread were taken by requests waiting for that same
+    lock, nothing would move until lock timeouts fired. Queueing here, before any thread or
+    connection is taken, keeps `limit` below both the thread count and the connection pool.
+    Waiting longer than `wait_seconds` gives 503 with Retry-After.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int, wait_seconds: float, exempt: tuple[str, ...] = ("/healthz",)) -> None:
+        self.app = app
+        self.limit = limit
+        self.wait_seconds = wait_seconds
+        self.exempt = exempt
+        self._semaphore: asyncio.Semaphore | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(self.exempt):
+            await self.app(scope, receive, send)
+            return
+        if self._semaphore is None:  # made inside the running event loop
+            self._semaphore = asyncio.Semaphore(self.limit)
+        try:
+            await asyncio.wait_for(self._semaphore.acquire(), self.wait_seconds)
+        except TimeoutError:
+            response = problem(503, "Service unavailable", "The server is too busy right now; nothing was saved.",
+                               type_="/problems/unavailable", instance=scope.get("path"),
+                               headers={"Retry-After": "2"})
+            await response(scope, receive, send)
+            return
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self._semaphore.release()

@@ -20,7 +20,10 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list)
     # Connection pool for PostgreSQL (per worker process).
     db_pool_size: int = 10
-    db_max_overflow: int = 10
+    db_max_overflow: int = 20
+    # Requests one worker process serves at once (the rest queue without holding a thread or a
+    # connection); capped below the thread pool (40) and the connection pool.
+    max_concurrent_requests: int = 24
     # How long a writer waits for SQLite's write lock / PostgreSQL's lock before giving up (ms).
     db_lock_timeout_ms: int = 15_000
     log_level: str = "INFO"

@@ -28,6 +28,8 @@ class Registration(SQLModel, table=True):
         ),
         sa.Index("ix_registrations_event_status", "event_id", "status", "waitlist_seq"),
         sa.Index("ix_registrations_event_org", "event_id", "organization_normalized"),
+        # Exports stream in Polish alphabetical order straight from this index (app/exports).
+        sa.Index("ix_registrations_event_sort", "event_id", "sort_key", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -47,6 +49,10 @@ class Registration(SQLModel, table=True):
     consent_at: datetime = created_at_field()
     consent_version: str = Field(max_length=32)
     token_digest: str = Field(max_length=64, unique=True)
+    # Polish collation key of (last_name, first_name): app.exports.collation.sort_key.
+    sort_key: str = Field(default="", max_length=500)
+    # Bumped to revoke the person's check-in code (app/checkin/codes.py).
+    checkin_version: int = Field(default=1)
     created_at: datetime = created_at_field()
     updated_at: datetime = created_at_field()
     confirmed_at: datetime | None = utc_field()

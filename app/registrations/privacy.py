@@ -16,6 +16,7 @@ from app.common.locking import lock
 from app.common.security import digest
 from app.common.time import utcnow
 from app.events.models import Event
+from app.exports.collation import sort_key
 from app.registrations.models import IdempotencyRecord, Registration, RegistrationStatus
 from app.registrations.service import cancel
 from app.voting.models import Ballot
@@ -36,6 +37,7 @@ def _anonymise(db: Session, reg: Registration) -> None:
     reg.first_name = reg.last_name = ERASED
     reg.email = reg.email_normalized = f"erased-{reg.id}@invalid"
     reg.position = None
+    reg.sort_key = sort_key(ERASED, ERASED)  # no trace of the old name in the list order either
     reg.token_digest = digest(secrets.token_urlsafe(32))  # the old token no longer works
     reg.erased_at = reg.updated_at = utcnow()
     db.add(reg)

@@ -11,6 +11,7 @@ from app.common.time import utcnow
 from app.enrollments.service import leave_all
 from app.errors import AppError, Conflict, NotFound
 from app.events.models import Event
+from app.exports.collation import sort_key
 from app.registrations import idempotency, waitlist
 from app.registrations.models import Category, Registration, RegistrationStatus
 from app.registrations.schemas import MeUpdate, OrganizationCount, RegistrationCreate, RegistrationStats
@@ -100,6 +101,7 @@ def register(
         consent_at=now,
         consent_version=consent_version,
         token_digest=digest(token),
+        sort_key=sort_key(data.last_name, data.first_name),
     )
     if waitlist.under_org_limit(db, event, reg.organization_normalized) and waitlist.take_seat(db, event_id=event_id):
         waitlist.confirm(reg)
@@ -136,6 +138,7 @@ def update_me(db: Session, *, registration_id: int, data: MeUpdate) -> Registrat
         setattr(reg, name, value)
     if "organization" in changes:
         reg.organization_normalized = normalize_org(reg.organization)
+    reg.sort_key = sort_key(reg.last_name, reg.first_name)
     reg.updated_at = utcnow()
     db.add(reg)
     db.flush()

@@ -1,0 +1,26 @@
+from fastapi import APIRouter, Query, status
+
+from app.audit import service
+from app.audit.schemas import AuditEntryPublic
+from app.auth.deps import OrganizerDep
+from app.common.pagination import Page, PageDep
+from app.common.types import MAX_ID
+from app.db import SessionDep
+
+router = APIRouter(prefix="/api/v1", tags=["audit log"])
+
+
+@router.get("/audit-log", response_model=Page[AuditEntryPublic], status_code=status.HTTP_200_OK)
+def list_audit_log(
+    db: SessionDep, _: OrganizerDep, page: PageDep,
+    event_id: int | None = Query(default=None, ge=1, le=MAX_ID, description="Only entries about this event."),
+    action: str | None = Query(default=None, max_length=64,
+                               description="Exact action (`export.registrations`) or a prefix ending in a dot "
+                               "(`export.`, `checkin.`)."),
+    actor: str | None = Query(default=None, max_length=200, description="Key label, e.g. `key:3:Door A`."),
+) -> Page[AuditEntryPublic]:
+    """Who exported personal data, checked people in or changed things, and when (newest first)."""
+    rows, total = service.list_entries(db, event_id=event_id, action=action, actor=actor, limit=page.limit,
+                                       offset=page.offset)
+    return Page(items=[AuditEntryPublic.model_validate(r) for r in rows], total=total, limit=page.limit,
+                offset=page.offset)

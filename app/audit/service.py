@@ -1,0 +1,41 @@
+"""The audit log: an append-only record of organizer actions on personal data.
+
+Other domains call `record` inside their own transaction, so an action and its audit
+entry are stored (or rolled back) together.
+"""
+
+from typing import Any
+
+from sqlmodel import Session, col, func, select
+
+from app.audit.models import AuditEntry
+
+
+def record(
+    db: Session, *, actor: str, action: str, event_id: int | None, target: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one entry. `actor` is the credential's label (`Organizer.label`); `action` a
+    dotted verb such as ``export.registrations`` or ``checkin.create``; `target` what was
+    acted on (``session:12``, ``registration:5``); `details` JSON-serialisable facts
+    (format, filters, row count, ...), never secrets."""
+    entry = AuditEntry(actor=actor, action=action, event_id=event_id, target=target, details=details or {})
+    db.add(entry)
+    db.flush()
+    return entry
+
+
+def list_entries(
+    db: Session, *, event_id: int | None, action: str | None, actor: str | None, limit: int, offset: int,
+) -> tuple[list[AuditEntry], int]:
+    """Newest first. `action` matches exactly, or a prefix when it ends with ``.`` (``export.``)."""
+    cond = []
+    if event_id is not None:
+        cond.append(AuditEntry.event_id == event_id)
+    if action:
+        cond.append(col(AuditEntry.action).startswith(action) if action.endswith(".") else AuditEntry.action == action)
+    if actor:
+        cond.append(AuditEntry.actor == actor)
+    total = db.exec(select(func.count()).select_from(AuditEntry).where(*cond)).one()
+    rows = db.exec(select(AuditEntry).where(*cond).order_by(col(AuditEntry.id).desc()).limit(limit).offset(offset))
+    return list(rows.all()), total

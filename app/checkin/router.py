@@ -1,0 +1,105 @@
+"""Check-in codes (for badges) and check-in at the door, by organizer or check-in-only keys."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from app.audit.service import record
+from app.auth.deps import CheckinDep, OrganizerDep
+from app.checkin import service
+from app.checkin.schemas import CheckinCode, CheckinCreate, CheckinPublic
+from app.common.pagination import Page, PageDep
+from app.common.types import MAX_ID, IdPath
+from app.db import SessionDep
+from app.events.service import get_event
+from app.exports.query import ExportSpec, count
+from app.registrations.models import Registration, RegistrationStatus
+
+router = APIRouter(prefix="/api/v1", tags=["check-in"])
+
+
+def _code(reg: Registration, code: str) -> CheckinCode:
+    return CheckinCode(registration_id=reg.id, first_name=reg.first_name, last_name=reg.last_name,
+                       organization=reg.organization, code=code)
+
+
+@router.get("/events/{event_id}/checkin-codes", response_model=Page[CheckinCode], status_code=status.HTTP_200_OK)
+def list_codes(
+    event_id: IdPath, db: SessionDep, who: OrganizerDep, page: PageDep,
+    status_: Annotated[list[RegistrationStatus], Query(alias="status")] = [RegistrationStatus.confirmed],  # noqa: B006
+) -> Page[CheckinCode]:
+    """Current check-in codes (Polish alphabetical order), e.g. to send by e-mail or print.
+
+    Codes are derived (HMAC of the registration with a per-event secret), so this list can be
+    fetched again at any time; each request is written to the audit log.
+    """
+    get_event(db, event_id=event_id, include_unpublished=True)
+    statuses = tuple(status_)
+    rows = service.confirmed_with_codes(db, event_id=event_id, statuses=statuses, limit=page.limit,
+                                        offset=page.offset)
+    total = count(db, ExportSpec(event_id=event_id, statuses=statuses))
+    record(db, actor=who.label, action="checkin.codes", event_id=event_id, target=f"event:{event_id}",
+           details={"status": list(statuses), "limit": page.limit, "offset": page.offset, "rows": len(rows)})
+    return Page(items=[_code(r, c) for r, c in rows], total=total, limit=page.limit, offset=page.offset)
+
+
+@router.post("/registrations/{registration_id}/checkin-code", response_model=CheckinCode,
+             status_code=status.HTTP_200_OK)
+def revoke_code(registration_id: IdPath, db: SessionDep, who: OrganizerDep) -> CheckinCode:
+    """Revoke the person's check-in code (a lost badge) and return the new one."""
+    reg = service.revoke_code(db, registration_id=registration_id)
+    secret = service.event_secret(db, event_id=reg.event_id, create=True)
+    record(db, actor=who.label, action="checkin.code_revoked", event_id=reg.event_id,
+           target=f"registration:{reg.id}", details={"checkin_version": reg.checkin_version})
+    return _code(reg, service.code_for(secret, reg))
+
+
+@router.post("/events/{event_id}/checkin-codes/rotate", status_code=status.HTTP_204_NO_CONTENT,
+             response_class=Response)
+def rotate_codes(event_id: IdPath, db: SessionDep, who: OrganizerDep) -> Response:
+    """Revoke every check-in code of the event at once (badges must be printed again)."""
+    get_event(db, event_id=event_id, include_unpublished=True)
+    service.rotate_event_secret(db, event_id=event_id)
+    record(db, actor=who.label, action="checkin.codes_rotated", event_id=event_id, target=f"event:{event_id}")
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/events/{event_id}/checkins", response_model=CheckinPublic, status_code=status.HTTP_201_CREATED,
+             responses={200: {"description": "Already checked in (the first check-in)", "model": CheckinPublic}})
+def check_in(
+    event_id: IdPath, body: CheckinCreate, db: SessionDep, who: CheckinDep, response: Response,
+) -> CheckinPublic:
+    """Mark a person present for the event, or for a session with `session_id`.
+
+    Organizer keys and check-in-only (door) keys. Idempotent: scanning twice answers 200 with
+    the first check-in. 404 for an unknown or revoked code, 409 for a cancelled registration.
+    A waitlisted person is checked in too: the answer's `status` tells the door staff.
+    """
+    get_event(db, event_id=event_id, include_unpublished=True)
+    done = service.check_in(db, event_id=event_id, code=body.code, session_id=body.session_id, by=who.label)
+    reg, att = done.registration, done.attendance
+    if done.created:
+        record(db, actor=who.label, action="checkin.create", event_id=event_id, target=f"registration:{reg.id}",
+               details={"session_id": body.session_id})
+    else:
+        response.status_code = status.HTTP_200_OK
+    return CheckinPublic(
+        registration_id=reg.id, first_name=reg.first_name, last_name=reg.last_name, organization=reg.organization,
+        category=reg.category, status=reg.status, session_id=att.session_id, enrollment_status=done.enrollment_status,
+        checked_in_at=att.checked_in_at, checked_in_by=att.checked_in_by, already_checked_in=not done.created,
+    )
+
+
+@router.delete("/events/{event_id}/checkins/{registration_id}", status_code=status.HTTP_204_NO_CONTENT,
+               response_class=Response)
+def undo_check_in(
+    event_id: IdPath, registration_id: IdPath, db: SessionDep, who: CheckinDep,
+    session_id: int | None = Query(default=None, ge=1, le=MAX_ID,
+                                   description="Undo the session check-in; omit for the event."),
+) -> Response:
+    """Undo a check-in (scanned by mistake). Idempotent: 204 whether or not there was one."""
+    get_event(db, event_id=event_id, include_unpublished=True)
+    if service.undo(db, event_id=event_id, registration_id=registration_id, session_id=session_id):
+        record(db, actor=who.label, action="checkin.undo", event_id=event_id, target=f"registration:{registration_id}",
+               details={"session_id": session_id})
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

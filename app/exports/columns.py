@@ -1,0 +1,78 @@
+"""The columns an attendee export may hold (the allow-list), and their values.
+
+Tokens and their digests are not in the list, so no request can export them.
+"""
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from operator import attrgetter
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from app.errors import AppError
+from app.exports.writers import Column
+
+# key -> column; "attended" and "checked_in_at" come from the attendance table (app/checkin).
+REGISTRATION_COLUMNS: dict[str, Column] = {c.key: c for c in (
+    Column("id", "int", 8),
+    Column("last_name", "text", 22),
+    Column("first_name", "text", 16),
+    Column("email", "text", 30),
+    Column("organization", "text", 34),
+    Column("partnership", "text", 30),
+    Column("position", "text", 24),
+    Column("category", "text", 20),
+    Column("status", "text", 12),
+    Column("registered_at", "datetime", 17),
+    Column("confirmed_at", "datetime", 17),
+    Column("consent_at", "datetime", 17),
+    Column("consent_version", "text", 14),
+    Column("attended", "bool", 10),
+    Column("checked_in_at", "datetime", 17),
+    Column("checked_in_by", "text", 20),
+)}
+SESSION_COLUMNS: dict[str, Column] = {**REGISTRATION_COLUMNS, **{c.key: c for c in (
+    Column("enrollment_status", "text", 12),
+    Column("enrollment_source", "text", 12),
+    Column("enrolled_at", "datetime", 17),
+)}}
+DEFAULT_COLUMNS = ("last_name", "first_name", "email", "organization", "partnership", "position", "category",
+                   "status", "consent_at", "consent_version", "attended", "checked_in_at")
+DEFAULT_SESSION_COLUMNS = (*DEFAULT_COLUMNS, "enrollment_status")
+
+COLUMNS_DOC = (
+    "Comma-separated columns, in order. Allowed: " + ", ".join(REGISTRATION_COLUMNS)
+    + "; for session exports also: enrollment_status, enrollment_source, enrolled_at. Default: "
+    + ", ".join(DEFAULT_COLUMNS) + " (session exports add enrollment_status). Times are in the event's time zone."
+)
+
+
+class UnknownColumn(AppError):
+    status, code, title = 422, "validation-error", "Invalid input"
+
+
+def parse_columns(raw: str | None, *, session: bool) -> list[Column]:
+    allowed = SESSION_COLUMNS if session else REGISTRATION_COLUMNS
+    if raw is None or not raw.strip():
+        return [allowed[k] for k in (DEFAULT_SESSION_COLUMNS if session else DEFAULT_COLUMNS)]
+    keys = [k.strip() for k in raw.split(",") if k.strip()]
+    unknown = [k for k in keys if k not in allowed]
+    if unknown or len(set(keys)) != len(keys):
+        detail = (f"Unknown column(s): {', '.join(unknown)}. Allowed: {', '.join(allowed)}." if unknown
+                  else "A column is listed twice.")
+        raise UnknownColumn(detail, errors=[{"loc": ["query", "columns"], "msg": detail, "type": "value_error"}])
+    return [allowed[k] for k in keys]
+
+
+def _getter(column: Column, zone: ZoneInfo) -> Callable[[Any], Any]:
+    if column.key == "attended":
+        return lambda row: row.checked_in_at is not None
+    get = attrgetter(column.key)
+    if column.kind == "datetime":  # naive wall-clock time in the event's zone, as spreadsheets want
+        return lambda row: None if (v := get(row)) is None else v.astimezone(zone).replace(tzinfo=None)
+    return get
+
+
+def values(rows: Iterable[Any], columns: Sequence[Column], zone: ZoneInfo) -> Iterator[tuple[Any, ...]]:
+    """Database rows -> tuples of plain cell values, one per column."""
+    getters = [_getter(c, zone) for c in columns]
+    return (tuple(get(row) for get in getters) for row in rows)

@@ -1,0 +1,112 @@
+"""Which people an export holds, and the rows streamed from the database in Polish order.
+
+Rows come in keyset pages ordered by `(registrations.sort_key, registrations.id)`, which an
+index serves, so an export of any size holds one page in memory at a time.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Engine
+from sqlmodel import Session, and_, col, func, select
+
+from app.checkin.models import Attendance
+from app.db import open_session
+from app.enrollments.models import Enrollment
+from app.registrations.models import Category, Registration, RegistrationStatus
+from app.registrations.service import normalize_org
+
+PAGE_SIZE = 2000
+
+
+@dataclass(frozen=True)
+class ExportSpec:
+    """An event's registrations, or (with `session_id`) the people enrolled in one session."""
+
+    event_id: int
+    session_id: int | None = None
+    # Registration statuses (event export) or enrollment statuses (session export).
+    statuses: tuple[str, ...] = (RegistrationStatus.confirmed,)
+    category: Category | None = None
+    organization: str | None = None
+    partnership: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def filters(self) -> dict[str, Any]:
+        """The filters as JSON, for the audit log."""
+        out: dict[str, Any] = {"status": list(self.statuses)}
+        for name in ("category", "organization", "partnership"):
+            if getattr(self, name) is not None:
+                out[name] = str(getattr(self, name))
+        return out
+
+
+def _conditions(spec: ExportSpec) -> list[Any]:
+    cond: list[Any] = [Registration.event_id == spec.event_id]
+    if spec.session_id is None:
+        cond.append(col(Registration.status).in_(spec.statuses))
+    else:
+        cond += [Enrollment.session_id == spec.session_id, col(Enrollment.status).in_(spec.statuses),
+                 Registration.status != RegistrationStatus.cancelled]
+    if spec.category is not None:
+        cond.append(Registration.category == spec.category)
+    if spec.organization:
+        cond.append(Registration.organization_normalized == normalize_org(spec.organization))
+    if spec.partnership:
+        cond.append(func.lower(Registration.partnership) == spec.partnership.strip().lower())
+    return cond
+
+
+def _base(spec: ExportSpec, *columns: Any) -> sa.Select:
+    stmt = select(*columns).select_from(Registration)
+    if spec.session_id is not None:
+        stmt = stmt.join(Enrollment, Enrollment.registration_id == Registration.id)
+    return stmt.where(*_conditions(spec))
+
+
+def count(db: Session, spec: ExportSpec) -> int:
+    return db.exec(_base(spec, func.count())).one()
+
+
+def _row_select(spec: ExportSpec) -> sa.Select:
+    attended = and_(Attendance.registration_id == Registration.id,
+                    col(Attendance.session_id).is_(None) if spec.session_id is None
+                    else Attendance.session_id == spec.session_id)
+    columns = [
+        Registration.id, Registration.sort_key, Registration.last_name, Registration.first_name, Registration.email,
+        Registration.organization, Registration.partnership, Registration.position, Registration.category,
+        Registration.status, col(Registration.created_at).label("registered_at"), Registration.confirmed_at,
+        Registration.consent_at, Registration.consent_version, Attendance.checked_in_at,
+        col(Attendance.checked_in_by).label("checked_in_by"),
+    ]
+    if spec.session_id is not None:
+        columns += [col(Enrollment.status).label("enrollment_status"),
+                    col(Enrollment.source).label("enrollment_source"),
+                    col(Enrollment.created_at).label("enrolled_at")]
+    return _base(spec, *columns).outerjoin(Attendance, attended)
+
+
+def iter_rows(db: Session, spec: ExportSpec, *, page_size: int = PAGE_SIZE) -> Iterator[Any]:
+    """All matching rows in Polish alphabetical order, fetched page by page (keyset)."""
+    base = _row_select(spec).order_by(Registration.sort_key, Registration.id).limit(page_size)
+    after: tuple[str, int] | None = None
+    while True:
+        stmt = base if after is None else base.where(sa.tuple_(Registration.sort_key, Registration.id) > after)
+        rows = db.exec(stmt).all()
+        yield from rows
+        if len(rows) < page_size:
+            return
+        after = (rows[-1].sort_key, rows[-1].id)
+
+
+def stream_rows(engine: Engine, spec: ExportSpec, *, page_size: int = PAGE_SIZE) -> Iterator[Any]:
+    """Like `iter_rows`, on a session of its own: the request's session is closed by the
+    time a streaming response is sent."""
+    db = open_session(engine)
+    try:
+        yield from iter_rows(db, spec, page_size=page_size)
+    finally:
+        db.close()
+

@@ -1,0 +1,174 @@
+"""Organizer exports: attendee lists (CSV/XLSX, streamed), partnership summaries, the
+programme with rooms, printable sign-in sheets and badges. Each is written to the audit log."""
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Query, Request, status
+from fastapi.responses import HTMLResponse, StreamingResponse
+
+from app.audit.service import record
+from app.auth.deps import Organizer, OrganizerDep
+from app.checkin.service import confirmed_with_codes
+from app.common.types import IdPath
+from app.db import SessionDep
+from app.enrollments.models import EnrollmentStatus
+from app.events.models import Event
+from app.events.service import get_event
+from app.exports import printable, service
+from app.exports.columns import COLUMNS_DOC, parse_columns, values
+from app.exports.query import ExportSpec, count, iter_rows, stream_rows
+from app.exports.schemas import Delimiter, ExportFormat, PartnershipSummary
+from app.exports.writers import CSV_MEDIA_TYPE, DELIMITERS, XLSX_MEDIA_TYPE, Column, write_csv, write_xlsx
+from app.registrations.models import Category, RegistrationStatus
+from app.sessions.service import get_session
+
+router = APIRouter(prefix="/api/v1", tags=["exports"])
+
+FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The file (CSV: UTF-8 with BOM; XLSX workbook)",
+          "content": {"text/csv": {}, XLSX_MEDIA_TYPE: {}}},
+}
+HTML_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"description": "Printable HTML", "content": {"text/html": {}}}}
+
+FormatQ = Annotated[ExportFormat, Query(description="csv (UTF-8 with BOM) or xlsx.")]
+DelimiterQ = Annotated[Delimiter, Query(description="CSV separator; `semicolon` for Excel with Polish settings.")]
+ColumnsQ = Annotated[str | None, Query(max_length=1000, description=COLUMNS_DOC)]
+CategoryQ = Annotated[Category | None, Query(description="Only this category.")]
+OrganizationQ = Annotated[str | None, Query(max_length=200, description="Only this organization (any spelling).")]
+PartnershipQ = Annotated[str | None, Query(max_length=200, description="Only this partnership (case-insensitive).")]
+StatusQ = Annotated[list[RegistrationStatus], Query(alias="status", description="Registration status(es).")]
+
+
+def _file(fmt: ExportFormat, delimiter: Delimiter, columns: Sequence[Column], rows: Iterable[Sequence[Any]],
+          name: str, sheet: str) -> StreamingResponse:
+    if fmt == ExportFormat.xlsx:
+        body, media = write_xlsx(columns, rows, sheet=sheet), XLSX_MEDIA_TYPE
+    else:
+        body, media = write_csv(columns, rows, delimiter=DELIMITERS[delimiter]), CSV_MEDIA_TYPE
+    filename = f"{name}-{date.today().isoformat()}.{fmt.value}"
+    return StreamingResponse(body, media_type=media, headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store",
+    })
+
+
+def _export(request: Request, db: SessionDep, who: Organizer, *, event: Event, spec: ExportSpec, action: str,
+            target: str, fmt: ExportFormat, delimiter: Delimiter, columns: str | None, name: str) -> StreamingResponse:
+    """Audit in the request's transaction (committed before the first byte), then stream
+    the rows on a database session of the stream's own."""
+    cols = parse_columns(columns, session=spec.session_id is not None)
+    details = {"format": fmt.value, "filters": spec.filters(), "columns": [c.key for c in cols],
+               "rows": count(db, spec)}
+    if fmt == ExportFormat.csv:
+        details["delimiter"] = delimiter.value
+    record(db, actor=who.label, action=action, event_id=event.id, target=target, details=details)
+    rows = values(stream_rows(request.app.state.engine, spec), cols, ZoneInfo(event.timezone))
+    return _file(fmt, delimiter, cols, rows, name, sheet="Uczestnicy")
+
+
+@router.get("/events/{event_id}/registrations/export", response_model=None, status_code=status.HTTP_200_OK,
+            response_class=StreamingResponse, responses=FILE_RESPONSES)
+def export_registrations(
+    event_id: IdPath, request: Request, db: SessionDep, who: OrganizerDep, format: FormatQ = ExportFormat.csv,
+    delimiter: DelimiterQ = Delimiter.comma, columns: ColumnsQ = None,
+    status_: StatusQ = [RegistrationStatus.confirmed],  # noqa: B006
+    category: CategoryQ = None, organization: OrganizationQ = None, partnership: PartnershipQ = None,
+) -> StreamingResponse:
+    """The event's registrations (default: confirmed), one row each, by last then first name
+    in Polish alphabetical order. Times are wall-clock times in the event's time zone."""
+    event = get_event(db, event_id=event_id, include_unpublished=True)
+    spec = ExportSpec(event_id=event.id, statuses=tuple(status_), category=category, organization=organization,
+                      partnership=partnership)
+    return _export(request, db, who, event=event, spec=spec, action="export.registrations",
+                   target=f"event:{event.id}", fmt=format, delimiter=delimiter, columns=columns,
+                   name=f"{event.slug}-registrations")
+
+
+@router.get("/sessions/{session_id}/attendees/export", response_model=None, status_code=status.HTTP_200_OK,
+            response_class=StreamingResponse, responses=FILE_RESPONSES)
+def export_attendees(
+    session_id: IdPath, request: Request, db: SessionDep, who: OrganizerDep, format: FormatQ = ExportFormat.csv,
+    delimiter: DelimiterQ = Delimiter.comma, columns: ColumnsQ = None,
+    status_: Annotated[list[EnrollmentStatus], Query(alias="status", description="Enrollment status(es).")] = [
+        EnrollmentStatus.enrolled],  # noqa: B006
+    category: CategoryQ = None, organization: OrganizationQ = None, partnership: PartnershipQ = None,
+) -> StreamingResponse:
+    """The people enrolled in the session (default: enrolled, not the waiting list), in Polish
+    alphabetical order; `attended` / `checked_in_at` refer to the session's check-in."""
+    row = get_session(db, session_id=session_id, include_unpublished=True)
+    event = get_event(db, event_id=row.event_id, include_unpublished=True)
+    spec = ExportSpec(event_id=event.id, session_id=row.id, statuses=tuple(status_), category=category,
+                      organization=organization, partnership=partnership)
+    return _export(request, db, who, event=event, spec=spec, action="export.session_attendees",
+                   target=f"session:{row.id}", fmt=format, delimiter=delimiter, columns=columns,
+                   name=f"{event.slug}-session-{row.id}-attendees")
+
+
+@router.get("/events/{event_id}/partnerships", response_model=PartnershipSummary, status_code=status.HTTP_200_OK)
+def partnerships(event_id: IdPath, db: SessionDep, _: OrganizerDep,
+                 status_: StatusQ = [RegistrationStatus.confirmed]) -> PartnershipSummary:  # noqa: B006
+    """People per partnership and organization (counts only), in Polish alphabetical order."""
+    event = get_event(db, event_id=event_id, include_unpublished=True)
+    return service.partnership_summary(db, event=event, statuses=tuple(status_))
+
+
+@router.get("/events/{event_id}/partnerships/export", response_model=None, status_code=status.HTTP_200_OK,
+            response_class=StreamingResponse, responses=FILE_RESPONSES)
+def export_partnerships(event_id: IdPath, db: SessionDep, who: OrganizerDep, format: FormatQ = ExportFormat.csv,
+                        delimiter: DelimiterQ = Delimiter.comma,
+                        status_: StatusQ = [RegistrationStatus.confirmed]) -> StreamingResponse:  # noqa: B006
+    """The partnership summary as a file: partnership, organization, people."""
+    event = get_event(db, event_id=event_id, include_unpublished=True)
+    rows = service.partnership_rows(service.partnership_summary(db, event=event, statuses=tuple(status_)))
+    record(db, actor=who.label, action="export.partnerships", event_id=event.id, target=f"event:{event.id}",
+           details={"format": format.value, "filters": {"status": list(status_)}, "rows": len(rows)})
+    return _file(format, delimiter, service.PARTNERSHIP_COLUMNS, rows, f"{event.slug}-partnerships", "Partnerstwa")
+
+
+@router.get("/events/{event_id}/sessions/export", response_model=None, status_code=status.HTTP_200_OK,
+            response_class=StreamingResponse, responses=FILE_RESPONSES)
+def export_sessions(event_id: IdPath, db: SessionDep, who: OrganizerDep, format: FormatQ = ExportFormat.csv,
+                    delimiter: DelimiterQ = Delimiter.comma) -> StreamingResponse:
+    """The programme in time order: room, local start and end, capacity, enrolled, checked in."""
+    event = get_event(db, event_id=event_id, include_unpublished=True)
+    rows = service.session_rows(db, event=event)
+    record(db, actor=who.label, action="export.sessions", event_id=event.id, target=f"event:{event.id}",
+           details={"format": format.value, "rows": len(rows)})
+    return _file(format, delimiter, service.SESSION_LIST_COLUMNS, rows, f"{event.slug}-sessions", "Program")
+
+
+@router.get("/sessions/{session_id}/sign-in-sheet", response_model=None, status_code=status.HTTP_200_OK,
+            response_class=HTMLResponse, responses=HTML_RESPONSES)
+def sign_in_sheet(session_id: IdPath, db: SessionDep, who: OrganizerDep) -> HTMLResponse:
+    """A printable attendance list for the session: enrolled people in Polish alphabetical
+    order with a signature column; room and time in the event's time zone."""
+    row = get_session(db, session_id=session_id, include_unpublished=True)
+    event = get_event(db, event_id=row.event_id, include_unpublished=True)
+    zone = ZoneInfo(event.timezone)
+    people = [(r.last_name, r.first_name, r.organization)
+              for r in iter_rows(db, ExportSpec(event_id=event.id, session_id=row.id,
+                                                statuses=(EnrollmentStatus.enrolled,)))]
+    record(db, actor=who.label, action="export.sign_in_sheet", event_id=event.id, target=f"session:{row.id}",
+           details={"format": "html", "rows": len(people)})
+    html = printable.sign_in_sheet(
+        event_title=event.title, session_title=row.title, room=row.room, zone_name=event.timezone,
+        starts_at=service.local(row.starts_at, zone), ends_at=service.local(row.ends_at, zone), people=people,
+    )
+    return HTMLResponse(html, headers={"Cache-Control": "no-store"})
+
+
+@router.get("/events/{event_id}/badges", response_model=None, status_code=status.HTTP_200_OK,
+            response_class=HTMLResponse, responses=HTML_RESPONSES)
+def badges(event_id: IdPath, db: SessionDep, who: OrganizerDep,
+           status_: StatusQ = [RegistrationStatus.confirmed]) -> HTMLResponse:  # noqa: B006
+    """Printable name badges (88 x 56 mm, Polish alphabetical order), each with the person's
+    check-in QR code. Codes are derived, so badges can be printed again at any time."""
+    event = get_event(db, event_id=event_id, include_unpublished=True)
+    people = [(r.first_name, r.last_name, r.organization, r.partnership, code)
+              for r, code in confirmed_with_codes(db, event_id=event.id, statuses=tuple(status_), limit=None,
+                                                  offset=0)]
+    record(db, actor=who.label, action="export.badges", event_id=event.id, target=f"event:{event.id}",
+           details={"format": "html", "filters": {"status": list(status_)}, "rows": len(people)})
+    return HTMLResponse(printable.badges(event_title=event.title, people=people), headers={"Cache-Control": "no-store"})

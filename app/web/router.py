@@ -1,0 +1,84 @@
+"""Reference web pages served under `/`: plain HTML, ES modules and CSS; no build step.
+
+The pages only call the public API under `/api/v1`. Secrets never travel in a URL sent to
+the server: the registration token sits in the URL fragment (`/me#token=...`) and in
+sessionStorage, the organizer key only in sessionStorage; both go in `Authorization`.
+Pages are excluded from the OpenAPI document; unknown `/static/...` files answer 404
+problem+json like any other unknown path.
+"""
+
+import logging
+from pathlib import Path as FsPath
+
+from fastapi import APIRouter, FastAPI, Path, status
+from fastapi.responses import FileResponse
+from starlette.responses import Response
+from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
+
+log = logging.getLogger("app.web")
+HERE = FsPath(__file__).resolve().parent
+PAGES = HERE / "pages"
+STATIC = HERE / "static"
+
+# Scripts and styles only from files of this origin: no inline code, no third parties.
+CSP = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+PAGE_HEADERS = {"Content-Security-Policy": CSP, "Cache-Control": "no-cache", "Referrer-Policy": "no-referrer"}
+
+router = APIRouter(include_in_schema=False)
+
+
+def _page(name: str) -> FileResponse:
+    return FileResponse(PAGES / f"{name}.html", media_type="text/html; charset=utf-8", headers=PAGE_HEADERS)
+
+
+@router.get("/", response_class=FileResponse, status_code=status.HTTP_200_OK)
+def home_page() -> FileResponse:
+    """Published events."""
+    return _page("index")
+
+
+@router.get("/events/{key}", response_class=FileResponse, status_code=status.HTTP_200_OK)
+def event_page(key: str = Path(min_length=1, max_length=200)) -> FileResponse:
+    """One event (by id or slug): programme and registration form."""
+    return _page("event")
+
+
+@router.get("/me", response_class=FileResponse, status_code=status.HTTP_200_OK)
+def personal_page() -> FileResponse:
+    """The participant's personal page; the token comes in the URL fragment, never to the server."""
+    return _page("me")
+
+
+@router.get("/admin", response_class=FileResponse, status_code=status.HTTP_200_OK)
+def admin_page() -> FileResponse:
+    """Organizer pages: registrations, poll results, assignment, exports."""
+    return _page("admin")
+
+
+class _Static(StaticFiles):
+    """Static assets, revalidated by ETag on each load (the app ships new files with new releases)."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        response = await super().get_response(path, scope)
+        response.headers.setdefault("Cache-Control", "no-cache")
+        return response
+
+
+def mount_web(app: FastAPI) -> None:
+    """Add the pages and `/static` after the API routers, so they never shadow them."""
+    if not (PAGES.is_dir() and STATIC.is_dir()):  # an install without package data: serve the API alone
+        log.warning("web pages not found under %s; serving the API only", HERE)
+        return
+    app.include_router(router)
+    app.mount("/static", _Static(directory=STATIC), name="static")

@@ -1,0 +1,89 @@
+// Fetch wrapper for /api/v1: JSON in and out, RFC 9457 problem details turned into ApiError.
+import { has, t } from './i18n.js';
+
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem?.detail || problem?.title || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem || {};
+  }
+
+  /** The last segment of the problem type, e.g. "already-registered". */
+  get kind() { return String(this.problem.type || '').split('/').pop(); }
+}
+
+function headersFor(token, extra, hasBody) {
+  const headers = { Accept: 'application/json, application/problem+json', ...extra };
+  if (hasBody) headers['Content-Type'] = 'application/json';
+  if (token) headers.Authorization = `Bearer ${token}`;
+  return headers;
+}
+
+async function send(path, { method = 'GET', body, token, headers = {} } = {}) {
+  try {
+    return await fetch(`/api/v1${path}`, {
+      method, cache: 'no-store', credentials: 'omit', referrerPolicy: 'no-referrer',
+      headers: headersFor(token, headers, body !== undefined),
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (err) {
+    throw new ApiError(0, { type: 'network', title: 'Network error', detail: String(err) });
+  }
+}
+
+async function failure(res) {
+  let problem = null;
+  try { problem = await res.json(); } catch { /* not JSON */ }
+  return new ApiError(res.status, problem || { title: res.statusText, status: res.status });
+}
+
+export async function api(path, options) {
+  const res = await send(path, options);
+  if (!res.ok) throw await failure(res);
+  if (res.status === 204) return null;
+  return res.json();
+}
+
+/** GET a file with the Authorization header and hand it to the browser as a download. */
+export async function download(path, token, fallbackName) {
+  const res = await send(path, { token, headers: { Accept: '*/*' } });
+  if (!res.ok) throw await failure(res);
+  const blob = await res.blob();
+  const disposition = res.headers.get('content-disposition') || '';
+  const match = /filename\*=UTF-8''([^;]+)|filename="?([^";]+)"?/i.exec(disposition);
+  const name = match ? decodeURIComponent(match[1] || match[2]) : fallbackName;
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+  return name;
+}
+
+/** A message for the whole form: our translation of the problem type or status, then the server's detail. */
+export function problemMessage(err) {
+  if (!(err instanceof ApiError)) return t('problem.unexpected');
+  const byKind = `problem.${err.kind}`;
+  const byStatus = `status.${err.status}`;
+  const head = has(byKind) ? t(byKind) : has(byStatus) ? t(byStatus) : (err.problem.title || t('problem.unexpected'));
+  const detail = err.problem.detail && err.status !== 422 && !has(byKind) ? ` ${err.problem.detail}` : '';
+  return head + detail;
+}
+
+/** Field name -> message, from a 422 problem's `errors` ({loc: ["body", "email"], msg, type}). */
+export function fieldErrors(err) {
+  const out = {};
+  if (!(err instanceof ApiError) || !Array.isArray(err.problem.errors)) return out;
+  for (const e of err.problem.errors) {
+    const loc = (e.loc || []).filter((p) => p !== 'body');
+    const field = String(loc[0] ?? '');
+    if (!field || out[field]) continue;
+    const specific = `field.${field}.${e.type}`;
+    const generic = `fielderr.${e.type}`;
+    out[field] = has(specific) ? t(specific) : has(generic) ? t(generic) : e.msg;
+  }
+  return out;
+}

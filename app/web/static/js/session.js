@@ -1,0 +1,22 @@
+// Secrets kept per browser tab (sessionStorage): never in cookies, never in a URL sent to the server.
+export const TOKEN_KEY = 'seminar.token';
+export const ORGANIZER_KEY = 'seminar.organizerKey';
+
+/** Take `#token=...` from the address, keep it in sessionStorage and drop it from the address bar. */
+export function participantToken() {
+  const match = /(?:^#|&)token=([^&]+)/.exec(location.hash);
+  if (match) {
+    sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(match[1]));
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+export function personalLink(token) {
+  return `${location.origin}/me#token=${encodeURIComponent(token)}`;
+}
+
+export function forgetParticipant() { sessionStorage.removeItem(TOKEN_KEY); }
+export function organizerKey() { return sessionStorage.getItem(ORGANIZER_KEY); }
+export function setOrganizerKey(key) { sessionStorage.setItem(ORGANIZER_KEY, key); }
+export function forgetOrganizer() { sessionStorage.removeItem(ORGANIZER_KEY); }

@@ -1,0 +1,70 @@
+"""The web pages in the app, without a browser: routes, headers, and no unsafe patterns in the files."""
+
+import re
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from app.web.router import PAGES, STATIC
+from tests.factories import assert_problem
+
+SCRIPTS = sorted((STATIC / "js").glob("*.js"))
+
+
+def test_pages_are_html_with_a_strict_content_security_policy(client: TestClient) -> None:
+    for path in ("/", "/events/seminarium-serock-2022", "/events/7", "/me", "/admin"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["content-type"].startswith("text/html")
+        csp = response.headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+        assert response.headers["referrer-policy"] == "no-referrer"
+
+
+def test_pages_do_not_shadow_the_api(client: TestClient) -> None:
+    assert_problem(client.get("/api/v1/no-such-thing"), 404)
+    assert_problem(client.get("/static/js/no-such-file.js"), 404)
+    assert_problem(client.get("/events/a/b"), 404)
+    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/docs").status_code == 200
+    schema = client.get("/openapi.json").json()
+    assert not any(p in schema["paths"] for p in ("/", "/me", "/admin", "/events/{key}"))
+
+
+def test_static_files_are_served_as_modules(client: TestClient) -> None:
+    response = client.get("/static/js/api.js")
+    assert response.status_code == 200
+    assert "javascript" in response.headers["content-type"]
+    assert client.get("/static/css/app.css").headers["content-type"].startswith("text/css")
+
+
+def test_no_inline_code_and_no_html_from_data() -> None:
+    for page in PAGES.glob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), f"inline script in {page.name}"
+        assert not re.search(r"\son[a-z]+\s*=", html), f"inline event handler in {page.name}"
+        assert not re.search(r"\sstyle\s*=", html), f"inline style in {page.name}"
+    for script in SCRIPTS:
+        code = script.read_text(encoding="utf-8")
+        for pattern in (".innerHTML", ".outerHTML", ".insertAdjacentHTML", "document.write", "eval(", "new Function"):
+            assert pattern not in code, f"{pattern} in {script.name}"
+
+
+def test_every_text_exists_in_both_languages() -> None:
+    def keys(name: str) -> set[str]:
+        found = set(re.findall(r"'([\w.-]+)':", (STATIC / "js" / name).read_text(encoding="utf-8")))
+        plural = {k.rsplit(".", 1)[0] for k in found if k.endswith(".one")}  # base.one, base.few, ... -> base
+        return {k.rsplit(".", 1)[0] if k.rsplit(".", 1)[0] in plural else k for k in found}
+
+    english, polish = keys("messages-en.js"), keys("messages-pl.js")
+    assert english == polish, (english ^ polish)
+    used = set()
+    for source in [*SCRIPTS, *PAGES.glob("*.html")]:
+        used |= set(re.findall(r"""(?:\bt\(|data-i18n=|i18n: |:)['"]([a-z]+\.[\w.]+)['"]""", source.read_text(encoding="utf-8")))
+    assert used - english - {"key"} == set()
+
+
+def test_files_stay_small() -> None:
+    for path in [*SCRIPTS, *PAGES.glob("*.html"), *Path(STATIC / "css").glob("*.css")]:
+        if not path.name.startswith("messages-"):
+            assert len(path.read_text(encoding="utf-8").splitlines()) <= 300, path.name

@@ -27,6 +27,7 @@ migrate: install
 run: migrate
 	@test -s data/admin-token || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(24))" > data/admin-token
 	@echo ""
+	@echo "  Web pages:         http://$(HOST):$(PORT)/   (organizers: /admin)"
 	@echo "  API:               http://$(HOST):$(PORT)/api/v1/events"
 	@echo "  Interactive docs:  http://$(HOST):$(PORT)/docs"
 	@echo "  Organizer key:     $${ADMIN_TOKEN:-$$(cat data/admin-token)}   (ADMIN_TOKEN; kept in data/admin-token)"

@@ -6,6 +6,7 @@ entry are stored (or rolled back) together.
 
 from typing import Any
 
+from sqlalchemy import event
 from sqlmodel import Session, col, func, select
 
 from app.audit.models import AuditEntry
@@ -22,7 +23,26 @@ def record(
     entry = AuditEntry(actor=actor, action=action, event_id=event_id, target=target, details=details or {})
     db.add(entry)
     db.flush()
+    db.info["audit_recorded"] = True
     return entry
+
+
+def record_on_commit(db: Session, *, actor: str, action: str, event_id: int | None, target: str | None,
+                     details: dict[str, Any]) -> None:
+    """Audit an organizer's write when (and only if) its transaction commits.
+
+    Used for every organizer write request; a domain that records its own, more specific
+    entry in the same transaction (`record`) is not audited twice.
+    """
+    if db.info.get("audit_on_commit"):
+        return
+    db.info["audit_on_commit"] = True
+
+    def before_commit(session: Session) -> None:
+        if not session.info.get("audit_recorded") and session.is_active:
+            record(session, actor=actor, action=action, event_id=event_id, target=target, details=details)
+
+    event.listen(db, "before_commit", before_commit, once=True)
 
 
 def list_entries(

@@ -9,7 +9,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.auth.models import KeyRole
 from app.auth.service import find_active_key
-from app.db import SessionDep
+from app.audit.service import record_on_commit
+from app.db import WRITE_METHODS, SessionDep
 from app.errors import Forbidden, Unauthorized
 
 bearer = HTTPBearer(auto_error=False, description="Organizer key or registration token.")
@@ -48,10 +49,27 @@ def _resolve(request: Request, db: SessionDep, creds: BearerDep) -> Organizer:
     return Organizer(name=key.name, role=key.role, key_id=key.id)
 
 
-def require_organizer(principal: Annotated[Organizer, Depends(_resolve)]) -> Organizer:
+def require_organizer(
+    request: Request, db: SessionDep, principal: Annotated[Organizer, Depends(_resolve)]
+) -> Organizer:
     if principal.role != KeyRole.organizer:
         raise Forbidden("This key may only check people in.")
+    if request.method in WRITE_METHODS:
+        _audit_write(request, db, principal)
     return principal
+
+
+def _audit_write(request: Request, db: SessionDep, principal: Organizer) -> None:
+    """Every organizer write is in the audit log: who, which operation, on what, when."""
+    route = request.scope.get("route")
+    template = getattr(route, "path", request.url.path)
+    params = {k: int(v) if v.isdigit() else v for k, v in request.path_params.items()}
+    event_id = params.get("event_id")
+    target = next((f"{k.removesuffix('_id')}:{v}" for k, v in params.items()), None)
+    record_on_commit(db, actor=principal.label, action=f"{request.method} {template}",
+                     event_id=event_id if isinstance(event_id, int) else None, target=target,
+                     details={"path": request.url.path, **({"query": dict(request.query_params)}
+                                                           if request.query_params else {})})
 
 
 def require_checkin(principal: Annotated[Organizer, Depends(_resolve)]) -> Organizer:

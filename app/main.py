@@ -20,7 +20,7 @@ from app.events.router import router as events_router
 from app.exports.router import router as exports_router
 from app.health import router as health_router
 from app.me.router import router as me_router
-from app.ratelimit import make_store
+from app.ratelimit import RateLimit, make_store
 from app.middleware import BodySizeLimit, ConcurrencyLimit, SecurityHeaders
 from app.registrations.router import router as registrations_router
 from app.sessions.router import router as sessions_router
@@ -55,18 +55,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings)
-    app.state.rate_limit_store = make_store(settings, app.state.engine)
+    # Middleware added last runs first: CORS, headers, body limit, queue, rate limit, app.
+    app.add_middleware(RateLimit, store=make_store(settings, app.state.engine),
+                       limits={"register": settings.rate_limit_register, "token": settings.rate_limit_token})
+    app.add_middleware(ConcurrencyLimit, limit=concurrency_limit(settings),
+                       wait_seconds=settings.db_lock_timeout_ms / 1000)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
             allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
+            expose_headers=["Retry-After", "Idempotent-Replayed", "Content-Disposition"],
         )
-    app.add_middleware(ConcurrencyLimit, limit=concurrency_limit(settings),
-                       wait_seconds=settings.db_lock_timeout_ms / 1000)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    app.add_middleware(SecurityHeaders)
     install_handlers(app)
     for router in (health_router, keys_router, events_router, sessions_router, registrations_router, me_router,
                    voting_router, assignment_router, exports_router, checkin_router, audit_router):

@@ -1,23 +1,25 @@
 """Rate limits for public endpoints (registration, token-authenticated self-service).
 
-Fixed windows per client address. The default store is in-process memory (each worker
-process counts on its own, so N workers allow up to N times the limit); set
-`RATE_LIMIT_STORE=database` to count in the shared database across all workers, or `off`.
+Fixed one-minute windows per client address, checked by an ASGI middleware before the
+request touches the database (a database-backed counter must not wait behind the request's
+own write lock). The default store is in-process memory (each worker process counts on its
+own, so N workers allow up to N times the limit); `RATE_LIMIT_STORE=database` counts in the
+shared database across all workers; `off` disables the limits.
 """
 
 import math
+import re
 import threading
 import time
-from collections.abc import Callable
-from typing import Annotated, Protocol
+from typing import Protocol
 
-from fastapi import Depends, Request
+from anyio import to_thread
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.errors import AppError
+from app.errors import problem
 
-
-class TooManyRequests(AppError):
-    status, code, title = 429, "rate-limited", "Too many requests"
+REGISTER = re.compile(r"^/api/v1/events/[^/]+/registrations/?$")
+PARTICIPANT_PATHS = re.compile(r"^/api/v1/(me(/.*)?|polls/[^/]+/(ballot|proposals))$")
 
 
 class Store(Protocol):
@@ -38,35 +40,6 @@ class MemoryStore:
             return count
 
 
-def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
-def limiter(bucket: str, per_minute: Callable[[Request], int]) -> Callable[[Request], None]:
-    """A dependency that allows `per_minute(request)` calls per client address and minute."""
-
-    def check(request: Request) -> None:
-        store: Store | None = request.app.state.rate_limit_store
-        limit = per_minute(request)
-        if store is None or limit <= 0:
-            return
-        now = time.time()
-        window = int(now // 60) * 60
-        count = store.hit(f"{bucket}:{client_address(request)}", window)
-        if count > limit:
-            retry = max(1, math.ceil(window + 60 - now))
-            raise TooManyRequests(
-                f"At most {limit} requests a minute from one address here; try again in {retry} s.",
-                headers={"Retry-After": str(retry)},
-            )
-
-    return check
-
-
-RegisterLimit = Annotated[None, Depends(limiter("register", lambda r: r.app.state.settings.rate_limit_register))]
-TokenLimit = Annotated[None, Depends(limiter("token", lambda r: r.app.state.settings.rate_limit_token))]
-
-
 def make_store(settings, engine) -> Store | None:  # noqa: ANN001
     if settings.rate_limit_store == "off":
         return None
@@ -75,3 +48,42 @@ def make_store(settings, engine) -> Store | None:  # noqa: ANN001
 
         return DatabaseStore(engine)
     return MemoryStore()
+
+
+def bucket(method: str, path: str, authorization: bytes) -> str | None:
+    """Which limit a request counts against: public registration, or participant-token use."""
+    if method == "POST" and REGISTER.match(path):
+        return "register"
+    if PARTICIPANT_PATHS.match(path) or authorization.lower().startswith(b"bearer reg_"):
+        return "token"
+    return None
+
+
+class RateLimit:
+    def __init__(self, app: ASGIApp, store: Store | None, limits: dict[str, int]) -> None:
+        self.app = app
+        self.store = store
+        self.limits = limits
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or self.store is None:
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        name = bucket(scope["method"], scope["path"], headers.get(b"authorization", b""))
+        limit = self.limits.get(name, 0) if name else 0
+        if limit > 0:
+            now = time.time()
+            window = int(now // 60) * 60
+            address = scope["client"][0] if scope.get("client") else "unknown"
+            count = await to_thread.run_sync(self.store.hit, f"{name}:{address}", window)
+            if count > limit:
+                retry = max(1, math.ceil(window + 60 - now))
+                response = problem(
+                    429, "Too many requests",
+                    f"At most {limit} requests a minute from one address here; try again in {retry} s.",
+                    type_="/problems/rate-limited", instance=scope["path"], headers={"Retry-After": str(retry)},
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)

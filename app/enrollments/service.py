@@ -5,9 +5,10 @@ transaction, after locking the registration row (one person's enrollments are
 serialised, so the overlap check cannot race) and then the session row.
 """
 
-from sqlalchemy import func, update
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from app.common.counters import bump
 from app.common.locking import lock
 from app.enrollments.models import Enrollment, EnrollmentSource, EnrollmentStatus
 from app.errors import Conflict, Forbidden, NotFound
@@ -21,32 +22,16 @@ class Overlap(Conflict):
 
 
 def take_session_seat(db: Session, *, session_id: int) -> bool:
-    stmt = (
-        update(EventSession)
-        .where(
-            col(EventSession.id) == session_id,
-            (col(EventSession.capacity).is_(None)) | (col(EventSession.enrolled) < col(EventSession.capacity)),
-        )
-        .values(enrolled=col(EventSession.enrolled) + 1)
-        .returning(col(EventSession.enrolled))
-    )
-    return db.execute(stmt).first() is not None
+    """Take a seat if one is free (a session without capacity never fills)."""
+    return bump(db, EventSession, session_id, "enrolled", below="capacity", unlimited_when_null=True) is not None
 
 
 def _release_session_seat(db: Session, *, session_id: int) -> None:
-    db.execute(
-        update(EventSession).where(col(EventSession.id) == session_id).values(enrolled=col(EventSession.enrolled) - 1)
-    )
+    bump(db, EventSession, session_id, "enrolled", delta=-1)
 
 
 def _next_seq(db: Session, *, session_id: int) -> int:
-    stmt = (
-        update(EventSession)
-        .where(col(EventSession.id) == session_id)
-        .values(waitlist_seq=col(EventSession.waitlist_seq) + 1)
-        .returning(col(EventSession.waitlist_seq))
-    )
-    return db.execute(stmt).scalar_one()
+    return bump(db, EventSession, session_id, "waitlist_seq")
 
 
 def enrollments_of(db: Session, *, registration_id: int) -> list[tuple[Enrollment, EventSession]]:

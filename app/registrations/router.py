@@ -10,7 +10,6 @@ from app.db import SessionDep
 from app.events.service import get_event
 from app.registrations import privacy, service, waitlist
 from app.registrations.models import Category, Registration, RegistrationStatus
-from app.ratelimit import RegisterLimit
 from app.settings import SettingsDep
 from app.registrations.schemas import (
     RegistrationCreate,
@@ -40,7 +39,7 @@ def public(reg: Registration, position: int | None) -> RegistrationPublic:
              status_code=status.HTTP_201_CREATED)
 def register(
     event_id: IdPath, body: RegistrationCreate, db: SessionDep, response: Response, who: MaybeOrganizerDep,
-    settings: SettingsDep, _: RegisterLimit,
+    settings: SettingsDep,
     idempotency_key: IdempotencyKey = None,
 ) -> RegistrationCreated:
     """Register for an event. Confirmed while seats last, then waitlisted (first come, first served).

@@ -5,9 +5,10 @@ row is locked (PostgreSQL) or the database write lock is held (SQLite); a CHECK 
 (`confirmed_count <= capacity`) is the last line of defence.
 """
 
-from sqlalchemy import func, update
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from app.common.counters import bump
 from app.common.time import utcnow
 from app.events.models import Event
 from app.registrations.models import Registration, RegistrationStatus
@@ -15,29 +16,15 @@ from app.registrations.models import Registration, RegistrationStatus
 
 def take_seat(db: Session, *, event_id: int) -> bool:
     """Take one confirmed seat if one is free."""
-    stmt = (
-        update(Event)
-        .where(col(Event.id) == event_id, col(Event.confirmed_count) < col(Event.capacity))
-        .values(confirmed_count=col(Event.confirmed_count) + 1)
-        .returning(col(Event.confirmed_count))
-    )
-    return db.execute(stmt).first() is not None
+    return bump(db, Event, event_id, "confirmed_count", below="capacity") is not None
 
 
 def release_seat(db: Session, *, event_id: int) -> None:
-    db.execute(
-        update(Event).where(col(Event.id) == event_id).values(confirmed_count=col(Event.confirmed_count) - 1)
-    )
+    bump(db, Event, event_id, "confirmed_count", delta=-1)
 
 
 def next_waitlist_seq(db: Session, *, event_id: int) -> int:
-    stmt = (
-        update(Event)
-        .where(col(Event.id) == event_id)
-        .values(waitlist_seq=col(Event.waitlist_seq) + 1)
-        .returning(col(Event.waitlist_seq))
-    )
-    return db.execute(stmt).scalar_one()
+    return bump(db, Event, event_id, "waitlist_seq")
 
 
 def confirmed_in_organization(db: Session, *, event_id: int, organization_normalized: str) -> int:

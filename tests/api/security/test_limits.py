@@ -55,3 +55,33 @@ def test_security_headers(client):
 
 def test_page_size_capped(client):
     assert_problem(client.get("/api/v1/events", params={"limit": 100_000}), 422)
+
+
+def test_database_store_counts_across_workers(settings, client, admin):
+    """Two app instances on one database stand for two worker processes: the limit is shared."""
+    limited = settings.model_copy(update={"rate_limit_store": "database", "rate_limit_register": 3})
+    apps = [create_app(limited), create_app(limited)]
+    try:
+        clients = [TestClient(a, raise_server_exceptions=False) for a in apps]
+        event = make_event(client, admin)
+        url = f"/api/v1/events/{event['id']}/registrations"
+        codes = [clients[i % 2].post(url, json=person(i)).status_code for i in range(5)]
+        assert codes == [201, 201, 201, 429, 429]
+    finally:
+        for a in apps:
+            a.state.engine.dispose()
+
+
+def test_cors_for_configured_front_ends(settings, client):
+    app = create_app(settings.model_copy(update={"cors_origins": ["https://rejestracja.example.pl"]}))
+    try:
+        with TestClient(app) as c:
+            pre = c.options("/api/v1/events/1/registrations", headers={
+                "Origin": "https://rejestracja.example.pl", "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "content-type,idempotency-key"})
+            assert pre.status_code == 200
+            assert pre.headers["access-control-allow-origin"] == "https://rejestracja.example.pl"
+            other = c.get("/api/v1/events", headers={"Origin": "https://evil.example.com"})
+            assert "access-control-allow-origin" not in other.headers
+    finally:
+        app.state.engine.dispose()

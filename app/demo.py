@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
+from app import tables  # noqa: F401 - every table model, so foreign keys resolve
 from app.db import make_engine, open_session
 from app.events.models import Event
 from app.events.schemas import EventCreate

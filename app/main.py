@@ -15,6 +15,7 @@ from app.auth.router import router as keys_router
 from app.checkin.router import router as checkin_router
 from app.common.strict import strict_query
 from app.db import concurrency_limit, make_engine
+from app.enrollments.router import router as enrollments_router
 from app.errors import PROBLEM_RESPONSES, install_handlers
 from app.events.router import router as events_router
 from app.exports.router import router as exports_router
@@ -72,7 +73,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     install_handlers(app)
     for router in (health_router, keys_router, events_router, sessions_router, registrations_router, me_router,
-                   voting_router, assignment_router, exports_router, checkin_router, audit_router):
+                   enrollments_router, voting_router, assignment_router, exports_router, checkin_router,
+                   audit_router):
         document_optional_auth(router)
         app.include_router(router, responses=PROBLEM_RESPONSES)
     mount_web(app)  # web pages under / and /static, after the API routes

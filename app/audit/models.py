@@ -19,7 +19,7 @@ class AuditEntry(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = created_at_field()
     actor: str = Field(max_length=200)
-    action: str = Field(max_length=64)
+    action: str = Field(max_length=200)
     event_id: int | None = None
     target: str | None = Field(default=None, max_length=200)
     details: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)

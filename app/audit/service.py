@@ -20,7 +20,8 @@ def record(
     dotted verb such as ``export.registrations`` or ``checkin.create``; `target` what was
     acted on (``session:12``, ``registration:5``); `details` JSON-serialisable facts
     (format, filters, row count, ...), never secrets."""
-    entry = AuditEntry(actor=actor, action=action, event_id=event_id, target=target, details=details or {})
+    entry = AuditEntry(actor=actor[:200], action=action[:200], event_id=event_id,
+                       target=target[:200] if target else None, details=details or {})
     db.add(entry)
     db.flush()
     db.info["audit_recorded"] = True

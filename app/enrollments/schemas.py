@@ -14,3 +14,19 @@ class EnrollmentPublic(ResponseModel):
     status: EnrollmentStatus
     waitlist_position: int | None = None
     source: EnrollmentSource = EnrollmentSource.self
+
+
+class PlacementCreate(RequestModel):
+    registration_id: Id
+
+
+class SessionEnrollment(ResponseModel):
+    """Who is in a session (organizers)."""
+
+    registration_id: int
+    first_name: str
+    last_name: str
+    organization: str
+    status: EnrollmentStatus
+    waitlist_position: int | None = None
+    source: EnrollmentSource

@@ -90,6 +90,58 @@ def enroll(
     return enrollment, True
 
 
+def place(db: Session, *, registration_id: int, session_id: int) -> tuple[Enrollment, bool]:
+    """Organizer placement (speaker, moderator, by hand): a seat, never the waiting list.
+
+    The seat is marked `organizer`, so assignment runs leave it alone. 409 when the session
+    is full (raise its capacity first) or the person is in a parallel session.
+    """
+    reg = lock(db, Registration, registration_id)
+    target = db.get(EventSession, session_id)
+    if reg is None or target is None or target.event_id != reg.event_id:
+        raise NotFound(f"Registration {registration_id} is not part of the event of session {session_id}.")
+    if reg.status != RegistrationStatus.confirmed:
+        raise Conflict("Only confirmed registrants can be placed in sessions.")
+    mine = enrollments_of(db, registration_id=registration_id)
+    existing = next((e for e, _ in mine if e.session_id == session_id), None)
+    if existing is not None and existing.status == EnrollmentStatus.enrolled:
+        existing.source = EnrollmentSource.organizer
+        db.add(existing)
+        db.flush()
+        return existing, False
+    clash = first_overlap(target, (s for e, s in mine if e.session_id != session_id))
+    if clash is not None:
+        raise Overlap(f"The person is in session {clash.id} ({clash.title!r}) at the same time; take them out "
+                      "of it first.", conflicting_session_id=clash.id)
+    lock(db, EventSession, session_id)
+    if not take_session_seat(db, session_id=session_id):
+        raise Conflict(f"Session {session_id} is full; raise its capacity first.")
+    enrollment = existing or Enrollment(session_id=session_id, registration_id=registration_id,
+                                        status=EnrollmentStatus.enrolled)
+    enrollment.status, enrollment.waitlist_seq = EnrollmentStatus.enrolled, None
+    enrollment.source = EnrollmentSource.organizer
+    db.add(enrollment)
+    db.flush()
+    return enrollment, existing is None
+
+
+def session_enrollments(db: Session, *, session_id: int, status: EnrollmentStatus | None, limit: int,
+                        offset: int) -> tuple[list[tuple[Enrollment, Registration]], int]:
+    cond = [Enrollment.session_id == session_id]
+    if status is not None:
+        cond.append(Enrollment.status == status)
+    total = db.exec(select(func.count()).select_from(Enrollment).where(*cond)).one()
+    rows = db.exec(
+        select(Enrollment, Registration).join(Registration, col(Registration.id) == Enrollment.registration_id)
+        .where(*cond).order_by(Enrollment.status, Enrollment.waitlist_seq, Enrollment.id).limit(limit).offset(offset)
+    ).all()
+    return list(rows), total
+
+
+def count_in_session(db: Session, *, session_id: int) -> int:
+    return db.exec(select(func.count()).select_from(Enrollment).where(Enrollment.session_id == session_id)).one()
+
+
 def promote_waitlist(db: Session, *, session_id: int) -> None:
     """Give free seats to the session's waiting list, first come first served."""
     waiting = db.exec(

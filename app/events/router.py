@@ -1,4 +1,4 @@
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from app.common.types import IdPath
 from app.auth.deps import OrganizerDep
@@ -37,7 +37,10 @@ def update_event(event_id: IdPath, body: EventUpdate, db: SessionDep, _: Organiz
 
 
 @router.delete("/{event_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
-def delete_event(event_id: IdPath, db: SessionDep, _: OrganizerDep) -> Response:
+def delete_event(
+    event_id: IdPath, db: SessionDep, _: OrganizerDep,
+    force: bool = Query(default=False, description="Also when people are registered (409 otherwise)."),
+) -> Response:
     """Delete an event with its sessions, registrations and polls."""
-    service.delete_event(db, event_id=event_id)
+    service.delete_event(db, event_id=event_id, force=force)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

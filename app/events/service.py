@@ -5,6 +5,7 @@ from app.errors import Conflict, Invalid, NotFound
 from app.events.models import Event
 from app.events.schemas import EventCreate, EventUpdate
 from app.registrations import waitlist
+from app.registrations.models import Registration, RegistrationStatus
 
 
 def get_event(db: Session, *, event_id: int, include_unpublished: bool = False, lock: bool = False) -> Event:
@@ -74,7 +75,12 @@ def update_event(db: Session, *, event_id: int, data: EventUpdate) -> Event:
     return event
 
 
-def delete_event(db: Session, *, event_id: int) -> None:
+def delete_event(db: Session, *, event_id: int, force: bool = False) -> None:
     event = get_event(db, event_id=event_id, include_unpublished=True, lock=True)
+    people = db.exec(select(func.count()).select_from(Registration).where(
+        Registration.event_id == event_id, Registration.status != RegistrationStatus.cancelled)).one()
+    if people and not force:
+        raise Conflict(f"The event has {people} active registrations; deleting it deletes them, their ballots and "
+                       "attendance. Export what you need, then repeat with ?force=true.", registrations=people)
     db.delete(event)
     db.flush()

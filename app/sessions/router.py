@@ -5,7 +5,8 @@ from app.auth.deps import OrganizerDep
 from app.auth.optional import MaybeOrganizerDep
 from app.common.pagination import Page, PageDep
 from app.db import SessionDep
-from app.enrollments.service import promote_waitlist
+from app.enrollments.service import count_in_session, promote_waitlist
+from app.errors import Conflict
 from app.sessions import service
 from app.sessions.models import SessionKind
 from app.sessions.schemas import SessionCreate, SessionPublic, SessionUpdate
@@ -51,6 +52,14 @@ def update_session(session_id: IdPath, body: SessionUpdate, db: SessionDep, _: O
 
 
 @router.delete("/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
-def delete_session(session_id: IdPath, db: SessionDep, _: OrganizerDep) -> Response:
+def delete_session(
+    session_id: IdPath, db: SessionDep, _: OrganizerDep,
+    force: bool = Query(default=False, description="Also when people are enrolled (409 otherwise)."),
+) -> Response:
+    """Delete a session; when people are enrolled or waiting, only with `force=true`."""
+    people = count_in_session(db, session_id=session_id)
+    if people and not force:
+        raise Conflict(f"{people} people are enrolled or waiting in this session; repeat with ?force=true to "
+                       "delete it with their places.", enrollments=people)
     service.delete_session(db, session_id=session_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

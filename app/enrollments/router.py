@@ -1,0 +1,55 @@
+"""Organizers' view of a session's people, and placing people by hand (speakers, moderators)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from app.auth.deps import OrganizerDep
+from app.common.pagination import Page, PageDep
+from app.common.types import IdPath
+from app.db import SessionDep
+from app.enrollments import service
+from app.enrollments.models import EnrollmentStatus
+from app.enrollments.schemas import EnrollmentPublic, PlacementCreate, SessionEnrollment
+from app.errors import NotFound
+from app.sessions.service import get_session
+
+router = APIRouter(prefix="/api/v1/sessions/{session_id}/enrollments", tags=["sessions"])
+
+
+@router.get("", response_model=Page[SessionEnrollment], status_code=status.HTTP_200_OK)
+def list_enrollments(
+    session_id: IdPath, db: SessionDep, _: OrganizerDep, page: PageDep,
+    status_: Annotated[EnrollmentStatus | None, Query(alias="status")] = None,
+) -> Page[SessionEnrollment]:
+    """People enrolled in the session, then its waiting list in order."""
+    get_session(db, session_id=session_id, include_unpublished=True)
+    rows, total = service.session_enrollments(db, session_id=session_id, status=status_, limit=page.limit,
+                                              offset=page.offset)
+    items = [SessionEnrollment(registration_id=r.id, first_name=r.first_name, last_name=r.last_name,
+                               organization=r.organization, status=e.status, source=e.source,
+                               waitlist_position=service.position_of(db, e)) for e, r in rows]
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+@router.post("", response_model=EnrollmentPublic, status_code=status.HTTP_201_CREATED,
+             responses={200: {"description": "Already seated; now marked as placed by an organizer",
+                              "model": EnrollmentPublic}})
+def place(session_id: IdPath, body: PlacementCreate, db: SessionDep, _: OrganizerDep,
+          response: Response) -> EnrollmentPublic:
+    """Give a confirmed person a seat by hand (never the waiting list). Assignment runs keep it."""
+    enrollment, created = service.place(db, registration_id=body.registration_id, session_id=session_id)
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return EnrollmentPublic(session_id=session_id, status=enrollment.status, source=enrollment.source)
+
+
+@router.delete("/{registration_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
+def remove(session_id: IdPath, registration_id: IdPath, db: SessionDep, _: OrganizerDep) -> Response:
+    """Take a person out of the session (or its waiting list); the first waiting person moves up."""
+    get_session(db, session_id=session_id, include_unpublished=True)
+    try:
+        service.leave(db, registration_id=registration_id, session_id=session_id)
+    except NotFound:
+        raise NotFound(f"Registration {registration_id} is not in session {session_id}.") from None
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,4 +1,3 @@
-from pydantic import Field
 
 from app.common.schemas import RequestModel, ResponseModel
 from app.common.types import Id

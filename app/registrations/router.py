@@ -77,7 +77,8 @@ def list_registrations(
         db, event_id=event_id, status=status_, category=category, organization=organization,
         partnership=partnership, q=q, limit=page.limit, offset=page.offset,
     )
-    positions = waitlist.positions(db, event_id=event_id)
+    waiting = any(r.status == RegistrationStatus.waitlisted for r in rows)
+    positions = waitlist.positions(db, event_id=event_id) if waiting else {}
     return Page(items=[public(r, positions.get(r.id)) for r in rows], total=total, limit=page.limit,
                 offset=page.offset)
 

@@ -55,6 +55,22 @@ def make_problem(seed: int, n_people: int, n_slots: int, per_slot: int, choices:
     return Problem(list(range(n_people)), ws, prefs)
 
 
+def make_topic_problem(seed: int, n_people: int, n_slots: int, n_topics: int, choices: tuple[int, int],
+                       slack: float = 1.1) -> Problem:
+    """Each topic runs in every slot in one room size; people list whole topics (all sessions)."""
+    rng = np.random.default_rng(seed)
+    pop = popularity(rng, n_topics)
+    sizes = rng.uniform(0.5, 1.5, n_topics)
+    caps = np.maximum(1, np.round(sizes / sizes.sum() * n_people * slack)).astype(int)
+    ws = [Workshop(1 + t * n_slots + s, s, int(caps[t]), t) for t in range(n_topics) for s in range(n_slots)]
+    prefs = {}
+    for p in range(n_people):
+        k = int(rng.integers(choices[0], choices[1] + 1))
+        prefs[p] = [1 + int(t) * n_slots + int(s) for t in rng.choice(n_topics, size=k, replace=False, p=pop)
+                    for s in rng.permutation(n_slots)]
+    return Problem(list(range(n_people)), ws, prefs)
+
+
 def rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -77,7 +93,7 @@ def run(label: str, pr: Problem, methods=("optimal", "first_come"), repeat: int 
         print(f"  {label:<34} {m:<10} {1000 * min(times):9.1f} ms  first {res.first_choice_share:6.1%}"
               f"  top3 {res.top3_share:6.1%}  placed {res.placements:6d}  unassigned {len(res.unassigned):5d}"
               f"  stage1/bound {first_bound:>11}  gap {res.gap:.2%}"
-              f"  {'optimal' if res.optimal else res.status}  {mem}")
+              f"  {'optimal' if res.optimal else res.status}  {mem}  [{res.path}]")
 
 
 def approvals(seed: int, n_people: int, n_topics: int, lo: int, hi: int) -> dict[int, set[int]]:
@@ -102,6 +118,8 @@ def small() -> None:
     run("150 x 10 x 2, fill_unranked", pr, methods=("optimal",), repeat=5, fill_unranked=True)
     pr = make_problem(2, 150, 2, 5, (3, 6), repeat_topics=True)
     run("150, 5 topics repeated in 2 slots", pr, methods=("optimal", "weighted", "first_come"), repeat=5)
+    pr = make_topic_problem(4, 150, 2, 5, (2, 4))
+    run("150, 5 topics x 2, topic ranks", pr, methods=("optimal",), repeat=5, topic_ranks=True)
     print("joint mode (choose topics + assign), 150 participants, 20 topics, approvals 2-5")
     appr = approvals(3, 150, 20, 2, 5)
     run_joint("k=5 rooms of 35 (MILP)", appr, 20, [35] * 5)
@@ -118,6 +136,12 @@ def large(time_limit: float) -> None:
     speakers = {p: [pr.workshops[p % len(pr.workshops)].id] for p in range(0, 10_000, 50)}
     pr = Problem(pr.participants, pr.workshops, pr.preferences, speakers)
     run("same + 200 fixed seats", pr, methods=("optimal",), time_limit=time_limit)
+    print("topic ranks (topic_ranks=True): every topic in all 3 slots, one room size per topic,"
+          " 3-6 topics listed")
+    for n_topics in (33, 100):
+        pr = make_topic_problem(14, 10_000, 3, n_topics, (3, 6))
+        run(f"{n_topics} topics x 3 slots, equal rooms", pr, methods=("optimal",), time_limit=time_limit,
+            topic_ranks=True)
     print("joint mode at scale: 10,000 participants, 100 topics, 25 rooms, approvals 1-4")
     appr = approvals(13, 10_000, 100, 1, 4)
     run_joint("25 rooms of 360, from top-25", appr, 100, [360] * 25, time_limit=time_limit)

@@ -32,6 +32,13 @@ capacity, never the same topic twice, fixed seats kept and counted):
 ``first_come``
     Baseline: participants in registration order each take their best still-possible choices.
 
+``topic_ranks=True`` (``optimal`` only) ranks topics instead of sessions (see
+``app.assignment.model``): a workshop's rank is the position of its topic among the distinct
+topics listed. When every topic runs once in every slot with one room size, every listed topic
+is listed in all its slots and nobody has a fixed seat, the exact fast path of
+``app.assignment.dewerra`` runs (a topic flow, then a de Werra slot colouring; ``Result.path``
+is ``"topic_flow_dewerra"``); otherwise the flow or LP path above runs with topic ranks.
+
 ``fill_unranked=True`` then gives every participant a free seat in each slot where they hold
 nothing (people who ranked nothing, or whose choices were full): a max flow per slot, so the
 number of seats filled is maximal. Those seats are listed in ``Result.filled`` as well.
@@ -43,6 +50,8 @@ import time
 
 import numpy as np
 
+from app.assignment.dewerra import detect as detect_topic_instance
+from app.assignment.dewerra import solve_topic_level
 from app.assignment.flow import fill_free_seats, weighted_flow
 from app.assignment.lex import base_rows, solve_stages
 from app.assignment.lexflow import StagedFlow
@@ -54,7 +63,8 @@ METHODS = ("optimal", "weighted", "first_come")
 
 
 def solve(problem: Problem, *, method: str = "optimal", fill_unranked: bool = False,
-          max_placements_first: bool = False, time_limit: float = 30.0) -> Result:
+          max_placements_first: bool = False, time_limit: float = 30.0,
+          topic_ranks: bool = False) -> Result:
     """Assign participants to workshops; see the module docstring for the methods.
 
     Raises ValueError on malformed input: unknown participant or workshop ids, a workshop ranked
@@ -62,9 +72,12 @@ def solve(problem: Problem, *, method: str = "optimal", fill_unranked: bool = Fa
     """
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; expected one of {METHODS}")
+    if topic_ranks and method != "optimal":
+        raise ValueError("topic_ranks=True is only implemented for method='optimal'")
     start = time.monotonic()
     prep = Prepared(problem)
     optimal, status, values, bounds = True, "optimal", [], []
+    path = method
     if method == "first_come":
         chosen = first_come(prep)
         optimal, status = False, "heuristic"
@@ -75,20 +88,27 @@ def solve(problem: Problem, *, method: str = "optimal", fill_unranked: bool = Fa
         groups = prep.topic_groups()
         if not groups:
             chosen, value = weighted_flow(prep, weights)
-            values, bounds = [value], [value]
+            values, bounds, path = [value], [value], "flow"
         else:
+            path = "lp"
             a, b = base_rows(prep)
             out = solve_stages(a, b, [weights], time_limit)
             chosen, values, bounds, optimal, status = out.chosen, out.values, out.bounds, out.optimal, out.status
     else:
-        ranks = np.unique(prep.arc_rank)
-        stages = [np.ones(len(prep.arc_rank), np.int64)] if max_placements_first else []
-        stages += [(prep.arc_rank == r).astype(np.int64) for r in ranks]
-        if not prep.topic_groups():
+        arc_rank = prep.topic_arc_rank() if topic_ranks else prep.arc_rank
+        inst = detect_topic_instance(prep) if topic_ranks else None
+        stages = [np.ones(len(arc_rank), np.int64)] if max_placements_first else []
+        stages += [(arc_rank == r).astype(np.int64) for r in np.unique(arc_rank)]
+        if inst is not None:
+            chosen, values = solve_topic_level(prep, inst, arc_rank, max_placements_first)
+            bounds, path = values, "topic_flow_dewerra"
+        elif not prep.topic_groups():
+            path = "flow"
             net = StagedFlow(prep)
             values = bounds = [float(net.stage(s)) for s in stages]
             chosen = net.chosen()
         else:
+            path = "lp"
             a, b = base_rows(prep)
             out = solve_stages(a, b, stages, time_limit)
             chosen, values, bounds, optimal, status = out.chosen, out.values, out.bounds, out.optimal, out.status
@@ -96,7 +116,8 @@ def solve(problem: Problem, *, method: str = "optimal", fill_unranked: bool = Fa
                 chosen, status = first_come(prep), status + "; first_come fallback"
     filled = fill_free_seats(prep, chosen) if fill_unranked else []
     return build_result(prep, chosen, method, filled=filled, optimal=optimal, status=status,
-                        objective=values, bound=bounds, seconds=time.monotonic() - start)
+                        objective=values, bound=bounds, seconds=time.monotonic() - start,
+                        topic_ranks=topic_ranks, path=path)
 
 
 def first_come(prep: Prepared) -> np.ndarray:

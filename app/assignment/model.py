@@ -13,6 +13,11 @@ Definitions used by every method (see ``algorithm.solve``):
   first-ranked workshop is in their final assignment. ``top3_share``: the share holding at
   least one of their first three. Participants without preferences are not counted there.
 * ``rank_counts[r - 1]``: number of placements (new or fixed) at rank ``r``.
+* **Topic ranks** (opt-in, ``solve(..., topic_ranks=True)``): the participant ranks *topics*, not
+  sessions. The rank of a workshop is then the 1-based position of its topic among the distinct
+  topics of the list, in order of first appearance (``[A@1, A@0, B@0]`` ranks A first and B
+  second, whatever the slot). Shares and ``rank_counts`` use that rank. Only workshops listed are
+  candidates; listing every session of a topic means "this topic, in any slot".
 * ``unassigned``: participants (registration order) who hold no workshop at all.
 """
 
@@ -60,6 +65,7 @@ class Result:
     bound: list[float]  # matching upper bounds (LP or MILP dual bound); [] for first_come
     gap: float  # max over stages of (bound - objective) / max(bound, 1)
     seconds: float
+    path: str = ""  # solver that ran: "flow", "lp", "topic_flow_dewerra", "first_come"
 
 
 class Prepared:
@@ -137,6 +143,30 @@ class Prepared:
         self.ws_slot = np.array([sidx[s] for s in self.slot], dtype=np.int64)
         self.arc_slot = self.ws_slot[self.arc_w] if len(wi) else np.zeros(0, dtype=np.int64)
 
+    def rank_maps(self, by_topic: bool = False) -> list[dict[int, int]]:
+        """Per participant: workshop index -> rank (list position, or topic rank, see above)."""
+        cache = self.__dict__.setdefault("_rank_cache", {})
+        if by_topic not in cache:
+            cache[by_topic] = self._rank_maps(by_topic)
+        return cache[by_topic]
+
+    def _rank_maps(self, by_topic: bool) -> list[dict[int, int]]:
+        out = []
+        for js in self.prefs:
+            if not by_topic:
+                out.append({j: r for r, j in enumerate(js, start=1)})
+                continue
+            order: dict[object, int] = {}
+            for j in js:
+                order.setdefault(self.topic[j], len(order) + 1)
+            out.append({j: order[self.topic[j]] for j in js})
+        return out
+
+    def topic_arc_rank(self) -> np.ndarray:
+        """Topic rank of every candidate arc (see the module docstring)."""
+        maps = self.rank_maps(by_topic=True)
+        return np.array([maps[i][j] for i, j in zip(self.arc_p.tolist(), self.arc_w.tolist())], dtype=np.int64)
+
     def topic_groups(self) -> list[np.ndarray]:
         """Arc index groups (one participant, one repeated topic, >= 2 slots) needing a row."""
         groups: dict[tuple[int, object], list[int]] = {}
@@ -151,7 +181,8 @@ class Prepared:
 
 
 def build_result(prep: Prepared, chosen: Sequence[int], method: str, *, filled=(), optimal=True,
-                 status="optimal", objective=(), bound=(), seconds=0.0) -> Result:
+                 status="optimal", objective=(), bound=(), seconds=0.0, topic_ranks=False,
+                 path="") -> Result:
     """Assemble a Result from chosen arc indices (+ fill seats as (i, j) pairs) and check it."""
     seats = [list(h) for h in prep.held]
     for a in chosen:
@@ -161,7 +192,8 @@ def build_result(prep: Prepared, chosen: Sequence[int], method: str, *, filled=(
         seats[i].append(j)
         fill_map.setdefault(prep.pids[i], []).append(prep.ws[j].id)
     count = [0] * len(prep.ws)
-    maxlen = max((len(x) for x in prep.prefs), default=0)
+    ranks = prep.rank_maps(by_topic=topic_ranks)
+    maxlen = max((max(m.values(), default=0) for m in ranks), default=0)
     rank_counts = [0] * maxlen
     first = top3 = ranked = 0
     assignment: dict[int, list[int]] = {}
@@ -173,14 +205,14 @@ def build_result(prep: Prepared, chosen: Sequence[int], method: str, *, filled=(
             raise AssertionError("slot or topic clash in assignment")  # internal invariant
         for j in js:
             count[j] += 1
-        pos = {j: r for r, j in enumerate(prep.prefs[i], start=1)}
-        for j in js:
-            if j in pos:
-                rank_counts[pos[j] - 1] += 1
+        pos = ranks[i]
+        held = [pos[j] for j in js if j in pos]
+        for r in held:
+            rank_counts[r - 1] += 1
         if prep.prefs[i]:
             ranked += 1
-            first += prep.prefs[i][0] in js
-            top3 += any(j in js for j in prep.prefs[i][:3])
+            first += 1 in held
+            top3 += any(r <= 3 for r in held)
         if js:
             assignment[prep.pids[i]] = [prep.ws[j].id for j in sorted(js, key=lambda j: (prep.slot[j], prep.ws[j].id))]
         else:
@@ -196,5 +228,5 @@ def build_result(prep: Prepared, chosen: Sequence[int], method: str, *, filled=(
         top3_share=top3 / ranked if ranked else 0.0, rank_counts=rank_counts,
         per_workshop={w.id: count[j] for j, w in enumerate(prep.ws)}, filled=fill_map,
         optimal=optimal, status=status, objective=objective, bound=bound, gap=max(gap, 0.0),
-        seconds=seconds,
+        seconds=seconds, path=path,
     )

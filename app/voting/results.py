@@ -21,23 +21,11 @@ from app.voting.schemas import PollResults, RoomIn, TopicResult
 from app.voting.service import topics_of
 
 
-def counted_ballots(db: Session, *, poll_id: int) -> list[list[int]]:
-    """Each counted ballot as its topic ids in ballot order."""
-    rows = db.exec(
-        select(BallotChoice.ballot_id, BallotChoice.topic_id)
-        .join(Ballot, col(Ballot.id) == BallotChoice.ballot_id)
-        .join(Registration, col(Registration.id) == Ballot.registration_id)
-        .where(Ballot.poll_id == poll_id, Registration.status == RegistrationStatus.confirmed)
-        .order_by(BallotChoice.ballot_id, BallotChoice.rank)
-    ).all()
-    ballots: dict[int, list[int]] = defaultdict(list)
-    for ballot_id, topic_id in rows:
-        ballots[ballot_id].append(topic_id)
-    return list(ballots.values())
-
-
 def counted_ballot_owners(db: Session, *, poll_id: int) -> dict[int, list[int]]:
-    """Registration id -> topic ids, for the joint assignment only (never returned to clients)."""
+    """Registration id -> topic ids of the counted ballots (confirmed registrations only).
+
+    Used for tallies and the joint assignment; never returned to clients.
+    """
     rows = db.exec(
         select(Ballot.registration_id, BallotChoice.topic_id)
         .join(BallotChoice, col(BallotChoice.ballot_id) == Ballot.id)
@@ -49,6 +37,11 @@ def counted_ballot_owners(db: Session, *, poll_id: int) -> dict[int, list[int]]:
     for reg_id, topic_id in rows:
         owners[reg_id].append(topic_id)
     return dict(owners)
+
+
+def counted_ballots(db: Session, *, poll_id: int) -> list[list[int]]:
+    """Each counted ballot as its topic ids in ballot order (one ballot per registration)."""
+    return list(counted_ballot_owners(db, poll_id=poll_id).values())
 
 
 def resolve_rule(poll: Poll, rule: str | None) -> str:

@@ -8,7 +8,7 @@ PORT   ?= 8000
 WORKERS ?= 1
 export DATABASE_URL ?= sqlite:///data/seminar.db
 
-.PHONY: browser install run test test-fast openapi demo bench migrate migration retention docker clean
+.PHONY: browser install lint run test test-fast openapi demo bench migrate migration retention docker clean
 
 $(STAMP): pyproject.toml requirements-reference.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,8 +41,12 @@ browser:
 	  && $$( [ "$$(id -u)" -eq 0 ] || echo sudo ) sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium' \
 	  || echo "no /usr/bin/chromium and no apt-get: the e2e tests will be skipped"; }
 
+## Lint (ruff) and type-check (mypy); `make test` runs it first.
+lint: install
+	$(BIN)/ruff check app tests bench
+
 ## Run the whole suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set).
-test: install
+test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-fast: install

@@ -51,7 +51,7 @@ def _sqlite_engine(settings: Settings) -> Engine:
     )
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record) -> None:  # noqa: ANN001
+    def _on_connect(dbapi_conn, _record) -> None:
         # Let SQLAlchemy emit BEGIN itself (pysqlite's implicit transactions are off).
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
@@ -64,7 +64,7 @@ def _sqlite_engine(settings: Settings) -> Engine:
         dbapi_conn.create_function("lower", 1, _unicode_lower, deterministic=True)
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn) -> None:  # noqa: ANN001
+    def _on_begin(conn) -> None:
         mode = conn.get_execution_options().get(SQLITE_BEGIN, "DEFERRED")
         conn.exec_driver_sql(f"BEGIN {mode}")
 

@@ -97,7 +97,8 @@ class Invalid(AppError):
     status, code, title = 422, "validation-error", "Invalid input"
 
     def __init__(self, detail: str, *, field: str | None = None, **extra: Any) -> None:
-        loc = field.split(".") if field and field.startswith(("query.", "path.", "header.")) else ["body", *(field or "").split(".")]
+        located = field and field.startswith(("query.", "path.", "header."))
+        loc = field.split(".") if field and located else ["body", *(field or "").split(".")]
         errors = [{"loc": loc, "msg": detail, "type": "value_error"}] if field else []
         super().__init__(detail, errors=errors, **extra)
 

@@ -21,13 +21,14 @@ from app.events.router import router as events_router
 from app.exports.router import router as exports_router
 from app.health import router as health_router
 from app.me.router import router as me_router
-from app.ratelimit import RateLimit, make_store
 from app.middleware import BodySizeLimit, ConcurrencyLimit, SecurityHeaders
+from app.privacy.router import router as privacy_router
+from app.ratelimit import RateLimit, make_store
 from app.registrations.router import router as registrations_router
 from app.sessions.router import router as sessions_router
+from app.settings import Settings, get_settings
 from app.voting.router import router as voting_router
 from app.web.router import mount_web
-from app.settings import Settings, get_settings
 
 DESCRIPTION = """
 Registration and workshop selection for seminars and conferences: registration with
@@ -74,7 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_handlers(app)
     for router in (health_router, keys_router, events_router, sessions_router, registrations_router, me_router,
                    enrollments_router, voting_router, assignment_router, exports_router, checkin_router,
-                   audit_router):
+                   audit_router, privacy_router):
         document_optional_auth(router)
         app.include_router(router, responses=PROBLEM_RESPONSES)
     mount_web(app)  # web pages under / and /static, after the API routes

@@ -4,7 +4,7 @@ import argparse
 
 from app import tables  # noqa: F401 - every table model, so foreign keys resolve
 from app.db import make_engine, open_session
-from app.registrations.privacy import retention
+from app.privacy.service import retention
 from app.settings import get_settings
 
 

@@ -7,7 +7,7 @@ from app.checkin.models import Attendance, CheckinSecret
 from app.common.base import metadata
 from app.enrollments.models import Enrollment
 from app.events.models import Event
-from app.ratelimit_db import RateLimitWindow
+from app.ratelimit.database import RateLimitWindow
 from app.registrations.models import IdempotencyRecord, Registration
 from app.sessions.models import EventSession
 from app.voting.models import Ballot, BallotChoice, Poll, Topic

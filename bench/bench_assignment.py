@@ -18,8 +18,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.assignment.algorithm import Problem, Workshop, solve  # noqa: E402
-from app.assignment.joint import choose_topics_and_assign  # noqa: E402
+from app.assignment.solver.algorithm import Problem, Workshop, solve
+from app.assignment.solver.joint import choose_topics_and_assign
 
 
 def popularity(rng: np.random.Generator, n: int, skew: float = 1.0) -> np.ndarray:
@@ -43,7 +43,7 @@ def make_problem(seed: int, n_people: int, n_slots: int, per_slot: int, choices:
             ws.append(Workshop(wid, s, int(caps[j]), topic if repeat_topics else None))
             wid += 1
     sessions: dict[int, list[int]] = {}
-    for w, t in zip(ws, [w.topic if repeat_topics else k for k, w in enumerate(ws)]):
+    for w, t in zip(ws, [w.topic if repeat_topics else k for k, w in enumerate(ws)], strict=False):
         sessions.setdefault(t, []).append(w.id)
     prefs = {}
     for p in range(n_people):

@@ -24,17 +24,17 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import insert, text  # noqa: E402
+from sqlalchemy import insert, text
 
-from app.checkin.models import Attendance  # noqa: E402
-from app.db import make_engine  # noqa: E402
-from app.exports.collation import sort_key  # noqa: E402
-from app.exports.columns import parse_columns, values  # noqa: E402
-from app.exports.query import ExportSpec, stream_rows  # noqa: E402
-from app.exports.writers import write_csv, write_xlsx  # noqa: E402
-from app.registrations.models import Registration  # noqa: E402
-from app.settings import Settings  # noqa: E402
-from tests.dbutil import fresh_database, migrate  # noqa: E402
+from app.checkin.models import Attendance
+from app.common.collation import sort_key
+from app.db import make_engine
+from app.exports.columns import parse_columns, values
+from app.exports.query import ExportSpec, stream_rows
+from app.exports.writers import write_csv, write_xlsx
+from app.registrations.models import Registration
+from app.settings import Settings
+from tests.dbutil import fresh_database, migrate
 
 LAST = ["Nowak", "Kowalski", "Wiśniewska", "Wójcik", "Kowalczyk", "Kamińska", "Lewandowski", "Zieliński", "Szymańska",
         "Woźniak", "Dąbrowski", "Kozłowska", "Jankowski", "Mazur", "Kwiatkowska", "Krawczyk", "Piotrowski", "Grabowska",
@@ -47,7 +47,7 @@ FIRST = ["Anna", "Łucja", "Małgorzata", "Żaneta", "Ewa", "Zofia", "Jan", "Pio
 ORGS = [f"Gmina {n}" for n in ("Serock", "Łódź", "Śrem", "Żary", "Pułtusk", "Nasielsk", "Wyszków", "Zegrze")]
 
 
-def seed(engine, n: int) -> int:  # noqa: ANN001
+def seed(engine, n: int) -> int:
     rng = random.Random(2022)
     now = datetime(2022, 11, 1, 9, 0, tzinfo=UTC)
     with engine.begin() as conn:
@@ -83,7 +83,7 @@ def seed(engine, n: int) -> int:  # noqa: ANN001
     return event_id
 
 
-def export(engine, event_id: int, fmt: str) -> Iterator[bytes]:  # noqa: ANN001
+def export(engine, event_id: int, fmt: str) -> Iterator[bytes]:
     cols = parse_columns(None, session=False)
     rows = values(stream_rows(engine, ExportSpec(event_id=event_id)), cols, ZoneInfo("Europe/Warsaw"))
     return write_xlsx(cols, rows) if fmt == "xlsx" else write_csv(cols, rows, delimiter=";")

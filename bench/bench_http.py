@@ -32,7 +32,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.concurrency.server import LiveServer, live_server  # noqa: E402
+from tests.concurrency.server import LiveServer, live_server
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 WARMUP = 50

@@ -18,7 +18,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.voting.rules import RULES, compute  # noqa: E402
+from app.voting.rules import RULES, compute
 
 
 def make_ballots(voters: int, topics: int, seed: int = 7) -> tuple[list[list[int]], list[list[int]]]:
@@ -62,7 +62,10 @@ def main() -> None:
             if kind not in spec.ballot_types or (kind == "ranked" and "approval" in spec.ballot_types
                                                  and name != "equal_shares"):
                 continue  # approval rules on ranked ballots: only the default rule is shown
-            seconds, res = best_of(args.runs, lambda: compute(name, ballots, args.topics, args.seats, kind))
+            def run(n: str = name, b: list = ballots, k: str = kind) -> object:
+                return compute(n, b, args.topics, args.seats, k)
+
+            seconds, res = best_of(args.runs, run)
             note = res.winners if res.rule == name else f"{res.rule} used: {res.tie_break[:60]}"
             print(f"{name:<14} {kind:<8} {seconds:8.3f}  {note}")
     small, _ = make_ballots(1_000, 30)

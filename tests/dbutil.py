@@ -51,7 +51,7 @@ def fresh_database(backend: str, tmp_dir: Path) -> Iterator[str]:
         admin.dispose()
 
 
-def reset(engine) -> None:  # noqa: ANN001
+def reset(engine) -> None:
     """Empty every table (fast per-test isolation)."""
     from app.tables import metadata
 

@@ -36,7 +36,7 @@ def make_session(client: TestClient, headers: dict[str, str], event_id: int, **o
     return response.json()
 
 
-def assert_problem(response, status: int) -> dict[str, Any]:  # noqa: ANN001
+def assert_problem(response, status: int) -> dict[str, Any]:
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
     body = response.json()

@@ -7,7 +7,7 @@ import sys
 from tests.dbutil import ROOT, migrate
 
 
-def _run(args, url):  # noqa: ANN001, ANN202
+def _run(args, url):
     env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
     return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=120)

@@ -11,8 +11,8 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, col
 
-from app.assignment.joint import choose_topics_and_assign
 from app.assignment.schemas import JointOut, JointTopic
+from app.assignment.solver.joint import choose_topics_and_assign
 from app.enrollments.models import Enrollment, EnrollmentSource, EnrollmentStatus
 from app.errors import Invalid
 from app.sessions.models import EventSession, SessionKind

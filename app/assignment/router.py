@@ -1,14 +1,14 @@
 from fastapi import APIRouter, status
 
-from app.common.types import IdPath
 from app.assignment import service
 from app.assignment.joint_service import run_joint
 from app.assignment.schemas import AssignmentIn, AssignmentOut, JointIn, JointOut, PreferencesIn, PreferencesPublic
-from app.errors import Invalid
-from app.voting.service import get_poll
 from app.auth.deps import OrganizerDep
+from app.common.types import IdPath
 from app.db import SessionDep
+from app.errors import Invalid
 from app.registrations.deps import MeDep
+from app.voting.service import get_poll
 
 router = APIRouter(prefix="/api/v1", tags=["workshop assignment"])
 

@@ -1,6 +1,6 @@
 """Preferences and the assignment of participants to parallel workshops.
 
-The optimisation itself lives in `app.assignment.algorithm` (pure). This module turns the
+The optimisation itself lives in `app.assignment.solver.algorithm` (pure). This module turns the
 database into its plain input, and writes the result back in one transaction: previous
 assignment seats are replaced, seats people took themselves or organizers placed stay.
 """
@@ -8,10 +8,10 @@ assignment seats are replaced, seats people took themselves or organizers placed
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
-from app.assignment import algorithm
-from app.assignment.model import Problem, Workshop
 from app.assignment.models import Preference
 from app.assignment.schemas import AssignmentOut, Figures, Method, SessionFill
+from app.assignment.solver import algorithm
+from app.assignment.solver.problem import Problem, Workshop
 from app.common.locking import lock
 from app.enrollments.models import Enrollment, EnrollmentSource, EnrollmentStatus
 from app.errors import Forbidden, Invalid

@@ -7,9 +7,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from app.audit.service import record_on_commit
 from app.auth.models import KeyRole
 from app.auth.service import find_active_key
-from app.audit.service import record_on_commit
 from app.db import WRITE_METHODS, SessionDep
 from app.errors import Forbidden, Unauthorized
 

@@ -23,11 +23,11 @@ def optional_organizer(request: Request, db: SessionDep, creds: BearerDep) -> Or
 MaybeOrganizerDep = Annotated[Organizer | None, Depends(optional_organizer)]
 
 
-def _uses(dependant, call) -> bool:  # noqa: ANN001
+def _uses(dependant, call) -> bool:
     return dependant.call is call or any(_uses(d, call) for d in dependant.dependencies)
 
 
-def document_optional_auth(router) -> None:  # noqa: ANN001
+def document_optional_auth(router) -> None:
     """Routes that read with an optional organizer key accept anonymous calls: say so in OpenAPI."""
     from fastapi.routing import APIRoute
 

@@ -1,10 +1,10 @@
 from fastapi import APIRouter, status
 
-from app.common.types import IdPath
 from app.auth import service
 from app.auth.deps import OrganizerDep
 from app.auth.schemas import KeyCreate, KeyCreated, KeyPublic
 from app.common.pagination import Page, PageDep
+from app.common.types import IdPath
 from app.db import SessionDep
 
 router = APIRouter(prefix="/api/v1/organizer-keys", tags=["organizer keys"])

@@ -6,7 +6,7 @@ from fastapi import Request
 from app.errors import Invalid
 
 
-def _names(dependant) -> set[str]:  # noqa: ANN001
+def _names(dependant) -> set[str]:
     names = {p.alias for p in dependant.query_params}
     for sub in dependant.dependencies:
         names |= _names(sub)
@@ -21,7 +21,7 @@ def strict_query(request: Request) -> None:
     known = getattr(route, "_known_query", None)
     if known is None:
         known = _names(dependant)
-        route._known_query = known  # noqa: SLF001 - per-route cache
+        route._known_query = known
     unknown = sorted(set(request.query_params) - known)
     if unknown:
         raise Invalid(f"Unknown query parameter(s): {', '.join(unknown)}.", field="query." + unknown[0])

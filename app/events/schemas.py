@@ -7,7 +7,7 @@ from app.common.schemas import RequestModel, ResponseModel
 from app.common.types import LongText, ShortText, Slug, Timezone, Title, UtcInput, UtcOutput
 
 
-def _check_window(starts_on, ends_on, opens, closes) -> None:  # noqa: ANN001
+def _check_window(starts_on, ends_on, opens, closes) -> None:
     if starts_on is not None and ends_on is not None and ends_on < starts_on:
         raise ValueError("ends_on must not be before starts_on")
     if opens is not None and closes is not None and closes <= opens:

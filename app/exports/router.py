@@ -40,6 +40,9 @@ CategoryQ = Annotated[Category | None, Query(description="Only this category.")]
 OrganizationQ = Annotated[str | None, Query(max_length=200, description="Only this organization (any spelling).")]
 PartnershipQ = Annotated[str | None, Query(max_length=200, description="Only this partnership (case-insensitive).")]
 StatusQ = Annotated[list[RegistrationStatus], Query(alias="status", description="Registration status(es).")]
+# List defaults of query parameters (FastAPI copies a default before handing it to a route).
+CONFIRMED = [RegistrationStatus.confirmed]
+ENROLLED = [EnrollmentStatus.enrolled]
 
 
 def _file(fmt: ExportFormat, delimiter: Delimiter, columns: Sequence[Column], rows: Iterable[Sequence[Any]],
@@ -73,7 +76,7 @@ def _export(request: Request, db: SessionDep, who: Organizer, *, event: Event, s
 def export_registrations(
     event_id: IdPath, request: Request, db: SessionDep, who: OrganizerDep, format: FormatQ = ExportFormat.csv,
     delimiter: DelimiterQ = Delimiter.comma, columns: ColumnsQ = None,
-    status_: StatusQ = [RegistrationStatus.confirmed],  # noqa: B006
+    status_: StatusQ = CONFIRMED,
     category: CategoryQ = None, organization: OrganizationQ = None, partnership: PartnershipQ = None,
 ) -> StreamingResponse:
     """The event's registrations (default: confirmed), one row each, by last then first name
@@ -91,8 +94,7 @@ def export_registrations(
 def export_attendees(
     session_id: IdPath, request: Request, db: SessionDep, who: OrganizerDep, format: FormatQ = ExportFormat.csv,
     delimiter: DelimiterQ = Delimiter.comma, columns: ColumnsQ = None,
-    status_: Annotated[list[EnrollmentStatus], Query(alias="status", description="Enrollment status(es).")] = [
-        EnrollmentStatus.enrolled],  # noqa: B006
+    status_: Annotated[list[EnrollmentStatus], Query(alias="status", description="Enrollment status(es).")] = ENROLLED,
     category: CategoryQ = None, organization: OrganizationQ = None, partnership: PartnershipQ = None,
 ) -> StreamingResponse:
     """The people enrolled in the session (default: enrolled, not the waiting list), in Polish
@@ -108,7 +110,7 @@ def export_attendees(
 
 @router.get("/events/{event_id}/partnerships", response_model=PartnershipSummary, status_code=status.HTTP_200_OK)
 def partnerships(event_id: IdPath, db: SessionDep, _: OrganizerDep,
-                 status_: StatusQ = [RegistrationStatus.confirmed]) -> PartnershipSummary:  # noqa: B006
+                 status_: StatusQ = CONFIRMED) -> PartnershipSummary:
     """People per partnership and organization (counts only), in Polish alphabetical order."""
     event = get_event(db, event_id=event_id, include_unpublished=True)
     return service.partnership_summary(db, event=event, statuses=tuple(status_))
@@ -118,7 +120,7 @@ def partnerships(event_id: IdPath, db: SessionDep, _: OrganizerDep,
             response_class=StreamingResponse, responses=FILE_RESPONSES)
 def export_partnerships(event_id: IdPath, db: SessionDep, who: OrganizerDep, format: FormatQ = ExportFormat.csv,
                         delimiter: DelimiterQ = Delimiter.comma,
-                        status_: StatusQ = [RegistrationStatus.confirmed]) -> StreamingResponse:  # noqa: B006
+                        status_: StatusQ = CONFIRMED) -> StreamingResponse:
     """The partnership summary as a file: partnership, organization, people."""
     event = get_event(db, event_id=event_id, include_unpublished=True)
     rows = service.partnership_rows(service.partnership_summary(db, event=event, statuses=tuple(status_)))
@@ -162,7 +164,7 @@ def sign_in_sheet(session_id: IdPath, db: SessionDep, who: OrganizerDep) -> HTML
 @router.get("/events/{event_id}/badges", response_model=None, status_code=status.HTTP_200_OK,
             response_class=HTMLResponse, responses=HTML_RESPONSES)
 def badges(event_id: IdPath, db: SessionDep, who: OrganizerDep,
-           status_: StatusQ = [RegistrationStatus.confirmed]) -> HTMLResponse:  # noqa: B006
+           status_: StatusQ = CONFIRMED) -> HTMLResponse:
     """Printable name badges (88 x 56 mm, Polish alphabetical order), each with the person's
     check-in QR code. Codes are derived, so badges can be printed again at any time."""
     event = get_event(db, event_id=event_id, include_unpublished=True)

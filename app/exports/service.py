@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, func, select
 
 from app.checkin.models import Attendance
+from app.common.collation import text_key
 from app.events.models import Event
-from app.exports.collation import text_key
 from app.exports.schemas import OrganizationCount, PartnershipCount, PartnershipSummary
 from app.exports.writers import Column
 from app.registrations.models import Registration

@@ -63,7 +63,7 @@ def write_csv(columns: Sequence[Column], rows: Iterable[Sequence[Any]], *, delim
     writer.writerow([c.title for c in columns])
     convert = [_CSV_CONVERT[c.kind] for c in columns]
     for n, row in enumerate(rows, start=1):
-        writer.writerow(["" if v is None else f(v) for f, v in zip(convert, row)])
+        writer.writerow(["" if v is None else f(v) for f, v in zip(convert, row, strict=False)])
         if n % CHUNK_ROWS == 0:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)

@@ -3,47 +3,29 @@
 from fastapi import APIRouter, Query, Response, status
 
 from app.common.types import IdPath
-from app.assignment.service import get_preferences
 from app.db import SessionDep
 from app.enrollments import service as enrollments
 from app.enrollments.schemas import EnrollmentCreate, EnrollmentPublic
 from app.me.schemas import MePublic
+from app.me.service import me_public
+from app.privacy import service as privacy
 from app.registrations import service as registrations
-from app.registrations import privacy, waitlist
 from app.registrations.deps import MeDep
-from app.registrations.models import Registration
 from app.registrations.schemas import MeUpdate
-from app.voting.schemas import BallotPublic
-from app.voting.service import ballots_of
 
 router = APIRouter(prefix="/api/v1/me", tags=["me (participant)"])
-
-
-def _me(db: SessionDep, reg: Registration) -> MePublic:
-    db.refresh(reg)
-    items = [
-        EnrollmentPublic(session_id=e.session_id, status=e.status, source=e.source,
-                         waitlist_position=enrollments.position_of(db, e))
-        for e, _ in enrollments.enrollments_of(db, registration_id=reg.id)
-    ]
-    ballots = [BallotPublic(poll_id=b.poll_id, topic_ids=topics, updated_at=b.updated_at)
-               for b, topics in ballots_of(db, registration_id=reg.id)]
-    return MePublic.model_validate(reg).model_copy(
-        update={"waitlist_position": waitlist.position_of(db, reg), "enrollments": items, "ballots": ballots,
-                "preferences": get_preferences(db, registration_id=reg.id)}
-    )
 
 
 @router.get("", response_model=MePublic, status_code=status.HTTP_200_OK)
 def read_me(db: SessionDep, me: MeDep) -> MePublic:
     """The caller's registration (with waiting-list position), enrollments and ballots."""
-    return _me(db, me)
+    return me_public(db, me)
 
 
 @router.patch("", response_model=MePublic, status_code=status.HTTP_200_OK)
 def update_me(body: MeUpdate, db: SessionDep, me: MeDep) -> MePublic:
     """Change own name, organization, partnership or position (not the e-mail)."""
-    return _me(db, registrations.update_me(db, registration_id=me.id, data=body))
+    return me_public(db, registrations.update_me(db, registration_id=me.id, data=body))
 
 
 @router.delete("", response_model=MePublic, status_code=status.HTTP_200_OK)
@@ -60,18 +42,12 @@ def cancel_me(
         privacy.erase(db, registration_id=me.id)
     else:
         registrations.cancel(db, registration_id=me.id)
-    return _me(db, me)
-
-
-@router.get("/export", response_model=MePublic, status_code=status.HTTP_200_OK)
-def export_me(db: SessionDep, me: MeDep, response: Response) -> MePublic:
-    """All data held about the caller, as a JSON download (GDPR art. 15 and 20)."""
-    response.headers["Content-Disposition"] = f'attachment; filename="registration-{me.id}.json"'
-    return _me(db, me)
+    return me_public(db, me)
 
 
 @router.post("/enrollments", response_model=EnrollmentPublic, status_code=status.HTTP_201_CREATED,
-             responses={200: {"description": "Already enrolled or waitlisted in this session", "model": EnrollmentPublic}})
+             responses={200: {"description": "Already enrolled or waitlisted in this session",
+                              "model": EnrollmentPublic}})
 def enroll(body: EnrollmentCreate, db: SessionDep, me: MeDep, response: Response) -> EnrollmentPublic:
     """Enroll in a session (first come, first served) or join its waiting list when full.
 

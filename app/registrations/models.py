@@ -49,7 +49,7 @@ class Registration(SQLModel, table=True):
     consent_at: datetime = created_at_field()
     consent_version: str = Field(max_length=32)
     token_digest: str = Field(max_length=64, unique=True)
-    # Polish collation key of (last_name, first_name): app.exports.collation.sort_key.
+    # Polish collation key of (last_name, first_name): app.common.collation.sort_key.
     sort_key: str = Field(default="", max_length=500)
     # Bumped to revoke the person's check-in code (app/checkin/codes.py).
     checkin_version: int = Field(default=1)

@@ -2,22 +2,23 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response, status
 
-from app.common.types import IdPath
 from app.auth.deps import OrganizerDep
 from app.auth.optional import MaybeOrganizerDep
 from app.common.pagination import Page, PageDep
+from app.common.types import IdPath
 from app.db import SessionDep
 from app.events.service import get_event
-from app.registrations import privacy, service, waitlist
-from app.registrations.models import Category, Registration, RegistrationStatus
-from app.settings import SettingsDep
+from app.registrations import service, waitlist
+from app.registrations.models import Category, RegistrationStatus
 from app.registrations.schemas import (
     RegistrationCreate,
     RegistrationCreated,
     RegistrationPublic,
     RegistrationStats,
     StatusUpdate,
+    public,
 )
+from app.settings import SettingsDep
 
 router = APIRouter(prefix="/api/v1", tags=["registrations"])
 
@@ -29,10 +30,6 @@ IdempotencyKey = Annotated[
         "return the first answer and store nothing new.",
     ),
 ]
-
-
-def public(reg: Registration, position: int | None) -> RegistrationPublic:
-    return RegistrationPublic.model_validate(reg).model_copy(update={"waitlist_position": position})
 
 
 @router.post("/events/{event_id}/registrations", response_model=RegistrationCreated,
@@ -103,12 +100,3 @@ def change_status(registration_id: IdPath, body: StatusUpdate, db: SessionDep, _
     reg = service.set_status(db, registration_id=registration_id, status=body.status)
     db.refresh(reg)
     return public(reg, waitlist.position_of(db, reg))
-
-
-@router.post("/registrations/{registration_id}/erase", response_model=RegistrationPublic,
-             status_code=status.HTTP_200_OK)
-def erase_registration(registration_id: IdPath, db: SessionDep, _: OrganizerDep) -> RegistrationPublic:
-    """Erase a person's data on their request (cancels first; tallies stay consistent)."""
-    service.get_registration(db, registration_id=registration_id)
-    reg = privacy.erase(db, registration_id=registration_id)
-    return public(reg, None)

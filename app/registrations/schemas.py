@@ -1,7 +1,6 @@
-from typing import Self
+from typing import Annotated, Self
 
 from pydantic import EmailStr, Field, StringConstraints, field_validator, model_validator
-from typing_extensions import Annotated
 
 from app.common.schemas import RequestModel, ResponseModel
 from app.common.types import UtcOutput
@@ -58,6 +57,11 @@ class RegistrationPublic(ResponseModel):
     confirmed_at: UtcOutput | None
     cancelled_at: UtcOutput | None
     erased_at: UtcOutput | None = None
+
+
+def public(reg: object, position: int | None) -> RegistrationPublic:
+    """A registration row as `RegistrationPublic`, with its waiting-list position."""
+    return RegistrationPublic.model_validate(reg).model_copy(update={"waitlist_position": position})
 
 
 class MeUpdate(RequestModel):

@@ -5,13 +5,13 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, col, or_, select
 
+from app.common.collation import sort_key
 from app.common.locking import lock
 from app.common.security import digest, new_secret
 from app.common.time import utcnow
 from app.enrollments.service import leave_all
 from app.errors import AppError, Conflict, NotFound
 from app.events.models import Event
-from app.exports.collation import sort_key
 from app.registrations import idempotency, waitlist
 from app.registrations.models import Category, Registration, RegistrationStatus
 from app.registrations.schemas import MeUpdate, OrganizationCount, RegistrationCreate, RegistrationStats

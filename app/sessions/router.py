@@ -1,9 +1,11 @@
+from typing import Annotated
+
 from fastapi import APIRouter, Query, Response, status
 
-from app.common.types import IdPath
 from app.auth.deps import OrganizerDep
 from app.auth.optional import MaybeOrganizerDep
 from app.common.pagination import Page, PageDep
+from app.common.types import IdPath
 from app.db import SessionDep
 from app.enrollments.service import count_in_session, promote_waitlist
 from app.errors import Conflict
@@ -26,13 +28,14 @@ def list_sessions(
     db: SessionDep,
     page: PageDep,
     who: MaybeOrganizerDep,
-    kind: SessionKind | None = Query(default=None, description="Only sessions of this kind."),
+    kind: Annotated[SessionKind | None, Query(description="Only sessions of this kind.")] = None,
 ) -> Page[SessionPublic]:
     """The programme, ordered by start time, with enrolled counts and capacity."""
     rows, total = service.list_sessions(
         db, event_id=event_id, include_unpublished=who is not None, kind=kind, limit=page.limit, offset=page.offset
     )
-    return Page(items=[SessionPublic.model_validate(r) for r in rows], total=total, limit=page.limit, offset=page.offset)
+    items = [SessionPublic.model_validate(r) for r in rows]
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
 
 @router.get("/sessions/{session_id}", response_model=SessionPublic, status_code=status.HTTP_200_OK)

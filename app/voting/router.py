@@ -1,9 +1,9 @@
 from fastapi import APIRouter, Query, Response, status
 
-from app.common.types import IdPath
 from app.auth.deps import OrganizerDep
 from app.auth.optional import MaybeOrganizerDep
 from app.common.pagination import Page, PageDep
+from app.common.types import IdPath
 from app.db import SessionDep
 from app.registrations.deps import MeDep
 from app.sessions.schemas import SessionPublic

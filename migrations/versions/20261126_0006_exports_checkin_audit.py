@@ -13,7 +13,7 @@ import sqlmodel
 from alembic import op
 
 import app.common.time
-from app.exports.collation import sort_key
+from app.common.collation import sort_key
 
 
 revision: str = '0006'

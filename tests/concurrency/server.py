@@ -11,6 +11,7 @@ whole process group afterwards (SIGTERM, then SIGKILL), also when the body raise
 supervisor also gets SIGTERM if the process that started it dies (Linux PR_SET_PDEATHSIG).
 """
 
+import contextlib
 import ctypes
 import os
 import re
@@ -21,7 +22,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,7 +48,7 @@ class LiveServer:
     def admin(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.admin_token}"}
 
-    def client(self, **kwargs) -> httpx.Client:  # noqa: ANN003
+    def client(self, **kwargs) -> httpx.Client:
         return httpx.Client(base_url=self.base_url, timeout=kwargs.pop("timeout", 60.0), **kwargs)
 
     def log_tail(self, lines: int = 40) -> str:
@@ -76,10 +77,8 @@ def _tail(path: Path, lines: int) -> str:
 def _die_with_parent() -> None:
     """Runs in the child before exec: SIGTERM it when the parent goes away (Linux only)."""
     if sys.platform.startswith("linux"):
-        try:
+        with contextlib.suppress(OSError):
             ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-        except OSError:
-            pass
 
 
 def _group_alive(pgid: int) -> bool:
@@ -96,10 +95,8 @@ def stop_group(proc: subprocess.Popen, *, grace: float = 15.0) -> None:
     """Stop the server and every worker: SIGTERM to the group, SIGKILL after `grace` seconds."""
     pgid = proc.pid  # start_new_session=True: the group id is the supervisor's pid
     for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5.0)):
-        try:
+        with suppress(ProcessLookupError):
             os.killpg(pgid, sig)
-        except ProcessLookupError:
-            pass
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
             if proc.poll() is not None and not _group_alive(pgid):
@@ -172,7 +169,7 @@ def run_server(
 
 
 @contextmanager
-def live_server(backend: str, tmp_dir: Path, *, workers: int = 4, **kwargs) -> Iterator[LiveServer]:  # noqa: ANN003
+def live_server(backend: str, tmp_dir: Path, *, workers: int = 4, **kwargs) -> Iterator[LiveServer]:
     """A fresh migrated database of `backend` ("sqlite" or "postgresql") served by uvicorn."""
     tmp_dir.mkdir(parents=True, exist_ok=True)
     with fresh_database(backend, tmp_dir) as url:

@@ -5,6 +5,7 @@ missing; `playwright install` is never needed: the system Chromium is launched d
 Screenshots of failing tests go to tests/artifacts/ (gitignored).
 """
 
+import contextlib
 import os
 import re
 from collections.abc import Iterator
@@ -94,10 +95,8 @@ class Browsing:
         if failed_name:
             ARTIFACTS.mkdir(exist_ok=True)
             for i, page in enumerate(self.pages):
-                try:
+                with contextlib.suppress(Exception):
                     page.screenshot(path=str(ARTIFACTS / f"{failed_name}-{i}.png"), full_page=True)
-                except Exception:  # noqa: BLE001 - a closed page has nothing to show
-                    pass
         for context in self.contexts:
             context.close()
 

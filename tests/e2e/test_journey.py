@@ -15,7 +15,7 @@ from tests.e2e.world import World
 from tests.factories import bearer
 
 pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed (dev extra)")
-from playwright.sync_api import Page, expect  # noqa: E402
+from playwright.sync_api import Page, expect
 
 NAME = {"first": "Zażółć", "last": "Gęślą-Jaźń", "email": "zazolc.gesla@gmina-serock.pl", "org": "Gmina Serock"}
 
@@ -128,7 +128,8 @@ def test_vote_and_rank_workshops(browsing: Browsing, world: World, api: httpx.Cl
     assert saved["session_ids"] == [w[0]["id"], w[1]["id"], w[2]["id"]]
 
     page.reload()  # the token stays in sessionStorage; saved choices come back
-    expect(page.get_by_role("form", name=world.approval_poll["title"]).get_by_label("Transport zbiorowy")).to_be_checked()
+    form = page.get_by_role("form", name=world.approval_poll["title"])
+    expect(form.get_by_label("Transport zbiorowy")).to_be_checked()
     expect(page.locator("#prefs-list ol > li")).to_have_count(3)
     world.shared["voted"] = True
 
@@ -187,13 +188,15 @@ def test_organizer_console(browsing: Browsing, world: World, api: httpx.Client) 
 def test_participant_sees_the_assignment(browsing: Browsing, world: World, api: httpx.Client) -> None:
     need(world, "written")
     token = need(world, "token")
-    assigned = [e for e in api.get("/api/v1/me", headers=bearer(token)).json()["enrollments"] if e["source"] == "assignment"]
+    mine = api.get("/api/v1/me", headers=bearer(token)).json()["enrollments"]
+    assigned = [e for e in mine if e["source"] == "assignment"]
     assert assigned, "the optimal assignment places the participant"
     page = open_me(browsing, token)
     mine = page.locator("#my-sessions-list > li")
     expect(mine).to_have_count(len(assigned))
     for e in assigned:
-        expect(page.locator(f'#my-sessions-list [data-session-id="{e["session_id"]}"]')).to_contain_text("Your assigned workshop")
+        item = page.locator(f'#my-sessions-list [data-session-id="{e["session_id"]}"]')
+        expect(item).to_contain_text("Your assigned workshop")
 
 
 def test_export_downloads(browsing: Browsing, world: World, api: httpx.Client, tmp_path: Any) -> None:

@@ -7,7 +7,7 @@ from tests.e2e.conftest import ARTIFACTS, PHONE, Browsing
 from tests.e2e.world import World
 
 pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed (dev extra)")
-from playwright.sync_api import Page, expect  # noqa: E402
+from playwright.sync_api import Page, expect
 
 UNLABELLED = """() => [...document.querySelectorAll('input, select, textarea, button')]
   .filter((n) => n.offsetParent !== null)

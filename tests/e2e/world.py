@@ -13,7 +13,8 @@ WORKSHOPS = [  # (title, room, starts_at, ends_at): two parallel workshops in ea
     ("Partycypacja mieszkańców", "Sala A", "2022-11-30T09:00:00+01:00", "2022-11-30T10:30:00+01:00"),
     ("Gospodarka o obiegu zamkniętym", "Sala B", "2022-11-30T09:00:00+01:00", "2022-11-30T10:30:00+01:00"),
 ]
-APPROVAL_TOPICS = ["Wspólne zamówienia publiczne", "Turystyka w dolinie rzeki", "Transport zbiorowy", "Młodzież w gminie"]
+APPROVAL_TOPICS = ["Wspólne zamówienia publiczne", "Turystyka w dolinie rzeki", "Transport zbiorowy",
+                   "Młodzież w gminie"]
 RANKED_TOPICS = ["Finansowanie z funduszy UE", "Współpraca z NGO", "Dobre praktyki partnerstw"]
 
 

@@ -1,11 +1,11 @@
-"""Workshop assignment (app.assignment.algorithm): optimality by brute force, invariants, errors."""
+"""Workshop assignment (app.assignment.solver.algorithm): optimality by brute force, invariants, errors."""
 
 import itertools
 import random
 
 import pytest
 
-from app.assignment.algorithm import Problem, Workshop, solve
+from app.assignment.solver.algorithm import Problem, Workshop, solve
 
 
 def random_problem(rng: random.Random, n_p=3, n_w=4, n_slots=2, topics=True, fixed=True) -> Problem:
@@ -50,7 +50,7 @@ def brute_force(pr: Problem):
             continue
         sig = [0] * kmax
         weight = 0
-        for p, sub in zip(pr.participants, combo):
+        for p, sub in zip(pr.participants, combo, strict=False):
             lst = list(pr.preferences.get(p, []))
             for w in list(sub) + held[p]:
                 if w in lst:
@@ -66,7 +66,7 @@ def brute_force(pr: Problem):
 def check_feasible(pr: Problem, res):
     ws = {w.id: w for w in pr.workshops}
     load = {w: 0 for w in ws}
-    for p, lst in res.assignment.items():
+    for lst in res.assignment.values():
         assert len({ws[w].slot for w in lst}) == len(lst), "two workshops in one slot"
         topics = [ws[w].topic for w in lst if ws[w].topic is not None]
         assert len(set(topics)) == len(topics), "topic repeated"

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 from scipy.optimize import linear_sum_assignment
 
-import app.assignment.lex as lex
-from app.assignment.algorithm import Problem, Workshop, solve
-from app.assignment.joint import choose_topics_and_assign
+import app.assignment.solver.lex as lex
+from app.assignment.solver.algorithm import Problem, Workshop, solve
+from app.assignment.solver.joint import choose_topics_and_assign
 from tests.unit.test_assignment import brute_force, check_feasible
 
 
@@ -24,7 +24,7 @@ def brute_joint(appr, n_t, rooms, k):
     for size in range(0, k + 1):
         for ts in itertools.combinations(range(n_t), size):
             for rs in itertools.permutations(range(len(rooms)), size):
-                seats = [t for t, r in zip(ts, rs) for _ in range(rooms[r])]
+                seats = [t for t, r in zip(ts, rs, strict=False) for _ in range(rooms[r])]
                 if not seats or not people:
                     continue
                 gain = np.array([[1 if t in appr[p] else 0 for t in seats] for p in people])
@@ -122,5 +122,5 @@ def test_time_limit_keeps_result_feasible_and_reported(time_limit):
         res = solve(pr, method=method, time_limit=time_limit)
         check_feasible(pr, res)
         assert res.gap >= 0 and len(res.objective) == len(res.bound)
-        assert all(v <= b + 1e-9 for v, b in zip(res.objective, res.bound))
+        assert all(v <= b + 1e-9 for v, b in zip(res.objective, res.bound, strict=False))
         assert res.optimal == (res.status == "optimal")

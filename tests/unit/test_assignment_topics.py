@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from app.assignment import algorithm
-from app.assignment.algorithm import Problem, Workshop, solve
+from app.assignment.solver import algorithm
+from app.assignment.solver.algorithm import Problem, Workshop, solve
 from tests.unit.test_assignment import check_feasible
 
 FAST = "topic_flow_dewerra"
@@ -75,13 +75,13 @@ def brute_topic(pr: Problem):
     best_sig = best_card = None
     for combo in itertools.product(*options):
         load = {w: 0 for w in ws}
-        for p, sub in zip(pr.participants, combo):
+        for p, sub in zip(pr.participants, combo, strict=False):
             for w in list(sub) + held[p]:
                 load[w] += 1
         if any(load[w] > ws[w].capacity for w in ws):
             continue
         sig = [0] * kmax
-        for p, sub in zip(pr.participants, combo):
+        for p, sub in zip(pr.participants, combo, strict=False):
             for w in list(sub) + held[p]:
                 if w in ranks[p]:
                     sig[ranks[p][w] - 1] += 1

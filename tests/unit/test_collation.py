@@ -2,7 +2,7 @@
 
 import random
 
-from app.exports.collation import ALPHABET, MAX_LENGTH, sort_key, text_key
+from app.common.collation import ALPHABET, MAX_LENGTH, sort_key, text_key
 
 SURNAMES = ["Łukasz", "Lewandowski", "Łęcki", "Lis", "Żak", "Zając", "Źrebiec", "Śliwa", "Sowa"]
 EXPECTED = ["Lewandowski", "Lis", "Łęcki", "Łukasz", "Sowa", "Śliwa", "Zając", "Źrebiec", "Żak"]

@@ -88,7 +88,7 @@ def test_exact_pav_tie_takes_lexicographically_smallest() -> None:
 
 
 def test_exact_pav_falls_back_to_sequential_when_large() -> None:
-    from app.voting.pav import pav
+    from app.voting.rules.pav import pav
 
     res = pav(BLOC, 4, 3, max_slots=1)
     assert res.rule == "seq_pav" and sorted(res.winners) == [A, B, D]

@@ -18,7 +18,7 @@ def kill_on_insert(app, database_url):
     engine = app.state.engine
     fired = []
 
-    def before(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001, ARG001
+    def before(conn, cursor, statement, parameters, context, executemany):
         if fired or not statement.lstrip().upper().startswith("INSERT INTO REGISTRATIONS"):
             return
         fired.append(statement)

@@ -1,7 +1,7 @@
 from datetime import date
 
 from app.db import open_session
-from app.registrations.privacy import retention
+from app.privacy.service import retention
 from tests.api.voting.test_polls import make_poll
 from tests.factories import assert_problem, bearer, make_event, make_session, register
 

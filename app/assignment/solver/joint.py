@@ -118,7 +118,7 @@ def _flow(data, n_people, room_of, caps) -> tuple[int, list[tuple[int, int]]]:
     if g.solve(src, snk) != g.OPTIMAL:
         raise RuntimeError("max flow failed")
     used = sel[g.flows(arcs) > 0]
-    return len(used), list(zip(pp[used].tolist(), tt[used].tolist()))
+    return len(used), list(zip(pp[used].tolist(), tt[used].tolist(), strict=False))
 
 
 def _relaxed_bound(data, n_people, n_topics, caps, k) -> int:

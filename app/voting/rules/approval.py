@@ -1,7 +1,7 @@
 """Approval-based committee rules (pure functions, vectorised with numpy).
 
 Every function takes ``(ballots, n_candidates, seats)`` and returns a
-:class:`~app.voting.common.CommitteeResult` whose ``scores`` are approval counts.
+:class:`~app.voting.rules.common.CommitteeResult` whose ``scores`` are approval counts.
 Voters are the rows of a dense 0/1 matrix ``A`` (non-empty ballots x candidates);
 each round of a sequential rule is one or two matrix-vector products, so 10,000
 ballots x 100 candidates x 10 seats take milliseconds.

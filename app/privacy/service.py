@@ -12,11 +12,11 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from app.assignment.models import Preference
+from app.common.collation import sort_key
 from app.common.locking import lock
 from app.common.security import digest
 from app.common.time import utcnow
 from app.events.models import Event
-from app.exports.collation import sort_key
 from app.registrations.models import IdempotencyRecord, Registration, RegistrationStatus
 from app.registrations.service import cancel
 from app.voting.models import Ballot

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
-from app.assignment.lexflow import StagedFlow
+from app.assignment.solver.lexflow import StagedFlow
 
 
 @dataclass

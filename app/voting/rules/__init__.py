@@ -99,7 +99,7 @@ def compute(rule: str | None, ballots: Iterable[Iterable[int]], n_candidates: in
         raise ValueError(f"rule {name!r} needs {'/'.join(sorted(spec.ballot_types))} ballots")
     check_size(n_candidates, seats)
     ballots = list(ballots)
-    if ballot_type == "ranked" and _RANKED != spec.ballot_types:
+    if ballot_type == "ranked" and spec.ballot_types != _RANKED:
         # validate as ranked ballots (order, no repeats), then approve everything ranked
         parse_ballots(ballots, n_candidates, ranked=True)
     return spec.function(ballots, n_candidates, seats)

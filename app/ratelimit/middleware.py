@@ -40,11 +40,11 @@ class MemoryStore:
             return count
 
 
-def make_store(settings, engine) -> Store | None:  # noqa: ANN001
+def make_store(settings, engine) -> Store | None:
     if settings.rate_limit_store == "off":
         return None
     if settings.rate_limit_store == "database":
-        from app.ratelimit_db import DatabaseStore
+        from app.ratelimit.database import DatabaseStore
 
         return DatabaseStore(engine)
     return MemoryStore()

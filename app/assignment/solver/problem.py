@@ -136,7 +136,7 @@ class Prepared:
         self.arc_p = np.array(pi, dtype=np.int64)
         self.arc_w = np.array(wi, dtype=np.int64)
         self.arc_rank = np.array(rk, dtype=np.int64)
-        self.free = np.array([w.capacity - u for w, u in zip(self.ws, self.used)], dtype=np.int64)
+        self.free = np.array([w.capacity - u for w, u in zip(self.ws, self.used, strict=False)], dtype=np.int64)
         slots = sorted(set(self.slot))
         self.slot_ids = slots
         sidx = {s: k for k, s in enumerate(slots)}
@@ -165,12 +165,13 @@ class Prepared:
     def topic_arc_rank(self) -> np.ndarray:
         """Topic rank of every candidate arc (see the module docstring)."""
         maps = self.rank_maps(by_topic=True)
-        return np.array([maps[i][j] for i, j in zip(self.arc_p.tolist(), self.arc_w.tolist())], dtype=np.int64)
+        pairs = zip(self.arc_p.tolist(), self.arc_w.tolist(), strict=True)
+        return np.array([maps[i][j] for i, j in pairs], dtype=np.int64)
 
     def topic_groups(self) -> list[np.ndarray]:
         """Arc index groups (one participant, one repeated topic, >= 2 slots) needing a row."""
         groups: dict[tuple[int, object], list[int]] = {}
-        for a, (i, j) in enumerate(zip(self.arc_p.tolist(), self.arc_w.tolist())):
+        for a, (i, j) in enumerate(zip(self.arc_p.tolist(), self.arc_w.tolist(), strict=False)):
             if self.topic[j][0] == "t":
                 groups.setdefault((i, self.topic[j]), []).append(a)
         out = []
@@ -221,7 +222,7 @@ def build_result(prep: Prepared, chosen: Sequence[int], method: str, *, filled=(
         if count[j] > w.capacity:
             raise AssertionError(f"capacity exceeded at workshop {w.id}")  # internal invariant
     objective, bound = [float(v) for v in objective], [float(v) for v in bound]
-    gap = max([(b - v) / max(abs(b), 1.0) for v, b in zip(objective, bound)] + [0.0])
+    gap = max([(b - v) / max(abs(b), 1.0) for v, b in zip(objective, bound, strict=False)] + [0.0])
     return Result(
         method=method, assignment=assignment, assigned=len(assignment), unassigned=unassigned,
         placements=sum(count), first_choice_share=first / ranked if ranked else 0.0,

@@ -1,8 +1,8 @@
 """Workshop assignment: pure functions on plain data (no web or database imports).
 
 Entry point: ``solve(problem, method=...)``. Data types and metric definitions live in
-``app.assignment.model`` (re-exported here); the joint "which topics run" mode lives in
-``app.assignment.joint``.
+``app.assignment.solver.problem`` (re-exported here); the joint "which topics run" mode lives in
+``app.assignment.solver.joint``.
 
 Methods (all deterministic, all respecting: one workshop per participant and slot, room
 capacity, never the same topic twice, fixed seats kept and counted):
@@ -33,10 +33,10 @@ capacity, never the same topic twice, fixed seats kept and counted):
     Baseline: participants in registration order each take their best still-possible choices.
 
 ``topic_ranks=True`` (``optimal`` only) ranks topics instead of sessions (see
-``app.assignment.model``): a workshop's rank is the position of its topic among the distinct
+``app.assignment.solver.problem``): a workshop's rank is the position of its topic among the distinct
 topics listed. When every topic runs once in every slot with one room size, every listed topic
 is listed in all its slots and nobody has a fixed seat, the exact fast path of
-``app.assignment.dewerra`` runs (a topic flow, then a de Werra slot colouring; ``Result.path``
+``app.assignment.solver.dewerra`` runs (a topic flow, then a de Werra slot colouring; ``Result.path``
 is ``"topic_flow_dewerra"``); otherwise the flow or LP path above runs with topic ranks.
 
 ``fill_unranked=True`` then gives every participant a free seat in each slot where they hold
@@ -50,12 +50,12 @@ import time
 
 import numpy as np
 
-from app.assignment.dewerra import detect as detect_topic_instance
-from app.assignment.dewerra import solve_topic_level
-from app.assignment.flow import fill_free_seats, weighted_flow
-from app.assignment.lex import base_rows, solve_stages
-from app.assignment.lexflow import StagedFlow
-from app.assignment.model import Prepared, Problem, Result, Workshop, build_result
+from app.assignment.solver.dewerra import detect as detect_topic_instance
+from app.assignment.solver.dewerra import solve_topic_level
+from app.assignment.solver.flow import fill_free_seats, weighted_flow
+from app.assignment.solver.lex import base_rows, solve_stages
+from app.assignment.solver.lexflow import StagedFlow
+from app.assignment.solver.problem import Prepared, Problem, Result, Workshop, build_result
 
 __all__ = ["Problem", "Result", "Workshop", "METHODS", "solve", "first_come"]
 
@@ -128,7 +128,7 @@ def first_come(prep: Prepared) -> np.ndarray:
     arcs_of: list[list[int]] = [[] for _ in prep.pids]
     for a, i in enumerate(prep.arc_p.tolist()):
         arcs_of[i].append(a)  # arcs are built in preference order
-    for i, arcs in enumerate(arcs_of):
+    for arcs in arcs_of:
         slots, topics = set(), set()
         for a in arcs:
             j = int(prep.arc_w[a])

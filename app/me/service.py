@@ -1,0 +1,27 @@
+"""The participant's own view: registration, session places, ballots and rankings."""
+
+from sqlmodel import Session
+
+from app.assignment.service import get_preferences
+from app.enrollments import service as enrollments
+from app.enrollments.schemas import EnrollmentPublic
+from app.me.schemas import MePublic
+from app.registrations import waitlist
+from app.registrations.models import Registration
+from app.voting.schemas import BallotPublic
+from app.voting.service import ballots_of
+
+
+def me_public(db: Session, reg: Registration) -> MePublic:
+    db.refresh(reg)
+    items = [
+        EnrollmentPublic(session_id=e.session_id, status=e.status, source=e.source,
+                         waitlist_position=enrollments.position_of(db, e))
+        for e, _ in enrollments.enrollments_of(db, registration_id=reg.id)
+    ]
+    ballots = [BallotPublic(poll_id=b.poll_id, topic_ids=topics, updated_at=b.updated_at)
+               for b, topics in ballots_of(db, registration_id=reg.id)]
+    return MePublic.model_validate(reg).model_copy(
+        update={"waitlist_position": waitlist.position_of(db, reg), "enrollments": items, "ballots": ballots,
+                "preferences": get_preferences(db, registration_id=reg.id)}
+    )

@@ -44,6 +44,7 @@ browser:
 ## Lint (ruff) and type-check (mypy); `make test` runs it first.
 lint: install
 	$(BIN)/ruff check app tests bench
+	$(BIN)/mypy
 
 ## Run the whole suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set).
 test: lint

@@ -11,18 +11,20 @@ One request = one transaction: `get_db` commits when the route returns and rolls
 any error. Services only ``flush()``.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session
 
 from app.settings import Settings
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+F = TypeVar("F", bound=Callable[..., Any])
 # Connection execution option read by the SQLite "begin" hook.
 SQLITE_BEGIN = "sqlite_begin"
 
@@ -51,7 +53,7 @@ def _sqlite_engine(settings: Settings) -> Engine:
     )
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record) -> None:
+    def _on_connect(dbapi_conn: Any, _record: ConnectionPoolEntry) -> None:
         # Let SQLAlchemy emit BEGIN itself (pysqlite's implicit transactions are off).
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
@@ -64,7 +66,7 @@ def _sqlite_engine(settings: Settings) -> Engine:
         dbapi_conn.create_function("lower", 1, _unicode_lower, deterministic=True)
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn) -> None:
+    def _on_begin(conn: Connection) -> None:
         mode = conn.get_execution_options().get(SQLITE_BEGIN, "DEFERRED")
         conn.exec_driver_sql(f"BEGIN {mode}")
 
@@ -92,8 +94,25 @@ def open_session(engine: Engine, *, write: bool = False) -> Session:
     return session
 
 
+def writes(endpoint: F) -> F:
+    """Declare a GET route that writes (an audit entry): its transaction starts as a write.
+
+    On SQLite a read transaction cannot become a write one while another writer is active
+    (SQLITE_BUSY at once, whatever the busy timeout), so such a route must say so up front.
+    """
+    endpoint.writes_db = True  # type: ignore[attr-defined]
+    return endpoint
+
+
+def _route_writes(request: Request) -> bool:
+    if request.method in WRITE_METHODS:
+        return True
+    endpoint = getattr(request.scope.get("route"), "endpoint", None)
+    return bool(getattr(endpoint, "writes_db", False))
+
+
 def get_db(request: Request) -> Iterator[Session]:
-    session = open_session(request.app.state.engine, write=request.method in WRITE_METHODS)
+    session = open_session(request.app.state.engine, write=_route_writes(request))
     try:
         yield session
         session.commit()

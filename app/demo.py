@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from app import tables  # noqa: F401 - every table model, so foreign keys resolve
+from app.common.ids import id_of
 from app.db import make_engine, open_session
 from app.events.models import Event
 from app.events.schemas import EventCreate
@@ -129,11 +130,12 @@ def load(db: Session, *, consent_version: str) -> Event | None:
         description="Dwudniowe seminarium sieciujące 77 partnerstw JST: stan programu doradczego, fundusze UE "
                     "2021–2027, panel i warsztaty, których tematy wybrali uczestnicy.",
     ))
+    event_id = id_of(event)
     for item in _programme():
-        create_session(db, event_id=event.id, data=item)
+        create_session(db, event_id=event_id, data=item)
     rng = random.Random(2022)
     for person in _people(rng):
-        register(db, event_id=event.id, data=person, idempotency_key=None, consent_version=consent_version,
+        register(db, event_id=event_id, data=person, idempotency_key=None, consent_version=consent_version,
                  by_organizer=True)
     return event
 

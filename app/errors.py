@@ -5,6 +5,7 @@ errors, validation errors, unknown routes, database outages, bugs) into problem 
 """
 
 import logging
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -114,7 +115,7 @@ def problem(
     *,
     type_: str = "about:blank",
     instance: str | None = None,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
     **extra: Any,
 ) -> JSONResponse:
     body: dict[str, Any] = {"type": type_, "title": title, "status": status, "detail": detail}
@@ -160,7 +161,34 @@ async def _integrity_error(request: Request, exc: IntegrityError) -> JSONRespons
     )
 
 
+# PostgreSQL: a deadlock or a serialization failure (the transaction may simply run again),
+# and a lock not granted within lock_timeout. SQLite: the busy timeout ran out.
+RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
+BUSY_SQLSTATES = frozenset({"55P03"})
+# Internal response header: the request's transaction collided and may be replayed as a whole
+# (app/middleware.py: RetryTransient); it never reaches the client.
+RETRY_HEADER = "x-transaction-retry"
+
+
+def _sqlstate(exc: DBAPIError) -> str | None:
+    return getattr(exc.orig, "sqlstate", None)
+
+
 async def _database_error(request: Request, exc: DBAPIError) -> JSONResponse:
+    state = _sqlstate(exc)
+    if state in RETRYABLE_SQLSTATES:
+        log.info("transaction collided on %s (%s); it may be replayed", request.url.path, state)
+        return problem(
+            503, "Service busy", "The change collided with another one made at the same moment; nothing was "
+            "saved. Try again.", type_=PROBLEM_BASE + "busy", instance=request.url.path,
+            headers={"Retry-After": "1", RETRY_HEADER: "1"},
+        )
+    if state in BUSY_SQLSTATES or (isinstance(exc, OperationalError) and "database is locked" in str(exc.orig)):
+        log.warning("lock not granted in time on %s", request.url.path)
+        return problem(
+            503, "Service busy", "The server is busy with other changes to the same data; nothing was saved. "
+            "Try again.", type_=PROBLEM_BASE + "busy", instance=request.url.path, headers={"Retry-After": "2"},
+        )
     if isinstance(exc, OperationalError) or exc.connection_invalidated:
         log.warning("database unavailable on %s: %s", request.url.path, exc.orig)
         return problem(

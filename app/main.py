@@ -21,7 +21,7 @@ from app.events.router import router as events_router
 from app.exports.router import router as exports_router
 from app.health import router as health_router
 from app.me.router import router as me_router
-from app.middleware import BodySizeLimit, ConcurrencyLimit, SecurityHeaders
+from app.middleware import BodySizeLimit, ConcurrencyLimit, RetryTransient, SecurityHeaders
 from app.privacy.router import router as privacy_router
 from app.ratelimit import RateLimit, make_store
 from app.registrations.router import router as registrations_router
@@ -57,7 +57,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings)
-    # Middleware added last runs first: CORS, headers, body limit, queue, rate limit, app.
+    # Middleware added last runs first: CORS, headers, body limit, queue, rate limit, replay, app.
+    app.add_middleware(RetryTransient)
     app.add_middleware(RateLimit, store=make_store(settings, app.state.engine),
                        limits={"register": settings.rate_limit_register, "token": settings.rate_limit_token})
     app.add_middleware(ConcurrencyLimit, limit=concurrency_limit(settings),

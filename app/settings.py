@@ -43,7 +43,8 @@ def get_settings() -> Settings:
 
 def _app_settings(request: Request) -> Settings:
     """The settings the running app was built with (tests build apps with their own)."""
-    return request.app.state.settings
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 SettingsDep = Annotated[Settings, Depends(_app_settings)]

@@ -1,9 +1,9 @@
 from fastapi import APIRouter, status
 
-from app.assignment import service
-from app.assignment.joint_service import run_joint
+from app.assignment import flows, service
 from app.assignment.schemas import AssignmentIn, AssignmentOut, JointIn, JointOut, PreferencesIn, PreferencesPublic
-from app.auth.deps import OrganizerDep
+from app.auth.deps import AuditedOrganizerDep
+from app.common.ids import id_of
 from app.common.types import IdPath
 from app.db import SessionDep
 from app.errors import Invalid
@@ -21,11 +21,11 @@ def set_preferences(body: PreferencesIn, db: SessionDep, me: MeDep) -> Preferenc
 
 @router.get("/me/preferences", response_model=PreferencesPublic, status_code=status.HTTP_200_OK)
 def get_preferences(db: SessionDep, me: MeDep) -> PreferencesPublic:
-    return PreferencesPublic(session_ids=service.get_preferences(db, registration_id=me.id))
+    return PreferencesPublic(session_ids=service.get_preferences(db, registration_id=id_of(me)))
 
 
 @router.post("/polls/{poll_id}/joint-assignment", response_model=JointOut, status_code=status.HTTP_200_OK)
-def joint_assignment(poll_id: IdPath, body: JointIn, db: SessionDep, _: OrganizerDep) -> JointOut:
+def joint_assignment(poll_id: IdPath, body: JointIn, db: SessionDep, _: AuditedOrganizerDep) -> JointOut:
     """Choose the topics to run in one slot AND who goes where, from the poll's ballots and the rooms.
 
     Maximises the number of voters placed in a topic they approved (capacitated Chamberlin-Courant):
@@ -35,12 +35,12 @@ def joint_assignment(poll_id: IdPath, body: JointIn, db: SessionDep, _: Organize
     poll = get_poll(db, poll_id=poll_id, include_unpublished=True)
     if body.ends_at <= body.starts_at:
         raise Invalid("ends_at must be after starts_at.", field="ends_at")
-    return run_joint(db, poll=poll, rooms=body.rooms, starts_at=body.starts_at, ends_at=body.ends_at,
+    return flows.run_joint(db, poll=poll, rooms=body.rooms, starts_at=body.starts_at, ends_at=body.ends_at,
                      dry_run=body.dry_run, time_limit=body.time_limit)
 
 
 @router.post("/events/{event_id}/assignments", response_model=AssignmentOut, status_code=status.HTTP_200_OK)
-def run_assignment(event_id: IdPath, body: AssignmentIn, db: SessionDep, _: OrganizerDep) -> AssignmentOut:
+def run_assignment(event_id: IdPath, body: AssignmentIn, db: SessionDep, _: AuditedOrganizerDep) -> AssignmentOut:
     """Assign confirmed participants to parallel workshops from their rankings, within room capacity.
 
     `optimal` is rank-maximal: as many first choices as possible, then as many second choices, and
@@ -48,6 +48,6 @@ def run_assignment(event_id: IdPath, body: AssignmentIn, db: SessionDep, _: Orga
     first come, first served on the same data. Not a dry run: the seats are written in one
     transaction, replacing the previous run's seats; seats taken directly or placed by organizers stay.
     """
-    return service.run(db, event_id=event_id, method=body.method, dry_run=body.dry_run,
+    return flows.run(db, event_id=event_id, method=body.method, dry_run=body.dry_run,
                        fill_unranked=body.fill_unranked, time_limit=body.time_limit,
                        maximize_assigned=body.maximize_assigned)

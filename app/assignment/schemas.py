@@ -89,6 +89,10 @@ class AssignmentOut(Figures):
     participants: int
     with_preferences: int
     unassigned_registration_ids: list[int]
+    held_as_is_registration_ids: list[int] = Field(
+        default_factory=list,
+        description="People whose own seats overlap in the run's slot model (e.g. two workshops chained into one "
+                    "slot by a third that overlaps both): their seats stay as they are and they get nothing new.")
     rank_counts: list[int] = Field(description="Placements at rank 1, 2, ...")
     optimal: bool
     gap: float = Field(description="Relative gap to the solver's bound (0 = proven optimal).")

@@ -1,24 +1,26 @@
-"""Preferences and the assignment of participants to parallel workshops.
+"""Preferences (the only writer of `preferences`) and the assignment's plain input.
 
-The optimisation itself lives in `app.assignment.solver.algorithm` (pure). This module turns the
-database into its plain input, and writes the result back in one transaction: previous
-assignment seats are replaced, seats people took themselves or organizers placed stay.
+The optimisation lives in `app.assignment.solver` (pure); `build_problem` turns the database
+into its input. Running it and writing the seats back: app/assignment/flows.py.
 """
 
-from sqlalchemy import delete, func, update
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import cast
+
+from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from app.assignment.models import Preference
-from app.assignment.schemas import AssignmentOut, Figures, Method, SessionFill
-from app.assignment.solver import algorithm
 from app.assignment.solver.problem import Problem, Workshop
+from app.common.ids import id_of
 from app.common.locking import lock
-from app.enrollments.models import Enrollment, EnrollmentSource, EnrollmentStatus
+from app.enrollments.models import EnrollmentSource, EnrollmentStatus
+from app.enrollments.service import places_in_sessions
 from app.errors import Forbidden, Invalid
-from app.events.models import Event
-from app.events.service import get_event
 from app.registrations.models import Registration, RegistrationStatus
 from app.sessions.models import EventSession, SessionKind
+from app.sessions.service import overlaps
 
 
 def set_preferences(db: Session, *, reg: Registration, session_ids: list[int]) -> list[int]:
@@ -30,16 +32,18 @@ def set_preferences(db: Session, *, reg: Registration, session_ids: list[int]) -
                if i not in found or found[i].event_id != reg.event_id or found[i].kind != SessionKind.workshop]
         if bad:
             raise Invalid(f"Not workshops of your event: {bad}.", field="session_ids")
-    lock(db, Registration, reg.id)
-    db.execute(delete(Preference).where(col(Preference.registration_id) == reg.id))
-    db.add_all(Preference(registration_id=reg.id, session_id=s, rank=i) for i, s in enumerate(session_ids))
+    reg_id = id_of(reg)
+    lock(db, Registration, reg_id)
+    db.execute(delete(Preference).where(col(Preference.registration_id) == reg_id))
+    db.add_all(Preference(registration_id=reg_id, session_id=s, rank=i) for i, s in enumerate(session_ids))
     db.flush()
     return session_ids
 
 
 def get_preferences(db: Session, *, registration_id: int) -> list[int]:
     return list(db.exec(
-        select(Preference.session_id).where(Preference.registration_id == registration_id).order_by(Preference.rank)
+        select(Preference.session_id).where(Preference.registration_id == registration_id)
+        .order_by(col(Preference.rank))
     ).all())
 
 
@@ -52,118 +56,94 @@ def slots(workshops: list[EventSession]) -> dict[int, int]:
             slot, slot_end = slot + 1, s.ends_at
         else:
             slot_end = max(slot_end, s.ends_at)
-        slot_of[s.id] = slot
+        slot_of[id_of(s)] = slot
     return slot_of
 
 
-def build_problem(db: Session, *, event_id: int) -> tuple[Problem, list[EventSession], dict[int, int]]:
-    workshops = list(db.exec(
-        select(EventSession).where(EventSession.event_id == event_id, EventSession.kind == SessionKind.workshop)
-        .order_by(EventSession.id)
-    ).all())
+def delete_preferences(db: Session, *, registration_id: int) -> None:
+    """Forget a person's ranking (erasure)."""
+    db.execute(delete(Preference).where(col(Preference.registration_id) == registration_id))
+
+
+@dataclass
+class Built:
+    """The solver's input for one event, and what the database adds to it."""
+
+    problem: Problem
+    workshops: list[EventSession]
+    slot_of: dict[int, int]
+    # People whose own seats clash in the solver's slot model (two workshops chained into one
+    # slot by a third that overlaps both, or one topic twice): kept as they are, nothing new.
+    held_as_is: list[int] = field(default_factory=list)
+    # Seats in a workshop that the run neither gives nor takes (held by people outside it).
+    reserved: dict[int, int] = field(default_factory=dict)
+
+
+def build_problem(db: Session, *, event_id: int) -> Built:
+    """The event's workshops, confirmed people, rankings and the places people already hold.
+
+    * seats taken directly or placed by organizers are `fixed` (kept and counted);
+    * seats of the previous run are not: a new run replaces them;
+    * a person with a place (seat or waiting list) in a plenary or panel, or on a workshop's
+      waiting list, is `blocked` from every workshop running at the same time (except the
+      workshop they wait for: the run may give them its seat).
+    """
+    sessions = list(db.exec(select(EventSession).where(EventSession.event_id == event_id)
+                            .order_by(col(EventSession.id))).all())
+    workshops = [s for s in sessions if s.kind == SessionKind.workshop]
+    by_id = {id_of(s): s for s in sessions}
     slot_of = slots(workshops)
-    participants = list(db.exec(
+    participants = cast(list[int], list(db.exec(  # primary keys: never NULL
         select(Registration.id).where(Registration.event_id == event_id,
-                                      Registration.status == RegistrationStatus.confirmed).order_by(Registration.id)
-    ).all())
+                                      Registration.status == RegistrationStatus.confirmed)
+        .order_by(col(Registration.id))
+    ).all()))
     members = set(participants)
-    ws_ids = [w.id for w in workshops]
+    fixed: dict[int, list[int]] = defaultdict(list)
+    busy: dict[int, list[EventSession]] = defaultdict(list)
+    reserved: dict[int, int] = defaultdict(int)
+    for reg_id, session_id, status, source in places_in_sessions(db, session_ids=by_id):
+        session = by_id[session_id]
+        workshop = session.kind == SessionKind.workshop
+        if workshop and status == EnrollmentStatus.enrolled and source != EnrollmentSource.assignment:
+            if reg_id in members:
+                fixed[reg_id].append(session_id)
+            else:
+                reserved[session_id] += 1
+        elif not workshop or status == EnrollmentStatus.waitlisted:
+            busy[reg_id].append(session)
+    held_as_is = [p for p in participants if _clash(fixed.get(p, []), by_id, slot_of)]
+    for p in held_as_is:
+        members.discard(p)
+        for w in fixed.pop(p):
+            reserved[w] += 1
+    blocked = {p: [id_of(w) for w in workshops if any(b.id != w.id and overlaps(w.starts_at, w.ends_at, b.starts_at,
+                                                                                 b.ends_at) for b in busy[p])]
+               for p in members if busy.get(p)}
     prefs: dict[int, list[int]] = {}
     for reg_id, session_id in db.exec(
         select(Preference.registration_id, Preference.session_id)
-        .where(col(Preference.session_id).in_(ws_ids)).order_by(Preference.registration_id, Preference.rank)
+        .where(col(Preference.session_id).in_([w.id for w in workshops]))
+        .order_by(col(Preference.registration_id), col(Preference.rank))
     ).all():
         if reg_id in members:
             prefs.setdefault(reg_id, []).append(session_id)
-    fixed: dict[int, list[int]] = {}
-    for reg_id, session_id in db.exec(
-        select(Enrollment.registration_id, Enrollment.session_id).where(
-            col(Enrollment.session_id).in_(ws_ids), Enrollment.status == EnrollmentStatus.enrolled,
-            Enrollment.source != EnrollmentSource.assignment,
-        ).order_by(Enrollment.registration_id, Enrollment.session_id)
-    ).all():
-        if reg_id in members:
-            fixed.setdefault(reg_id, []).append(session_id)
     unlimited = max(len(participants), 1)
     problem = Problem(
-        participants=participants,
-        workshops=[Workshop(id=w.id, slot=slot_of[w.id], capacity=w.capacity if w.capacity is not None else unlimited,
-                            topic=w.topic_id) for w in workshops],
+        participants=[p for p in participants if p in members],
+        workshops=[Workshop(id=id_of(w), slot=slot_of[id_of(w)], topic=w.topic_id,
+                            capacity=(w.capacity if w.capacity is not None else unlimited) - reserved.get(id_of(w), 0))
+                   for w in workshops],
         preferences=prefs,
-        fixed=fixed,
+        fixed={p: ws for p, ws in fixed.items() if p in members},
+        blocked={p: ws for p, ws in blocked.items() if ws},
     )
-    return problem, workshops, slot_of
+    return Built(problem=problem, workshops=workshops, slot_of=slot_of, held_as_is=held_as_is,
+                 reserved=dict(reserved))
 
 
-def _figures(result: algorithm.Result) -> Figures:
-    return Figures(method=result.method, assigned=result.assigned, unassigned=len(result.unassigned),
-                   first_choice_share=result.first_choice_share, top3_share=result.top3_share)
-
-
-def run(db: Session, *, event_id: int, method: Method, dry_run: bool, fill_unranked: bool,
-        time_limit: float, maximize_assigned: bool = False) -> AssignmentOut:
-    event = get_event(db, event_id=event_id, include_unpublished=True)
-    if not dry_run:
-        lock(db, Event, event.id)
-        for sid in db.exec(select(EventSession.id).where(EventSession.event_id == event_id)
-                           .order_by(EventSession.id)).all():
-            lock(db, EventSession, sid)
-        _drop_previous(db, event_id=event_id)
-    problem, workshops, slot_of = build_problem(db, event_id=event_id)
-    try:
-        result = algorithm.solve(problem, method=method.value, fill_unranked=fill_unranked, time_limit=time_limit,
-                                 max_placements_first=maximize_assigned)
-        baseline = result if method == Method.first_come else algorithm.solve(
-            problem, method="first_come", fill_unranked=fill_unranked)
-    except ValueError as exc:
-        raise Invalid(f"The workshops cannot be assigned: {exc}") from exc
-    if not dry_run:
-        _write(db, problem=problem, result=result, workshops=workshops)
-    return AssignmentOut(
-        **_figures(result).model_dump(),
-        dry_run=dry_run,
-        participants=len(problem.participants),
-        with_preferences=sum(1 for p in problem.preferences.values() if p),
-        unassigned_registration_ids=list(result.unassigned),
-        rank_counts=list(result.rank_counts),
-        optimal=result.optimal,
-        gap=result.gap,
-        seconds=round(result.seconds, 4),
-        sessions=[SessionFill(session_id=w.id, title=w.title, slot=slot_of[w.id], capacity=w.capacity,
-                              assigned=result.per_workshop.get(w.id, 0)) for w in workshops],
-        baseline=_figures(baseline),
-    )
-
-
-def _drop_previous(db: Session, *, event_id: int) -> None:
-    """Remove the seats of the previous assignment run (other seats stay)."""
-    ws = select(EventSession.id).where(EventSession.event_id == event_id)
-    db.execute(delete(Enrollment).where(col(Enrollment.session_id).in_(ws),
-                                        Enrollment.source == EnrollmentSource.assignment))
-    db.flush()
-
-
-def _write(db: Session, *, problem: Problem, result: algorithm.Result, workshops: list[EventSession]) -> None:
-    fixed = {(p, w) for p, ws in problem.fixed.items() for w in ws}
-    existing = {(r, s) for r, s in db.exec(
-        select(Enrollment.registration_id, Enrollment.session_id)
-        .where(col(Enrollment.session_id).in_([w.id for w in workshops]))
-    ).all()}
-    for participant, ws in result.assignment.items():
-        for w in ws:
-            if (participant, w) in fixed:
-                continue
-            if (participant, w) in existing:  # e.g. waitlisted there: now enrolled by the assignment
-                db.execute(update(Enrollment).where(col(Enrollment.registration_id) == participant,
-                                                    col(Enrollment.session_id) == w)
-                           .values(status=EnrollmentStatus.enrolled, waitlist_seq=None,
-                                   source=EnrollmentSource.assignment))
-            else:
-                db.add(Enrollment(session_id=w, registration_id=participant, status=EnrollmentStatus.enrolled,
-                                  source=EnrollmentSource.assignment))
-    db.flush()
-    for w in workshops:  # counters follow the rows; the CHECK constraint guards capacity
-        count = db.exec(select(func.count()).select_from(Enrollment).where(
-            Enrollment.session_id == w.id, Enrollment.status == EnrollmentStatus.enrolled)).one()
-        db.execute(update(EventSession).where(col(EventSession.id) == w.id).values(enrolled=count))
-    db.flush()
+def _clash(seats: list[int], by_id: dict[int, EventSession], slot_of: dict[int, int]) -> bool:
+    """Two seats in one solver slot, or one topic twice: the solver cannot hold them as they are."""
+    slots_ = [slot_of[s] for s in seats]
+    topics = [by_id[s].topic_id for s in seats if by_id[s].topic_id is not None]
+    return len(set(slots_)) != len(slots_) or len(set(topics)) != len(topics)

@@ -1,6 +1,7 @@
 from datetime import datetime
 from typing import Any
 
+from app.auth.models import KEY_LABEL_MAX
 from app.common.base import Field, SQLModel, created_at_field, sa
 
 
@@ -18,7 +19,7 @@ class AuditEntry(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = created_at_field()
-    actor: str = Field(max_length=200)
+    actor: str = Field(max_length=KEY_LABEL_MAX)  # the credential's label (`Organizer.label`)
     action: str = Field(max_length=200)
     event_id: int | None = None
     target: str | None = Field(default=None, max_length=200)

@@ -3,6 +3,7 @@ from fastapi import APIRouter, Query, status
 from app.audit import service
 from app.audit.schemas import AuditEntryPublic
 from app.auth.deps import OrganizerDep
+from app.auth.models import KEY_LABEL_MAX
 from app.common.pagination import Page, PageDep
 from app.common.types import MAX_ID
 from app.db import SessionDep
@@ -17,7 +18,7 @@ def list_audit_log(
     action: str | None = Query(default=None, max_length=64,
                                description="Exact action (`export.registrations`) or a prefix ending in a dot "
                                "(`export.`, `checkin.`)."),
-    actor: str | None = Query(default=None, max_length=200, description="Key label, e.g. `key:3:Door A`."),
+    actor: str | None = Query(default=None, max_length=KEY_LABEL_MAX, description="Key label, e.g. `key:3:Door A`."),
 ) -> Page[AuditEntryPublic]:
     """Who exported personal data, checked people in or changed things, and when (newest first)."""
     rows, total = service.list_entries(db, event_id=event_id, action=action, actor=actor, limit=page.limit,

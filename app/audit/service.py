@@ -6,10 +6,11 @@ entry are stored (or rolled back) together.
 
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, func, select
 
 from app.audit.models import AuditEntry
+from app.auth.models import KEY_LABEL_MAX
 
 
 def record(
@@ -20,43 +21,25 @@ def record(
     dotted verb such as ``export.registrations`` or ``checkin.create``; `target` what was
     acted on (``session:12``, ``registration:5``); `details` JSON-serialisable facts
     (format, filters, row count, ...), never secrets."""
-    entry = AuditEntry(actor=actor[:200], action=action[:200], event_id=event_id,
+    entry = AuditEntry(actor=actor[:KEY_LABEL_MAX], action=action[:200], event_id=event_id,
                        target=target[:200] if target else None, details=details or {})
     db.add(entry)
     db.flush()
-    db.info["audit_recorded"] = True
     return entry
-
-
-def record_on_commit(db: Session, *, actor: str, action: str, event_id: int | None, target: str | None,
-                     details: dict[str, Any]) -> None:
-    """Audit an organizer's write when (and only if) its transaction commits.
-
-    Used for every organizer write request; a domain that records its own, more specific
-    entry in the same transaction (`record`) is not audited twice.
-    """
-    if db.info.get("audit_on_commit"):
-        return
-    db.info["audit_on_commit"] = True
-
-    def before_commit(session: Session) -> None:
-        if not session.info.get("audit_recorded") and session.is_active:
-            record(session, actor=actor, action=action, event_id=event_id, target=target, details=details)
-
-    event.listen(db, "before_commit", before_commit, once=True)
 
 
 def list_entries(
     db: Session, *, event_id: int | None, action: str | None, actor: str | None, limit: int, offset: int,
 ) -> tuple[list[AuditEntry], int]:
     """Newest first. `action` matches exactly, or a prefix when it ends with ``.`` (``export.``)."""
-    cond = []
+    cond: list[ColumnElement[bool]] = []
     if event_id is not None:
-        cond.append(AuditEntry.event_id == event_id)
+        cond.append(col(AuditEntry.event_id) == event_id)
     if action:
-        cond.append(col(AuditEntry.action).startswith(action) if action.endswith(".") else AuditEntry.action == action)
+        cond.append(col(AuditEntry.action).startswith(action) if action.endswith(".")
+                    else col(AuditEntry.action) == action)
     if actor:
-        cond.append(AuditEntry.actor == actor)
+        cond.append(col(AuditEntry.actor) == actor)
     total = db.exec(select(func.count()).select_from(AuditEntry).where(*cond)).one()
     rows = db.exec(select(AuditEntry).where(*cond).order_by(col(AuditEntry.id).desc()).limit(limit).offset(offset))
     return list(rows.all()), total

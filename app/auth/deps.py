@@ -1,16 +1,17 @@
 """Credentials from the Authorization header: organizer keys (and the ADMIN_TOKEN bootstrap key)."""
 
 import hmac
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from app.audit.service import record_on_commit
+from app.audit.service import record
 from app.auth.models import KeyRole
 from app.auth.service import find_active_key
-from app.db import WRITE_METHODS, SessionDep
+from app.db import SessionDep
 from app.errors import Forbidden, Unauthorized
 
 bearer = HTTPBearer(auto_error=False, description="Organizer key or registration token.")
@@ -49,27 +50,32 @@ def _resolve(request: Request, db: SessionDep, creds: BearerDep) -> Organizer:
     return Organizer(name=key.name, role=key.role, key_id=key.id)
 
 
-def require_organizer(
-    request: Request, db: SessionDep, principal: Annotated[Organizer, Depends(_resolve)]
-) -> Organizer:
+def require_organizer(principal: Annotated[Organizer, Depends(_resolve)]) -> Organizer:
     if principal.role != KeyRole.organizer:
         raise Forbidden("This key may only check people in.")
-    if request.method in WRITE_METHODS:
-        _audit_write(request, db, principal)
     return principal
 
 
-def _audit_write(request: Request, db: SessionDep, principal: Organizer) -> None:
-    """Every organizer write is in the audit log: who, which operation, on what, when."""
+def audited_organizer(
+    request: Request, db: SessionDep, principal: Annotated[Organizer, Depends(require_organizer)]
+) -> Iterator[Organizer]:
+    """An organizer whose write is recorded in the audit log: who, which operation, on what.
+
+    The entry is added after the route has returned and before the request's transaction
+    commits (this dependency closes before `get_db`), so it is stored exactly when the change
+    is; a route that fails writes nothing, entry included.
+    """
+    yield principal
     route = request.scope.get("route")
     template = getattr(route, "path", request.url.path)
     params = {k: int(v) if v.isdigit() else v for k, v in request.path_params.items()}
     event_id = params.get("event_id")
     target = next((f"{k.removesuffix('_id')}:{v}" for k, v in params.items()), None)
-    record_on_commit(db, actor=principal.label, action=f"{request.method} {template}",
-                     event_id=event_id if isinstance(event_id, int) else None, target=target,
-                     details={"path": request.url.path, **({"query": dict(request.query_params)}
-                                                           if request.query_params else {})})
+    details: dict[str, object] = {"path": request.url.path}
+    if request.query_params:
+        details["query"] = dict(request.query_params)
+    record(db, actor=principal.label, action=f"{request.method} {template}",
+           event_id=event_id if isinstance(event_id, int) else None, target=target, details=details)
 
 
 def require_checkin(principal: Annotated[Organizer, Depends(_resolve)]) -> Organizer:
@@ -78,4 +84,6 @@ def require_checkin(principal: Annotated[Organizer, Depends(_resolve)]) -> Organ
 
 
 OrganizerDep = Annotated[Organizer, Depends(require_organizer)]
+# Organizer writes: the route's change and its audit entry are committed together.
+AuditedOrganizerDep = Annotated[Organizer, Depends(audited_organizer, scope="function")]
 CheckinDep = Annotated[Organizer, Depends(require_checkin)]

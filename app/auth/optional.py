@@ -1,8 +1,10 @@
 """An organizer credential when one is sent, else anonymous (for public reads)."""
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import APIRouter, Depends, Request
+from fastapi.dependencies.models import Dependant
 
 from app.auth.deps import BearerDep, Organizer, _resolve
 from app.auth.models import KeyRole
@@ -23,11 +25,11 @@ def optional_organizer(request: Request, db: SessionDep, creds: BearerDep) -> Or
 MaybeOrganizerDep = Annotated[Organizer | None, Depends(optional_organizer)]
 
 
-def _uses(dependant, call) -> bool:
+def _uses(dependant: Dependant, call: Callable[..., Any]) -> bool:
     return dependant.call is call or any(_uses(d, call) for d in dependant.dependencies)
 
 
-def document_optional_auth(router) -> None:
+def document_optional_auth(router: APIRouter) -> None:
     """Routes that read with an optional organizer key accept anonymous calls: say so in OpenAPI."""
     from fastapi.routing import APIRoute
 

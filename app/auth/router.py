@@ -1,7 +1,7 @@
 from fastapi import APIRouter, status
 
 from app.auth import service
-from app.auth.deps import OrganizerDep
+from app.auth.deps import AuditedOrganizerDep, OrganizerDep
 from app.auth.schemas import KeyCreate, KeyCreated, KeyPublic
 from app.common.pagination import Page, PageDep
 from app.common.types import IdPath
@@ -11,7 +11,7 @@ router = APIRouter(prefix="/api/v1/organizer-keys", tags=["organizer keys"])
 
 
 @router.post("", response_model=KeyCreated, status_code=status.HTTP_201_CREATED)
-def create_key(body: KeyCreate, db: SessionDep, who: OrganizerDep) -> KeyCreated:
+def create_key(body: KeyCreate, db: SessionDep, who: AuditedOrganizerDep) -> KeyCreated:
     """Make a new organizer (or check-in-only) key. The secret is shown only in this answer."""
     key, secret = service.create_key(db, name=body.name, role=body.role, created_by=who.label)
     return KeyCreated.model_validate({**KeyPublic.model_validate(key).model_dump(), "key": secret})
@@ -24,6 +24,6 @@ def list_keys(db: SessionDep, _: OrganizerDep, page: PageDep) -> Page[KeyPublic]
 
 
 @router.delete("/{key_id}", response_model=KeyPublic, status_code=status.HTTP_200_OK)
-def revoke_key(key_id: IdPath, db: SessionDep, _: OrganizerDep) -> KeyPublic:
+def revoke_key(key_id: IdPath, db: SessionDep, _: AuditedOrganizerDep) -> KeyPublic:
     """Revoke a key: it stops working at once. Revoking twice is harmless."""
     return KeyPublic.model_validate(service.revoke_key(db, key_id=key_id))

@@ -1,12 +1,13 @@
 from pydantic import Field
 
-from app.auth.models import KeyRole
+from app.auth.models import KEY_NAME_MAX, KeyRole
 from app.common.schemas import RequestModel, ResponseModel
 from app.common.types import ShortText, UtcOutput
 
 
 class KeyCreate(RequestModel):
-    name: ShortText = Field(description="Who or what uses the key, e.g. 'Registration desk tablet'.")
+    name: ShortText = Field(max_length=KEY_NAME_MAX,
+                            description="Who or what uses the key, e.g. 'Registration desk tablet'.")
     role: KeyRole = KeyRole.organizer
 
 

@@ -26,7 +26,7 @@ def create_key(db: Session, *, name: str, role: KeyRole, created_by: str) -> tup
 
 def list_keys(db: Session, *, limit: int, offset: int) -> tuple[list[OrganizerKey], int]:
     total = db.exec(select(func.count()).select_from(OrganizerKey)).one()
-    rows = db.exec(select(OrganizerKey).order_by(OrganizerKey.id).limit(limit).offset(offset)).all()
+    rows = db.exec(select(OrganizerKey).order_by(col(OrganizerKey.id)).limit(limit).offset(offset)).all()
     return list(rows), total
 
 

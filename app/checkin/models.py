@@ -1,5 +1,6 @@
 from datetime import datetime
 
+from app.auth.models import KEY_LABEL_MAX
 from app.common.base import Field, SQLModel, created_at_field, sa
 
 
@@ -21,7 +22,7 @@ class Attendance(SQLModel, table=True):
     registration_id: int = Field(foreign_key="registrations.id", ondelete="CASCADE")
     session_id: int | None = Field(default=None, foreign_key="sessions.id", ondelete="CASCADE")
     checked_in_at: datetime = created_at_field()
-    checked_in_by: str = Field(max_length=200, description="Label of the key that checked the person in.")
+    checked_in_by: str = Field(max_length=KEY_LABEL_MAX, description="Label of the key that checked the person in.")
 
 
 class CheckinSecret(SQLModel, table=True):

@@ -10,10 +10,11 @@ from app.checkin import service
 from app.checkin.schemas import CheckinCode, CheckinCreate, CheckinPublic
 from app.common.pagination import Page, PageDep
 from app.common.types import MAX_ID, IdPath
-from app.db import SessionDep
+from app.db import SessionDep, writes
 from app.events.service import get_event
 from app.exports.query import ExportSpec, count
 from app.registrations.models import Registration, RegistrationStatus
+from app.registrations.schemas import CONFIRMED_ONLY
 
 router = APIRouter(prefix="/api/v1", tags=["check-in"])
 
@@ -24,9 +25,10 @@ def _code(reg: Registration, code: str) -> CheckinCode:
 
 
 @router.get("/events/{event_id}/checkin-codes", response_model=Page[CheckinCode], status_code=status.HTTP_200_OK)
+@writes  # the audit entry (and the event's code secret, made on first use)
 def list_codes(
     event_id: IdPath, db: SessionDep, who: OrganizerDep, page: PageDep,
-    status_: Annotated[list[RegistrationStatus], Query(alias="status")] = [RegistrationStatus.confirmed],  # noqa: B006
+    status_: Annotated[list[RegistrationStatus], Query(alias="status")] = CONFIRMED_ONLY,
 ) -> Page[CheckinCode]:
     """Current check-in codes (Polish alphabetical order), e.g. to send by e-mail or print.
 
@@ -48,7 +50,7 @@ def list_codes(
 def revoke_code(registration_id: IdPath, db: SessionDep, who: OrganizerDep) -> CheckinCode:
     """Revoke the person's check-in code (a lost badge) and return the new one."""
     reg = service.revoke_code(db, registration_id=registration_id)
-    secret = service.event_secret(db, event_id=reg.event_id, create=True)
+    secret = service.ensure_event_secret(db, event_id=reg.event_id)
     record(db, actor=who.label, action="checkin.code_revoked", event_id=reg.event_id,
            target=f"registration:{reg.id}", details={"checkin_version": reg.checkin_version})
     return _code(reg, service.code_for(secret, reg))
@@ -97,7 +99,11 @@ def undo_check_in(
     session_id: int | None = Query(default=None, ge=1, le=MAX_ID,
                                    description="Undo the session check-in; omit for the event."),
 ) -> Response:
-    """Undo a check-in (scanned by mistake). Idempotent: 204 whether or not there was one."""
+    """Undo a check-in of this event (scanned by mistake). Idempotent: 204 whether or not there was one.
+
+    The same 204 for a registration that does not exist, belongs to another event or is not
+    checked in (and for a session of another event): the answer never tells which exist.
+    """
     get_event(db, event_id=event_id, include_unpublished=True)
     if service.undo(db, event_id=event_id, registration_id=registration_id, session_id=session_id):
         record(db, actor=who.label, action="checkin.undo", event_id=event_id, target=f"registration:{registration_id}",

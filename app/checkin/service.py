@@ -2,11 +2,13 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import Insert, update
+from sqlalchemy import Insert, delete, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from app.checkin import codes
 from app.checkin.models import Attendance, CheckinSecret
+from app.common.ids import id_of
 from app.common.time import utcnow
 from app.enrollments.models import Enrollment
 from app.errors import AppError, Conflict, NotFound
@@ -33,25 +35,27 @@ class CheckedIn:
 def _insert(db: Session, table: type) -> Insert:
     """INSERT ... ON CONFLICT DO NOTHING for the current backend (both support it)."""
     if db.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table).on_conflict_do_nothing()
+        return postgresql.insert(table).on_conflict_do_nothing()
+    return sqlite.insert(table).on_conflict_do_nothing()
 
 
-def event_secret(db: Session, *, event_id: int, create: bool) -> str | None:
+def event_secret(db: Session, *, event_id: int) -> str | None:
+    """The event's code secret, if it has one yet."""
+    return db.exec(select(CheckinSecret.secret).where(CheckinSecret.event_id == event_id)).first()
+
+
+def ensure_event_secret(db: Session, *, event_id: int) -> str:
     """The event's code secret; made on first use (safe when two requests race)."""
-    stmt = select(CheckinSecret.secret).where(CheckinSecret.event_id == event_id)
-    secret = db.exec(stmt).first()
-    if secret is None and create:
+    secret = event_secret(db, event_id=event_id)
+    if secret is None:
         db.exec(_insert(db, CheckinSecret).values(event_id=event_id, secret=codes.new_event_secret(),
                                                   created_at=utcnow()))
-        secret = db.exec(stmt).one()
+        secret = db.exec(select(CheckinSecret.secret).where(CheckinSecret.event_id == event_id)).one()
     return secret
 
 
 def code_for(secret: str, reg: Registration) -> str:
-    return codes.make_code(secret, event_id=reg.event_id, registration_id=reg.id, version=reg.checkin_version)
+    return codes.make_code(secret, event_id=reg.event_id, registration_id=id_of(reg), version=reg.checkin_version)
 
 
 def revoke_code(db: Session, *, registration_id: int) -> Registration:
@@ -74,10 +78,10 @@ def rotate_event_secret(db: Session, *, event_id: int) -> None:
 def resolve_code(db: Session, *, event_id: int, code: str) -> Registration:
     """The registration a valid, unrevoked code of this event belongs to; 404 otherwise."""
     parsed = codes.parse(code)
-    secret = event_secret(db, event_id=event_id, create=False) if parsed else None
+    secret = event_secret(db, event_id=event_id) if parsed else None
     reg = db.get(Registration, parsed[0]) if parsed and secret else None
-    if reg is None or reg.event_id != event_id or not codes.verify(
-        secret, event_id=event_id, registration_id=reg.id, version=reg.checkin_version, mac=parsed[1]
+    if parsed is None or secret is None or reg is None or reg.event_id != event_id or not codes.verify(
+        secret, event_id=event_id, registration_id=id_of(reg), version=reg.checkin_version, mac=parsed[1]
     ):
         raise UnknownCode("This check-in code is unknown or was revoked.")
     return reg
@@ -106,37 +110,39 @@ def check_in(db: Session, *, event_id: int, code: str, session_id: int | None, b
     if session_id is not None:
         _session_of_event(db, event_id=event_id, session_id=session_id)
         enrollment_status = db.exec(select(Enrollment.status).where(
-            Enrollment.session_id == session_id, Enrollment.registration_id == reg.id)).first()
+            Enrollment.session_id == session_id, Enrollment.registration_id == id_of(reg))).first()
     inserted = db.exec(_insert(db, Attendance).values(
-        event_id=event_id, registration_id=reg.id, session_id=session_id, checked_in_at=utcnow(), checked_in_by=by,
+        event_id=event_id, registration_id=id_of(reg), session_id=session_id, checked_in_at=utcnow(), checked_in_by=by,
     ).returning(col(Attendance.id))).first()
-    attendance = _attendance(db, registration_id=reg.id, session_id=session_id)
+    attendance = _attendance(db, registration_id=id_of(reg), session_id=session_id)
     if attendance is None:  # pragma: no cover - the row was deleted between the two statements
         raise AppError("The check-in could not be stored; try again.")
     return CheckedIn(reg, attendance, inserted is not None, enrollment_status and str(enrollment_status))
 
 
 def undo(db: Session, *, event_id: int, registration_id: int, session_id: int | None) -> bool:
-    """Remove a check-in; True if there was one. Idempotent."""
-    reg = db.get(Registration, registration_id)
-    if reg is None or reg.event_id != event_id:
-        raise NotFound(f"Registration {registration_id} does not exist in event {event_id}.")
-    if session_id is not None:
-        _session_of_event(db, event_id=event_id, session_id=session_id)
-    attendance = _attendance(db, registration_id=registration_id, session_id=session_id)
-    if attendance is None:
-        return False
-    db.delete(attendance)
-    db.flush()
-    return True
+    """Remove the person's check-in at this event (or at `session_id`, a session of it); True if
+    there was one. Idempotent.
+
+    Scoped like the check-in itself: only an attendance row of this event is touched. Nothing
+    else is looked up, so an unknown registration, one of another event, one not checked in and
+    a session of another event all give the same answer (nothing removed): the answer tells a
+    door key nothing about which registrations or sessions exist.
+    """
+    session = col(Attendance.session_id)
+    same_session = session.is_(None) if session_id is None else session == session_id
+    removed = db.execute(delete(Attendance).where(
+        col(Attendance.event_id) == event_id, col(Attendance.registration_id) == registration_id, same_session,
+    ).returning(col(Attendance.id))).first()
+    return removed is not None
 
 
 def confirmed_with_codes(db: Session, *, event_id: int, statuses: tuple[str, ...], limit: int | None,
                          offset: int) -> list[tuple[Registration, str]]:
     """Registrations (Polish order) with their current check-in codes."""
-    secret = event_secret(db, event_id=event_id, create=True)
+    secret = ensure_event_secret(db, event_id=event_id)
     stmt = (select(Registration).where(Registration.event_id == event_id, col(Registration.status).in_(statuses))
-            .order_by(Registration.sort_key, Registration.id).offset(offset))
+            .order_by(col(Registration.sort_key), col(Registration.id)).offset(offset))
     if limit is not None:
         stmt = stmt.limit(limit)
     return [(reg, code_for(secret, reg)) for reg in db.exec(stmt).all()]

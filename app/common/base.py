@@ -1,6 +1,7 @@
 """Metadata shared by every table model (with a constraint naming convention for Alembic)."""
 
 from datetime import datetime
+from typing import cast
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -18,12 +19,16 @@ SQLModel.metadata.naming_convention = {
 metadata = SQLModel.metadata
 
 
+# Field() is typed Any; the casts give model attributes the type of the value they hold.
 def created_at_field() -> datetime:
-    return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    return cast(datetime, Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False))
 
 
 def utc_field(*, nullable: bool = True, index: bool = False) -> datetime | None:
-    return Field(default=None, sa_column_kwargs={}, sa_type=UTCDateTime, nullable=nullable, index=index)
+    return cast(
+        datetime | None,
+        Field(default=None, sa_column_kwargs={}, sa_type=UTCDateTime, nullable=nullable, index=index),
+    )
 
 
 __all__ = ["SQLModel", "Field", "sa", "metadata", "created_at_field", "utc_field"]

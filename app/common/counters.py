@@ -4,11 +4,19 @@ The guard and the change are one statement in the caller's transaction, so two w
 never both take the last seat; a CHECK constraint on the table backs it up.
 """
 
+from typing import Protocol
+
 from sqlalchemy import update
-from sqlmodel import Session, SQLModel, col
+from sqlmodel import Session, col
 
 
-def bump(db: Session, model: type[SQLModel], row_id: int, counter: str, *, delta: int = 1,
+class _Row(Protocol):
+    """A table model with an integer primary key `id`."""
+
+    id: int | None
+
+
+def bump(db: Session, model: type[_Row], row_id: int, counter: str, *, delta: int = 1,
          below: str | None = None, unlimited_when_null: bool = False) -> int | None:
     """`counter += delta` on one row; with `below`, only while `counter < below`.
 

@@ -17,7 +17,7 @@ def as_utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
-class UTCDateTime(TypeDecorator):
+class UTCDateTime(TypeDecorator[datetime]):
     """A timestamp stored in UTC and always returned timezone-aware.
 
     PostgreSQL keeps it as ``timestamptz``; SQLite has no zone support, so the value is

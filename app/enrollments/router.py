@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from app.auth.deps import OrganizerDep
+from app.auth.deps import AuditedOrganizerDep, OrganizerDep
 from app.common.pagination import Page, PageDep
 from app.common.types import IdPath
 from app.db import SessionDep
@@ -35,7 +35,7 @@ def list_enrollments(
 @router.post("", response_model=EnrollmentPublic, status_code=status.HTTP_201_CREATED,
              responses={200: {"description": "Already seated; now marked as placed by an organizer",
                               "model": EnrollmentPublic}})
-def place(session_id: IdPath, body: PlacementCreate, db: SessionDep, _: OrganizerDep,
+def place(session_id: IdPath, body: PlacementCreate, db: SessionDep, _: AuditedOrganizerDep,
           response: Response) -> EnrollmentPublic:
     """Give a confirmed person a seat by hand (never the waiting list). Assignment runs keep it."""
     enrollment, created = service.place(db, registration_id=body.registration_id, session_id=session_id)
@@ -45,7 +45,7 @@ def place(session_id: IdPath, body: PlacementCreate, db: SessionDep, _: Organize
 
 
 @router.delete("/{registration_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
-def remove(session_id: IdPath, registration_id: IdPath, db: SessionDep, _: OrganizerDep) -> Response:
+def remove(session_id: IdPath, registration_id: IdPath, db: SessionDep, _: AuditedOrganizerDep) -> Response:
     """Take a person out of the session (or its waiting list); the first waiting person moves up."""
     get_session(db, session_id=session_id, include_unpublished=True)
     try:

@@ -1,18 +1,18 @@
 from fastapi import APIRouter, Query, Response, status
 
-from app.auth.deps import OrganizerDep
+from app.auth.deps import AuditedOrganizerDep
 from app.auth.optional import MaybeOrganizerDep
 from app.common.pagination import Page, PageDep
 from app.common.types import IdPath
 from app.db import SessionDep
-from app.events import service
+from app.events import flows, service
 from app.events.schemas import EventCreate, EventPublic, EventUpdate
 
 router = APIRouter(prefix="/api/v1/events", tags=["events"])
 
 
 @router.post("", response_model=EventPublic, status_code=status.HTTP_201_CREATED)
-def create_event(body: EventCreate, db: SessionDep, _: OrganizerDep) -> EventPublic:
+def create_event(body: EventCreate, db: SessionDep, _: AuditedOrganizerDep) -> EventPublic:
     """Create an event (organizer). The slug must be unique (409 otherwise)."""
     return EventPublic.model_validate(service.create_event(db, data=body))
 
@@ -32,15 +32,15 @@ def get_event(event_id: IdPath, db: SessionDep, who: MaybeOrganizerDep) -> Event
 
 
 @router.patch("/{event_id}", response_model=EventPublic, status_code=status.HTTP_200_OK)
-def update_event(event_id: IdPath, body: EventUpdate, db: SessionDep, _: OrganizerDep) -> EventPublic:
-    return EventPublic.model_validate(service.update_event(db, event_id=event_id, data=body))
+def update_event(event_id: IdPath, body: EventUpdate, db: SessionDep, _: AuditedOrganizerDep) -> EventPublic:
+    return EventPublic.model_validate(flows.update_event(db, event_id=event_id, data=body))
 
 
 @router.delete("/{event_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
 def delete_event(
-    event_id: IdPath, db: SessionDep, _: OrganizerDep,
+    event_id: IdPath, db: SessionDep, _: AuditedOrganizerDep,
     force: bool = Query(default=False, description="Also when people are registered (409 otherwise)."),
 ) -> Response:
     """Delete an event with its sessions, registrations and polls."""
-    service.delete_event(db, event_id=event_id, force=force)
+    flows.delete_event(db, event_id=event_id, force=force)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

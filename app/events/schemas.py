@@ -1,13 +1,15 @@
-from datetime import date
+from datetime import date, datetime
 from typing import Self
 
 from pydantic import Field, model_validator
 
+from app.common.patch import PatchModel
 from app.common.schemas import RequestModel, ResponseModel
-from app.common.types import LongText, ShortText, Slug, Timezone, Title, UtcInput, UtcOutput
+from app.common.types import DateInput, LongText, ShortText, Slug, Timezone, Title, UtcInput, UtcOutput
 
 
-def _check_window(starts_on, ends_on, opens, closes) -> None:
+def _check_window(starts_on: date | None, ends_on: date | None, opens: datetime | None,
+                  closes: datetime | None) -> None:
     if starts_on is not None and ends_on is not None and ends_on < starts_on:
         raise ValueError("ends_on must not be before starts_on")
     if opens is not None and closes is not None and closes <= opens:
@@ -20,8 +22,8 @@ class EventCreate(RequestModel):
     description: LongText | None = None
     venue: Title
     timezone: Timezone
-    starts_on: date
-    ends_on: date
+    starts_on: DateInput
+    ends_on: DateInput
     capacity: int = Field(ge=0, le=1_000_000)
     registration_opens_at: UtcInput | None = None
     registration_closes_at: UtcInput | None = None
@@ -34,16 +36,18 @@ class EventCreate(RequestModel):
         return self
 
 
-class EventUpdate(RequestModel):
+class EventUpdate(PatchModel):
     """Partial update: only the fields sent are changed (send null to clear an optional one)."""
+
+    NOT_NULL = ("slug", "title", "venue", "timezone", "starts_on", "ends_on", "capacity", "published")
 
     slug: Slug | None = None
     title: Title | None = None
     description: LongText | None = None
     venue: Title | None = None
     timezone: Timezone | None = None
-    starts_on: date | None = None
-    ends_on: date | None = None
+    starts_on: DateInput | None = None
+    ends_on: DateInput | None = None
     capacity: int | None = Field(default=None, ge=0, le=1_000_000)
     registration_opens_at: UtcInput | None = None
     registration_closes_at: UtcInput | None = None

@@ -1,19 +1,26 @@
+"""Events: the only writer of the `events` table (its seat counters move through
+app/registrations/waitlist.py, which owns them). Cross-domain workflows: app/events/flows.py."""
+
 from sqlmodel import Session, col, func, select
 
+from app.common.locking import lock
 from app.common.time import utcnow
 from app.errors import Conflict, Invalid, NotFound
 from app.events.models import Event
 from app.events.schemas import EventCreate, EventUpdate
-from app.registrations import waitlist
-from app.registrations.models import Registration, RegistrationStatus
 
 
-def get_event(db: Session, *, event_id: int, include_unpublished: bool = False, lock: bool = False) -> Event:
-    stmt = select(Event).where(Event.id == event_id)
-    if lock:
-        stmt = stmt.with_for_update()
-    event = db.exec(stmt).first()
+def get_event(db: Session, *, event_id: int, include_unpublished: bool = False) -> Event:
+    event = db.get(Event, event_id)
     if event is None or (not event.published and not include_unpublished):
+        raise NotFound(f"Event {event_id} does not exist.")
+    return event
+
+
+def lock_event(db: Session, *, event_id: int) -> Event:
+    """The event's row lock, first in the lock order (app/common/locking.py); 404 if it is gone."""
+    event = lock(db, Event, event_id)
+    if event is None:
         raise NotFound(f"Event {event_id} does not exist.")
     return event
 
@@ -40,19 +47,16 @@ def list_events(
     cond = [] if include_unpublished else [col(Event.published).is_(True)]
     total = db.exec(select(func.count()).select_from(Event).where(*cond)).one()
     rows = db.exec(
-        select(Event).where(*cond).order_by(col(Event.starts_on).desc(), Event.id).limit(limit).offset(offset)
+        select(Event).where(*cond).order_by(col(Event.starts_on).desc(), col(Event.id)).limit(limit).offset(offset)
     ).all()
     return list(rows), total
 
 
-def update_event(db: Session, *, event_id: int, data: EventUpdate) -> Event:
-    event = get_event(db, event_id=event_id, include_unpublished=True, lock=True)
+def update_event(db: Session, *, event: Event, data: EventUpdate) -> set[str]:
+    """Apply a change to a locked event; returns the names of the fields changed."""
     changes = data.model_dump(exclude_unset=True)
-    for required in ("slug", "title", "venue", "timezone", "starts_on", "ends_on", "capacity", "published"):
-        if required in changes and changes[required] is None:
-            raise Invalid(f"{required} cannot be null.", field=required)
     if "slug" in changes:
-        _ensure_slug_free(db, changes["slug"], except_id=event_id)
+        _ensure_slug_free(db, changes["slug"], except_id=event.id)
     merged = {**event.model_dump(), **changes}
     if merged["ends_on"] < merged["starts_on"]:
         raise Invalid("ends_on must not be before starts_on.", field="ends_on")
@@ -69,18 +73,9 @@ def update_event(db: Session, *, event_id: int, data: EventUpdate) -> Event:
     event.updated_at = utcnow()
     db.add(event)
     db.flush()
-    if "capacity" in changes or "max_per_organization" in changes:
-        waitlist.promote(db, event)  # more room: the waiting list moves up at once
-        db.refresh(event)
-    return event
+    return set(changes)
 
 
-def delete_event(db: Session, *, event_id: int, force: bool = False) -> None:
-    event = get_event(db, event_id=event_id, include_unpublished=True, lock=True)
-    people = db.exec(select(func.count()).select_from(Registration).where(
-        Registration.event_id == event_id, Registration.status != RegistrationStatus.cancelled)).one()
-    if people and not force:
-        raise Conflict(f"The event has {people} active registrations; deleting it deletes them, their ballots and "
-                       "attendance. Export what you need, then repeat with ?force=true.", registrations=people)
+def delete_event(db: Session, *, event: Event) -> None:
     db.delete(event)
     db.flush()

@@ -4,13 +4,14 @@ Rows come in keyset pages ordered by `(registrations.sort_key, registrations.id)
 index serves, so an export of any size holds one page in memory at a time.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import Engine
 from sqlmodel import Session, and_, col, func, select
+from sqlmodel.sql.expression import Select
 
 from app.checkin.models import Attendance
 from app.db import open_session
@@ -19,6 +20,7 @@ from app.registrations.models import Category, Registration, RegistrationStatus
 from app.registrations.service import normalize_org
 
 PAGE_SIZE = 2000
+_Stmt = TypeVar("_Stmt", bound=sa.Select[*tuple[Any, ...]])
 
 
 @dataclass(frozen=True)
@@ -59,22 +61,23 @@ def _conditions(spec: ExportSpec) -> list[Any]:
     return cond
 
 
-def _base(spec: ExportSpec, *columns: Any) -> sa.Select:
-    stmt = select(*columns).select_from(Registration)
+def _base(spec: ExportSpec, stmt: _Stmt) -> _Stmt:
+    """`stmt` over the registrations (and enrollments) the export holds."""
+    stmt = stmt.select_from(Registration)
     if spec.session_id is not None:
-        stmt = stmt.join(Enrollment, Enrollment.registration_id == Registration.id)
+        stmt = stmt.join(Enrollment, col(Enrollment.registration_id) == Registration.id)
     return stmt.where(*_conditions(spec))
 
 
 def count(db: Session, spec: ExportSpec) -> int:
-    return db.exec(_base(spec, func.count())).one()
+    return db.exec(_base(spec, select(func.count()))).one()
 
 
-def _row_select(spec: ExportSpec) -> sa.Select:
+def _row_select(spec: ExportSpec) -> Select[*tuple[Any, ...]]:
     attended = and_(Attendance.registration_id == Registration.id,
                     col(Attendance.session_id).is_(None) if spec.session_id is None
                     else Attendance.session_id == spec.session_id)
-    columns = [
+    columns: list[Any] = [
         Registration.id, Registration.sort_key, Registration.last_name, Registration.first_name, Registration.email,
         Registration.organization, Registration.partnership, Registration.position, Registration.category,
         Registration.status, col(Registration.created_at).label("registered_at"), Registration.confirmed_at,
@@ -85,16 +88,17 @@ def _row_select(spec: ExportSpec) -> sa.Select:
         columns += [col(Enrollment.status).label("enrollment_status"),
                     col(Enrollment.source).label("enrollment_source"),
                     col(Enrollment.created_at).label("enrolled_at")]
-    return _base(spec, *columns).outerjoin(Attendance, attended)
+    stmt: Select[*tuple[Any, ...]] = select(*columns)  # several columns: a Select of rows
+    return _base(spec, stmt).outerjoin(Attendance, attended)
 
 
 def iter_rows(db: Session, spec: ExportSpec, *, page_size: int = PAGE_SIZE) -> Iterator[Any]:
     """All matching rows in Polish alphabetical order, fetched page by page (keyset)."""
-    base = _row_select(spec).order_by(Registration.sort_key, Registration.id).limit(page_size)
+    base = _row_select(spec).order_by(col(Registration.sort_key), col(Registration.id)).limit(page_size)
     after: tuple[str, int] | None = None
     while True:
         stmt = base if after is None else base.where(sa.tuple_(Registration.sort_key, Registration.id) > after)
-        rows = db.exec(stmt).all()
+        rows: Sequence[Any] = db.exec(stmt).all()  # SQLAlchemy rows (named columns)
         yield from rows
         if len(rows) < page_size:
             return

@@ -12,8 +12,9 @@ from fastapi.responses import HTMLResponse, StreamingResponse
 from app.audit.service import record
 from app.auth.deps import Organizer, OrganizerDep
 from app.checkin.service import confirmed_with_codes
+from app.common.ids import id_of
 from app.common.types import IdPath
-from app.db import SessionDep
+from app.db import SessionDep, writes
 from app.enrollments.models import EnrollmentStatus
 from app.events.models import Event
 from app.events.service import get_event
@@ -23,6 +24,7 @@ from app.exports.query import ExportSpec, count, iter_rows, stream_rows
 from app.exports.schemas import Delimiter, ExportFormat, PartnershipSummary
 from app.exports.writers import CSV_MEDIA_TYPE, DELIMITERS, XLSX_MEDIA_TYPE, Column, write_csv, write_xlsx
 from app.registrations.models import Category, RegistrationStatus
+from app.registrations.schemas import CONFIRMED_ONLY
 from app.sessions.service import get_session
 
 router = APIRouter(prefix="/api/v1", tags=["exports"])
@@ -41,7 +43,6 @@ OrganizationQ = Annotated[str | None, Query(max_length=200, description="Only th
 PartnershipQ = Annotated[str | None, Query(max_length=200, description="Only this partnership (case-insensitive).")]
 StatusQ = Annotated[list[RegistrationStatus], Query(alias="status", description="Registration status(es).")]
 # List defaults of query parameters (FastAPI copies a default before handing it to a route).
-CONFIRMED = [RegistrationStatus.confirmed]
 ENROLLED = [EnrollmentStatus.enrolled]
 
 
@@ -73,16 +74,17 @@ def _export(request: Request, db: SessionDep, who: Organizer, *, event: Event, s
 
 @router.get("/events/{event_id}/registrations/export", response_model=None, status_code=status.HTTP_200_OK,
             response_class=StreamingResponse, responses=FILE_RESPONSES)
+@writes  # the audit entry
 def export_registrations(
     event_id: IdPath, request: Request, db: SessionDep, who: OrganizerDep, format: FormatQ = ExportFormat.csv,
     delimiter: DelimiterQ = Delimiter.comma, columns: ColumnsQ = None,
-    status_: StatusQ = CONFIRMED,
+    status_: StatusQ = CONFIRMED_ONLY,
     category: CategoryQ = None, organization: OrganizationQ = None, partnership: PartnershipQ = None,
 ) -> StreamingResponse:
     """The event's registrations (default: confirmed), one row each, by last then first name
     in Polish alphabetical order. Times are wall-clock times in the event's time zone."""
     event = get_event(db, event_id=event_id, include_unpublished=True)
-    spec = ExportSpec(event_id=event.id, statuses=tuple(status_), category=category, organization=organization,
+    spec = ExportSpec(event_id=id_of(event), statuses=tuple(status_), category=category, organization=organization,
                       partnership=partnership)
     return _export(request, db, who, event=event, spec=spec, action="export.registrations",
                    target=f"event:{event.id}", fmt=format, delimiter=delimiter, columns=columns,
@@ -91,6 +93,7 @@ def export_registrations(
 
 @router.get("/sessions/{session_id}/attendees/export", response_model=None, status_code=status.HTTP_200_OK,
             response_class=StreamingResponse, responses=FILE_RESPONSES)
+@writes  # the audit entry
 def export_attendees(
     session_id: IdPath, request: Request, db: SessionDep, who: OrganizerDep, format: FormatQ = ExportFormat.csv,
     delimiter: DelimiterQ = Delimiter.comma, columns: ColumnsQ = None,
@@ -101,7 +104,7 @@ def export_attendees(
     alphabetical order; `attended` / `checked_in_at` refer to the session's check-in."""
     row = get_session(db, session_id=session_id, include_unpublished=True)
     event = get_event(db, event_id=row.event_id, include_unpublished=True)
-    spec = ExportSpec(event_id=event.id, session_id=row.id, statuses=tuple(status_), category=category,
+    spec = ExportSpec(event_id=id_of(event), session_id=row.id, statuses=tuple(status_), category=category,
                       organization=organization, partnership=partnership)
     return _export(request, db, who, event=event, spec=spec, action="export.session_attendees",
                    target=f"session:{row.id}", fmt=format, delimiter=delimiter, columns=columns,
@@ -110,7 +113,7 @@ def export_attendees(
 
 @router.get("/events/{event_id}/partnerships", response_model=PartnershipSummary, status_code=status.HTTP_200_OK)
 def partnerships(event_id: IdPath, db: SessionDep, _: OrganizerDep,
-                 status_: StatusQ = CONFIRMED) -> PartnershipSummary:
+                 status_: StatusQ = CONFIRMED_ONLY) -> PartnershipSummary:
     """People per partnership and organization (counts only), in Polish alphabetical order."""
     event = get_event(db, event_id=event_id, include_unpublished=True)
     return service.partnership_summary(db, event=event, statuses=tuple(status_))
@@ -118,9 +121,10 @@ def partnerships(event_id: IdPath, db: SessionDep, _: OrganizerDep,
 
 @router.get("/events/{event_id}/partnerships/export", response_model=None, status_code=status.HTTP_200_OK,
             response_class=StreamingResponse, responses=FILE_RESPONSES)
+@writes  # the audit entry
 def export_partnerships(event_id: IdPath, db: SessionDep, who: OrganizerDep, format: FormatQ = ExportFormat.csv,
                         delimiter: DelimiterQ = Delimiter.comma,
-                        status_: StatusQ = CONFIRMED) -> StreamingResponse:
+                        status_: StatusQ = CONFIRMED_ONLY) -> StreamingResponse:
     """The partnership summary as a file: partnership, organization, people."""
     event = get_event(db, event_id=event_id, include_unpublished=True)
     rows = service.partnership_rows(service.partnership_summary(db, event=event, statuses=tuple(status_)))
@@ -131,6 +135,7 @@ def export_partnerships(event_id: IdPath, db: SessionDep, who: OrganizerDep, for
 
 @router.get("/events/{event_id}/sessions/export", response_model=None, status_code=status.HTTP_200_OK,
             response_class=StreamingResponse, responses=FILE_RESPONSES)
+@writes  # the audit entry
 def export_sessions(event_id: IdPath, db: SessionDep, who: OrganizerDep, format: FormatQ = ExportFormat.csv,
                     delimiter: DelimiterQ = Delimiter.comma) -> StreamingResponse:
     """The programme in time order: room, local start and end, capacity, enrolled, checked in."""
@@ -143,6 +148,7 @@ def export_sessions(event_id: IdPath, db: SessionDep, who: OrganizerDep, format:
 
 @router.get("/sessions/{session_id}/sign-in-sheet", response_model=None, status_code=status.HTTP_200_OK,
             response_class=HTMLResponse, responses=HTML_RESPONSES)
+@writes  # the audit entry
 def sign_in_sheet(session_id: IdPath, db: SessionDep, who: OrganizerDep) -> HTMLResponse:
     """A printable attendance list for the session: enrolled people in Polish alphabetical
     order with a signature column; room and time in the event's time zone."""
@@ -150,7 +156,7 @@ def sign_in_sheet(session_id: IdPath, db: SessionDep, who: OrganizerDep) -> HTML
     event = get_event(db, event_id=row.event_id, include_unpublished=True)
     zone = ZoneInfo(event.timezone)
     people = [(r.last_name, r.first_name, r.organization)
-              for r in iter_rows(db, ExportSpec(event_id=event.id, session_id=row.id,
+              for r in iter_rows(db, ExportSpec(event_id=id_of(event), session_id=row.id,
                                                 statuses=(EnrollmentStatus.enrolled,)))]
     record(db, actor=who.label, action="export.sign_in_sheet", event_id=event.id, target=f"session:{row.id}",
            details={"format": "html", "rows": len(people)})
@@ -163,13 +169,14 @@ def sign_in_sheet(session_id: IdPath, db: SessionDep, who: OrganizerDep) -> HTML
 
 @router.get("/events/{event_id}/badges", response_model=None, status_code=status.HTTP_200_OK,
             response_class=HTMLResponse, responses=HTML_RESPONSES)
+@writes  # the audit entry
 def badges(event_id: IdPath, db: SessionDep, who: OrganizerDep,
-           status_: StatusQ = CONFIRMED) -> HTMLResponse:
+           status_: StatusQ = CONFIRMED_ONLY) -> HTMLResponse:
     """Printable name badges (88 x 56 mm, Polish alphabetical order), each with the person's
     check-in QR code. Codes are derived, so badges can be printed again at any time."""
     event = get_event(db, event_id=event_id, include_unpublished=True)
     people = [(r.first_name, r.last_name, r.organization, r.partnership, code)
-              for r, code in confirmed_with_codes(db, event_id=event.id, statuses=tuple(status_), limit=None,
+              for r, code in confirmed_with_codes(db, event_id=id_of(event), statuses=tuple(status_), limit=None,
                                                   offset=0)]
     record(db, actor=who.label, action="export.badges", event_id=event.id, target=f"event:{event.id}",
            details={"format": "html", "filters": {"status": list(status_)}, "rows": len(people)})

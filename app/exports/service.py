@@ -57,10 +57,10 @@ def session_rows(db: Session, *, event: Event) -> list[tuple[Any, ...]]:
     """The programme in time order with rooms, local times and head counts (for sign-in sheets)."""
     zone = ZoneInfo(event.timezone)
     checked = (select(Attendance.session_id, func.count().label("n")).where(Attendance.event_id == event.id)
-               .group_by(Attendance.session_id).subquery())
+               .group_by(col(Attendance.session_id)).subquery())
     rows = db.exec(
         select(EventSession, checked.c.n).outerjoin(checked, checked.c.session_id == EventSession.id)
-        .where(EventSession.event_id == event.id).order_by(EventSession.starts_at, EventSession.id)
+        .where(EventSession.event_id == event.id).order_by(col(EventSession.starts_at), col(EventSession.id))
     ).all()
     return [(s.id, s.title, str(s.kind), s.room, local(s.starts_at, zone), local(s.ends_at, zone), s.capacity,
              s.enrolled, n or 0) for s, n in rows]

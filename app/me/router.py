@@ -2,6 +2,7 @@
 
 from fastapi import APIRouter, Query, Response, status
 
+from app.common.ids import id_of
 from app.common.types import IdPath
 from app.db import SessionDep
 from app.enrollments import service as enrollments
@@ -9,7 +10,7 @@ from app.enrollments.schemas import EnrollmentCreate, EnrollmentPublic
 from app.me.schemas import MePublic
 from app.me.service import me_public
 from app.privacy import service as privacy
-from app.registrations import service as registrations
+from app.registrations import flows as registrations
 from app.registrations.deps import MeDep
 from app.registrations.schemas import MeUpdate
 
@@ -25,7 +26,7 @@ def read_me(db: SessionDep, me: MeDep) -> MePublic:
 @router.patch("", response_model=MePublic, status_code=status.HTTP_200_OK)
 def update_me(body: MeUpdate, db: SessionDep, me: MeDep) -> MePublic:
     """Change own name, organization, partnership or position (not the e-mail)."""
-    return me_public(db, registrations.update_me(db, registration_id=me.id, data=body))
+    return me_public(db, registrations.update_me(db, registration_id=id_of(me), data=body))
 
 
 @router.delete("", response_model=MePublic, status_code=status.HTTP_200_OK)
@@ -39,9 +40,9 @@ def cancel_me(
     the answer is the last one this token gets.
     """
     if erase:
-        privacy.erase(db, registration_id=me.id)
+        privacy.erase(db, registration_id=id_of(me))
     else:
-        registrations.cancel(db, registration_id=me.id)
+        registrations.cancel(db, registration_id=id_of(me))
     return me_public(db, me)
 
 
@@ -53,7 +54,7 @@ def enroll(body: EnrollmentCreate, db: SessionDep, me: MeDep, response: Response
 
     409 when it runs at the same time as another session you are enrolled or waitlisted in.
     """
-    enrollment, created = enrollments.enroll(db, registration_id=me.id, session_id=body.session_id)
+    enrollment, created = enrollments.enroll(db, registration_id=id_of(me), session_id=body.session_id)
     if not created:
         response.status_code = status.HTTP_200_OK
     return EnrollmentPublic(session_id=enrollment.session_id, status=enrollment.status, source=enrollment.source,
@@ -63,5 +64,5 @@ def enroll(body: EnrollmentCreate, db: SessionDep, me: MeDep, response: Response
 @router.delete("/enrollments/{session_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
 def leave(session_id: IdPath, db: SessionDep, me: MeDep) -> Response:
     """Leave a session (or its waiting list); the first waiting person moves up."""
-    enrollments.leave(db, registration_id=me.id, session_id=session_id)
+    enrollments.leave(db, registration_id=id_of(me), session_id=session_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

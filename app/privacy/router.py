@@ -6,7 +6,7 @@ which calls the same `erase` flow.
 
 from fastapi import APIRouter, Response, status
 
-from app.auth.deps import OrganizerDep
+from app.auth.deps import AuditedOrganizerDep
 from app.common.types import IdPath
 from app.db import SessionDep
 from app.me.schemas import MePublic
@@ -28,7 +28,7 @@ def export_me(db: SessionDep, me: MeDep, response: Response) -> MePublic:
 
 @router.post("/registrations/{registration_id}/erase", response_model=RegistrationPublic,
              status_code=status.HTTP_200_OK, tags=["registrations"])
-def erase_registration(registration_id: IdPath, db: SessionDep, _: OrganizerDep) -> RegistrationPublic:
+def erase_registration(registration_id: IdPath, db: SessionDep, _: AuditedOrganizerDep) -> RegistrationPublic:
     """Erase a person's data on their request (cancels first; tallies stay consistent)."""
     get_registration(db, registration_id=registration_id)
     return public(service.erase(db, registration_id=registration_id), None)

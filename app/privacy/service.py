@@ -1,32 +1,37 @@
-"""GDPR: a person's data export, erasure, and retention after an event ends.
+"""GDPR: erasure on request and retention after an event ends (a workflow across domains).
 
-Erasure cancels the registration first (the seat goes to the waiting list as usual), then
-overwrites the personal fields. The row stays, with its organization, partnership and
-category, so counts and tallies remain consistent; the token stops working.
+Erasure cancels the registration first (app/registrations/flows.py: the seat and session
+places go to the waiting lists as usual), then overwrites the personal fields and has the
+owners delete what else names the person: rankings (assignment), ballots of a cancelled
+registration (voting), stored idempotent answers (registrations). The row stays, with its
+organization, partnership and category, so counts and tallies remain consistent; the token
+stops working.
 """
 
 import secrets
 from datetime import date, timedelta
 
-from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from app.assignment.models import Preference
+from app.assignment.service import delete_preferences
 from app.common.collation import sort_key
+from app.common.ids import id_of
 from app.common.locking import lock
 from app.common.security import digest
 from app.common.time import utcnow
 from app.events.models import Event
-from app.registrations.models import IdempotencyRecord, Registration, RegistrationStatus
-from app.registrations.service import cancel
-from app.voting.models import Ballot
+from app.registrations import idempotency
+from app.registrations.flows import cancel
+from app.registrations.models import Registration, RegistrationStatus
+from app.voting.service import delete_ballots
 
 ERASED = "[erased]"
 
 
 def erase(db: Session, *, registration_id: int) -> Registration:
-    cancel(db, registration_id=registration_id)
+    cancel(db, registration_id=registration_id)  # holds the event's and the registration's locks
     reg = lock(db, Registration, registration_id)
+    assert reg is not None
     _anonymise(db, reg)
     return reg
 
@@ -41,10 +46,11 @@ def _anonymise(db: Session, reg: Registration) -> None:
     reg.token_digest = digest(secrets.token_urlsafe(32))  # the old token no longer works
     reg.erased_at = reg.updated_at = utcnow()
     db.add(reg)
-    db.execute(delete(Preference).where(col(Preference.registration_id) == reg.id))
-    db.execute(delete(IdempotencyRecord).where(col(IdempotencyRecord.registration_id) == reg.id))
+    assert reg.id is not None
+    delete_preferences(db, registration_id=reg.id)
+    idempotency.forget(db, registration_id=reg.id)
     if reg.status == RegistrationStatus.cancelled:
-        db.execute(delete(Ballot).where(col(Ballot.registration_id) == reg.id))
+        delete_ballots(db, registration_id=reg.id)
     db.flush()
 
 
@@ -56,10 +62,10 @@ def retention(db: Session, *, days: int, today: date | None = None) -> dict[int,
     """
     cutoff = (today or utcnow().date()) - timedelta(days=days)
     done: dict[int, int] = {}
-    for event in db.exec(select(Event).where(Event.ends_on < cutoff).order_by(Event.id)).all():
+    for event in db.exec(select(Event).where(Event.ends_on < cutoff).order_by(col(Event.id))).all():
         regs = db.exec(select(Registration).where(Registration.event_id == event.id,
                                                   col(Registration.erased_at).is_(None))).all()
         for reg in regs:
             _anonymise(db, reg)
-        done[event.id] = len(regs)
+        done[id_of(event)] = len(regs)
     return done

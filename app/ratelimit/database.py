@@ -21,7 +21,7 @@ class DatabaseStore:
 
     def hit(self, key: str, window_start: int) -> int:
         with self.engine.begin() as conn:
-            count = conn.execute(text(
+            count: int = conn.execute(text(
                 "INSERT INTO rate_limit_windows (key, window_start, count) VALUES (:k, :w, 1) "
                 "ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limit_windows.count + 1 "
                 "RETURNING count"

@@ -14,9 +14,11 @@ import time
 from typing import Protocol
 
 from anyio import to_thread
+from sqlalchemy import Engine
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.errors import problem
+from app.settings import Settings
 
 REGISTER = re.compile(r"^/api/v1/events/[^/]+/registrations/?$")
 PARTICIPANT_PATHS = re.compile(r"^/api/v1/(me(/.*)?|polls/[^/]+/(ballot|proposals))$")
@@ -40,7 +42,7 @@ class MemoryStore:
             return count
 
 
-def make_store(settings, engine) -> Store | None:
+def make_store(settings: Settings, engine: Engine) -> Store | None:
     if settings.rate_limit_store == "off":
         return None
     if settings.rate_limit_store == "database":

@@ -10,7 +10,8 @@ import hashlib
 import json
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
 
 from app.errors import AppError
 from app.registrations.models import IdempotencyRecord
@@ -64,3 +65,8 @@ def remember(db: Session, *, event_id: int, key: str, body: dict[str, Any], regi
         )
     )
     db.flush()
+
+
+def forget(db: Session, *, registration_id: int) -> None:
+    """Drop the stored answers of a registration (erasure)."""
+    db.execute(delete(IdempotencyRecord).where(col(IdempotencyRecord.registration_id) == registration_id))

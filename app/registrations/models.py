@@ -3,6 +3,9 @@ from enum import StrEnum
 
 from app.common.base import Field, SQLModel, created_at_field, sa, utc_field
 
+ORGANIZATION_MAX = 200
+ORGANIZATION_NORMALIZED_MAX = 3 * ORGANIZATION_MAX  # str.casefold() expands a character to at most 3
+
 
 class RegistrationStatus(StrEnum):
     confirmed = "confirmed"
@@ -37,9 +40,12 @@ class Registration(SQLModel, table=True):
     first_name: str = Field(max_length=100)
     last_name: str = Field(max_length=100)
     email: str = Field(max_length=254)
+    # lower() of an address of at most 254 UTF-8 bytes (email-validator's limit) has at most
+    # 254 characters: no character lower-cases to more characters than its UTF-8 bytes.
     email_normalized: str = Field(max_length=254)
-    organization: str = Field(max_length=200)
-    organization_normalized: str = Field(max_length=200)
+    organization: str = Field(max_length=ORGANIZATION_MAX)
+    # casefold() may turn one character into up to three ("ß" -> "ss", "ΐ" -> "ΐ"): 3 x 200.
+    organization_normalized: str = Field(max_length=ORGANIZATION_NORMALIZED_MAX)
     partnership: str | None = Field(default=None, max_length=200)
     position: str | None = Field(default=None, max_length=200)
     category: Category = Field(default=Category.other, sa_type=sa.String(32))

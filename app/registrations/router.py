@@ -2,13 +2,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response, status
 
-from app.auth.deps import OrganizerDep
+from app.auth.deps import AuditedOrganizerDep, OrganizerDep
 from app.auth.optional import MaybeOrganizerDep
+from app.common.ids import id_of
 from app.common.pagination import Page, PageDep
 from app.common.types import IdPath
 from app.db import SessionDep
 from app.events.service import get_event
-from app.registrations import service, waitlist
+from app.registrations import flows, service, waitlist
 from app.registrations.models import Category, RegistrationStatus
 from app.registrations.schemas import (
     RegistrationCreate,
@@ -76,7 +77,7 @@ def list_registrations(
     )
     waiting = any(r.status == RegistrationStatus.waitlisted for r in rows)
     positions = waitlist.positions(db, event_id=event_id) if waiting else {}
-    return Page(items=[public(r, positions.get(r.id)) for r in rows], total=total, limit=page.limit,
+    return Page(items=[public(r, positions.get(id_of(r))) for r in rows], total=total, limit=page.limit,
                 offset=page.offset)
 
 
@@ -95,8 +96,10 @@ def get_registration(registration_id: IdPath, db: SessionDep, _: OrganizerDep) -
 
 @router.patch("/registrations/{registration_id}", response_model=RegistrationPublic,
               status_code=status.HTTP_200_OK)
-def change_status(registration_id: IdPath, body: StatusUpdate, db: SessionDep, _: OrganizerDep) -> RegistrationPublic:
+def change_status(
+    registration_id: IdPath, body: StatusUpdate, db: SessionDep, _: AuditedOrganizerDep
+) -> RegistrationPublic:
     """Organizer override: confirm from the waiting list (within capacity), move to the end of it, or cancel."""
-    reg = service.set_status(db, registration_id=registration_id, status=body.status)
+    reg = flows.set_status(db, registration_id=registration_id, status=body.status)
     db.refresh(reg)
     return public(reg, waitlist.position_of(db, reg))

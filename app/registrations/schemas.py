@@ -1,7 +1,8 @@
-from typing import Annotated, Self
+from typing import Annotated, Any, Literal
 
-from pydantic import EmailStr, Field, StringConstraints, field_validator, model_validator
+from pydantic import EmailStr, Field, StringConstraints, field_validator
 
+from app.common.patch import PatchModel
 from app.common.schemas import RequestModel, ResponseModel
 from app.common.types import UtcOutput
 from app.registrations.models import Category, RegistrationStatus
@@ -18,13 +19,15 @@ class RegistrationCreate(RequestModel):
     partnership: Org | None = None
     position: Org | None = None
     category: Category = Category.other
-    consent: bool = Field(description="Must be true: consent to processing personal data for the event.")
+    consent: Literal[True] = Field(
+        description="Must be JSON `true` (not a string or a number): consent to processing personal data for the event."
+    )
 
-    @field_validator("consent")
+    @field_validator("consent", mode="before")
     @classmethod
-    def _must_consent(cls, value: bool) -> bool:
-        if value is not True:
-            raise ValueError("consent must be true to register")
+    def _must_consent(cls, value: Any) -> Any:
+        if value is not True:  # strictly the JSON literal: "true", 1 or "yes" are no consent
+            raise ValueError("consent must be true (the JSON literal) to register")
         return value
 
 
@@ -34,6 +37,10 @@ class RegistrationCreated(ResponseModel):
     status: RegistrationStatus
     waitlist_position: int | None = None
     token: str = Field(description="Secret for /api/v1/me. Returned only here; store it safely.")
+
+
+# Default of the `status` filters of lists and exports (FastAPI copies it for each request).
+CONFIRMED_ONLY: list[RegistrationStatus] = [RegistrationStatus.confirmed]
 
 
 class RegistrationPublic(ResponseModel):
@@ -64,19 +71,15 @@ def public(reg: object, position: int | None) -> RegistrationPublic:
     return RegistrationPublic.model_validate(reg).model_copy(update={"waitlist_position": position})
 
 
-class MeUpdate(RequestModel):
+class MeUpdate(PatchModel):
+    NOT_NULL = ("first_name", "last_name", "organization")
+
     first_name: Name | None = None
     last_name: Name | None = None
     organization: Org | None = None
     partnership: Org | None = None
     position: Org | None = None
 
-    @model_validator(mode="after")
-    def _required_not_null(self) -> Self:
-        for name in ("first_name", "last_name", "organization"):
-            if name in self.model_fields_set and getattr(self, name) is None:
-                raise ValueError(f"{name} cannot be null")
-        return self
 
 
 class StatusUpdate(RequestModel):

@@ -2,19 +2,19 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, or_, select
 
 from app.common.collation import sort_key
+from app.common.ids import id_of
 from app.common.locking import lock
 from app.common.security import digest, new_secret
 from app.common.time import utcnow
-from app.enrollments.service import leave_all
-from app.errors import AppError, Conflict, NotFound
+from app.errors import AppError, NotFound
 from app.events.models import Event
 from app.registrations import idempotency, waitlist
 from app.registrations.models import Category, Registration, RegistrationStatus
-from app.registrations.schemas import MeUpdate, OrganizationCount, RegistrationCreate, RegistrationStats
+from app.registrations.schemas import OrganizationCount, RegistrationCreate, RegistrationStats
 
 
 class RegistrationClosed(AppError):
@@ -48,7 +48,8 @@ def _check_window(event: Event) -> None:
         raise RegistrationClosed(f"Registration closed at {event.registration_closes_at.isoformat()}.")
 
 
-def _locked_event(db: Session, event_id: int, *, include_unpublished: bool) -> Event:
+def locked_event(db: Session, event_id: int, *, include_unpublished: bool = True) -> Event:
+    """The event's row lock: first in the lock order of every seat-changing workflow."""
     event = lock(db, Event, event_id)
     if event is None or (not event.published and not include_unpublished):
         raise NotFound(f"Event {event_id} does not exist.")
@@ -65,7 +66,7 @@ def register(
     `max_per_organization` confirmed people of one organization, further people of that
     organization go to the waiting list (they are promoted when their organization has room).
     """
-    event = _locked_event(db, event_id, include_unpublished=by_organizer)
+    event = locked_event(db, event_id, include_unpublished=by_organizer)
     body = data.model_dump(mode="json")
     if idempotency_key:
         record = idempotency.find(db, event_id=event_id, key=idempotency_key)
@@ -75,6 +76,7 @@ def register(
                     "This Idempotency-Key was already used with a different body; use a new key."
                 )
             reg = db.get(Registration, record.registration_id)
+            assert reg is not None  # the record is deleted with its registration (ON DELETE CASCADE)
             token = idempotency.unseal(record.sealed_token, event_id=event_id, key=idempotency_key)
             return Registered(registration=reg, token=token, replayed=True)
     if not by_organizer:
@@ -111,7 +113,7 @@ def register(
     db.flush()
     if idempotency_key:
         idempotency.remember(
-            db, event_id=event_id, key=idempotency_key, body=body, registration_id=reg.id, token=token
+            db, event_id=event_id, key=idempotency_key, body=body, registration_id=id_of(reg), token=token
         )
     return Registered(registration=reg, token=token, replayed=False)
 
@@ -129,86 +131,23 @@ def get_registration(db: Session, *, registration_id: int) -> Registration:
     return reg
 
 
-def update_me(db: Session, *, registration_id: int, data: MeUpdate) -> Registration:
-    reg = lock(db, Registration, registration_id)
-    if reg.status == RegistrationStatus.cancelled:
-        raise Conflict("This registration was cancelled; register again to take part.")
-    changes = data.model_dump(exclude_unset=True)
-    for name, value in changes.items():
-        setattr(reg, name, value)
-    if "organization" in changes:
-        reg.organization_normalized = normalize_org(reg.organization)
-    reg.sort_key = sort_key(reg.last_name, reg.first_name)
-    reg.updated_at = utcnow()
-    db.add(reg)
-    db.flush()
-    return reg
-
-
-def cancel(db: Session, *, registration_id: int) -> list[Registration]:
-    """Cancel; a confirmed seat goes at once to the first on the waiting list. Idempotent."""
-    reg = get_registration(db, registration_id=registration_id)
-    event = _locked_event(db, reg.event_id, include_unpublished=True)
-    reg = lock(db, Registration, registration_id)
-    if reg.status == RegistrationStatus.cancelled:
-        return []
-    was_confirmed = reg.status == RegistrationStatus.confirmed
-    reg.status = RegistrationStatus.cancelled
-    reg.waitlist_seq = None
-    reg.cancelled_at = reg.updated_at = utcnow()
-    db.add(reg)
-    db.flush()
-    leave_all(db, registration_id=reg.id)
-    if not was_confirmed:
-        return []
-    waitlist.release_seat(db, event_id=event.id)
-    return waitlist.promote(db, event)
-
-
-def set_status(db: Session, *, registration_id: int, status: RegistrationStatus) -> Registration:
-    """Organizer override: confirm from the waiting list, move to its end, or cancel."""
-    reg = get_registration(db, registration_id=registration_id)
-    if status == RegistrationStatus.cancelled:
-        cancel(db, registration_id=registration_id)
-        return reg
-    event = _locked_event(db, reg.event_id, include_unpublished=True)
-    reg = lock(db, Registration, registration_id)
-    if reg.status == status:
-        return reg
-    if status == RegistrationStatus.confirmed:
-        if not waitlist.take_seat(db, event_id=event.id):
-            raise Conflict("The event is full; raise its capacity or cancel someone first.")
-        waitlist.confirm(reg)
-    else:  # to the end of the waiting list
-        was_confirmed = reg.status == RegistrationStatus.confirmed
-        waitlist.put_on_waitlist(db, reg)
-        if was_confirmed:
-            waitlist.release_seat(db, event_id=event.id)
-            db.add(reg)
-            db.flush()
-            waitlist.promote(db, event)
-    reg.cancelled_at = None
-    db.add(reg)
-    db.flush()
-    return reg
-
-
-def fill_after_capacity_change(db: Session, *, event_id: int) -> list[Registration]:
-    event = _locked_event(db, event_id, include_unpublished=True)
-    return waitlist.promote(db, event)
+def count_active(db: Session, *, event_id: int) -> int:
+    """Registrations of the event that are not cancelled."""
+    return db.exec(select(func.count()).select_from(Registration).where(
+        Registration.event_id == event_id, Registration.status != RegistrationStatus.cancelled)).one()
 
 
 def list_registrations(
     db: Session, *, event_id: int, status: RegistrationStatus | None, category: Category | None,
     organization: str | None, partnership: str | None, q: str | None, limit: int, offset: int,
 ) -> tuple[list[Registration], int]:
-    cond = [Registration.event_id == event_id]
+    cond: list[ColumnElement[bool]] = [col(Registration.event_id) == event_id]
     if status is not None:
-        cond.append(Registration.status == status)
+        cond.append(col(Registration.status) == status)
     if category is not None:
-        cond.append(Registration.category == category)
+        cond.append(col(Registration.category) == category)
     if organization:
-        cond.append(Registration.organization_normalized == normalize_org(organization))
+        cond.append(col(Registration.organization_normalized) == normalize_org(organization))
     if partnership:
         cond.append(func.lower(Registration.partnership) == partnership.strip().lower())
     if q:
@@ -216,7 +155,7 @@ def list_registrations(
         cond.append(or_(func.lower(Registration.last_name).like(like), func.lower(Registration.first_name).like(like),
                         col(Registration.email_normalized).like(like)))
     total = db.exec(select(func.count()).select_from(Registration).where(*cond)).one()
-    rows = db.exec(select(Registration).where(*cond).order_by(Registration.id).limit(limit).offset(offset)).all()
+    rows = db.exec(select(Registration).where(*cond).order_by(col(Registration.id)).limit(limit).offset(offset)).all()
     return list(rows), total
 
 

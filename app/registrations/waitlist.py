@@ -1,14 +1,19 @@
 """Seats and the waiting list: every change of `confirmed_count` goes through here.
 
-The capacity guard is a conditional UPDATE in the caller's transaction, after the event
-row is locked (PostgreSQL) or the database write lock is held (SQLite); a CHECK constraint
-(`confirmed_count <= capacity`) is the last line of defence.
+The capacity guard is a conditional UPDATE in the caller's transaction. Callers hold the
+event's lock (app/common/locking.py: the first lock of every seat-changing workflow) or, on
+SQLite, the database write lock; a CHECK constraint (`confirmed_count <= capacity`) is the
+last line of defence.
 """
+
+from collections.abc import Sequence
+from typing import cast
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.common.counters import bump
+from app.common.ids import id_of
 from app.common.time import utcnow
 from app.events.models import Event
 from app.registrations.models import Registration, RegistrationStatus
@@ -24,7 +29,9 @@ def release_seat(db: Session, *, event_id: int) -> None:
 
 
 def next_waitlist_seq(db: Session, *, event_id: int) -> int:
-    return bump(db, Event, event_id, "waitlist_seq")
+    seq = bump(db, Event, event_id, "waitlist_seq")
+    assert seq is not None  # no guard: None only if the event row is gone (callers hold its lock)
+    return seq
 
 
 def confirmed_in_organization(db: Session, *, event_id: int, organization_normalized: str) -> int:
@@ -40,7 +47,7 @@ def confirmed_in_organization(db: Session, *, event_id: int, organization_normal
 def under_org_limit(db: Session, event: Event, organization_normalized: str) -> bool:
     if event.max_per_organization is None:
         return True
-    used = confirmed_in_organization(db, event_id=event.id, organization_normalized=organization_normalized)
+    used = confirmed_in_organization(db, event_id=id_of(event), organization_normalized=organization_normalized)
     return used < event.max_per_organization
 
 
@@ -63,16 +70,17 @@ def promote(db: Session, event: Event) -> list[Registration]:
     place) until a seat of their own organization frees up.
     """
     promoted: list[Registration] = []
+    event_id = id_of(event)
     waiting = db.exec(
         select(Registration)
-        .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.waitlisted)
-        .order_by(Registration.waitlist_seq)
-        .with_for_update()
+        .where(Registration.event_id == event_id, Registration.status == RegistrationStatus.waitlisted)
+        .order_by(col(Registration.waitlist_seq))
+        .execution_options(populate_existing=True)
     ).all()
     for reg in waiting:
         if not under_org_limit(db, event, reg.organization_normalized):
             continue
-        if not take_seat(db, event_id=event.id):
+        if not take_seat(db, event_id=event_id):
             break
         confirm(reg)
         db.add(reg)
@@ -83,11 +91,11 @@ def promote(db: Session, event: Event) -> list[Registration]:
 
 def positions(db: Session, *, event_id: int) -> dict[int, int]:
     """Registration id -> 1-based position on the event's waiting list."""
-    ids = db.exec(
+    ids = cast(Sequence[int], db.exec(  # primary keys: never NULL
         select(Registration.id)
         .where(Registration.event_id == event_id, Registration.status == RegistrationStatus.waitlisted)
-        .order_by(Registration.waitlist_seq)
-    ).all()
+        .order_by(col(Registration.waitlist_seq))
+    ).all())
     return {rid: i for i, rid in enumerate(ids, start=1)}
 
 

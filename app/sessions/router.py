@@ -2,14 +2,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from app.auth.deps import OrganizerDep
+from app.auth.deps import AuditedOrganizerDep
 from app.auth.optional import MaybeOrganizerDep
 from app.common.pagination import Page, PageDep
 from app.common.types import IdPath
 from app.db import SessionDep
-from app.enrollments.service import count_in_session, promote_waitlist
-from app.errors import Conflict
-from app.sessions import service
+from app.sessions import flows, service
 from app.sessions.models import SessionKind
 from app.sessions.schemas import SessionCreate, SessionPublic, SessionUpdate
 
@@ -17,7 +15,7 @@ router = APIRouter(prefix="/api/v1", tags=["sessions"])
 
 
 @router.post("/events/{event_id}/sessions", response_model=SessionPublic, status_code=status.HTTP_201_CREATED)
-def create_session(event_id: IdPath, body: SessionCreate, db: SessionDep, _: OrganizerDep) -> SessionPublic:
+def create_session(event_id: IdPath, body: SessionCreate, db: SessionDep, _: AuditedOrganizerDep) -> SessionPublic:
     """Add a plenary, panel or workshop to the programme. Overlapping sessions run in parallel."""
     return SessionPublic.model_validate(service.create_session(db, event_id=event_id, data=body))
 
@@ -46,23 +44,17 @@ def get_session(session_id: IdPath, db: SessionDep, who: MaybeOrganizerDep) -> S
 
 
 @router.patch("/sessions/{session_id}", response_model=SessionPublic, status_code=status.HTTP_200_OK)
-def update_session(session_id: IdPath, body: SessionUpdate, db: SessionDep, _: OrganizerDep) -> SessionPublic:
-    row = service.update_session(db, session_id=session_id, data=body)
-    if "capacity" in body.model_fields_set:
-        promote_waitlist(db, session_id=session_id)  # more seats: the session's waiting list moves up
-        db.refresh(row)
-    return SessionPublic.model_validate(row)
+def update_session(session_id: IdPath, body: SessionUpdate, db: SessionDep, _: AuditedOrganizerDep) -> SessionPublic:
+    """Change a session. 409 when a new time would put someone in two sessions at once, or the
+    capacity would fall below the people enrolled; more capacity moves the waiting list up."""
+    return SessionPublic.model_validate(flows.update_session(db, session_id=session_id, data=body))
 
 
 @router.delete("/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
 def delete_session(
-    session_id: IdPath, db: SessionDep, _: OrganizerDep,
+    session_id: IdPath, db: SessionDep, _: AuditedOrganizerDep,
     force: bool = Query(default=False, description="Also when people are enrolled (409 otherwise)."),
 ) -> Response:
     """Delete a session; when people are enrolled or waiting, only with `force=true`."""
-    people = count_in_session(db, session_id=session_id)
-    if people and not force:
-        raise Conflict(f"{people} people are enrolled or waiting in this session; repeat with ?force=true to "
-                       "delete it with their places.", enrollments=people)
-    service.delete_session(db, session_id=session_id)
+    flows.delete_session(db, session_id=session_id, force=force)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -2,6 +2,7 @@ from typing import Self
 
 from pydantic import Field, model_validator
 
+from app.common.patch import PatchModel
 from app.common.schemas import RequestModel, ResponseModel
 from app.common.types import LongText, ShortText, Title, UtcInput, UtcOutput
 from app.sessions.models import SessionKind
@@ -23,7 +24,9 @@ class SessionCreate(RequestModel):
         return self
 
 
-class SessionUpdate(RequestModel):
+class SessionUpdate(PatchModel):
+    NOT_NULL = ("title", "kind", "starts_at", "ends_at")
+
     title: Title | None = None
     description: LongText | None = None
     kind: SessionKind | None = None

@@ -1,12 +1,18 @@
+"""Programme items (plenaries, panels, workshops): the only writer of the `sessions` table
+except its seat counters, which app/enrollments/service.py owns. Workflows that reach the
+people in a session: app/sessions/flows.py."""
+
 from collections.abc import Iterable
 from datetime import datetime
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, func, select
 
+from app.common.locking import lock
 from app.errors import Conflict, Invalid, NotFound
 from app.events.models import Event
-from app.events.service import get_event
+from app.events.service import get_event, lock_event
 from app.sessions.models import EventSession, SessionKind
 from app.sessions.schemas import SessionCreate, SessionUpdate
 
@@ -43,10 +49,11 @@ def _check_within_event(event: Event, starts_at: datetime, ends_at: datetime) ->
         )
 
 
-def create_session(db: Session, *, event_id: int, data: SessionCreate) -> EventSession:
+def create_session(db: Session, *, event_id: int, data: SessionCreate, topic_id: int | None = None) -> EventSession:
+    """Add a programme item; `topic_id` when it runs a poll's winning topic."""
     event = get_event(db, event_id=event_id, include_unpublished=True)
     _check_within_event(event, data.starts_at, data.ends_at)
-    row = EventSession(event_id=event_id, **data.model_dump())
+    row = EventSession(event_id=event_id, topic_id=topic_id, **data.model_dump())
     db.add(row)
     db.flush()
     return row
@@ -61,39 +68,56 @@ def list_sessions(
         cond.append(EventSession.kind == kind)
     total = db.exec(select(func.count()).select_from(EventSession).where(*cond)).one()
     rows = db.exec(
-        select(EventSession).where(*cond).order_by(EventSession.starts_at, EventSession.id).limit(limit).offset(offset)
+        select(EventSession).where(*cond).order_by(col(EventSession.starts_at), col(EventSession.id))
+        .limit(limit).offset(offset)
     ).all()
     return list(rows), total
 
 
-def update_session(db: Session, *, session_id: int, data: SessionUpdate) -> EventSession:
-    row = db.exec(select(EventSession).where(EventSession.id == session_id).with_for_update()).first()
+def lock_session(db: Session, *, session_id: int) -> EventSession:
+    """The session's row lock, after its event's (the lock order of app/common/locking.py)."""
+    row = db.get(EventSession, session_id)
     if row is None:
         raise NotFound(f"Session {session_id} does not exist.")
+    lock_event(db, event_id=row.event_id)
+    locked = lock(db, EventSession, session_id)
+    if locked is None:
+        raise NotFound(f"Session {session_id} does not exist.")
+    return locked
+
+
+def planned_times(row: EventSession, data: SessionUpdate) -> tuple[datetime, datetime]:
+    """The session's times after the change (422 when they would not be ordered)."""
     changes = data.model_dump(exclude_unset=True)
-    for required in ("title", "kind", "starts_at", "ends_at"):
-        if required in changes and changes[required] is None:
-            raise Invalid(f"{required} cannot be null.", field=required)
     starts_at, ends_at = changes.get("starts_at", row.starts_at), changes.get("ends_at", row.ends_at)
     if ends_at <= starts_at:
         raise Invalid("ends_at must be after starts_at.", field="ends_at")
-    _check_within_event(db.get(Event, row.event_id), starts_at, ends_at)
+    return starts_at, ends_at
+
+
+def update_session(db: Session, *, row: EventSession, data: SessionUpdate) -> set[str]:
+    """Apply a change to a locked session; returns the names of the fields changed."""
+    changes = data.model_dump(exclude_unset=True)
+    starts_at, ends_at = planned_times(row, data)
+    _check_within_event(get_event(db, event_id=row.event_id, include_unpublished=True), starts_at, ends_at)
     if "capacity" in changes and changes["capacity"] is not None and changes["capacity"] < row.enrolled:
         raise Conflict(f"Capacity {changes['capacity']} is below the {row.enrolled} people enrolled.")
     for name, value in changes.items():
         setattr(row, name, value)
     db.add(row)
     db.flush()
-    return row
+    return set(changes)
 
 
-def delete_session(db: Session, *, session_id: int) -> None:
-    row = db.get(EventSession, session_id)
-    if row is None:
-        raise NotFound(f"Session {session_id} does not exist.")
+def delete_session(db: Session, *, row: EventSession) -> None:
     db.delete(row)
     db.flush()
 
 
-def sessions_by_ids(db: Session, ids: Iterable[int]) -> list[EventSession]:
-    return list(db.exec(select(EventSession).where(col(EventSession.id).in_(list(ids)))).all())
+def sessions_of_topics_during(db: Session, *, event_id: int, topic_ids: list[int], starts_at: datetime,
+                              ends_at: datetime) -> list[int]:
+    """Ids of the event's sessions of these topics that overlap [starts_at, ends_at)."""
+    return cast(list[int], list(db.exec(select(EventSession.id).where(  # primary keys: never NULL
+        EventSession.event_id == event_id, col(EventSession.topic_id).in_(topic_ids),
+        col(EventSession.starts_at) < ends_at, col(EventSession.ends_at) > starts_at,
+    ).order_by(col(EventSession.id))).all()))

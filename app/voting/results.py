@@ -1,23 +1,19 @@
-"""Tallies and winners of a poll, and publishing the winners as workshop sessions.
+"""Tallies and winners of a poll (publishing them as sessions: app/voting/flows.py).
 
 Only ballots of confirmed registrations count. Individual ballots never leave this
 module: callers get tallies and winners only.
 """
 
 from collections import defaultdict
-from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from app.common.ids import id_of
 from app.errors import Invalid
-from app.events.models import Event
 from app.registrations.models import Registration, RegistrationStatus
-from app.sessions.models import EventSession, SessionKind
-from app.sessions.schemas import SessionCreate
-from app.sessions.service import create_session
 from app.voting import rules
-from app.voting.models import Ballot, BallotChoice, Poll, Topic
-from app.voting.schemas import PollResults, RoomIn, TopicResult
+from app.voting.models import Ballot, BallotChoice, Poll
+from app.voting.schemas import PollResults, TopicResult
 from app.voting.service import topics_of
 
 
@@ -31,7 +27,7 @@ def counted_ballot_owners(db: Session, *, poll_id: int) -> dict[int, list[int]]:
         .join(BallotChoice, col(BallotChoice.ballot_id) == Ballot.id)
         .join(Registration, col(Registration.id) == Ballot.registration_id)
         .where(Ballot.poll_id == poll_id, Registration.status == RegistrationStatus.confirmed)
-        .order_by(Ballot.registration_id, BallotChoice.rank)
+        .order_by(col(Ballot.registration_id), col(BallotChoice.rank))
     ).all()
     owners: dict[int, list[int]] = defaultdict(list)
     for reg_id, topic_id in rows:
@@ -53,9 +49,10 @@ def resolve_rule(poll: Poll, rule: str | None) -> str:
 
 def results(db: Session, *, poll: Poll, rule: str | None) -> PollResults:
     name = resolve_rule(poll, rule)
-    topics = topics_of(db, poll_id=poll.id)
+    poll_id = id_of(poll)
+    topics = topics_of(db, poll_id=poll_id)
     index = {t.id: i for i, t in enumerate(topics)}
-    ballots = [[index[t] for t in b if t in index] for b in counted_ballots(db, poll_id=poll.id)]
+    ballots = [[index[t] for t in b if t in index] for b in counted_ballots(db, poll_id=poll_id)]
     ballots = [b for b in ballots if b]
     supporters = [0] * len(topics)
     for ballot in ballots:
@@ -85,28 +82,3 @@ def results(db: Session, *, poll: Poll, rule: str | None) -> PollResults:
             for i, t in enumerate(topics)
         ],
     )
-
-
-def publish(
-    db: Session, *, poll: Poll, rule: str | None, starts_at: datetime, ends_at: datetime, rooms: list[RoomIn]
-) -> tuple[PollResults, list[EventSession]]:
-    """Make one workshop session per winning topic in the given slot, in rooms given in order."""
-    outcome = results(db, poll=poll, rule=rule)
-    if not outcome.winners:
-        raise Invalid("The poll has no winners yet (no topics or no ballots).")
-    if len(rooms) < len(outcome.winners):
-        raise Invalid(f"{len(outcome.winners)} winning topics need at least as many rooms; got {len(rooms)}.",
-                      field="rooms")
-    db.get(Event, poll.event_id)
-    made = []
-    for topic_id, room in zip(outcome.winners, rooms, strict=False):
-        topic = db.get(Topic, topic_id)
-        session = create_session(db, event_id=poll.event_id, data=SessionCreate(
-            title=topic.title, description=topic.description, kind=SessionKind.workshop,
-            starts_at=starts_at, ends_at=ends_at, room=room.room, capacity=room.capacity,
-        ))
-        session.topic_id = topic_id
-        db.add(session)
-        made.append(session)
-    db.flush()
-    return outcome, made

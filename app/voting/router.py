@@ -1,14 +1,15 @@
 from fastapi import APIRouter, Query, Response, status
 
-from app.auth.deps import OrganizerDep
+from app.auth.deps import AuditedOrganizerDep, OrganizerDep
 from app.auth.optional import MaybeOrganizerDep
+from app.common.ids import id_of
 from app.common.pagination import Page, PageDep
 from app.common.types import IdPath
 from app.db import SessionDep
 from app.registrations.deps import MeDep
 from app.sessions.schemas import SessionPublic
+from app.voting import flows, service
 from app.voting import results as tally
-from app.voting import service
 from app.voting.models import Poll, TopicStatus
 from app.voting.schemas import (
     BallotIn,
@@ -29,12 +30,12 @@ router = APIRouter(prefix="/api/v1", tags=["topic polls"])
 
 def _poll(db: SessionDep, poll: Poll, *, organizer: bool) -> PollPublic:
     statuses = tuple(TopicStatus) if organizer else (TopicStatus.approved,)
-    topics = [TopicPublic.model_validate(t) for t in service.topics_of(db, poll_id=poll.id, statuses=statuses)]
+    topics = [TopicPublic.model_validate(t) for t in service.topics_of(db, poll_id=id_of(poll), statuses=statuses)]
     return PollPublic.model_validate(poll).model_copy(update={"topics": topics, "is_open": service.is_open(poll)})
 
 
 @router.post("/events/{event_id}/polls", response_model=PollPublic, status_code=status.HTTP_201_CREATED)
-def create_poll(event_id: IdPath, body: PollCreate, db: SessionDep, _: OrganizerDep) -> PollPublic:
+def create_poll(event_id: IdPath, body: PollCreate, db: SessionDep, _: AuditedOrganizerDep) -> PollPublic:
     """Create a topic poll: `seats` topics will run; `approval` (a set) or `ranked` (an order) ballots."""
     return _poll(db, service.create_poll(db, event_id=event_id, data=body), organizer=True)
 
@@ -54,18 +55,18 @@ def get_poll(poll_id: IdPath, db: SessionDep, who: MaybeOrganizerDep) -> PollPub
 
 
 @router.patch("/polls/{poll_id}", response_model=PollPublic, status_code=status.HTTP_200_OK)
-def update_poll(poll_id: IdPath, body: PollUpdate, db: SessionDep, _: OrganizerDep) -> PollPublic:
+def update_poll(poll_id: IdPath, body: PollUpdate, db: SessionDep, _: AuditedOrganizerDep) -> PollPublic:
     return _poll(db, service.update_poll(db, poll_id=poll_id, data=body), organizer=True)
 
 
 @router.delete("/polls/{poll_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
-def delete_poll(poll_id: IdPath, db: SessionDep, _: OrganizerDep) -> Response:
+def delete_poll(poll_id: IdPath, db: SessionDep, _: AuditedOrganizerDep) -> Response:
     service.delete_poll(db, poll_id=poll_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/polls/{poll_id}/topics", response_model=TopicPublic, status_code=status.HTTP_201_CREATED)
-def add_topic(poll_id: IdPath, body: TopicCreate, db: SessionDep, _: OrganizerDep) -> TopicPublic:
+def add_topic(poll_id: IdPath, body: TopicCreate, db: SessionDep, _: AuditedOrganizerDep) -> TopicPublic:
     """Add a candidate topic to the ballot (organizer)."""
     return TopicPublic.model_validate(service.add_topic(db, poll_id=poll_id, data=body))
 
@@ -77,13 +78,13 @@ def propose_topic(poll_id: IdPath, body: TopicCreate, db: SessionDep, me: MeDep)
 
 
 @router.patch("/topics/{topic_id}", response_model=TopicPublic, status_code=status.HTTP_200_OK)
-def update_topic(topic_id: IdPath, body: TopicUpdate, db: SessionDep, _: OrganizerDep) -> TopicPublic:
+def update_topic(topic_id: IdPath, body: TopicUpdate, db: SessionDep, _: AuditedOrganizerDep) -> TopicPublic:
     """Edit a topic, or approve / reject a proposal."""
     return TopicPublic.model_validate(service.update_topic(db, topic_id=topic_id, data=body))
 
 
 @router.delete("/topics/{topic_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
-def delete_topic(topic_id: IdPath, db: SessionDep, _: OrganizerDep) -> Response:
+def delete_topic(topic_id: IdPath, db: SessionDep, _: AuditedOrganizerDep) -> Response:
     service.delete_topic(db, topic_id=topic_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -99,7 +100,7 @@ def cast_ballot(poll_id: IdPath, body: BallotIn, db: SessionDep, me: MeDep) -> B
 def read_ballot(poll_id: IdPath, db: SessionDep, me: MeDep) -> BallotPublic:
     """The caller's own ballot (nobody else can read it)."""
     ballot = service.own_ballot(db, poll_id=poll_id, reg=me)
-    return BallotPublic(poll_id=poll_id, topic_ids=service.ballot_topics(db, ballot_id=ballot.id),
+    return BallotPublic(poll_id=poll_id, topic_ids=service.ballot_topics(db, ballot_id=id_of(ballot)),
                         updated_at=ballot.updated_at)
 
 
@@ -122,10 +123,10 @@ def poll_results(
 
 
 @router.post("/polls/{poll_id}/publish", response_model=PublishedSessions, status_code=status.HTTP_201_CREATED)
-def publish(poll_id: IdPath, body: PublishIn, db: SessionDep, _: OrganizerDep) -> PublishedSessions:
+def publish(poll_id: IdPath, body: PublishIn, db: SessionDep, _: AuditedOrganizerDep) -> PublishedSessions:
     """Turn the winners into workshop sessions in one time slot (call again for another slot)."""
     poll = service.get_poll(db, poll_id=poll_id, include_unpublished=True)
-    outcome, sessions = tally.publish(db, poll=poll, rule=body.rule, starts_at=body.starts_at,
+    outcome, sessions = flows.publish(db, poll=poll, rule=body.rule, starts_at=body.starts_at,
                                       ends_at=body.ends_at, rooms=body.rooms)
     items = [SessionPublic.model_validate(s) for s in sessions]
     return PublishedSessions(items=items, total=len(items), limit=max(len(items), 1), offset=0,

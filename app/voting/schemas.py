@@ -2,6 +2,7 @@ from typing import Self
 
 from pydantic import Field, field_validator, model_validator
 
+from app.common.patch import PatchModel
 from app.common.schemas import RequestModel, ResponseModel
 from app.common.types import Id, LongText, ShortText, Title, UtcInput, UtcOutput
 from app.sessions.schemas import SessionPublic
@@ -24,7 +25,9 @@ class PollCreate(RequestModel):
         return self
 
 
-class PollUpdate(RequestModel):
+class PollUpdate(PatchModel):
+    NOT_NULL = ("title", "seats")
+
     title: Title | None = None
     description: LongText | None = None
     seats: int | None = Field(default=None, ge=1, le=1000)
@@ -38,7 +41,9 @@ class TopicCreate(RequestModel):
     description: LongText | None = None
 
 
-class TopicUpdate(RequestModel):
+class TopicUpdate(PatchModel):
+    NOT_NULL = ("title", "status")
+
     title: Title | None = None
     description: LongText | None = None
     status: TopicStatus | None = None

@@ -5,7 +5,8 @@ from datetime import datetime
 from sqlalchemy import delete
 from sqlmodel import Session, col, func, select
 
-from app.common.locking import lock
+from app.common.ids import id_of
+from app.common.locking import lock, lock_shared
 from app.common.time import utcnow
 from app.errors import AppError, Conflict, Forbidden, Invalid, NotFound
 from app.events.service import get_event
@@ -24,10 +25,16 @@ def is_open(poll: Poll, now: datetime | None = None) -> bool:
 
 
 def get_poll(db: Session, *, poll_id: int, include_unpublished: bool = False) -> Poll:
+    """The poll; a poll of an event the caller may not see answers exactly like an unknown one
+    (the answer must not tell which event, or that there is a poll at all)."""
     poll = db.get(Poll, poll_id)
+    try:
+        if poll is not None:
+            get_event(db, event_id=poll.event_id, include_unpublished=include_unpublished)
+    except NotFound:
+        poll = None
     if poll is None:
         raise NotFound(f"Poll {poll_id} does not exist.")
-    get_event(db, event_id=poll.event_id, include_unpublished=include_unpublished)
     return poll
 
 
@@ -41,14 +48,12 @@ def create_poll(db: Session, *, event_id: int, data: PollCreate) -> Poll:
 
 def list_polls(db: Session, *, event_id: int, include_unpublished: bool) -> list[Poll]:
     get_event(db, event_id=event_id, include_unpublished=include_unpublished)
-    return list(db.exec(select(Poll).where(Poll.event_id == event_id).order_by(Poll.id)).all())
+    return list(db.exec(select(Poll).where(Poll.event_id == event_id).order_by(col(Poll.id))).all())
 
 
 def update_poll(db: Session, *, poll_id: int, data: PollUpdate) -> Poll:
     poll = get_poll(db, poll_id=poll_id, include_unpublished=True)
     changes = data.model_dump(exclude_unset=True)
-    if "title" in changes and changes["title"] is None or "seats" in changes and changes["seats"] is None:
-        raise Invalid("title and seats cannot be null.")
     for name, value in changes.items():
         setattr(poll, name, value)
     if poll.opens_at and poll.closes_at and poll.closes_at <= poll.opens_at:
@@ -65,7 +70,7 @@ def delete_poll(db: Session, *, poll_id: int) -> None:
 
 def topics_of(db: Session, *, poll_id: int, statuses: tuple[TopicStatus, ...] = (TopicStatus.approved,)) -> list[Topic]:
     return list(db.exec(
-        select(Topic).where(Topic.poll_id == poll_id, col(Topic.status).in_(statuses)).order_by(Topic.id)
+        select(Topic).where(Topic.poll_id == poll_id, col(Topic.status).in_(statuses)).order_by(col(Topic.id))
     ).all())
 
 
@@ -86,14 +91,20 @@ def add_topic(db: Session, *, poll_id: int, data: TopicCreate, proposed_by: Regi
     return topic
 
 
-def update_topic(db: Session, *, topic_id: int, data: TopicUpdate) -> Topic:
+def _locked_topic(db: Session, topic_id: int) -> Topic:
+    """The topic, with its poll locked against ballots being cast meanwhile (see `cast_ballot`)."""
     topic = db.get(Topic, topic_id)
     if topic is None:
         raise NotFound(f"Topic {topic_id} does not exist.")
+    lock(db, Poll, topic.poll_id)
+    db.refresh(topic)
+    return topic
+
+
+def update_topic(db: Session, *, topic_id: int, data: TopicUpdate) -> Topic:
+    topic = _locked_topic(db, topic_id)
     changes = data.model_dump(exclude_unset=True)
-    if any(changes.get(k, "") is None for k in ("title", "status")):
-        raise Invalid("title and status cannot be null.")
-    if changes.get("status") in (TopicStatus.rejected, TopicStatus.proposed) and _has_votes(db, topic.id):
+    if changes.get("status") in (TopicStatus.rejected, TopicStatus.proposed) and _has_votes(db, topic_id):
         raise Conflict("Ballots already name this topic; it cannot be taken off the ballot now.")
     for name, value in changes.items():
         setattr(topic, name, value)
@@ -103,9 +114,7 @@ def update_topic(db: Session, *, topic_id: int, data: TopicUpdate) -> Topic:
 
 
 def delete_topic(db: Session, *, topic_id: int) -> None:
-    topic = db.get(Topic, topic_id)
-    if topic is None:
-        raise NotFound(f"Topic {topic_id} does not exist.")
+    topic = _locked_topic(db, topic_id)
     if _has_votes(db, topic_id):
         raise Conflict("Ballots already name this topic; it cannot be deleted.")
     db.delete(topic)
@@ -130,28 +139,33 @@ def cast_ballot(db: Session, *, poll_id: int, reg: Registration, topic_ids: list
     if not is_open(poll):
         raise PollClosed("Voting is possible only while the poll is open "
                          f"({poll.opens_at or 'now'} to {poll.closes_at or 'its close'}).")
+    reg_id = id_of(reg)
+    lock(db, Registration, reg_id)  # one person's concurrent ballots are serialised
+    # Voters share the poll's lock; a topic's status change takes it exclusively, so the ballot
+    # is checked against the topics as they are once no status change is under way.
+    lock_shared(db, Poll, poll_id)
     valid = {t.id for t in topics_of(db, poll_id=poll_id)}
     unknown = [t for t in topic_ids if t not in valid]
     if unknown:
         raise Invalid(f"Not topics on this poll's ballot: {unknown}.", field="topic_ids")
-    lock(db, Registration, reg.id)  # one person's concurrent ballots are serialised
-    ballot = db.exec(select(Ballot).where(Ballot.poll_id == poll_id, Ballot.registration_id == reg.id)).first()
+    ballot = db.exec(select(Ballot).where(Ballot.poll_id == poll_id, Ballot.registration_id == reg_id)).first()
     if ballot is None:
-        ballot = Ballot(poll_id=poll_id, registration_id=reg.id)
+        ballot = Ballot(poll_id=poll_id, registration_id=reg_id)
         db.add(ballot)
         db.flush()
     else:
         db.execute(delete(BallotChoice).where(col(BallotChoice.ballot_id) == ballot.id))
         ballot.updated_at = utcnow()
         db.add(ballot)
-    db.add_all(BallotChoice(ballot_id=ballot.id, topic_id=t, rank=i) for i, t in enumerate(topic_ids))
+    ballot_id = id_of(ballot)
+    db.add_all(BallotChoice(ballot_id=ballot_id, topic_id=t, rank=i) for i, t in enumerate(topic_ids))
     db.flush()
     return ballot
 
 
 def ballot_topics(db: Session, *, ballot_id: int) -> list[int]:
     return list(db.exec(
-        select(BallotChoice.topic_id).where(BallotChoice.ballot_id == ballot_id).order_by(BallotChoice.rank)
+        select(BallotChoice.topic_id).where(BallotChoice.ballot_id == ballot_id).order_by(col(BallotChoice.rank))
     ).all())
 
 
@@ -178,5 +192,12 @@ def withdraw_ballot(db: Session, *, poll_id: int, reg: Registration) -> None:
 
 
 def ballots_of(db: Session, *, registration_id: int) -> list[tuple[Ballot, list[int]]]:
-    ballots = db.exec(select(Ballot).where(Ballot.registration_id == registration_id).order_by(Ballot.poll_id)).all()
-    return [(b, ballot_topics(db, ballot_id=b.id)) for b in ballots]
+    ballots = db.exec(
+        select(Ballot).where(Ballot.registration_id == registration_id).order_by(col(Ballot.poll_id))
+    ).all()
+    return [(b, ballot_topics(db, ballot_id=id_of(b))) for b in ballots]
+
+
+def delete_ballots(db: Session, *, registration_id: int) -> None:
+    """Delete every ballot of a registration (erasure of a cancelled registration)."""
+    db.execute(delete(Ballot).where(col(Ballot.registration_id) == registration_id))

@@ -6,7 +6,7 @@ Preconditions, checked exactly by ``detect`` (otherwise ``solve`` takes its gene
    slot of the problem, and all of them have the same capacity ``c_t``;
 2. for every participant and every topic they list, *all* sessions of that topic are listed
    (with topic ranks this means "topic t, any slot": the rank does not depend on the slot);
-3. no fixed seats.
+3. no fixed seats and no blocked workshops.
 
 Why these: with topic ranks the objective of a placement depends on (participant, topic) only.
 An assignment is then determined, as far as the objective goes, by each person's topic set
@@ -39,9 +39,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 from ortools.graph.python import min_cost_flow
 
 from app.assignment.solver.lexflow import StagedFlow
+from app.assignment.solver.problem import Prepared
 
 
 @dataclass
@@ -51,9 +53,9 @@ class TopicInstance:
     topic_of: np.ndarray  # workshop index -> topic index
 
 
-def detect(prep) -> TopicInstance | None:
+def detect(prep: Prepared) -> TopicInstance | None:
     """The instance in topic form if the preconditions of this module hold, else None."""
-    if any(len(v) for v in prep.problem.fixed.values()) or not len(prep.arc_p):
+    if any(len(v) for v in prep.problem.fixed.values()) or any(prep.blocked) or not len(prep.arc_p):
         return None
     n_slots = len(prep.slot_ids)
     keys = sorted(set(prep.topic), key=repr)
@@ -94,7 +96,8 @@ class _TopicFlow(StagedFlow):
         self.flow = self.lo.copy()
 
 
-def _slot_flow(edge_p, edge_t, n_people, need_p, lo_t, up_t) -> np.ndarray:
+def _slot_flow(edge_p: NDArray[np.int64], edge_t: NDArray[np.int64], n_people: int, need_p: NDArray[np.bool_],
+               lo_t: NDArray[np.int64], up_t: NDArray[np.int64]) -> NDArray[np.bool_]:
     """0/1 choice of edges: person p <= 1 (= 1 if need_p), topic t in [lo_t, up_t]. Raises if none."""
     n_t, n_e = len(lo_t), len(edge_p)
     n_nodes = 2 + n_people + n_t
@@ -111,10 +114,11 @@ def _slot_flow(edge_p, edge_t, n_people, need_p, lo_t, up_t) -> np.ndarray:
     smf.set_nodes_supplies(np.arange(n_nodes), supply)
     if smf.solve() != smf.OPTIMAL:
         raise AssertionError("de Werra slot flow infeasible")  # impossible, see module docstring
-    return (smf.flows(arcs)[n_people:n_people + n_e] > 0)
+    taken: NDArray[np.bool_] = smf.flows(arcs)[n_people:n_people + n_e] > 0
+    return taken
 
 
-def solve_topic_level(prep, inst: TopicInstance, arc_rank: np.ndarray,
+def solve_topic_level(prep: Prepared, inst: TopicInstance, arc_rank: np.ndarray,
                       max_placements_first: bool) -> tuple[np.ndarray, list[float]]:
     """Rank-maximal (topic ranks) assignment: chosen arc indices of ``prep`` and stage values."""
     k = len(prep.slot_ids)

@@ -10,8 +10,10 @@ from __future__ import annotations
 import numpy as np
 from ortools.graph.python import max_flow, min_cost_flow
 
+from app.assignment.solver.problem import Prepared
 
-def weighted_flow(prep, weights: np.ndarray) -> tuple[np.ndarray, float]:
+
+def weighted_flow(prep: Prepared, weights: np.ndarray) -> tuple[np.ndarray, float]:
     """Max-weight choice of arcs (one per participant and slot, within free seats).
 
     ``weights`` are non-negative integers per arc. Returns (chosen arc indices, total weight).
@@ -42,11 +44,12 @@ def weighted_flow(prep, weights: np.ndarray) -> tuple[np.ndarray, float]:
     return chosen, float(-smf.optimal_cost())
 
 
-def fill_free_seats(prep, chosen: np.ndarray) -> list[tuple[int, int]]:
+def fill_free_seats(prep: Prepared, chosen: np.ndarray) -> list[tuple[int, int]]:
     """Seats for every participant and slot left empty: a max flow per slot (slot id order).
 
-    Any free seat of the slot may be used, except a topic the participant already holds. Returns
-    (participant index, workshop index) pairs; the number of filled slots is maximal per slot.
+    Any free seat of the slot may be used, except a topic the participant already holds or a
+    workshop the participant is blocked from. Returns (participant index, workshop index) pairs;
+    the number of filled slots is maximal per slot.
     """
     holds = [set(h) for h in prep.held]
     for a in chosen:
@@ -64,7 +67,7 @@ def fill_free_seats(prep, chosen: np.ndarray) -> list[tuple[int, int]]:
                 continue
             topics = {prep.topic[j] for j in h}
             for k, j in enumerate(ws):
-                if prep.topic[j] not in topics:
+                if prep.topic[j] not in topics and j not in prep.blocked[i]:
                     tails.append(i)
                     heads.append(k)
         if not tails:

@@ -20,22 +20,28 @@ Goal: maximise the number of participants placed ("covered").
 from __future__ import annotations
 
 import time
-from collections.abc import Collection, Hashable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 import numpy as np
+from numpy.typing import NDArray
 from ortools.graph.python import max_flow
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 MILP_MAX_PAIRS = 20_000  # approvals (participant, topic) up to which "auto" uses the MILP
 
+T = TypeVar("T", bound=Hashable)  # a topic
+# Approval pairs in index form: (participant index, topic index) per approval, sorted.
+_Pairs = tuple[NDArray[np.int64], NDArray[np.int64]]
+
 
 @dataclass(frozen=True)
-class JointResult:
-    topics: list  # running topics, in the order of the ``topics`` argument
-    rooms: dict  # running topic -> index into ``rooms``
-    assignment: dict[int, Hashable]  # participant -> topic
+class JointResult(Generic[T]):
+    topics: list[T]  # running topics, in the order of the ``topics`` argument
+    rooms: dict[T, int]  # running topic -> index into ``rooms``
+    assignment: dict[int, T]  # participant -> topic
     covered: int
     bound: float  # upper bound on ``covered``
     optimal: bool
@@ -45,10 +51,10 @@ class JointResult:
 
 
 def choose_topics_and_assign(
-    approvals: Mapping[int, Collection[Hashable]], topics: Sequence[Hashable], rooms: Sequence[int],
-    k: int | None = None, *, initial: Sequence[Hashable] | None = None, method: str = "auto",
+    approvals: Mapping[int, Collection[T]], topics: Sequence[T], rooms: Sequence[int],
+    k: int | None = None, *, initial: Sequence[T] | None = None, method: str = "auto",
     time_limit: float = 10.0, max_evals: int = 5000,
-) -> JointResult:
+) -> JointResult[T]:
     """See the module docstring. Raises ValueError for unknown topics or bad sizes."""
     start = time.monotonic()
     tindex = {t: i for i, t in enumerate(topics)}
@@ -92,14 +98,15 @@ def choose_topics_and_assign(
         seconds=time.monotonic() - start)
 
 
-def _rooms_for(chosen, data, n_topics) -> dict[int, int]:
+def _rooms_for(chosen: Iterable[int], data: _Pairs, n_topics: int) -> dict[int, int]:
     """Largest rooms to the most approved chosen topics (ties: topic order); internal room ids."""
     demand = np.bincount(data[1], minlength=n_topics)
     ranked = sorted(chosen, key=lambda t: (-demand[t], t))
     return {t: r for r, t in enumerate(ranked)}
 
 
-def _flow(data, n_people, room_of, caps) -> tuple[int, list[tuple[int, int]]]:
+def _flow(data: _Pairs, n_people: int, room_of: Mapping[int, int],
+          caps: NDArray[np.int64]) -> tuple[int, list[tuple[int, int]]]:
     """Max number placed given running topics (room capacities); returns seats (p, t)."""
     pp, tt = data
     cap_t = np.zeros(int(tt.max()) + 1 if len(tt) else 0, dtype=np.int64)
@@ -121,7 +128,7 @@ def _flow(data, n_people, room_of, caps) -> tuple[int, list[tuple[int, int]]]:
     return len(used), list(zip(pp[used].tolist(), tt[used].tolist(), strict=False))
 
 
-def _relaxed_bound(data, n_people, n_topics, caps, k) -> int:
+def _relaxed_bound(data: _Pairs, n_people: int, n_topics: int, caps: NDArray[np.int64], k: int) -> int:
     """Upper bound on ``covered``: all topics open with the largest room, total <= k largest."""
     pp, tt = data
     if len(pp) == 0 or k == 0:
@@ -137,15 +144,20 @@ def _relaxed_bound(data, n_people, n_topics, caps, k) -> int:
     return int(g.optimal_flow())
 
 
-def _milp(data, n_people, n_topics, caps, k, time_limit):
+def _milp(data: _Pairs, n_people: int, n_topics: int, caps: NDArray[np.int64], k: int,
+          time_limit: float) -> tuple[dict[int, int], float, bool, str]:
     pp, tt = data
     classes, counts = np.unique(caps, return_counts=True)
     n_c, n_pairs = len(classes), len(pp)
     n_y = n_topics * n_c  # y[t, c] at t * n_c + c, then x per approval pair
     nv = n_y + n_pairs
-    rows, cols, vals, lo, hi = [], [], [], [], []
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[int] = []
+    lo: list[float] = []
+    hi: list[float] = []
 
-    def add(r_cols, r_vals, lb, ub):
+    def add(r_cols: list[int], r_vals: list[int], lb: float, ub: float) -> None:
         rows.extend([len(lo)] * len(r_cols))
         cols.extend(r_cols)
         vals.extend(r_vals)
@@ -183,7 +195,8 @@ def _milp(data, n_people, n_topics, caps, k, time_limit):
     return room_of, bound, res.status == 0, "optimal" if res.status == 0 else "MILP stopped by time limit"
 
 
-def _local(data, n_people, n_topics, caps, k, init, deadline, max_evals):
+def _local(data: _Pairs, n_people: int, n_topics: int, caps: NDArray[np.int64], k: int, init: list[int],
+           deadline: float, max_evals: int) -> tuple[set[int], int, str]:
     pp, tt = data
     demand = np.bincount(tt, minlength=n_topics)
     by_demand = sorted(range(n_topics), key=lambda t: (-demand[t], t))
@@ -191,7 +204,7 @@ def _local(data, n_people, n_topics, caps, k, init, deadline, max_evals):
     current += [t for t in by_demand if t not in current][: k - len(current)]
     evals = 0
 
-    def score(s):
+    def score(s: list[int]) -> tuple[int, list[tuple[int, int]]]:
         nonlocal evals
         evals += 1
         return _flow(data, n_people, _rooms_for(s, data, n_topics), caps)

@@ -29,6 +29,8 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
+from app.assignment.solver.problem import Prepared
+
 _TOL = 1e-7
 
 
@@ -41,7 +43,7 @@ class LexOutcome:
     status: str
 
 
-def base_rows(prep, with_topics: bool = True) -> tuple[sparse.csr_matrix, np.ndarray]:
+def base_rows(prep: Prepared, with_topics: bool = True) -> tuple[sparse.csr_matrix, np.ndarray]:
     """Constraint rows ``A x <= b`` over the arcs of ``prep`` (see module docstring)."""
     n_arcs = len(prep.arc_p)
     rhs: list[np.ndarray] = []

@@ -16,9 +16,11 @@ from __future__ import annotations
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
+from app.assignment.solver.problem import Prepared
+
 
 class StagedFlow:
-    def __init__(self, prep):
+    def __init__(self, prep: Prepared) -> None:
         nslots = max(len(prep.slot_ids), 1)
         key = prep.arc_p * nslots + prep.arc_slot
         uniq, node = np.unique(key, return_inverse=True)

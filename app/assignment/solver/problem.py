@@ -8,6 +8,8 @@ Definitions used by every method (see ``algorithm.solve``):
   ``topic`` (a topic may be offered in several slots; ``topic=None`` means "unique").
 * ``fixed`` seats (speakers, hand-placed people) are kept as they are: they use capacity,
   occupy the holder's slot and topic, and count in the metrics like any other seat.
+* ``blocked`` workshops are never given to that participant (they are busy at that time, e.g.
+  in a plenary or on another workshop's waiting list), neither from the ranking nor as a filler.
 * A **placement** is one (participant, workshop) pair of the final assignment.
 * ``first_choice_share``: among participants with at least one preference, the share whose
   first-ranked workshop is in their final assignment. ``top3_share``: the share holding at
@@ -23,10 +25,11 @@ Definitions used by every method (see ``algorithm.solve``):
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import NDArray
 
 Topic = str | int | None
 
@@ -45,6 +48,7 @@ class Problem:
     workshops: Sequence[Workshop]
     preferences: Mapping[int, Sequence[int]]  # participant -> workshop ids, most wanted first
     fixed: Mapping[int, Sequence[int]] = field(default_factory=dict)  # seats already held
+    blocked: Mapping[int, Collection[int]] = field(default_factory=dict)  # workshops a participant may not get
 
 
 @dataclass(frozen=True)
@@ -98,9 +102,12 @@ class Prepared:
             i = self._participant(p, "fixed")
             for w in lst:
                 self._hold(i, self._workshop(w), p)
-        for j, w in enumerate(self.ws):
-            if self.used[j] > w.capacity:
-                raise ValueError(f"fixed seats exceed the capacity of workshop {w.id}")
+        self.blocked: list[set[int]] = [set() for _ in self.pids]
+        for p, ws in problem.blocked.items():
+            self.blocked[self._participant(p, "blocked")] = {self._workshop(w) for w in ws}
+        for j, workshop in enumerate(self.ws):
+            if self.used[j] > workshop.capacity:
+                raise ValueError(f"fixed seats exceed the capacity of workshop {workshop.id}")
         self._build_arcs()
 
     def _participant(self, p: int, what: str) -> int:
@@ -126,7 +133,7 @@ class Prepared:
             busy_slots = {self.slot[k] for k in self.held[i]}
             busy_topics = {self.topic[k] for k in self.held[i]}
             for r, j in enumerate(js, start=1):
-                if self.slot[j] in busy_slots or self.topic[j] in busy_topics:
+                if self.slot[j] in busy_slots or self.topic[j] in busy_topics or j in self.blocked[i]:
                     continue
                 if self.ws[j].capacity - self.used[j] <= 0:
                     continue
@@ -145,7 +152,7 @@ class Prepared:
 
     def rank_maps(self, by_topic: bool = False) -> list[dict[int, int]]:
         """Per participant: workshop index -> rank (list position, or topic rank, see above)."""
-        cache = self.__dict__.setdefault("_rank_cache", {})
+        cache: dict[bool, list[dict[int, int]]] = self.__dict__.setdefault("_rank_cache", {})
         if by_topic not in cache:
             cache[by_topic] = self._rank_maps(by_topic)
         return cache[by_topic]
@@ -181,9 +188,10 @@ class Prepared:
         return out
 
 
-def build_result(prep: Prepared, chosen: Sequence[int], method: str, *, filled=(), optimal=True,
-                 status="optimal", objective=(), bound=(), seconds=0.0, topic_ranks=False,
-                 path="") -> Result:
+def build_result(prep: Prepared, chosen: Iterable[int] | NDArray[np.int64], method: str, *,
+                 filled: Iterable[tuple[int, int]] = (), optimal: bool = True, status: str = "optimal",
+                 objective: Iterable[float] = (), bound: Iterable[float] = (), seconds: float = 0.0,
+                 topic_ranks: bool = False, path: str = "") -> Result:
     """Assemble a Result from chosen arc indices (+ fill seats as (i, j) pairs) and check it."""
     seats = [list(h) for h in prep.held]
     for a in chosen:

@@ -30,7 +30,7 @@ participatory-budgeting practice recommend) and ``stv`` for ranked ballots.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .approval import approval, cc, equal_shares, sav, seq_pav, seq_phragmen
@@ -44,7 +44,8 @@ __all__ = [
 ]
 
 BALLOT_TYPES = ("approval", "ranked")
-RuleFunction = Callable[[Iterable[Sequence[int]], int, int], CommitteeResult]
+# Ballots may be any iterables: ranked rules refuse unordered ones (sets) with ValueError.
+RuleFunction = Callable[[Iterable[Iterable[int]], int, int], CommitteeResult]
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from fractions import Fraction
 
 import numpy as np
+from numpy.typing import NDArray
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_array, hstack, vstack
 
@@ -49,7 +50,8 @@ def _score(unique: np.ndarray, mult: np.ndarray, committee: frozenset[int]) -> F
     return sum((int(v) * h for v, h in zip(voters, harmonic, strict=True)), Fraction(0))
 
 
-def _model(unique: np.ndarray, mult: np.ndarray, k: int):
+def _model(unique: np.ndarray, mult: np.ndarray,
+           k: int) -> tuple[NDArray[np.float64], NDArray[np.float64], LinearConstraint, int]:
     """Objective, integrality and constraints of the PAV MILP (variables: x then y)."""
     u_count, m = unique.shape
     slots = np.minimum(unique.sum(axis=1).astype(np.int64), k)
@@ -101,7 +103,7 @@ def pav(ballots: Iterable[Iterable[int]], n_candidates: int, seats: int,
         res = milp(cost, integrality=integrality, bounds=Bounds(lower, upper),
                    constraints=[constraints, *extra], options={"time_limit": left, "mip_rel_gap": 0.0})
         if res.status != 0:
-            return res.status != 2  # 2: infeasible
+            return bool(res.status != 2)  # 2: infeasible
         committee = frozenset(np.flatnonzero(res.x[:m] > 0.5).tolist())
         return _score(unique, mult, committee), committee
 

@@ -6,13 +6,13 @@ be partial (truncated) but must not repeat a candidate. Empty ballots are ignore
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 import numpy as np
 
 from .common import LOWEST_INDEX, TOL, CommitteeResult, check_size, describe_ties, parse_ballots, pick
 
-Ballots = Iterable[Sequence[int]]
+Ballots = Iterable[Iterable[int]]  # ordered sequences; sets are refused (ValueError)
 
 
 def _coverage(cands: np.ndarray, m: int) -> np.ndarray:

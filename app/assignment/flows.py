@@ -1,0 +1,144 @@
+"""Running the assignment and writing its seats back (a workflow across domains).
+
+`run`: the event's workshops, people and rankings (app/assignment/service.py) go to the pure
+solver (app/assignment/solver/); the seats are written by their owner, the enrollments service,
+in the request's transaction under the event's lock: previous assignment seats are replaced,
+seats people took themselves or organizers placed stay.
+
+Joint mode (`run_joint`): choose which topics run AND who goes where (capacitated
+Chamberlin-Courant). From a poll's ballots (an approval ballot, or a ranked one read as
+approving every ranked topic) and the rooms of one time slot, pick the topics and place each
+voter in a topic they approved, maximising the number of people placed. Starts from the Method
+of Equal Shares winners for large polls (local search); small polls are solved exactly (MILP).
+"""
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from app.assignment.schemas import AssignmentOut, Figures, JointOut, JointTopic, Method, SessionFill
+from app.assignment.service import build_problem
+from app.assignment.solver import algorithm
+from app.assignment.solver.joint import choose_topics_and_assign
+from app.common.ids import id_of
+from app.enrollments.models import EnrollmentSource
+from app.enrollments.service import busy_during, replace_assignment_locked, seat_all_locked
+from app.errors import Conflict, Invalid
+from app.events.service import get_event, lock_event
+from app.sessions.models import SessionKind
+from app.sessions.schemas import SessionCreate
+from app.sessions.service import create_session, sessions_of_topics_during
+from app.voting import rules
+from app.voting.models import Poll
+from app.voting.results import counted_ballot_owners
+from app.voting.schemas import RoomIn
+from app.voting.service import topics_of
+
+
+def _figures(result: algorithm.Result) -> Figures:
+    return Figures(method=result.method, assigned=result.assigned, unassigned=len(result.unassigned),
+                   first_choice_share=result.first_choice_share, top3_share=result.top3_share)
+
+
+def run(db: Session, *, event_id: int, method: Method, dry_run: bool, fill_unranked: bool,
+        time_limit: float, maximize_assigned: bool = False) -> AssignmentOut:
+    get_event(db, event_id=event_id, include_unpublished=True)
+    if not dry_run:
+        lock_event(db, event_id=event_id)  # nobody enrolls, leaves or cancels meanwhile
+    built = build_problem(db, event_id=event_id)
+    problem = built.problem
+    try:
+        result = algorithm.solve(problem, method=method.value, fill_unranked=fill_unranked, time_limit=time_limit,
+                                 max_placements_first=maximize_assigned)
+        baseline = result if method == Method.first_come else algorithm.solve(
+            problem, method="first_come", fill_unranked=fill_unranked)
+    except ValueError as exc:
+        raise Invalid(f"The workshops cannot be assigned: {exc}") from exc
+    if not dry_run:
+        fixed = {(p, w) for p, ws in problem.fixed.items() for w in ws}
+        seats = {p: [w for w in ws if (p, w) not in fixed] for p, ws in result.assignment.items()}
+        replace_assignment_locked(db, workshop_ids=[w.id for w in built.workshops if w.id is not None], seats=seats)
+    return AssignmentOut(
+        **_figures(result).model_dump(),
+        dry_run=dry_run,
+        participants=len(problem.participants) + len(built.held_as_is),
+        with_preferences=sum(1 for p in problem.preferences.values() if p),
+        unassigned_registration_ids=list(result.unassigned),
+        held_as_is_registration_ids=built.held_as_is,
+        rank_counts=list(result.rank_counts),
+        optimal=result.optimal,
+        gap=result.gap,
+        seconds=round(result.seconds, 4),
+        sessions=[SessionFill(session_id=w.id, title=w.title, slot=built.slot_of[id_of(w)], capacity=w.capacity,
+                              assigned=result.per_workshop.get(id_of(w), 0) + built.reserved.get(id_of(w), 0))
+                  for w in built.workshops],
+        baseline=_figures(baseline),
+    )
+
+
+def run_joint(db: Session, *, poll: Poll, rooms: list[RoomIn], starts_at: datetime, ends_at: datetime,
+              dry_run: bool, time_limit: float) -> JointOut:
+    """Choose the topics of one slot and who goes where (see the module docstring).
+
+    Voters who already hold a place (seat or waiting list) at that time are left out; writing
+    a slot where sessions of this poll's topics already run is refused (409), so a second run
+    never doubles sessions or seats.
+    """
+    poll_id = id_of(poll)
+    if not dry_run:
+        lock_event(db, event_id=poll.event_id)
+    topics = topics_of(db, poll_id=poll_id)
+    if not topics:
+        raise Invalid("The poll has no topics.")
+    ids = [id_of(t) for t in topics]
+    if not dry_run:
+        taken = sessions_of_topics_during(db, event_id=poll.event_id, topic_ids=ids, starts_at=starts_at,
+                                          ends_at=ends_at)
+        if taken:
+            raise Conflict(f"Sessions of this poll's topics already run at that time ({taken}); delete them "
+                           "first or choose another slot.", session_ids=taken)
+    busy = busy_during(db, event_id=poll.event_id, starts_at=starts_at, ends_at=ends_at)
+    approvals = {reg: set(ballot) & set(ids) for reg, ballot in counted_ballot_owners(db, poll_id=poll_id).items()
+                 if reg not in busy}
+    approvals = {reg: topics_ for reg, topics_ in approvals.items() if topics_}
+    k = min(len(rooms), len(topics))
+    index = {t: i for i, t in enumerate(ids)}
+    mes = rules.compute("equal_shares", [[index[t] for t in a] for a in approvals.values()], len(ids), k,
+                        "approval") if approvals else None
+    initial = [ids[i] for i in mes.winners] if mes else None
+    try:
+        result = choose_topics_and_assign(approvals, ids, [r.capacity for r in rooms], k, initial=initial,
+                                          time_limit=time_limit)
+    except ValueError as exc:
+        raise Invalid(str(exc)) from exc
+    by_topic: dict[int, list[int]] = {}
+    for reg, topic in result.assignment.items():
+        by_topic.setdefault(topic, []).append(reg)
+    titles = {t.id: t.title for t in topics}
+    chosen = [JointTopic(topic_id=t, title=titles[t], room=rooms[result.rooms[t]].room,
+                         capacity=rooms[result.rooms[t]].capacity, assigned=len(by_topic.get(t, [])))
+              for t in result.topics]
+    session_ids: list[int] = []
+    if not dry_run:
+        session_ids = _write_joint(db, poll=poll, chosen=chosen, by_topic=by_topic, starts_at=starts_at,
+                                   ends_at=ends_at)
+    return JointOut(
+        dry_run=dry_run, voters=len(approvals), covered=result.covered,
+        coverage_share=result.covered / len(approvals) if approvals else 0.0,
+        bound=result.bound, optimal=result.optimal, status=result.status, seconds=round(result.seconds, 4),
+        topics=chosen, session_ids=session_ids,
+    )
+
+
+def _write_joint(db: Session, *, poll: Poll, chosen: list[JointTopic], by_topic: dict[int, list[int]],
+                 starts_at: datetime, ends_at: datetime) -> list[int]:
+    made = []
+    for item in chosen:
+        session = create_session(db, event_id=poll.event_id, topic_id=item.topic_id, data=SessionCreate(
+            title=item.title, kind=SessionKind.workshop, starts_at=starts_at, ends_at=ends_at,
+            room=item.room, capacity=item.capacity))
+        assert session.id is not None
+        seat_all_locked(db, session_id=session.id, registration_ids=by_topic.get(item.topic_id, []),
+                        source=EnrollmentSource.assignment)
+        made.append(session.id)
+    return made

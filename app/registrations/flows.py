@@ -1,0 +1,112 @@
+"""Workflows that start from a registration and cross into sessions: cancel, status changes,
+a change of organization. Each takes the event's lock first (app/common/locking.py), then the
+registration's, and calls the owners' services: seats and the event's waiting list
+(`waitlist`), session places (`app.enrollments.service`).
+
+Only confirmed people hold session places: whoever leaves the confirmed status (cancelled,
+moved to the waiting list) gives up every seat and waiting-list place in sessions at once, and
+those seats go to the sessions' waiting lists.
+"""
+
+from sqlmodel import Session
+
+from app.common.collation import sort_key
+from app.common.ids import id_of
+from app.common.locking import lock
+from app.common.time import utcnow
+from app.enrollments.service import leave_all_locked
+from app.errors import Conflict
+from app.events.models import Event
+from app.registrations import waitlist
+from app.registrations.models import Registration, RegistrationStatus
+from app.registrations.schemas import MeUpdate
+from app.registrations.service import get_registration, locked_event, normalize_org
+
+
+def _locked(db: Session, registration_id: int) -> tuple[Event, Registration]:
+    event_id = get_registration(db, registration_id=registration_id).event_id
+    event = locked_event(db, event_id)
+    reg = lock(db, Registration, registration_id)
+    assert reg is not None  # registrations are deleted only with their event, under its lock
+    return event, reg
+
+
+def cancel(db: Session, *, registration_id: int) -> list[Registration]:
+    """Cancel; a confirmed seat goes at once to the first on the waiting list. Idempotent.
+
+    Returns the people promoted from the waiting list.
+    """
+    event, reg = _locked(db, registration_id)
+    if reg.status == RegistrationStatus.cancelled:
+        return []
+    was_confirmed = reg.status == RegistrationStatus.confirmed
+    leave_all_locked(db, registration_id=registration_id)
+    reg.status = RegistrationStatus.cancelled
+    reg.waitlist_seq = None
+    reg.cancelled_at = reg.updated_at = utcnow()
+    db.add(reg)
+    db.flush()
+    if not was_confirmed:
+        return []
+    waitlist.release_seat(db, event_id=id_of(event))
+    return waitlist.promote(db, event)
+
+
+def set_status(db: Session, *, registration_id: int, status: RegistrationStatus) -> Registration:
+    """Organizer override: confirm from the waiting list (within capacity), move to its end, or cancel.
+
+    Confirming by hand may exceed the event's `max_per_organization` (the organizer decides);
+    it never exceeds the capacity.
+    """
+    if status == RegistrationStatus.cancelled:
+        cancel(db, registration_id=registration_id)
+        return get_registration(db, registration_id=registration_id)
+    event, reg = _locked(db, registration_id)
+    if reg.status == status:
+        return reg
+    if status == RegistrationStatus.confirmed:
+        if not waitlist.take_seat(db, event_id=id_of(event)):
+            raise Conflict("The event is full; raise its capacity or cancel someone first.")
+        waitlist.confirm(reg)
+        reg.cancelled_at = None
+        db.add(reg)
+        db.flush()
+        return reg
+    was_confirmed = reg.status == RegistrationStatus.confirmed
+    if was_confirmed:
+        leave_all_locked(db, registration_id=registration_id)
+    waitlist.put_on_waitlist(db, reg)
+    reg.cancelled_at = None
+    db.add(reg)
+    db.flush()
+    if was_confirmed:
+        waitlist.release_seat(db, event_id=id_of(event))
+    waitlist.promote(db, event)  # a freed seat, or room for a waiting person
+    return reg
+
+
+def update_me(db: Session, *, registration_id: int, data: MeUpdate) -> Registration:
+    """A participant changes their own details. A new organization must have room under the
+    event's `max_per_organization` (409 otherwise); the organization left may promote its
+    waiting people."""
+    event, reg = _locked(db, registration_id)
+    if reg.status == RegistrationStatus.cancelled:
+        raise Conflict("This registration was cancelled; register again to take part.")
+    changes = data.model_dump(exclude_unset=True)
+    new_org = normalize_org(changes["organization"]) if changes.get("organization") else None
+    moves = new_org is not None and new_org != reg.organization_normalized
+    if (moves and new_org is not None and reg.status == RegistrationStatus.confirmed
+            and not waitlist.under_org_limit(db, event, new_org)):
+        raise Conflict(f"{changes['organization']!r} already has {event.max_per_organization} confirmed people, the "
+                       "event's limit per organization; your registration stays as it was.", field="organization")
+    for name, value in changes.items():
+        setattr(reg, name, value)
+    if new_org is not None:
+        reg.organization_normalized = new_org
+    reg.sort_key = sort_key(reg.last_name, reg.first_name)
+    reg.updated_at = utcnow()
+    db.add(reg)
+    db.flush()
+    if moves:
+        waitlist.promote(db, event)
+    return reg

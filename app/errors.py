@@ -5,6 +5,7 @@ errors, validation errors, unknown routes, database outages, bugs) into problem 
 """
 
 import logging
+import traceback
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
@@ -17,6 +18,8 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.observability import metrics
 
 log = logging.getLogger("app.errors")
 
@@ -118,6 +121,8 @@ def problem(
     headers: Mapping[str, str] | None = None,
     **extra: Any,
 ) -> JSONResponse:
+    if status == 503:
+        metrics.count_unavailable(type_)
     body: dict[str, Any] = {"type": type_, "title": title, "status": status, "detail": detail}
     if instance:
         body["instance"] = instance
@@ -154,7 +159,7 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResp
 
 
 async def _integrity_error(request: Request, exc: IntegrityError) -> JSONResponse:
-    log.info("integrity error on %s: %s", request.url.path, exc.orig)
+    log.info("integrity error on %s: %s", request.url.path, _describe(exc))
     return problem(
         409, "Conflict", "The change conflicts with existing data.",
         type_=PROBLEM_BASE + "conflict", instance=request.url.path,
@@ -168,6 +173,25 @@ BUSY_SQLSTATES = frozenset({"55P03"})
 # Internal response header: the request's transaction collided and may be replayed as a whole
 # (app/middleware.py: RetryTransient); it never reaches the client.
 RETRY_HEADER = "x-transaction-retry"
+
+
+class TransactionCollided(AppError):
+    """The request met a simultaneous one (e.g. at a unique index) and may run again as a whole."""
+
+    status, code, title = 503, "busy", "Service busy"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, headers={"Retry-After": "1", RETRY_HEADER: "1"})
+
+
+def _describe(exc: DBAPIError) -> str:
+    """A database error without the values it may quote (a duplicate key's e-mail, ...)."""
+    diag = getattr(exc.orig, "diag", None)
+    constraint = getattr(diag, "constraint_name", None)
+    parts = [type(exc.orig).__name__, f"sqlstate={_sqlstate(exc)}"]
+    if constraint:
+        parts.append(f"constraint={constraint}")
+    return " ".join(parts)
 
 
 def _sqlstate(exc: DBAPIError) -> str | None:
@@ -190,7 +214,7 @@ async def _database_error(request: Request, exc: DBAPIError) -> JSONResponse:
             "Try again.", type_=PROBLEM_BASE + "busy", instance=request.url.path, headers={"Retry-After": "2"},
         )
     if isinstance(exc, OperationalError) or exc.connection_invalidated:
-        log.warning("database unavailable on %s: %s", request.url.path, exc.orig)
+        log.warning("database unavailable on %s: %s", request.url.path, _describe(exc))
         return problem(
             503, "Service unavailable", "The database is not answering; nothing was saved. Try again.",
             type_=PROBLEM_BASE + "unavailable", instance=request.url.path, headers={"Retry-After": "2"},
@@ -199,7 +223,7 @@ async def _database_error(request: Request, exc: DBAPIError) -> JSONResponse:
 
 
 async def _pool_timeout(request: Request, exc: PoolTimeout) -> JSONResponse:
-    log.warning("no database connection free on %s: %s", request.url.path, exc)
+    log.warning("no database connection free on %s", request.url.path)
     return problem(
         503, "Service unavailable", "The server is too busy right now; nothing was saved. Try again.",
         type_=PROBLEM_BASE + "unavailable", instance=request.url.path, headers={"Retry-After": "2"},
@@ -207,7 +231,9 @@ async def _pool_timeout(request: Request, exc: PoolTimeout) -> JSONResponse:
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    # The exception's type and where it was raised; not its message, which may quote personal data.
+    log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path,
+              extra={"trace": traceback.format_tb(exc.__traceback__)[-5:]})
     return problem(
         500, "Internal server error", "An unexpected error occurred; it has been logged.",
         instance=request.url.path,

@@ -1,8 +1,9 @@
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel
 from sqlalchemy import text
 
 from app.errors import Unavailable
+from app.observability import metrics
 
 router = APIRouter(tags=["health"])
 
@@ -26,3 +27,13 @@ def readyz(request: Request) -> Health:
     except Exception as exc:
         raise Unavailable("The database is not answering.") from exc
     return Health(status="ok")
+
+
+@router.get("/metrics", response_class=Response, status_code=status.HTTP_200_OK,
+            responses={200: {"description": "Prometheus text format", "content": {"text/plain": {}}}})
+def metrics_text() -> Response:
+    """Prometheus metrics of all worker processes: requests and latency by route and status,
+    requests in progress and queued, database connections in use, lock waits, 503s by type.
+    No personal data: routes are templates."""
+    body, content_type = metrics.render()
+    return Response(content=body, media_type=content_type)

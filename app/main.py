@@ -1,6 +1,6 @@
 """Application factory: settings, database engine, routers and problem+json handlers."""
 
-import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -14,7 +14,7 @@ from app.auth.optional import document_optional_auth
 from app.auth.router import router as keys_router
 from app.checkin.router import router as checkin_router
 from app.common.strict import strict_query
-from app.db import concurrency_limit, make_engine
+from app.db import concurrency_limit, make_engine, make_write_gate
 from app.enrollments.router import router as enrollments_router
 from app.errors import PROBLEM_RESPONSES, install_handlers
 from app.events.router import router as events_router
@@ -22,6 +22,8 @@ from app.exports.router import router as exports_router
 from app.health import router as health_router
 from app.me.router import router as me_router
 from app.middleware import BodySizeLimit, ConcurrencyLimit, RetryTransient, SecurityHeaders
+from app.observability import logs, metrics
+from app.observability.middleware import RequestContext
 from app.privacy.router import router as privacy_router
 from app.ratelimit import RateLimit, make_store
 from app.registrations.router import router as registrations_router
@@ -41,12 +43,13 @@ Errors are RFC 9457 problem details (`application/problem+json`).
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    logging.basicConfig(level=settings.log_level)
+    logs.configure(settings.log_level, settings.log_format)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
         app.state.engine.dispose()
+        metrics.process_exited(os.getpid())
 
     app = FastAPI(
         title="Seminar registration and workshop selection",
@@ -57,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings)
+    app.state.write_gate = make_write_gate(app.state.engine, settings)
     # Middleware added last runs first: CORS, headers, body limit, queue, rate limit, replay, app.
     app.add_middleware(RetryTransient)
     app.add_middleware(RateLimit, store=make_store(settings, app.state.engine),
@@ -70,9 +74,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-            allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
-            expose_headers=["Retry-After", "Idempotent-Replayed", "Content-Disposition"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"],
+            expose_headers=["Retry-After", "Idempotent-Replayed", "Content-Disposition", "X-Request-ID"],
         )
+    app.add_middleware(RequestContext)  # outermost: every answer has a request id, a log line, metrics
     install_handlers(app)
     for router in (health_router, keys_router, events_router, sessions_router, registrations_router, me_router,
                    enrollments_router, voting_router, assignment_router, exports_router, checkin_router,

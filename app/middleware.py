@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import RETRY_HEADER, problem
+from app.observability import metrics
 
 
 class BodySizeLimit:
@@ -99,7 +100,8 @@ class ConcurrencyLimit:
     Waiting longer than `wait_seconds` gives 503 with Retry-After.
     """
 
-    def __init__(self, app: ASGIApp, limit: int, wait_seconds: float, exempt: tuple[str, ...] = ("/healthz",)) -> None:
+    def __init__(self, app: ASGIApp, limit: int, wait_seconds: float,
+                 exempt: tuple[str, ...] = ("/healthz", "/metrics")) -> None:
         self.app = app
         self.limit = limit
         self.wait_seconds = wait_seconds
@@ -112,14 +114,18 @@ class ConcurrencyLimit:
             return
         if self._semaphore is None:  # made inside the running event loop
             self._semaphore = asyncio.Semaphore(self.limit)
+        metrics.QUEUED.inc()
         try:
             await asyncio.wait_for(self._semaphore.acquire(), self.wait_seconds)
         except TimeoutError:
+            metrics.count_unavailable("queue-timeout")
             response = problem(503, "Service unavailable", "The server is too busy right now; nothing was saved.",
                                type_="/problems/unavailable", instance=scope.get("path"),
                                headers={"Retry-After": "2"})
             await response(scope, receive, send)
             return
+        finally:
+            metrics.QUEUED.dec()
         try:
             await self.app(scope, receive, send)
         finally:

@@ -26,6 +26,11 @@ class Settings(BaseSettings):
     # How long a writer waits for SQLite's write lock / PostgreSQL's lock before giving up (ms).
     db_lock_timeout_ms: int = 15_000
     log_level: str = "INFO"
+    # Logs as one JSON object per line (`json`), or plain text for development (`text`).
+    log_format: Literal["json", "text"] = "json"
+    # A round trip to test each pooled PostgreSQL connection before use; off by default (a dead
+    # connection costs one 503, after which the pool reconnects; see app/db.py).
+    db_pool_pre_ping: bool = False
     # Version of the consent text shown to registrants; stored with each consent.
     consent_version: str = "2022-11-v1"
     # Rate limits per client address and minute (0 = no limit); store: memory, database or off.

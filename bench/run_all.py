@@ -18,6 +18,8 @@ BENCHES = [
     ("exports on PostgreSQL", ["bench_exports.py", "--postgres",
                                os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")]),
     ("HTTP registrations vs /healthz (4 workers, SQLite and PostgreSQL)", ["bench_http.py", "--backend", "both"]),
+    ("wrk: the registration rush (healthz, registrations, enrollments, ballots; sqlite1, pg2, pg4)",
+     ["bench_wrk.py"]),
 ]
 
 

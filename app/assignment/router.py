@@ -6,9 +6,8 @@ from app.auth.deps import AuditedOrganizerDep
 from app.common.ids import id_of
 from app.common.types import IdPath
 from app.db import SessionDep
-from app.errors import Invalid
 from app.registrations.deps import MeDep
-from app.voting.service import get_poll
+from app.voting.deps import OrganizerPollDep
 
 router = APIRouter(prefix="/api/v1", tags=["workshop assignment"])
 
@@ -25,16 +24,13 @@ def get_preferences(db: SessionDep, me: MeDep) -> PreferencesPublic:
 
 
 @router.post("/polls/{poll_id}/joint-assignment", response_model=JointOut, status_code=status.HTTP_200_OK)
-def joint_assignment(poll_id: IdPath, body: JointIn, db: SessionDep, _: AuditedOrganizerDep) -> JointOut:
+def joint_assignment(body: JointIn, db: SessionDep, _: AuditedOrganizerDep, poll: OrganizerPollDep) -> JointOut:
     """Choose the topics to run in one slot AND who goes where, from the poll's ballots and the rooms.
 
     Maximises the number of voters placed in a topic they approved (capacitated Chamberlin-Courant):
     exact for seminar sizes, local search from the Method of Equal Shares winners for large polls.
     Not a dry run: the workshop sessions are created and the seats written.
     """
-    poll = get_poll(db, poll_id=poll_id, include_unpublished=True)
-    if body.ends_at <= body.starts_at:
-        raise Invalid("ends_at must be after starts_at.", field="ends_at")
     return flows.run_joint(db, poll=poll, rooms=body.rooms, starts_at=body.starts_at, ends_at=body.ends_at,
                      dry_run=body.dry_run, time_limit=body.time_limit)
 

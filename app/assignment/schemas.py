@@ -1,6 +1,7 @@
 from enum import StrEnum
+from typing import Self
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from app.common.schemas import RequestModel, ResponseModel
 from app.common.types import Id, UtcInput
@@ -45,6 +46,12 @@ class JointIn(RequestModel):
     ends_at: UtcInput
     dry_run: bool = True
     time_limit: float = Field(default=10.0, gt=0, le=600)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.ends_at <= self.starts_at:
+            raise ValueError("ends_at must be after starts_at")
+        return self
 
 
 class JointTopic(ResponseModel):

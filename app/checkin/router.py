@@ -8,10 +8,11 @@ from app.audit.service import record
 from app.auth.deps import CheckinDep, OrganizerDep
 from app.checkin import service
 from app.checkin.schemas import CheckinCode, CheckinCreate, CheckinPublic
+from app.common.ids import id_of
 from app.common.pagination import Page, PageDep
 from app.common.types import MAX_ID, IdPath
 from app.db import SessionDep, writes
-from app.events.service import get_event
+from app.events.deps import OrganizerEventDep
 from app.exports.query import ExportSpec, count
 from app.registrations.models import Registration, RegistrationStatus
 from app.registrations.schemas import CONFIRMED_ONLY
@@ -27,7 +28,7 @@ def _code(reg: Registration, code: str) -> CheckinCode:
 @router.get("/events/{event_id}/checkin-codes", response_model=Page[CheckinCode], status_code=status.HTTP_200_OK)
 @writes  # the audit entry (and the event's code secret, made on first use)
 def list_codes(
-    event_id: IdPath, db: SessionDep, who: OrganizerDep, page: PageDep,
+    db: SessionDep, who: OrganizerDep, event: OrganizerEventDep, page: PageDep,
     status_: Annotated[list[RegistrationStatus], Query(alias="status")] = CONFIRMED_ONLY,
 ) -> Page[CheckinCode]:
     """Current check-in codes (Polish alphabetical order), e.g. to send by e-mail or print.
@@ -35,7 +36,7 @@ def list_codes(
     Codes are derived (HMAC of the registration with a per-event secret), so this list can be
     fetched again at any time; each request is written to the audit log.
     """
-    get_event(db, event_id=event_id, include_unpublished=True)
+    event_id = id_of(event)
     statuses = tuple(status_)
     rows = service.confirmed_with_codes(db, event_id=event_id, statuses=statuses, limit=page.limit,
                                         offset=page.offset)
@@ -58,9 +59,9 @@ def revoke_code(registration_id: IdPath, db: SessionDep, who: OrganizerDep) -> C
 
 @router.post("/events/{event_id}/checkin-codes/rotate", status_code=status.HTTP_204_NO_CONTENT,
              response_class=Response)
-def rotate_codes(event_id: IdPath, db: SessionDep, who: OrganizerDep) -> Response:
+def rotate_codes(db: SessionDep, who: OrganizerDep, event: OrganizerEventDep) -> Response:
     """Revoke every check-in code of the event at once (badges must be printed again)."""
-    get_event(db, event_id=event_id, include_unpublished=True)
+    event_id = id_of(event)
     service.rotate_event_secret(db, event_id=event_id)
     record(db, actor=who.label, action="checkin.codes_rotated", event_id=event_id, target=f"event:{event_id}")
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -69,7 +70,7 @@ def rotate_codes(event_id: IdPath, db: SessionDep, who: OrganizerDep) -> Respons
 @router.post("/events/{event_id}/checkins", response_model=CheckinPublic, status_code=status.HTTP_201_CREATED,
              responses={200: {"description": "Already checked in (the first check-in)", "model": CheckinPublic}})
 def check_in(
-    event_id: IdPath, body: CheckinCreate, db: SessionDep, who: CheckinDep, response: Response,
+    body: CheckinCreate, db: SessionDep, who: CheckinDep, event: OrganizerEventDep, response: Response,
 ) -> CheckinPublic:
     """Mark a person present for the event, or for a session with `session_id`.
 
@@ -77,7 +78,7 @@ def check_in(
     the first check-in. 404 for an unknown or revoked code, 409 for a cancelled registration.
     A waitlisted person is checked in too: the answer's `status` tells the door staff.
     """
-    get_event(db, event_id=event_id, include_unpublished=True)
+    event_id = id_of(event)
     done = service.check_in(db, event_id=event_id, code=body.code, session_id=body.session_id, by=who.label)
     reg, att = done.registration, done.attendance
     if done.created:
@@ -95,7 +96,7 @@ def check_in(
 @router.delete("/events/{event_id}/checkins/{registration_id}", status_code=status.HTTP_204_NO_CONTENT,
                response_class=Response)
 def undo_check_in(
-    event_id: IdPath, registration_id: IdPath, db: SessionDep, who: CheckinDep,
+    registration_id: IdPath, db: SessionDep, who: CheckinDep, event: OrganizerEventDep,
     session_id: int | None = Query(default=None, ge=1, le=MAX_ID,
                                    description="Undo the session check-in; omit for the event."),
 ) -> Response:
@@ -104,7 +105,7 @@ def undo_check_in(
     The same 204 for a registration that does not exist, belongs to another event or is not
     checked in (and for a session of another event): the answer never tells which exist.
     """
-    get_event(db, event_id=event_id, include_unpublished=True)
+    event_id = id_of(event)
     if service.undo(db, event_id=event_id, registration_id=registration_id, session_id=session_id):
         record(db, actor=who.label, action="checkin.undo", event_id=event_id, target=f"registration:{registration_id}",
                details={"session_id": session_id})

@@ -17,10 +17,13 @@ IMMEDIATE``) and no row lock is emitted. Every lock re-reads the row (`populate_
 what a workflow decides on is what the database holds once the lock is granted.
 """
 
+import time
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from sqlmodel import Session, SQLModel, col, select
+
+from app.observability import metrics
 
 M = TypeVar("M", bound=SQLModel)
 
@@ -39,7 +42,10 @@ def lock_many(db: Session, model: type[M], row_ids: Iterable[int]) -> list[M]:
     key: Any = col(model.id)  # type: ignore[attr-defined]
     stmt = (select(model).where(key.in_(ids)).order_by(key).with_for_update(key_share=True)
             .execution_options(populate_existing=True))
-    return list(db.exec(stmt).all())
+    started = time.perf_counter()
+    rows = list(db.exec(stmt).all())
+    metrics.observe_lock_wait(str(model.__tablename__), time.perf_counter() - started)
+    return rows
 
 
 def lock_shared(db: Session, model: type[M], row_id: int) -> M | None:

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from app.auth.deps import AuditedOrganizerDep, OrganizerDep
+from app.common.ids import id_of
 from app.common.pagination import Page, PageDep
 from app.common.types import IdPath
 from app.db import SessionDep
@@ -12,19 +13,18 @@ from app.enrollments import service
 from app.enrollments.models import EnrollmentStatus
 from app.enrollments.schemas import EnrollmentPublic, PlacementCreate, SessionEnrollment
 from app.errors import NotFound
-from app.sessions.service import get_session
+from app.sessions.deps import OrganizerSessionDep
 
 router = APIRouter(prefix="/api/v1/sessions/{session_id}/enrollments", tags=["sessions"])
 
 
 @router.get("", response_model=Page[SessionEnrollment], status_code=status.HTTP_200_OK)
 def list_enrollments(
-    session_id: IdPath, db: SessionDep, _: OrganizerDep, page: PageDep,
+    db: SessionDep, _: OrganizerDep, session: OrganizerSessionDep, page: PageDep,
     status_: Annotated[EnrollmentStatus | None, Query(alias="status")] = None,
 ) -> Page[SessionEnrollment]:
     """People enrolled in the session, then its waiting list in order."""
-    get_session(db, session_id=session_id, include_unpublished=True)
-    rows, total = service.session_enrollments(db, session_id=session_id, status=status_, limit=page.limit,
+    rows, total = service.session_enrollments(db, session_id=id_of(session), status=status_, limit=page.limit,
                                               offset=page.offset)
     items = [SessionEnrollment(registration_id=r.id, first_name=r.first_name, last_name=r.last_name,
                                organization=r.organization, status=e.status, source=e.source,
@@ -45,9 +45,9 @@ def place(session_id: IdPath, body: PlacementCreate, db: SessionDep, _: AuditedO
 
 
 @router.delete("/{registration_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
-def remove(session_id: IdPath, registration_id: IdPath, db: SessionDep, _: AuditedOrganizerDep) -> Response:
+def remove(registration_id: IdPath, db: SessionDep, _: AuditedOrganizerDep, session: OrganizerSessionDep) -> Response:
     """Take a person out of the session (or its waiting list); the first waiting person moves up."""
-    get_session(db, session_id=session_id, include_unpublished=True)
+    session_id = id_of(session)
     try:
         service.leave(db, registration_id=registration_id, session_id=session_id)
     except NotFound:

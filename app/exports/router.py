@@ -13,9 +13,9 @@ from app.audit.service import record
 from app.auth.deps import Organizer, OrganizerDep
 from app.checkin.service import confirmed_with_codes
 from app.common.ids import id_of
-from app.common.types import IdPath
 from app.db import SessionDep, writes
 from app.enrollments.models import EnrollmentStatus
+from app.events.deps import OrganizerEventDep
 from app.events.models import Event
 from app.events.service import get_event
 from app.exports import printable, service
@@ -25,7 +25,7 @@ from app.exports.schemas import Delimiter, ExportFormat, PartnershipSummary
 from app.exports.writers import CSV_MEDIA_TYPE, DELIMITERS, XLSX_MEDIA_TYPE, Column, write_csv, write_xlsx
 from app.registrations.models import Category, RegistrationStatus
 from app.registrations.schemas import CONFIRMED_ONLY
-from app.sessions.service import get_session
+from app.sessions.deps import OrganizerSessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["exports"])
 
@@ -76,14 +76,13 @@ def _export(request: Request, db: SessionDep, who: Organizer, *, event: Event, s
             response_class=StreamingResponse, responses=FILE_RESPONSES)
 @writes  # the audit entry
 def export_registrations(
-    event_id: IdPath, request: Request, db: SessionDep, who: OrganizerDep, format: FormatQ = ExportFormat.csv,
+    request: Request, db: SessionDep, who: OrganizerDep, event: OrganizerEventDep, format: FormatQ = ExportFormat.csv,
     delimiter: DelimiterQ = Delimiter.comma, columns: ColumnsQ = None,
     status_: StatusQ = CONFIRMED_ONLY,
     category: CategoryQ = None, organization: OrganizationQ = None, partnership: PartnershipQ = None,
 ) -> StreamingResponse:
     """The event's registrations (default: confirmed), one row each, by last then first name
     in Polish alphabetical order. Times are wall-clock times in the event's time zone."""
-    event = get_event(db, event_id=event_id, include_unpublished=True)
     spec = ExportSpec(event_id=id_of(event), statuses=tuple(status_), category=category, organization=organization,
                       partnership=partnership)
     return _export(request, db, who, event=event, spec=spec, action="export.registrations",
@@ -95,14 +94,13 @@ def export_registrations(
             response_class=StreamingResponse, responses=FILE_RESPONSES)
 @writes  # the audit entry
 def export_attendees(
-    session_id: IdPath, request: Request, db: SessionDep, who: OrganizerDep, format: FormatQ = ExportFormat.csv,
+    request: Request, db: SessionDep, who: OrganizerDep, row: OrganizerSessionDep, format: FormatQ = ExportFormat.csv,
     delimiter: DelimiterQ = Delimiter.comma, columns: ColumnsQ = None,
     status_: Annotated[list[EnrollmentStatus], Query(alias="status", description="Enrollment status(es).")] = ENROLLED,
     category: CategoryQ = None, organization: OrganizationQ = None, partnership: PartnershipQ = None,
 ) -> StreamingResponse:
     """The people enrolled in the session (default: enrolled, not the waiting list), in Polish
     alphabetical order; `attended` / `checked_in_at` refer to the session's check-in."""
-    row = get_session(db, session_id=session_id, include_unpublished=True)
     event = get_event(db, event_id=row.event_id, include_unpublished=True)
     spec = ExportSpec(event_id=id_of(event), session_id=row.id, statuses=tuple(status_), category=category,
                       organization=organization, partnership=partnership)
@@ -112,21 +110,19 @@ def export_attendees(
 
 
 @router.get("/events/{event_id}/partnerships", response_model=PartnershipSummary, status_code=status.HTTP_200_OK)
-def partnerships(event_id: IdPath, db: SessionDep, _: OrganizerDep,
+def partnerships(db: SessionDep, _: OrganizerDep, event: OrganizerEventDep,
                  status_: StatusQ = CONFIRMED_ONLY) -> PartnershipSummary:
     """People per partnership and organization (counts only), in Polish alphabetical order."""
-    event = get_event(db, event_id=event_id, include_unpublished=True)
     return service.partnership_summary(db, event=event, statuses=tuple(status_))
 
 
 @router.get("/events/{event_id}/partnerships/export", response_model=None, status_code=status.HTTP_200_OK,
             response_class=StreamingResponse, responses=FILE_RESPONSES)
 @writes  # the audit entry
-def export_partnerships(event_id: IdPath, db: SessionDep, who: OrganizerDep, format: FormatQ = ExportFormat.csv,
-                        delimiter: DelimiterQ = Delimiter.comma,
+def export_partnerships(db: SessionDep, who: OrganizerDep, event: OrganizerEventDep,
+                        format: FormatQ = ExportFormat.csv, delimiter: DelimiterQ = Delimiter.comma,
                         status_: StatusQ = CONFIRMED_ONLY) -> StreamingResponse:
     """The partnership summary as a file: partnership, organization, people."""
-    event = get_event(db, event_id=event_id, include_unpublished=True)
     rows = service.partnership_rows(service.partnership_summary(db, event=event, statuses=tuple(status_)))
     record(db, actor=who.label, action="export.partnerships", event_id=event.id, target=f"event:{event.id}",
            details={"format": format.value, "filters": {"status": list(status_)}, "rows": len(rows)})
@@ -136,10 +132,9 @@ def export_partnerships(event_id: IdPath, db: SessionDep, who: OrganizerDep, for
 @router.get("/events/{event_id}/sessions/export", response_model=None, status_code=status.HTTP_200_OK,
             response_class=StreamingResponse, responses=FILE_RESPONSES)
 @writes  # the audit entry
-def export_sessions(event_id: IdPath, db: SessionDep, who: OrganizerDep, format: FormatQ = ExportFormat.csv,
-                    delimiter: DelimiterQ = Delimiter.comma) -> StreamingResponse:
+def export_sessions(db: SessionDep, who: OrganizerDep, event: OrganizerEventDep,
+                    format: FormatQ = ExportFormat.csv, delimiter: DelimiterQ = Delimiter.comma) -> StreamingResponse:
     """The programme in time order: room, local start and end, capacity, enrolled, checked in."""
-    event = get_event(db, event_id=event_id, include_unpublished=True)
     rows = service.session_rows(db, event=event)
     record(db, actor=who.label, action="export.sessions", event_id=event.id, target=f"event:{event.id}",
            details={"format": format.value, "rows": len(rows)})
@@ -149,10 +144,9 @@ def export_sessions(event_id: IdPath, db: SessionDep, who: OrganizerDep, format:
 @router.get("/sessions/{session_id}/sign-in-sheet", response_model=None, status_code=status.HTTP_200_OK,
             response_class=HTMLResponse, responses=HTML_RESPONSES)
 @writes  # the audit entry
-def sign_in_sheet(session_id: IdPath, db: SessionDep, who: OrganizerDep) -> HTMLResponse:
+def sign_in_sheet(db: SessionDep, who: OrganizerDep, row: OrganizerSessionDep) -> HTMLResponse:
     """A printable attendance list for the session: enrolled people in Polish alphabetical
     order with a signature column; room and time in the event's time zone."""
-    row = get_session(db, session_id=session_id, include_unpublished=True)
     event = get_event(db, event_id=row.event_id, include_unpublished=True)
     zone = ZoneInfo(event.timezone)
     people = [(r.last_name, r.first_name, r.organization)
@@ -170,11 +164,10 @@ def sign_in_sheet(session_id: IdPath, db: SessionDep, who: OrganizerDep) -> HTML
 @router.get("/events/{event_id}/badges", response_model=None, status_code=status.HTTP_200_OK,
             response_class=HTMLResponse, responses=HTML_RESPONSES)
 @writes  # the audit entry
-def badges(event_id: IdPath, db: SessionDep, who: OrganizerDep,
+def badges(db: SessionDep, who: OrganizerDep, event: OrganizerEventDep,
            status_: StatusQ = CONFIRMED_ONLY) -> HTMLResponse:
     """Printable name badges (88 x 56 mm, Polish alphabetical order), each with the person's
     check-in QR code. Codes are derived, so badges can be printed again at any time."""
-    event = get_event(db, event_id=event_id, include_unpublished=True)
     people = [(r.first_name, r.last_name, r.organization, r.partnership, code)
               for r, code in confirmed_with_codes(db, event_id=id_of(event), statuses=tuple(status_), limit=None,
                                                   offset=0)]

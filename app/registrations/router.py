@@ -8,7 +8,7 @@ from app.common.ids import id_of
 from app.common.pagination import Page, PageDep
 from app.common.types import IdPath
 from app.db import SessionDep
-from app.events.service import get_event
+from app.events.deps import OrganizerEventDep
 from app.registrations import flows, service, waitlist
 from app.registrations.models import Category, RegistrationStatus
 from app.registrations.schemas import (
@@ -62,7 +62,7 @@ def register(
 @router.get("/events/{event_id}/registrations", response_model=Page[RegistrationPublic],
             status_code=status.HTTP_200_OK)
 def list_registrations(
-    event_id: IdPath, db: SessionDep, _: OrganizerDep, page: PageDep,
+    db: SessionDep, _: OrganizerDep, event: OrganizerEventDep, page: PageDep,
     status_: Annotated[RegistrationStatus | None, Query(alias="status")] = None,
     category: Category | None = None,
     organization: str | None = Query(default=None, max_length=200),
@@ -70,7 +70,7 @@ def list_registrations(
     q: str | None = Query(default=None, max_length=100, description="Search in names and e-mail."),
 ) -> Page[RegistrationPublic]:
     """Registrations of the event in registration order (organizer)."""
-    get_event(db, event_id=event_id, include_unpublished=True)
+    event_id = id_of(event)
     rows, total = service.list_registrations(
         db, event_id=event_id, status=status_, category=category, organization=organization,
         partnership=partnership, q=q, limit=page.limit, offset=page.offset,
@@ -83,9 +83,9 @@ def list_registrations(
 
 @router.get("/events/{event_id}/registrations/stats", response_model=RegistrationStats,
             status_code=status.HTTP_200_OK)
-def registration_stats(event_id: IdPath, db: SessionDep, _: OrganizerDep) -> RegistrationStats:
+def registration_stats(db: SessionDep, _: OrganizerDep, event: OrganizerEventDep) -> RegistrationStats:
     """Counts: confirmed, waitlisted, cancelled, per category and per organization."""
-    return service.stats(db, event=get_event(db, event_id=event_id, include_unpublished=True))
+    return service.stats(db, event=event)
 
 
 @router.get("/registrations/{registration_id}", response_model=RegistrationPublic, status_code=status.HTTP_200_OK)

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, or_, select
 
 from app.common.collation import sort_key
@@ -10,7 +11,7 @@ from app.common.ids import id_of
 from app.common.locking import lock
 from app.common.security import digest, new_secret
 from app.common.time import utcnow
-from app.errors import AppError, NotFound
+from app.errors import AppError, NotFound, TransactionCollided
 from app.events.models import Event
 from app.registrations import idempotency, waitlist
 from app.registrations.models import Category, Registration, RegistrationStatus
@@ -48,12 +49,33 @@ def _check_window(event: Event) -> None:
         raise RegistrationClosed(f"Registration closed at {event.registration_closes_at.isoformat()}.")
 
 
+def _visible_event(db: Session, event_id: int, *, include_unpublished: bool) -> Event:
+    event = db.get(Event, event_id)
+    if event is None or (not event.published and not include_unpublished):
+        raise NotFound(f"Event {event_id} does not exist.")
+    return event
+
+
 def locked_event(db: Session, event_id: int, *, include_unpublished: bool = True) -> Event:
     """The event's row lock: first in the lock order of every seat-changing workflow."""
     event = lock(db, Event, event_id)
     if event is None or (not event.published and not include_unpublished):
         raise NotFound(f"Event {event_id} does not exist.")
     return event
+
+
+def _replay(db: Session, *, event_id: int, key: str | None, body: dict[str, object]) -> Registered | None:
+    """The stored answer of an earlier request with this Idempotency-Key (422 if its body differed)."""
+    record = idempotency.find(db, event_id=event_id, key=key) if key else None
+    if record is None or key is None:
+        return None
+    if record.request_digest != idempotency.body_digest(body):
+        raise idempotency.IdempotencyMismatch(
+            "This Idempotency-Key was already used with a different body; use a new key.")
+    reg = db.get(Registration, record.registration_id)
+    assert reg is not None  # the record is deleted with its registration (ON DELETE CASCADE)
+    token = idempotency.unseal(record.sealed_token, event_id=event_id, key=key)
+    return Registered(registration=reg, token=token, replayed=True)
 
 
 def register(
@@ -65,20 +87,20 @@ def register(
     Organizers may register people outside the registration window. Beyond
     `max_per_organization` confirmed people of one organization, further people of that
     organization go to the waiting list (they are promoted when their organization has room).
+
+    Everything that does not need the seat (replay of an idempotent request, the window, a
+    duplicate address) is checked before the event's lock. The lock is then taken by the
+    conditional seat UPDATE itself and held for the INSERTs and the commit only; with a
+    per-organization limit it is taken first, so that counting the organization and taking the
+    seat are one step. A duplicate that slips past the early check is refused by the partial
+    unique index (409); two requests with one Idempotency-Key meet at the key's unique index,
+    and the loser is replayed (app/middleware.py: RetryTransient) to return the winner's answer.
     """
-    event = locked_event(db, event_id, include_unpublished=by_organizer)
+    event = _visible_event(db, event_id, include_unpublished=by_organizer)
     body = data.model_dump(mode="json")
-    if idempotency_key:
-        record = idempotency.find(db, event_id=event_id, key=idempotency_key)
-        if record is not None:
-            if record.request_digest != idempotency.body_digest(body):
-                raise idempotency.IdempotencyMismatch(
-                    "This Idempotency-Key was already used with a different body; use a new key."
-                )
-            reg = db.get(Registration, record.registration_id)
-            assert reg is not None  # the record is deleted with its registration (ON DELETE CASCADE)
-            token = idempotency.unseal(record.sealed_token, event_id=event_id, key=idempotency_key)
-            return Registered(registration=reg, token=token, replayed=True)
+    replay = _replay(db, event_id=event_id, key=idempotency_key, body=body)
+    if replay is not None:
+        return replay
     if not by_organizer:
         _check_window(event)
     email = normalize_email(data.email)
@@ -90,6 +112,10 @@ def register(
         )
     ).first()
     if taken is not None:
+        # The same request may have been stored a moment after our first look: answer as it did.
+        replay = _replay(db, event_id=event_id, key=idempotency_key, body=body)
+        if replay is not None:
+            return replay
         raise AlreadyRegistered("This e-mail address is already registered for the event.")
     token = new_secret("reg")
     now = utcnow()
@@ -105,16 +131,27 @@ def register(
         token_digest=digest(token),
         sort_key=sort_key(data.last_name, data.first_name),
     )
-    if waitlist.under_org_limit(db, event, reg.organization_normalized) and waitlist.take_seat(db, event_id=event_id):
+    if event.max_per_organization is not None:
+        event = locked_event(db, event_id, include_unpublished=by_organizer)
+        seated = waitlist.under_org_limit(db, event, reg.organization_normalized) and waitlist.take_seat(
+            db, event_id=event_id)
+    else:
+        seated = waitlist.take_seat(db, event_id=event_id)
+    if seated:
         waitlist.confirm(reg)
     else:
         waitlist.put_on_waitlist(db, reg)
     db.add(reg)
-    db.flush()
-    if idempotency_key:
-        idempotency.remember(
-            db, event_id=event_id, key=idempotency_key, body=body, registration_id=id_of(reg), token=token
-        )
+    try:
+        db.flush()
+        if idempotency_key:
+            idempotency.remember(
+                db, event_id=event_id, key=idempotency_key, body=body, registration_id=id_of(reg), token=token
+            )
+    except IntegrityError as exc:
+        if idempotency_key:  # the same key (and so the same address) sent twice at once: answer as the winner
+            raise TransactionCollided("The same Idempotency-Key is being used by another request.") from exc
+        raise AlreadyRegistered("This e-mail address is already registered for the event.") from exc
     return Registered(registration=reg, token=token, replayed=False)
 
 

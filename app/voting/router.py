@@ -10,6 +10,7 @@ from app.registrations.deps import MeDep
 from app.sessions.schemas import SessionPublic
 from app.voting import flows, service
 from app.voting import results as tally
+from app.voting.deps import OrganizerPollDep
 from app.voting.models import Poll, TopicStatus
 from app.voting.schemas import (
     BallotIn,
@@ -112,20 +113,18 @@ def withdraw_ballot(poll_id: IdPath, db: SessionDep, me: MeDep) -> Response:
 
 @router.get("/polls/{poll_id}/results", response_model=PollResults, status_code=status.HTTP_200_OK)
 def poll_results(
-    poll_id: IdPath, db: SessionDep, _: OrganizerDep,
+    db: SessionDep, _: OrganizerDep, poll: OrganizerPollDep,
     rule: str | None = Query(default=None, max_length=32, description=(
         "approval, pav, seq_pav, seq_phragmen, equal_shares, cc, borda, stv. Default: equal_shares for approval "
         "ballots, stv for ranked ballots (both proportional).")),
 ) -> PollResults:
     """Tallies and winners (organizer). Only totals: individual ballots are never shown."""
-    poll = service.get_poll(db, poll_id=poll_id, include_unpublished=True)
     return tally.results(db, poll=poll, rule=rule)
 
 
 @router.post("/polls/{poll_id}/publish", response_model=PublishedSessions, status_code=status.HTTP_201_CREATED)
-def publish(poll_id: IdPath, body: PublishIn, db: SessionDep, _: AuditedOrganizerDep) -> PublishedSessions:
+def publish(body: PublishIn, db: SessionDep, _: AuditedOrganizerDep, poll: OrganizerPollDep) -> PublishedSessions:
     """Turn the winners into workshop sessions in one time slot (call again for another slot)."""
-    poll = service.get_poll(db, poll_id=poll_id, include_unpublished=True)
     outcome, sessions = flows.publish(db, poll=poll, rule=body.rule, starts_at=body.starts_at,
                                       ends_at=body.ends_at, rooms=body.rooms)
     items = [SessionPublic.model_validate(s) for s in sessions]

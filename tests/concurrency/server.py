@@ -57,7 +57,10 @@ class LiveServer:
     def log_digest(self, top: int = 12) -> str:
         """The server's warnings and errors, counted (digits folded), for a failure report."""
         lines = self.log_path.read_text(errors="replace").splitlines()
-        keyed = [re.sub(r"\d+", "N", line) for line in lines if line.startswith(("WARNING", "ERROR", "sqlalchemy."))]
+        # JSON log lines (app/observability/logs.py); other lines (uvicorn's own start) as text
+        wanted = ('"level": "warning"', '"level": "error"', '"level": "critical"', "WARNING", "ERROR")
+        keyed = [re.sub(r"\d+", "N", re.sub(r'"ts": "[^"]*", ', "", line)) for line in lines
+                 if any(w in line[:80] for w in wanted)]
         return "\n".join(f"{n:5d} x {line[:240]}" for line, n in Counter(keyed).most_common(top)) or "(no warnings)"
 
 

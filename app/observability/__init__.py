@@ -1,0 +1,1 @@
+"""Metrics (Prometheus text format) and structured JSON logs with a request id."""

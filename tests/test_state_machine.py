@@ -137,7 +137,7 @@ class RegistrationMachine(RuleBasedStateMachine):
             restore(self.engine, PROGRAMMES[key][1])
         self.event_id, self.poll_id, self.sessions, self.topics = PROGRAMMES[key][0]
         self.people: list[dict[str, Any]] = []  # {"id", "token"}, in registration order
-        self.overridden = False  # an organizer confirmed someone from the waiting list by hand
+        self.overridden = False  # an organizer confirmed someone by hand (from the waiting list or cancelled)
 
     def teardown(self) -> None:
         self.stack.close()
@@ -276,8 +276,8 @@ class RegistrationMachine(RuleBasedStateMachine):
         url = f"/api/v1/registrations/{self.person(who)['id']}"
         before = self.call("GET", url).json()["status"]
         changed = self.call("PATCH", url, json={"status": status}).is_success
-        if changed and before == "waitlisted" and status == "confirmed":
-            self.overridden = True  # may exceed max_per_organization on purpose
+        if changed and status == "confirmed" and before != "confirmed":
+            self.overridden = True  # an organizer's confirm may exceed max_per_organization on purpose
 
     @rule(who=PERSON, session=SESSION)
     @step(needs_people=True)

@@ -1,6 +1,5 @@
 """Application factory: settings, database engine, routers and problem+json handlers."""
 
-import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -22,7 +21,7 @@ from app.exports.router import router as exports_router
 from app.health import router as health_router
 from app.me.router import router as me_router
 from app.middleware import BodySizeLimit, ConcurrencyLimit, RetryTransient, SecurityHeaders
-from app.observability import logs, metrics
+from app.observability import logs
 from app.observability.middleware import RequestContext
 from app.privacy.router import router as privacy_router
 from app.ratelimit import RateLimit, make_store
@@ -49,7 +48,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
         app.state.engine.dispose()
-        metrics.process_exited(os.getpid())
 
     app = FastAPI(
         title="Seminar registration and workshop selection",

@@ -61,11 +61,20 @@ def count_unavailable(problem_type: str) -> None:
 
 def render() -> tuple[bytes, str]:
     """The text exposition of every process's samples."""
+    _forget_dead_processes()
     registry = CollectorRegistry()
     multiprocess.MultiProcessCollector(registry, path=str(METRICS_DIR))  # type: ignore[no-untyped-call]
     return generate_latest(registry), CONTENT_TYPE_LATEST
 
 
-def process_exited(pid: int) -> None:
-    """Drop a finished process's live gauges (its counters stay in the sums)."""
-    multiprocess.mark_process_dead(pid, path=str(METRICS_DIR))  # type: ignore[no-untyped-call]  # untyped upstream
+def _forget_dead_processes() -> None:
+    """Drop the live gauges (in progress, queued, connections) of worker processes that are gone,
+    also those that died without cleaning up; their counters stay in the sums."""
+    for path in METRICS_DIR.glob("gauge_live*_*.db"):
+        pid = int(path.stem.rsplit("_", 1)[1])
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            multiprocess.mark_process_dead(pid, path=str(METRICS_DIR))  # type: ignore[no-untyped-call]
+        except PermissionError:
+            pass  # alive, another user's

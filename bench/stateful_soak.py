@@ -4,11 +4,12 @@
                                              [--all-bugs]
 
 Runs pytest on tests/test_state_machine.py (the same machine and invariants as in CI) with
-STATEFUL_EXAMPLES / STATEFUL_STEPS raised (the test's timeout grows with them), streams its output,
-and prints per database how many examples and steps ran and how long they took, then every
-failure with the shrunk steps that reproduce it. `--all-bugs` (STATEFUL_ALL_BUGS=1) shrinks and
-reports each broken invariant separately instead of only the simplest one; shrinking then takes
-up to Hypothesis's five-minute limit. PostgreSQL uses TEST_DATABASE_URL (default
+STATEFUL_EXAMPLES / STATEFUL_STEPS raised (the test's timeout grows with them), streams its
+output, and prints per database how many examples and steps ran and how long they took, then
+every failure with the shrunk steps that reproduce it; the application's log lines go to
+bench/results/stateful_soak.log. `--all-bugs` (STATEFUL_ALL_BUGS=1) shrinks and reports each
+broken invariant separately instead of only the simplest one; shrinking then takes up to
+Hypothesis's five-minute limit. PostgreSQL uses TEST_DATABASE_URL (default
 postgres@127.0.0.1:5432/test). Exit status 1 when anything failed.
 """
 
@@ -22,6 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+LOG = ROOT / "bench" / "results" / "stateful_soak.log"  # the application's log lines (stderr)
 SUMMARY = re.compile(r"state machine \((\w+)\): (\d+) examples, (\d+) steps, ([\d.]+) s")
 FAILURE = re.compile(r"^(?:E|\s*\|)\s+(\S*(?:Broken|Error)\S*: .*)")
 STEP = re.compile(r"^(?:E|\s*\|)\s+(state\.\S.*)")
@@ -49,8 +51,9 @@ def main() -> int:
 
     started = time.monotonic()
     lines: list[str] = []
-    with subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          text=True) as proc:
+    LOG.parent.mkdir(parents=True, exist_ok=True)
+    with LOG.open("w") as log, subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=log,
+                                                text=True) as proc:
         assert proc.stdout is not None
         for line in proc.stdout:
             lines.append(line.rstrip("\n"))
@@ -67,7 +70,8 @@ def main() -> int:
         steps = [m.group(1) for m in map(STEP.match, following) if m and m.group(1) != "state.consistent()"]
         print(f"\nfailure {n}: {message}")
         print("\n".join(f"    {step}" for step in steps))
-    print(f"\n{'FAILED' if proc.returncode else 'passed'} (pytest exit {proc.returncode}) in {elapsed:.0f} s")
+    print(f"\n{'FAILED' if proc.returncode else 'passed'} (pytest exit {proc.returncode}) in {elapsed:.0f} s; "
+          f"log lines in {LOG.relative_to(ROOT)}")
     return 1 if proc.returncode else 0
 
 

@@ -8,7 +8,7 @@ PORT   ?= 8000
 WORKERS ?= 1
 export DATABASE_URL ?= sqlite:///data/seminar.db
 
-.PHONY: browser install lint run test test-fast openapi demo bench migrate migration retention docker clean
+.PHONY: browser install lint run test test-fast openapi demo bench migrate migration retention docker clean worker
 
 $(STAMP): pyproject.toml requirements-reference.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,8 +31,10 @@ run: migrate
 	@echo "  API:               http://$(HOST):$(PORT)/api/v1/events"
 	@echo "  Interactive docs:  http://$(HOST):$(PORT)/docs"
 	@echo "  Organizer key:     $${ADMIN_TOKEN:-$$(cat data/admin-token)}   (ADMIN_TOKEN; kept in data/admin-token)"
+	@echo "  E-mail:            $${SMTP_URL:+sent through SMTP_URL}$${SMTP_URL:-no SMTP_URL: written to data/outbox/*.eml}"
 	@echo ""
-	ADMIN_TOKEN="$${ADMIN_TOKEN:-$$(cat data/admin-token)}" $(BIN)/uvicorn app.main:create_app --factory \
+	ADMIN_TOKEN="$${ADMIN_TOKEN:-$$(cat data/admin-token)}" PUBLIC_BASE_URL="$${PUBLIC_BASE_URL:-http://$(HOST):$(PORT)}" \
+		$(BIN)/uvicorn app.main:create_app --factory \
 		--host $(HOST) --port $(PORT) --workers $(WORKERS) --proxy-headers
 
 ## Headless Chromium for the browser tests (Debian package); without it they are skipped.
@@ -60,6 +62,10 @@ openapi: install
 ## Load the two-day networking seminar (Serock, 29-30 Nov 2022) with ~150 participants.
 demo: migrate
 	$(BIN)/python -m app.demo
+
+## Deliver queued e-mails and webhooks (beside the app, or alone with OUTBOX_DISPATCH=off in the app).
+worker: migrate
+	$(BIN)/python -m app.worker
 
 ## Anonymise personal data of events that ended more than DAYS days ago (default 90).
 retention: migrate

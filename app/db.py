@@ -167,14 +167,23 @@ def get_db(request: Request) -> Iterator[Session]:
     gate: WriteGate | None = request.app.state.write_gate if write else None
     with gate.held() if gate is not None else nullcontext():
         session = open_session(request.app.state.engine, write=write)
+        session.info["settings"] = request.app.state.settings
         try:
             yield session
             session.commit()
+            if session.info.get("outbox_queued"):
+                _wake_deliverer(request)
         except BaseException:
             session.rollback()
             raise
         finally:
             session.close()
+
+
+def _wake_deliverer(request: Request) -> None:
+    dispatcher = getattr(request.app.state, "dispatcher", None)
+    if dispatcher is not None:
+        dispatcher.wake()
 
 
 # scope="function": commit runs before the response is sent, so a failed commit is

@@ -46,6 +46,11 @@ class Problem(BaseModel):
     errors: list[FieldError] | None = None
 
 
+
+def _where(request: Request) -> str:
+    """The route template for logs ("/api/v1/calendar/{feed}.ics"): never a secret in a path."""
+    return str(getattr(request.scope.get("route"), "path", "(no route)"))
+
 def _problem_response(description: str) -> dict[str, Any]:
     return {"description": description, "model": Problem, "content": {PROBLEM_JSON: {}}}
 
@@ -159,7 +164,7 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResp
 
 
 async def _integrity_error(request: Request, exc: IntegrityError) -> JSONResponse:
-    log.info("integrity error on %s: %s", request.url.path, _describe(exc))
+    log.info("integrity error on %s: %s", _where(request), _describe(exc))
     return problem(
         409, "Conflict", "The change conflicts with existing data.",
         type_=PROBLEM_BASE + "conflict", instance=request.url.path,
@@ -201,20 +206,20 @@ def _sqlstate(exc: DBAPIError) -> str | None:
 async def _database_error(request: Request, exc: DBAPIError) -> JSONResponse:
     state = _sqlstate(exc)
     if state in RETRYABLE_SQLSTATES:
-        log.info("transaction collided on %s (%s); it may be replayed", request.url.path, state)
+        log.info("transaction collided on %s (%s); it may be replayed", _where(request), state)
         return problem(
             503, "Service busy", "The change collided with another one made at the same moment; nothing was "
             "saved. Try again.", type_=PROBLEM_BASE + "busy", instance=request.url.path,
             headers={"Retry-After": "1", RETRY_HEADER: "1"},
         )
     if state in BUSY_SQLSTATES or (isinstance(exc, OperationalError) and "database is locked" in str(exc.orig)):
-        log.warning("lock not granted in time on %s", request.url.path)
+        log.warning("lock not granted in time on %s", _where(request))
         return problem(
             503, "Service busy", "The server is busy with other changes to the same data; nothing was saved. "
             "Try again.", type_=PROBLEM_BASE + "busy", instance=request.url.path, headers={"Retry-After": "2"},
         )
     if isinstance(exc, OperationalError) or exc.connection_invalidated:
-        log.warning("database unavailable on %s: %s", request.url.path, _describe(exc))
+        log.warning("database unavailable on %s: %s", _where(request), _describe(exc))
         return problem(
             503, "Service unavailable", "The database is not answering; nothing was saved. Try again.",
             type_=PROBLEM_BASE + "unavailable", instance=request.url.path, headers={"Retry-After": "2"},
@@ -223,7 +228,7 @@ async def _database_error(request: Request, exc: DBAPIError) -> JSONResponse:
 
 
 async def _pool_timeout(request: Request, exc: PoolTimeout) -> JSONResponse:
-    log.warning("no database connection free on %s", request.url.path)
+    log.warning("no database connection free on %s", _where(request))
     return problem(
         503, "Service unavailable", "The server is too busy right now; nothing was saved. Try again.",
         type_=PROBLEM_BASE + "unavailable", instance=request.url.path, headers={"Retry-After": "2"},
@@ -232,7 +237,7 @@ async def _pool_timeout(request: Request, exc: PoolTimeout) -> JSONResponse:
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     # The exception's type and where it was raised; not its message, which may quote personal data.
-    log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path,
+    log.error("unhandled %s on %s %s", type(exc).__name__, request.method, _where(request),
               extra={"trace": traceback.format_tb(exc.__traceback__)[-5:]})
     return problem(
         500, "Internal server error", "An unexpected error occurred; it has been logged.",

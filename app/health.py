@@ -2,7 +2,9 @@ from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel
 from sqlalchemy import text
 
+from app.db import open_session
 from app.errors import Unavailable
+from app.messages import outbox
 from app.observability import metrics
 
 router = APIRouter(tags=["health"])
@@ -31,9 +33,14 @@ def readyz(request: Request) -> Health:
 
 @router.get("/metrics", response_class=Response, status_code=status.HTTP_200_OK,
             responses={200: {"description": "Prometheus text format", "content": {"text/plain": {}}}})
-def metrics_text() -> Response:
+def metrics_text(request: Request) -> Response:
     """Prometheus metrics of all worker processes: requests and latency by route and status,
-    requests in progress and queued, database connections in use, lock waits, 503s by type.
-    No personal data: routes are templates."""
-    body, content_type = metrics.render()
+    requests in progress and queued, database connections in use, lock waits, 503s by type,
+    outbox deliveries and the outbox's messages by status. No personal data: routes are templates."""
+    try:
+        with open_session(request.app.state.engine) as db:
+            backlog: dict[str, int] | None = outbox.backlog(db)
+    except Exception:  # the database is down: the process metrics still answer
+        backlog = None
+    body, content_type = metrics.render(backlog)
     return Response(content=body, media_type=content_type)

@@ -11,6 +11,7 @@ from app.assignment.router import router as assignment_router
 from app.audit.router import router as audit_router
 from app.auth.optional import document_optional_auth
 from app.auth.router import router as keys_router
+from app.calendars.router import router as calendars_router
 from app.checkin.router import router as checkin_router
 from app.common.strict import strict_query
 from app.db import concurrency_limit, make_engine, make_write_gate
@@ -20,16 +21,20 @@ from app.events.router import router as events_router
 from app.exports.router import router as exports_router
 from app.health import router as health_router
 from app.me.router import router as me_router
+from app.messages.dispatch import Dispatcher
+from app.messages.router import router as messages_router
 from app.middleware import BodySizeLimit, ConcurrencyLimit, RetryTransient, SecurityHeaders
 from app.observability import logs
 from app.observability.middleware import RequestContext
 from app.privacy.router import router as privacy_router
 from app.ratelimit import RateLimit, make_store
+from app.recovery.router import router as recovery_router
 from app.registrations.router import router as registrations_router
 from app.sessions.router import router as sessions_router
 from app.settings import Settings, get_settings
 from app.voting.router import router as voting_router
 from app.web.router import mount_web
+from app.webhooks.router import router as webhooks_router
 
 DESCRIPTION = """
 Registration and workshop selection for seminars and conferences: registration with
@@ -46,7 +51,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        dispatcher = None
+        if settings.outbox_dispatch == "inprocess":
+            dispatcher = Dispatcher(app.state.engine, settings, write_gate=app.state.write_gate)
+            dispatcher.start()
+        app.state.dispatcher = dispatcher
         yield
+        app.state.dispatcher = None
+        if dispatcher is not None:
+            dispatcher.stop()
         app.state.engine.dispose()
 
     app = FastAPI(
@@ -59,10 +72,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings)
     app.state.write_gate = make_write_gate(app.state.engine, settings)
+    app.state.dispatcher = None
     # Middleware added last runs first: CORS, headers, body limit, queue, rate limit, replay, app.
     app.add_middleware(RetryTransient)
     app.add_middleware(RateLimit, store=make_store(settings, app.state.engine),
-                       limits={"register": settings.rate_limit_register, "token": settings.rate_limit_token})
+                       limits={"register": settings.rate_limit_register, "token": settings.rate_limit_token,
+                               "recover": settings.rate_limit_recover})
     app.add_middleware(ConcurrencyLimit, limit=concurrency_limit(settings),
                        wait_seconds=settings.db_lock_timeout_ms / 1000)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
@@ -79,7 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_handlers(app)
     for router in (health_router, keys_router, events_router, sessions_router, registrations_router, me_router,
                    enrollments_router, voting_router, assignment_router, exports_router, checkin_router,
-                   audit_router, privacy_router):
+                   audit_router, privacy_router, messages_router, webhooks_router, recovery_router, calendars_router):
         document_optional_auth(router)
         app.include_router(router, responses=PROBLEM_RESPONSES)
     mount_web(app)  # web pages under / and /static, after the API routes

@@ -40,6 +40,38 @@ class Settings(BaseSettings):
     # Largest request body accepted (bytes).
     max_body_bytes: int = 1_000_000
 
+    # --- Messages (app/messages, app/webhooks) -----------------------------------------------
+    # Seals the secrets that messages and webhook endpoints must keep readable (app/keyring);
+    # unset: a key made on first use and kept in the database (set it in production, so that a
+    # copy of the database alone does not open them).
+    secret_key: SecretStr | None = None
+    # smtp://host:port, smtp+starttls://user:pass@host:port, smtps://...; unset: messages are
+    # rendered, kept and written as .eml files under `outbox_dir` instead of being sent.
+    smtp_url: SecretStr | None = None
+    mail_from: str = "Seminar <no-reply@localhost>"
+    smtp_timeout_seconds: float = 10.0
+    outbox_dir: str = "data/outbox"
+    # inprocess: every app process also delivers in the background; off: only `python -m app.worker`.
+    outbox_dispatch: Literal["inprocess", "off"] = "inprocess"
+    # Deliveries in flight at once per deliverer (a slow receiver holds only its own).
+    outbox_concurrency: int = 8
+    outbox_poll_seconds: float = 1.0
+    # A claimed message is taken up again by any deliverer after this long (a deliverer died).
+    outbox_lease_seconds: float = 60.0
+    # Retries: base * 2^(attempt-1), at most the cap; after `max_attempts` the message is failed.
+    outbox_backoff_seconds: float = 30.0
+    outbox_backoff_cap_seconds: float = 3600.0
+    outbox_max_attempts: int = 8
+    # Links in messages: {public_base_url}/me, /recover ...
+    public_base_url: str = "http://127.0.0.1:8000"
+    # Webhook targets on private, loopback or link-local addresses (tests, development only).
+    webhook_allow_private: bool = False
+    webhook_timeout_seconds: float = 10.0
+    # Lost-link codes: minutes valid; codes sent per address and hour.
+    recovery_code_minutes: int = 30
+    recovery_per_address_hour: int = 3
+    rate_limit_recover: int = 10
+
 
 @lru_cache
 def get_settings() -> Settings:

@@ -57,6 +57,9 @@ WARMUP_SECONDS = 2
 TARGET_RATIO, TARGET_P99_MS = 0.25, 100.0
 
 HEALTHZ, REGISTER, ENROLL, BALLOT = "GET /healthz", "POST registrations", "POST me/enrollments", "PUT polls/ballot"
+# The same rush into an event that sends no e-mails: what the outbox row (and its delivery by
+# the workers' in-process deliverers, into .eml files) costs a registration.
+REGISTER_QUIET = "POST reg. (no e-mail)"
 
 # --- Lua ------------------------------------------------------------------------------------
 
@@ -245,7 +248,7 @@ def get(client: httpx.Client, path: str, server: LiveServer, **params: Any) -> d
     return response.json()
 
 
-def make_event(client: httpx.Client, server: LiveServer, *, capacity: int, days: int) -> int:
+def make_event(client: httpx.Client, server: LiveServer, *, capacity: int, days: int, emails: bool = True) -> int:
     """A published event whose registration window is open now, `days` days long, a month ahead."""
     now, start = datetime.now(UTC), date.today() + timedelta(days=30)
     body = {
@@ -253,7 +256,7 @@ def make_event(client: httpx.Client, server: LiveServer, *, capacity: int, days:
         "venue": "Hotel Narvil, Serock", "timezone": ZONE, "starts_on": start.isoformat(),
         "ends_on": (start + timedelta(days=days - 1)).isoformat(), "capacity": capacity,
         "registration_opens_at": (now - timedelta(hours=1)).isoformat(),
-        "registration_closes_at": (now + timedelta(days=7)).isoformat(),
+        "registration_closes_at": (now + timedelta(days=7)).isoformat(), "emails_enabled": emails,
     }  # fmt: skip
     return int(post(client, "/api/v1/events", body, server.admin)["id"])
 
@@ -338,6 +341,23 @@ def check_registrations(client: httpx.Client, server: LiveServer, result: WrkRes
     check(result, ok, f"201s vs rows: {'ok' if ok else 'FAILED'} ({created} <= {listed} <= {created} + {connections})")
 
 
+def check_outbox(client: httpx.Client, server: LiveServer, result: WrkResult, event_id: int) -> None:
+    """Every registration of the rush has its e-mail, and the workers deliver them all."""
+    url = f"/api/v1/events/{event_id}/messages"
+    started = time.monotonic()
+
+    def pending() -> int:
+        return int(get(client, url, server, status="pending", limit=1)["total"])
+
+    while pending() and time.monotonic() - started < 120:
+        time.sleep(0.5)
+    listed = get(client, f"/api/v1/events/{event_id}/registrations", server, limit=1)["total"]
+    sent = get(client, url, server, status="sent", limit=1)["total"]
+    ok = sent == listed
+    check(result, ok, f"outbox: {'ok' if ok else 'FAILED'} ({sent} e-mails sent for {listed} registrations, "
+                      f"the last {time.monotonic() - started:.1f} s after the rush)")
+
+
 def check_enrollments(client: httpx.Client, server: LiveServer, result: WrkResult, event_id: int,
                       sessions: list[int], connections: int) -> None:
     def read() -> list[tuple[int, int, int, int]]:
@@ -379,6 +399,7 @@ def run_scenario(name: str, args: argparse.Namespace) -> list[WrkResult]:
         print(f"{name}: {backend}, {workers} worker(s) at {server.base_url}; preparing {args.people} people, "
               f"{DAYS * SESSIONS_PER_DAY} sessions, a poll ...", flush=True)
         rush_event = make_event(client, server, capacity=1_000_000, days=1)
+        quiet_event = make_event(client, server, capacity=1_000_000, days=1, emails=False)
         event = make_event(client, server, capacity=args.people, days=DAYS)
         sessions = make_sessions(client, server, event, capacity=args.people)
         poll, topics = make_poll(client, server, event)
@@ -392,6 +413,8 @@ def run_scenario(name: str, args: argparse.Namespace) -> list[WrkResult]:
             HEALTHZ: LUA_HEALTHZ,
             REGISTER: LUA_REGISTER.format(path=lua_str(f"/api/v1/events/{rush_event}/registrations"),
                                           run=lua_str(uuid.uuid4().hex[:6])),
+            REGISTER_QUIET: LUA_REGISTER.format(path=lua_str(f"/api/v1/events/{quiet_event}/registrations"),
+                                                run=lua_str(uuid.uuid4().hex[:6])),
             ENROLL: (LUA_TOKENS + LUA_ENROLL).format(threads=args.threads, tokens_file=lua_str(str(tokens_file)),
                                       sessions=",".join(map(str, sessions))),
             BALLOT: (LUA_TOKENS + LUA_BALLOT).format(threads=args.threads, tokens_file=lua_str(str(tokens_file)),
@@ -410,6 +433,9 @@ def run_scenario(name: str, args: argparse.Namespace) -> list[WrkResult]:
             results.append(result)
             if endpoint == REGISTER:
                 check_registrations(client, server, result, rush_event, args.connections)
+                check_outbox(client, server, result, rush_event)
+            elif endpoint == REGISTER_QUIET:
+                check_registrations(client, server, result, quiet_event, args.connections)
             elif endpoint == ENROLL:
                 check_enrollments(client, server, result, event, sessions, args.connections)
             elif endpoint == BALLOT:

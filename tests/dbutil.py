@@ -52,11 +52,16 @@ def fresh_database(backend: str, tmp_dir: Path) -> Iterator[str]:
         admin.dispose()
 
 
+# The installation's key stays across resets, as it would in a real installation (processes
+# cache it: app/keyring/service.py).
+KEPT_TABLES = frozenset({"app_secrets"})
+
+
 def reset(engine) -> None:
     """Empty every table (fast per-test isolation)."""
     from app.tables import metadata
 
-    tables = [t.name for t in reversed(metadata.sorted_tables)]
+    tables = [t.name for t in reversed(metadata.sorted_tables) if t.name not in KEPT_TABLES]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))

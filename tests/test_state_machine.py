@@ -42,7 +42,7 @@ from hypothesis.stateful import (
 from sqlalchemy import Engine, Table, text
 
 from app.tables import metadata
-from tests.dbutil import reset
+from tests.dbutil import KEPT_TABLES, reset
 from tests.factories import EVENT, bearer, person
 from tests.invariants import violations
 
@@ -79,7 +79,8 @@ PROGRAMMES: dict[str, tuple[Programme, Rows]] = {}  # database URL -> programme 
 
 def snapshot(engine: Engine) -> Rows:
     with engine.connect() as conn:
-        return [(t, [dict(r) for r in conn.execute(t.select()).mappings()]) for t in metadata.sorted_tables]
+        return [(t, [dict(r) for r in conn.execute(t.select()).mappings()]) for t in metadata.sorted_tables
+                if t.name not in KEPT_TABLES]
 
 
 def restore(engine: Engine, rows: Rows) -> None:

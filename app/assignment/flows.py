@@ -25,6 +25,7 @@ from app.enrollments.models import EnrollmentSource
 from app.enrollments.service import busy_during, replace_assignment_locked, seat_all_locked
 from app.errors import Conflict, Invalid
 from app.events.service import get_event, lock_event
+from app.messages import notices
 from app.sessions.models import SessionKind
 from app.sessions.schemas import SessionCreate
 from app.sessions.service import create_session, sessions_of_topics_during
@@ -42,7 +43,7 @@ def _figures(result: algorithm.Result) -> Figures:
 
 def run(db: Session, *, event_id: int, method: Method, dry_run: bool, fill_unranked: bool,
         time_limit: float, maximize_assigned: bool = False) -> AssignmentOut:
-    get_event(db, event_id=event_id, include_unpublished=True)
+    event = get_event(db, event_id=event_id, include_unpublished=True)
     if not dry_run:
         lock_event(db, event_id=event_id)  # nobody enrolls, leaves or cancels meanwhile
     built = build_problem(db, event_id=event_id)
@@ -58,6 +59,7 @@ def run(db: Session, *, event_id: int, method: Method, dry_run: bool, fill_unran
         fixed = {(p, w) for p, ws in problem.fixed.items() for w in ws}
         seats = {p: [w for w in ws if (p, w) not in fixed] for p, ws in result.assignment.items()}
         replace_assignment_locked(db, workshop_ids=[w.id for w in built.workshops if w.id is not None], seats=seats)
+        notices.assignment_committed(db, event=event, seats=result.assignment)
     return AssignmentOut(
         **_figures(result).model_dump(),
         dry_run=dry_run,
@@ -133,6 +135,7 @@ def run_joint(db: Session, *, poll: Poll, rooms: list[RoomIn], starts_at: dateti
 def _write_joint(db: Session, *, poll: Poll, chosen: list[JointTopic], by_topic: dict[int, list[int]],
                  starts_at: datetime, ends_at: datetime) -> list[int]:
     made = []
+    placed: dict[int, list[int]] = {}
     for item in chosen:
         session = create_session(db, event_id=poll.event_id, topic_id=item.topic_id, data=SessionCreate(
             title=item.title, kind=SessionKind.workshop, starts_at=starts_at, ends_at=ends_at,
@@ -141,4 +144,8 @@ def _write_joint(db: Session, *, poll: Poll, chosen: list[JointTopic], by_topic:
         seat_all_locked(db, session_id=session.id, registration_ids=by_topic.get(item.topic_id, []),
                         source=EnrollmentSource.assignment)
         made.append(session.id)
+        for registration_id in by_topic.get(item.topic_id, []):
+            placed.setdefault(registration_id, []).append(session.id)
+    notices.assignment_committed(db, event=get_event(db, event_id=poll.event_id, include_unpublished=True),
+                                 seats=placed)
     return made

@@ -12,6 +12,7 @@ from app.common.ids import id_of
 from app.common.time import utcnow
 from app.enrollments.models import Enrollment
 from app.errors import AppError, Conflict, NotFound
+from app.messages import notices
 from app.registrations.models import Registration, RegistrationStatus
 from app.sessions.models import EventSession
 
@@ -117,6 +118,8 @@ def check_in(db: Session, *, event_id: int, code: str, session_id: int | None, b
     attendance = _attendance(db, registration_id=id_of(reg), session_id=session_id)
     if attendance is None:  # pragma: no cover - the row was deleted between the two statements
         raise AppError("The check-in could not be stored; try again.")
+    if inserted is not None:
+        notices.checkin_created(db, event_id=event_id, registration_id=id_of(reg), session_id=session_id)
     return CheckedIn(reg, attendance, inserted is not None, enrollment_status and str(enrollment_status))
 
 

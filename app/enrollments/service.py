@@ -23,6 +23,7 @@ from app.common.locking import lock, lock_many
 from app.enrollments.models import Enrollment, EnrollmentSource, EnrollmentStatus
 from app.errors import Conflict, Forbidden, NotFound
 from app.events.models import Event
+from app.messages import notices
 from app.registrations.models import Registration, RegistrationStatus
 from app.sessions.models import EventSession
 from app.sessions.service import first_overlap, overlaps
@@ -175,6 +176,8 @@ def enroll(
         enrollment.waitlist_seq = _next_seq(db, session_id=session_id)
     db.add(enrollment)
     db.flush()
+    notices.enrollment_created(db, reg=reg, session=target, enrollment=enrollment,
+                               position=position_of(db, enrollment))
     return enrollment, True
 
 
@@ -203,6 +206,7 @@ def place(db: Session, *, registration_id: int, session_id: int) -> tuple[Enroll
     enrollment.source = EnrollmentSource.organizer
     db.add(enrollment)
     db.flush()
+    notices.enrollment_created(db, reg=reg, session=target, enrollment=enrollment, position=None)
     return enrollment, existing is None
 
 
@@ -245,13 +249,19 @@ def promote_locked(db: Session, *, session_id: int) -> None:
         .order_by(col(Enrollment.waitlist_seq))
         .execution_options(populate_existing=True)
     ).all()
+    promoted: list[Enrollment] = []
     for enrollment in waiting:
         if not _take_seat(db, session_id=session_id):
             break
         enrollment.status = EnrollmentStatus.enrolled
         enrollment.waitlist_seq = None
         db.add(enrollment)
+        promoted.append(enrollment)
     db.flush()
+    if promoted:
+        session = db.get(EventSession, session_id)
+        assert session is not None  # locked by the caller
+        notices.enrollments_promoted(db, session=session, enrollments=promoted)
 
 
 def leave_all_locked(db: Session, *, registration_id: int) -> None:

@@ -17,6 +17,11 @@ class Event(SQLModel, table=True):
     description: str | None = Field(default=None, max_length=10_000)
     venue: str = Field(max_length=300)
     timezone: str = Field(max_length=64)
+    # Default language of messages to participants (pl, en).
+    language: str = Field(default="pl", max_length=2, sa_column_kwargs={"server_default": "pl"})
+    # False: no e-mails to participants about this event's decisions (webhooks still go out; a
+    # lost-link code and the notice of erasure, which the person asks for, are always sent).
+    emails_enabled: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
     starts_on: date
     ends_on: date
     capacity: int

@@ -1,5 +1,5 @@
 from datetime import date, datetime
-from typing import Self
+from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
@@ -16,6 +16,8 @@ def _check_window(starts_on: date | None, ends_on: date | None, opens: datetime 
         raise ValueError("registration_closes_at must be after registration_opens_at")
 
 
+Language = Literal["pl", "en"]
+
 class EventCreate(RequestModel):
     slug: Slug
     title: Title
@@ -29,6 +31,9 @@ class EventCreate(RequestModel):
     registration_closes_at: UtcInput | None = None
     max_per_organization: int | None = Field(default=None, ge=1, le=1_000_000)
     published: bool = True
+    language: Language = Field(default="pl", description="Default language of messages to participants.")
+    emails_enabled: bool = Field(default=True, description="E-mail participants about registration, waiting "
+                                 "lists, sessions, assignment and polls (webhooks go out either way).")
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
@@ -39,7 +44,8 @@ class EventCreate(RequestModel):
 class EventUpdate(PatchModel):
     """Partial update: only the fields sent are changed (send null to clear an optional one)."""
 
-    NOT_NULL = ("slug", "title", "venue", "timezone", "starts_on", "ends_on", "capacity", "published")
+    NOT_NULL = ("slug", "title", "venue", "timezone", "starts_on", "ends_on", "capacity", "published", "language",
+                "emails_enabled")
 
     slug: Slug | None = None
     title: Title | None = None
@@ -53,6 +59,8 @@ class EventUpdate(PatchModel):
     registration_closes_at: UtcInput | None = None
     max_per_organization: int | None = Field(default=None, ge=1, le=1_000_000)
     published: bool | None = None
+    language: Language | None = None
+    emails_enabled: bool | None = None
 
 
 class EventPublic(ResponseModel):
@@ -69,6 +77,8 @@ class EventPublic(ResponseModel):
     registration_closes_at: UtcOutput | None
     max_per_organization: int | None
     published: bool
+    language: str = "pl"
+    emails_enabled: bool = True
     confirmed: int = Field(validation_alias="confirmed_count", description="Confirmed registrations.")
     seats_left: int = 0
     created_at: UtcOutput

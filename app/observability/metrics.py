@@ -13,6 +13,7 @@ never paths with values.
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 METRICS_DIR = Path(os.environ.get("METRICS_DIR") or Path(tempfile.gettempdir()) / f"seminar-metrics-{os.getpgrp()}")
@@ -28,6 +29,8 @@ from prometheus_client import (  # noqa: E402 - after PROMETHEUS_MULTIPROC_DIR i
     generate_latest,
     multiprocess,
 )
+from prometheus_client.core import GaugeMetricFamily, Metric  # noqa: E402
+from prometheus_client.registry import Collector  # noqa: E402
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 LOCK_BUCKETS = (0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0, 5.0)
@@ -45,6 +48,16 @@ DB_IN_USE = Gauge("db_connections_in_use", "Database connections checked out of 
 LOCK_WAIT = Histogram("db_lock_wait_seconds", "Time spent waiting for row locks or the SQLite write gate.",
                       ["lock"], buckets=LOCK_BUCKETS)
 
+OUTBOX_DELIVERIES = Counter("outbox_deliveries_total", "Delivery attempts of queued messages, by channel and outcome.",
+                            ["channel", "outcome"])
+OUTBOX_SECONDS = Histogram("outbox_delivery_seconds", "Time one delivery attempt took.", ["channel"],
+                           buckets=LATENCY_BUCKETS)
+
+
+def observe_delivery(channel: str, outcome: str, seconds: float) -> None:
+    OUTBOX_DELIVERIES.labels(channel, outcome).inc()
+    OUTBOX_SECONDS.labels(channel).observe(seconds)
+
 
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:
     REQUESTS.labels(method, route, str(status)).inc()
@@ -59,12 +72,29 @@ def count_unavailable(problem_type: str) -> None:
     UNAVAILABLE.labels(problem_type.rsplit("/", 1)[-1]).inc()
 
 
-def render() -> tuple[bytes, str]:
-    """The text exposition of every process's samples."""
+def render(backlog: dict[str, int] | None = None) -> tuple[bytes, str]:
+    """The text exposition of every process's samples, and the outbox's messages by status
+    (read from the database at scrape time: one number for all processes)."""
     _forget_dead_processes()
     registry = CollectorRegistry()
     multiprocess.MultiProcessCollector(registry, path=str(METRICS_DIR))  # type: ignore[no-untyped-call]
-    return generate_latest(registry), CONTENT_TYPE_LATEST
+    body = generate_latest(registry)
+    if backlog is not None:
+        family = GaugeMetricFamily("outbox_messages", "Messages in the outbox, by status.", labels=["status"])
+        for status, n in sorted(backlog.items()):
+            family.add_metric([status], n)
+        extra = CollectorRegistry()
+        extra.register(_Fixed([family]))
+        body += generate_latest(extra)
+    return body, CONTENT_TYPE_LATEST
+
+
+class _Fixed(Collector):
+    def __init__(self, families: list[Metric]) -> None:
+        self._families = families
+
+    def collect(self) -> Iterable[Metric]:
+        return self._families
 
 
 def _forget_dead_processes() -> None:

@@ -7,11 +7,15 @@ which calls the same `erase` flow.
 from fastapi import APIRouter, Response, status
 
 from app.auth.deps import AuditedOrganizerDep
+from app.calendars import service as calendars
+from app.common.ids import id_of
 from app.common.types import IdPath
 from app.db import SessionDep
-from app.me.schemas import MePublic
 from app.me.service import me_public
+from app.messages import outbox
+from app.messages.schemas import MessagePublic
 from app.privacy import service
+from app.privacy.schemas import MeExport
 from app.registrations.deps import MeDep
 from app.registrations.schemas import RegistrationPublic, public
 from app.registrations.service import get_registration
@@ -19,11 +23,15 @@ from app.registrations.service import get_registration
 router = APIRouter(prefix="/api/v1")
 
 
-@router.get("/me/export", response_model=MePublic, status_code=status.HTTP_200_OK, tags=["me (participant)"])
-def export_me(db: SessionDep, me: MeDep, response: Response) -> MePublic:
-    """All data held about the caller, as a JSON download (GDPR art. 15 and 20)."""
+@router.get("/me/export", response_model=MeExport, status_code=status.HTTP_200_OK, tags=["me (participant)"])
+def export_me(db: SessionDep, me: MeDep, response: Response) -> MeExport:
+    """All data held about the caller, as a JSON download (GDPR art. 15 and 20): the registration,
+    places, ballots, preferences, the e-mails sent to them and whether a calendar feed exists."""
     response.headers["Content-Disposition"] = f'attachment; filename="registration-{me.id}.json"'
-    return me_public(db, me)
+    base = me_public(db, me)
+    messages = [MessagePublic.model_validate(m) for m in outbox.messages_of(db, registration_id=id_of(me))]
+    return MeExport(**base.model_dump(), messages=messages,
+                    calendar_feed=calendars.has_feed(db, registration_id=id_of(me)))
 
 
 @router.post("/registrations/{registration_id}/erase", response_model=RegistrationPublic,

@@ -14,12 +14,15 @@ from datetime import date, timedelta
 from sqlmodel import Session, col, select
 
 from app.assignment.service import delete_preferences
+from app.calendars import service as calendars
 from app.common.collation import sort_key
 from app.common.ids import id_of
 from app.common.locking import lock
 from app.common.security import digest
 from app.common.time import utcnow
 from app.events.models import Event
+from app.messages import notices, outbox
+from app.recovery import service as recovery
 from app.registrations import idempotency
 from app.registrations.flows import cancel
 from app.registrations.models import Registration, RegistrationStatus
@@ -32,7 +35,12 @@ def erase(db: Session, *, registration_id: int) -> Registration:
     cancel(db, registration_id=registration_id)  # holds the event's and the registration's locks
     reg = lock(db, Registration, registration_id)
     assert reg is not None
+    address = None if reg.erased_at is not None else reg.email
     _anonymise(db, reg)
+    if address is not None:
+        event = db.get(Event, reg.event_id)
+        assert event is not None
+        notices.registration_erased(db, event=event, reg=reg, address=address)
     return reg
 
 
@@ -48,6 +56,9 @@ def _anonymise(db: Session, reg: Registration) -> None:
     db.add(reg)
     assert reg.id is not None
     delete_preferences(db, registration_id=reg.id)
+    outbox.forget_registration(db, registration_id=reg.id)
+    calendars.delete_for(db, registration_id=reg.id)
+    recovery.delete_for(db, registration_id=reg.id)
     idempotency.forget(db, registration_id=reg.id)
     if reg.status == RegistrationStatus.cancelled:
         delete_ballots(db, registration_id=reg.id)

@@ -1,4 +1,4 @@
-"""Rate limits for public endpoints (registration, token-authenticated self-service).
+"""Rate limits for public endpoints (registration, lost-link recovery, token-authenticated self-service).
 
 Fixed one-minute windows per client address, checked by an ASGI middleware before the
 request touches the database (a database-backed counter must not wait behind the request's
@@ -21,6 +21,7 @@ from app.errors import problem
 from app.settings import Settings
 
 REGISTER = re.compile(r"^/api/v1/events/[^/]+/registrations/?$")
+RECOVER = re.compile(r"^/api/v1/(events/[^/]+/registrations/recover|registrations/recover/confirm)/?$")
 PARTICIPANT_PATHS = re.compile(r"^/api/v1/(me(/.*)?|polls/[^/]+/(ballot|proposals))$")
 
 
@@ -53,7 +54,9 @@ def make_store(settings: Settings, engine: Engine) -> Store | None:
 
 
 def bucket(method: str, path: str, authorization: bytes) -> str | None:
-    """Which limit a request counts against: public registration, or participant-token use."""
+    """Which limit a request counts against: public registration, lost-link recovery, or participant-token use."""
+    if method == "POST" and RECOVER.match(path):
+        return "recover"
     if method == "POST" and REGISTER.match(path):
         return "register"
     if PARTICIPANT_PATHS.match(path) or authorization.lower().startswith(b"bearer reg_"):

@@ -17,6 +17,7 @@ from app.common.time import utcnow
 from app.enrollments.service import leave_all_locked
 from app.errors import Conflict
 from app.events.models import Event
+from app.messages import notices
 from app.registrations import waitlist
 from app.registrations.models import Registration, RegistrationStatus
 from app.registrations.schemas import MeUpdate
@@ -46,6 +47,7 @@ def cancel(db: Session, *, registration_id: int) -> list[Registration]:
     reg.cancelled_at = reg.updated_at = utcnow()
     db.add(reg)
     db.flush()
+    notices.registration_cancelled(db, event=event, reg=reg)
     if not was_confirmed:
         return []
     waitlist.release_seat(db, event_id=id_of(event))

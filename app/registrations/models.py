@@ -49,6 +49,8 @@ class Registration(SQLModel, table=True):
     partnership: str | None = Field(default=None, max_length=200)
     position: str | None = Field(default=None, max_length=200)
     category: Category = Field(default=Category.other, sa_type=sa.String(32))
+    # Language of the person's messages (pl, en); NULL: the event's language.
+    language: str | None = Field(default=None, max_length=2)
     status: RegistrationStatus = Field(sa_type=sa.String(16))
     # Order on the waiting list (monotonic per event); the position is derived from it.
     waitlist_seq: int | None = None

@@ -55,7 +55,7 @@ def register(
     reg = result.registration
     return RegistrationCreated(
         id=reg.id, event_id=reg.event_id, status=reg.status,
-        waitlist_position=waitlist.position_of(db, reg), token=result.token,
+        waitlist_position=waitlist.position_of(db, reg) if result.replayed else result.position, token=result.token,
     )
 
 

@@ -8,6 +8,7 @@ from app.common.types import UtcOutput
 from app.registrations.models import Category, RegistrationStatus
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Language = Literal["pl", "en"]
 Org = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
@@ -19,6 +20,8 @@ class RegistrationCreate(RequestModel):
     partnership: Org | None = None
     position: Org | None = None
     category: Category = Category.other
+    language: Language | None = Field(
+        default=None, description="Language of the messages to this person (pl, en); default: the event's.")
     consent: Literal[True] = Field(
         description="Must be JSON `true` (not a string or a number): consent to processing personal data for the event."
     )
@@ -55,6 +58,7 @@ class RegistrationPublic(ResponseModel):
     partnership: str | None
     position: str | None
     category: Category
+    language: str | None = None
     status: RegistrationStatus
     waitlist_position: int | None = None
     consent_at: UtcOutput
@@ -79,7 +83,7 @@ class MeUpdate(PatchModel):
     organization: Org | None = None
     partnership: Org | None = None
     position: Org | None = None
-
+    language: Language | None = None
 
 
 class StatusUpdate(RequestModel):

@@ -13,6 +13,7 @@ from app.common.security import digest, new_secret
 from app.common.time import utcnow
 from app.errors import AppError, NotFound, TransactionCollided
 from app.events.models import Event
+from app.messages import notices
 from app.registrations import idempotency, waitlist
 from app.registrations.models import Category, Registration, RegistrationStatus
 from app.registrations.schemas import OrganizationCount, RegistrationCreate, RegistrationStats
@@ -31,6 +32,8 @@ class Registered:
     registration: Registration
     token: str
     replayed: bool
+    # Waiting-list position when just put there (None: confirmed, or not computed for a replay).
+    position: int | None = None
 
 
 def normalize_email(email: str) -> str:
@@ -152,7 +155,9 @@ def register(
         if idempotency_key:  # the same key (and so the same address) sent twice at once: answer as the winner
             raise TransactionCollided("The same Idempotency-Key is being used by another request.") from exc
         raise AlreadyRegistered("This e-mail address is already registered for the event.") from exc
-    return Registered(registration=reg, token=token, replayed=False)
+    position = None if seated else waitlist.position_of(db, reg)
+    notices.registration_created(db, event=event, reg=reg, token=token, position=position)
+    return Registered(registration=reg, token=token, replayed=False, position=position)
 
 
 def by_token(db: Session, *, token: str) -> Registration | None:

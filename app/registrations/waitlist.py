@@ -16,6 +16,7 @@ from app.common.counters import bump
 from app.common.ids import id_of
 from app.common.time import utcnow
 from app.events.models import Event
+from app.messages import notices
 from app.registrations.models import Registration, RegistrationStatus
 
 
@@ -86,6 +87,7 @@ def promote(db: Session, event: Event) -> list[Registration]:
         db.add(reg)
         db.flush()
         promoted.append(reg)
+    notices.registrations_promoted(db, event=event, regs=promoted)
     return promoted
 
 

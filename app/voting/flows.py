@@ -1,4 +1,4 @@
-"""Publishing a poll's winners: one workshop session per winning topic (sessions service)."""
+"""Poll workflows that reach beyond votes: publishing winners as workshop sessions, announcing the poll."""
 
 from datetime import datetime
 
@@ -6,13 +6,16 @@ from sqlmodel import Session
 
 from app.common.ids import id_of
 from app.common.locking import lock_shared
-from app.errors import Invalid
+from app.errors import Conflict, Invalid
+from app.events.models import Event
+from app.messages import notices
 from app.sessions.models import EventSession, SessionKind
 from app.sessions.schemas import SessionCreate
 from app.sessions.service import create_session
 from app.voting.models import Poll, Topic
 from app.voting.results import results
 from app.voting.schemas import PollResults, RoomIn
+from app.voting.service import is_open
 
 
 def publish(
@@ -38,4 +41,16 @@ def publish(
             title=topic.title, description=topic.description, kind=SessionKind.workshop,
             starts_at=starts_at, ends_at=ends_at, room=room.room, capacity=room.capacity,
         )))
+    event = db.get(Event, poll.event_id)
+    assert event is not None  # the poll goes only with its event
+    notices.poll_published(db, event=event, poll_id=id_of(poll), title=poll.title, sessions=made)
     return outcome, made
+
+
+def announce(db: Session, *, poll: Poll) -> int:
+    """E-mail the event's confirmed people that the poll is open; returns how many."""
+    if not is_open(poll):
+        raise Conflict("The poll is not open for voting now; set its opening and closing times first.")
+    event = db.get(Event, poll.event_id)
+    assert event is not None
+    return notices.poll_opened(db, event=event, poll_id=id_of(poll), title=poll.title, closes_at=poll.closes_at)

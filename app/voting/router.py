@@ -6,6 +6,7 @@ from app.common.ids import id_of
 from app.common.pagination import Page, PageDep
 from app.common.types import IdPath
 from app.db import SessionDep
+from app.messages.schemas import AnnounceOut
 from app.registrations.deps import MeDep
 from app.sessions.schemas import SessionPublic
 from app.voting import flows, service
@@ -130,3 +131,10 @@ def publish(body: PublishIn, db: SessionDep, _: AuditedOrganizerDep, poll: Organ
     items = [SessionPublic.model_validate(s) for s in sessions]
     return PublishedSessions(items=items, total=len(items), limit=max(len(items), 1), offset=0,
                              rule=outcome.rule, winners=outcome.winners)
+
+
+@router.post("/polls/{poll_id}/announce", response_model=AnnounceOut, status_code=status.HTTP_200_OK)
+def announce(db: SessionDep, _: AuditedOrganizerDep, poll: OrganizerPollDep) -> AnnounceOut:
+    """Tell every confirmed participant by e-mail (and `poll.opened` webhooks) that the poll is
+    open for voting. Only while it is open (409 otherwise); calling again sends again."""
+    return AnnounceOut(recipients=flows.announce(db, poll=poll))

@@ -43,6 +43,7 @@ class LiveServer:
     workers: int
     pid: int
     log_path: Path
+    outbox_dir: Path | None = None
 
     @property
     def admin(self) -> dict[str, str]:
@@ -151,6 +152,8 @@ def run_server(
         "LOG_LEVEL": "WARNING",
         # One client address sends everything here: per-address rate limits would only get in the way.
         "RATE_LIMIT_STORE": "off",
+        # Messages are delivered in the workers, as with `make run`, into files off the source tree.
+        "OUTBOX_DIR": str(Path(log_path).parent / "outbox"),
         **(extra_env or {}),
     }
     cmd = [
@@ -166,7 +169,8 @@ def run_server(
         )  # fmt: skip
     try:
         _wait_ready(proc, base_url, log_path, workers, startup_timeout)
-        yield LiveServer(backend, base_url, database_url, admin_token, workers, proc.pid, log_path)
+        yield LiveServer(backend, base_url, database_url, admin_token, workers, proc.pid, log_path,
+                         Path(env["OUTBOX_DIR"]))
     finally:
         stop_group(proc)
 

@@ -1,0 +1,199 @@
+"""Deliverers: claim due outbox rows, deliver each outside any transaction, record the outcome.
+
+One `Dispatcher` runs in every app process (`OUTBOX_DISPATCH=inprocess`, the default) and in
+`python -m app.worker`. It keeps up to `OUTBOX_CONCURRENCY` deliveries in flight on a thread
+pool and claims more as soon as one finishes, so a receiver that hangs holds one thread until
+its timeout, never the others. It sleeps until a request commits a new message (`wake`), or
+`OUTBOX_POLL_SECONDS` at most (other processes' messages, retries coming due).
+"""
+
+import logging
+import re
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
+from functools import partial
+from typing import Protocol
+
+from sqlalchemy import Engine
+
+from app.db import open_session
+from app.keyring import service as keyring
+from app.messages import mail, outbox
+from app.messages.models import Channel, MessageStatus, OutboxMessage
+from app.messages.notices import SECRET_MARK
+from app.observability import metrics
+from app.settings import Settings
+
+log = logging.getLogger("app.outbox")
+# An SMTP server's answer may quote the recipient: never an address in the logs.
+ADDRESS = re.compile(r"[^\s<>\"']+@[^\s<>\"']+")
+
+
+class Gate(Protocol):
+    def held(self) -> AbstractContextManager[None]: ...
+
+
+class Failed(Exception):
+    def __init__(self, reason: str, status: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason, self.status = reason, status
+
+
+class Dispatcher:
+    def __init__(self, engine: Engine, settings: Settings, *, write_gate: Gate | None = None) -> None:
+        self.engine, self.settings, self.gate = engine, settings, write_gate
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._pool = ThreadPoolExecutor(max(1, settings.outbox_concurrency), thread_name_prefix="outbox")
+        self._in_flight = 0
+        self._busy: dict[str, int] = {}
+        self._lock = threading.Lock()
+        # One receiver may use at most this many of the delivery slots.
+        self._per_destination = max(1, settings.outbox_concurrency // 2)
+
+    # --- running ----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._loop, name="outbox-dispatcher", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self._wake.clear()
+            try:
+                started = self._fill()
+            except Exception:  # the database is away: try again after the poll interval
+                log.warning("outbox: claiming failed", exc_info=True)
+                started = 0
+            if started == 0 or self._free() == 0:
+                self._wake.wait(self.settings.outbox_poll_seconds)
+
+    def _free(self) -> int:
+        with self._lock:
+            return self.settings.outbox_concurrency - self._in_flight
+
+    def _fill(self) -> int:
+        free = self._free()
+        if free <= 0:
+            return 0
+        with self._lock:
+            busy = dict(self._busy)
+        claimed = self._claim(free, busy=busy)
+        for message in claimed:
+            key = outbox.destination(message.channel, message.webhook_id)
+            with self._lock:
+                self._in_flight += 1
+                self._busy[key] = self._busy.get(key, 0) + 1
+            future = self._pool.submit(self.deliver, message)
+            future.add_done_callback(partial(self._done, key))
+        return len(claimed)
+
+    def _done(self, key: str, _: "Future[MessageStatus]") -> None:
+        with self._lock:
+            self._in_flight -= 1
+            self._busy[key] -= 1
+        self._wake.set()
+
+    def run_once(self) -> int:
+        """Deliver every message due now (tests, `python -m app.worker --once`); returns how many
+        attempts were made."""
+        total = 0
+        while True:
+            claimed = self._claim(max(1, self.settings.outbox_concurrency))
+            if not claimed:
+                return total
+            list(self._pool.map(self.deliver, claimed))
+            total += len(claimed)
+
+    # --- one message --------------------------------------------------------------------------
+
+    def _write(self) -> AbstractContextManager[None]:
+        return self.gate.held() if self.gate is not None else nullcontext()
+
+    def _claim(self, limit: int, busy: dict[str, int] | None = None) -> list[OutboxMessage]:
+        with self._write(), open_session(self.engine, write=True) as db:
+            claimed = outbox.claim(db, limit=limit, lease_seconds=self.settings.outbox_lease_seconds,
+                                   busy=busy, per_destination=self._per_destination if busy is not None else None)
+            db.commit()
+            return claimed
+
+    def deliver(self, message: OutboxMessage) -> MessageStatus:
+        started = time.perf_counter()
+        lease = message.lease or ""
+        channel = str(message.channel)
+        try:
+            transport, status = self._send(message)
+        except Failed as exc:
+            with self._write(), open_session(self.engine, write=True) as db:
+                outcome = outbox.attempt_failed(db, message=message, lease=lease, error=exc.reason,
+                                                response_status=exc.status, settings=self.settings)
+                db.commit()
+            metrics.observe_delivery(channel, "failed" if outcome == MessageStatus.failed else "retry",
+                                     time.perf_counter() - started)
+            log.info("outbox: %s %s attempt %d failed (%s)", channel, message.uid, message.attempts + 1,
+                     ADDRESS.sub("<address>", exc.reason))
+            return outcome
+        with self._write(), open_session(self.engine, write=True) as db:
+            outbox.delivered(db, message_id=message.id or 0, lease=lease, transport=transport, response_status=status)
+            db.commit()
+        metrics.observe_delivery(channel, "sent", time.perf_counter() - started)
+        return MessageStatus.sent
+
+    def _secret(self, sealed: str | None) -> str | None:
+        if sealed is None:
+            return None
+        with open_session(self.engine) as db:
+            return keyring.unseal(db, self.settings, sealed)
+
+    def _send(self, message: OutboxMessage) -> tuple[str, int | None]:
+        try:
+            if message.channel == Channel.webhook:
+                return "http", self._send_webhook(message)
+            return self._send_email(message), None
+        except Failed:
+            raise
+        except Exception as exc:  # never lose the message to an unexpected error: retry it
+            log.exception("outbox: unexpected error delivering %s", message.uid)
+            raise Failed(f"internal error: {type(exc).__name__}") from exc
+
+    def _send_email(self, message: OutboxMessage) -> str:
+        secret = self._secret(message.sealed_secret)
+        text, html = message.body_text, message.body_html
+        if secret is not None:
+            text, html = text.replace(SECRET_MARK, secret), html.replace(SECRET_MARK, secret)
+        built = mail.build(message, text=text, html=html, settings=self.settings)
+        if self.settings.smtp_url is None:
+            mail.write_file(built, message, settings=self.settings)
+            return "file"
+        try:
+            mail.send(built, settings=self.settings)
+        except mail.MailFailed as exc:
+            raise Failed(str(exc)) from exc
+        return "smtp"
+
+    def _send_webhook(self, message: OutboxMessage) -> int:
+        from app.webhooks import delivery
+        from app.webhooks.models import WebhookEndpoint
+
+        with open_session(self.engine) as db:
+            endpoint = db.get(WebhookEndpoint, message.webhook_id or 0)
+            secret = keyring.unseal(db, self.settings, endpoint.sealed_secret) if endpoint is not None else None
+        if endpoint is None or secret is None or not endpoint.active:
+            raise Failed("endpoint deleted or inactive")
+        try:
+            return delivery.send(message, secret=secret, settings=self.settings)
+        except delivery.DeliveryFailed as exc:
+            raise Failed(exc.reason, exc.status) from exc

@@ -1,0 +1,98 @@
+"""E-mail delivery over SMTP (smtplib), or into .eml files when no SMTP_URL is set.
+
+`SMTP_URL` forms: smtp://host:port (plain), smtp+starttls://user:pass@host:port (STARTTLS,
+then login), smtps://user:pass@host:port (TLS from the start). Headers are built with the
+standard library's `email` package: names and subjects with Polish letters are encoded as
+RFC 2047 words, and no field can add a header (control characters are removed first, and
+the policy refuses CR/LF in any header value).
+"""
+
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from app.messages.models import OutboxMessage
+from app.messages.render import one_line
+from app.settings import Settings
+
+
+class MailFailed(Exception):
+    """The SMTP server could not be reached or refused the message (the text is safe to store)."""
+
+
+@dataclass(frozen=True)
+class SmtpTarget:
+    scheme: str
+    host: str
+    port: int
+    username: str | None
+    password: str | None
+
+
+def parse_smtp_url(url: str) -> SmtpTarget:
+    parts = urlsplit(url)
+    if parts.scheme not in ("smtp", "smtp+starttls", "smtps") or not parts.hostname:
+        raise ValueError("SMTP_URL must look like smtp://host:port, smtp+starttls://user:pass@host:port or smtps://...")
+    port = parts.port or {"smtp": 25, "smtp+starttls": 587, "smtps": 465}[parts.scheme]
+    return SmtpTarget(parts.scheme, parts.hostname, port, unquote(parts.username) if parts.username else None,
+                      unquote(parts.password) if parts.password else None)
+
+
+def _address(name: str, addr: str) -> Address:
+    local, _, domain = addr.rpartition("@")
+    return Address(display_name=one_line(name), username=local, domain=domain)
+
+
+def build(message: OutboxMessage, *, text: str, html: str, settings: Settings) -> EmailMessage:
+    sender_name, sender_addr = parseaddr(settings.mail_from)
+    mail = EmailMessage()
+    mail["From"] = _address(sender_name, sender_addr)
+    mail["To"] = _address(message.recipient_name, message.recipient)
+    mail["Subject"] = one_line(message.subject)
+    mail["Date"] = format_datetime(message.created_at)
+    domain = sender_addr.rpartition("@")[2] or "localhost"
+    mail["Message-ID"] = f"<{message.uid}@{domain}>"
+    mail["Auto-Submitted"] = "auto-generated"
+    mail["Content-Language"] = message.language
+    mail.set_content(text, charset="utf-8")
+    mail.add_alternative(html, subtype="html", charset="utf-8")
+    return mail
+
+
+def send(mail: EmailMessage, *, settings: Settings) -> None:
+    assert settings.smtp_url is not None
+    target = parse_smtp_url(settings.smtp_url.get_secret_value())
+    timeout = settings.smtp_timeout_seconds
+    try:
+        client: smtplib.SMTP
+        if target.scheme == "smtps":
+            client = smtplib.SMTP_SSL(target.host, target.port, timeout=timeout, context=ssl.create_default_context())
+        else:
+            client = smtplib.SMTP(target.host, target.port, timeout=timeout)
+        with client:
+            if target.scheme == "smtp+starttls":
+                client.starttls(context=ssl.create_default_context())
+            if target.username:
+                client.login(target.username, target.password or "")
+            client.send_message(mail)
+    except smtplib.SMTPResponseException as exc:
+        error = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
+        raise MailFailed(f"SMTP {exc.smtp_code}: {error[:200]}") from exc
+    except smtplib.SMTPRecipientsRefused as exc:
+        raise MailFailed(f"SMTP refused the recipient ({len(exc.recipients)})") from exc
+    except (smtplib.SMTPException, OSError) as exc:
+        raise MailFailed(f"SMTP: {type(exc).__name__}: {str(exc)[:200]}") from exc
+
+
+def write_file(mail: EmailMessage, message: OutboxMessage, *, settings: Settings) -> Path:
+    """No SMTP_URL: the message as it would have been sent, under `outbox_dir`."""
+    folder = Path(settings.outbox_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{message.created_at:%Y%m%d-%H%M%S}-{message.uid}.eml"
+    path.write_bytes(bytes(mail))
+    return path

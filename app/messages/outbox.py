@@ -1,0 +1,208 @@
+"""The outbox: the only writer of `outbox` rows.
+
+A notice is queued by the workflow that causes it, in its transaction (a rollback sends
+nothing, a commit loses nothing). Deliverers (app/messages/dispatch.py) claim due rows with a
+lease, deliver them outside any transaction, and record the outcome.
+
+Delivery is at least once: a deliverer that dies after the receiver accepted a message and
+before it recorded that (one statement later) leaves the row claimed; it is sent again once
+the lease (`OUTBOX_LEASE_SECONDS`) has run out. Receivers drop the repeat by its stable
+`Message-ID` or `webhook-id` (the row's `uid`).
+"""
+
+import json
+import random
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, delete, func, update
+from sqlmodel import Session, col, select
+
+from app.common.time import utcnow
+from app.errors import Conflict, NotFound
+from app.messages.models import Channel, MessageStatus, OutboxMessage
+from app.settings import Settings
+
+QUEUED_FLAG = "outbox_queued"  # Session.info: the request's commit should wake the deliverers
+ERASED = "(erased)"
+# Kinds whose recipient and text are wiped once sent (the person asked to be forgotten).
+WIPED_WHEN_SENT = frozenset({"registration.erased"})
+
+
+def new_uid() -> str:
+    return f"msg_{uuid.uuid4().hex}"
+
+
+def _queued(db: Session) -> None:
+    db.info[QUEUED_FLAG] = True
+
+
+def enqueue_email(
+    db: Session, *, kind: str, event_id: int | None, registration_id: int | None, to: str, to_name: str,
+    language: str, subject: str, text: str, html: str, sealed_secret: str | None = None,
+) -> OutboxMessage:
+    message = OutboxMessage(
+        uid=new_uid(), channel=Channel.email, kind=kind, event_id=event_id, registration_id=registration_id,
+        recipient=to, recipient_name=to_name[:210], language=language, subject=subject[:300], body_text=text,
+        body_html=html, sealed_secret=sealed_secret,
+    )
+    db.add(message)
+    _queued(db)
+    return message
+
+
+def enqueue_webhook(db: Session, *, kind: str, event_id: int | None, webhook_id: int, url: str,
+                    data: dict[str, Any]) -> OutboxMessage:
+    uid = new_uid()
+    now = utcnow()
+    body = {"type": kind, "timestamp": now.isoformat().replace("+00:00", "Z"), "data": data}
+    message = OutboxMessage(
+        uid=uid, channel=Channel.webhook, kind=kind, event_id=event_id, webhook_id=webhook_id, recipient=url,
+        payload=json.dumps(body, ensure_ascii=False, separators=(",", ":")), created_at=now, next_attempt_at=now,
+    )
+    db.add(message)
+    _queued(db)
+    return message
+
+
+# --- deliverers -------------------------------------------------------------------------------
+
+def destination(channel: str, webhook_id: int | None) -> str:
+    """What one receiver is: the SMTP server, or one webhook endpoint."""
+    return f"webhook:{webhook_id}" if channel == Channel.webhook else "email"
+
+
+def claim(db: Session, *, limit: int, lease_seconds: float, busy: Mapping[str, int] | None = None,
+          per_destination: int | None = None) -> list[OutboxMessage]:
+    """Take up to `limit` due messages for `lease_seconds`. Two deliverers never take one row at
+    once: PostgreSQL skips rows another deliverer is claiming (FOR UPDATE SKIP LOCKED); SQLite
+    has one writer at a time. The caller commits at once.
+
+    With `per_destination`, at most that many messages per receiver are in flight (counting the
+    caller's `busy` ones), so a receiver that hangs cannot take every delivery slot."""
+    now = utcnow()
+    candidates = db.exec(
+        select(OutboxMessage.id, OutboxMessage.channel, OutboxMessage.webhook_id)
+        .where(OutboxMessage.status == MessageStatus.pending, col(OutboxMessage.next_attempt_at) <= now)
+        .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
+        .limit(limit if per_destination is None else limit * 8)
+        .with_for_update(skip_locked=True)
+    ).all()
+    taken = dict(busy or {})
+    ids: list[int] = []
+    for message_id, channel, webhook_id in candidates:
+        key = destination(channel, webhook_id)
+        if per_destination is not None and taken.get(key, 0) >= per_destination:
+            continue
+        taken[key] = taken.get(key, 0) + 1
+        ids.append(message_id or 0)
+        if len(ids) == limit:
+            break
+    if not ids:
+        return []
+    lease = uuid.uuid4().hex
+    db.execute(
+        update(OutboxMessage).where(col(OutboxMessage.id).in_(ids))
+        .values(lease=lease, next_attempt_at=now + timedelta(seconds=lease_seconds))
+    )
+    rows = db.exec(select(OutboxMessage).where(col(OutboxMessage.id).in_(ids))
+                   .execution_options(populate_existing=True).order_by(col(OutboxMessage.id))).all()
+    return list(rows)
+
+
+def _mine(message_id: int, lease: str) -> list[ColumnElement[bool]]:
+    return [col(OutboxMessage.id) == message_id, col(OutboxMessage.lease) == lease,
+            col(OutboxMessage.status) == MessageStatus.pending]
+
+
+def delivered(db: Session, *, message_id: int, lease: str, transport: str, response_status: int | None = None) -> None:
+    """Record a delivery (only by the deliverer still holding the lease); the secret goes."""
+    db.execute(update(OutboxMessage).where(*_mine(message_id, lease)).values(
+        status=MessageStatus.sent, sent_at=utcnow(), transport=transport, response_status=response_status,
+        attempts=OutboxMessage.attempts + 1, last_error=None, sealed_secret=None, lease=None,
+    ))
+    db.execute(update(OutboxMessage).where(col(OutboxMessage.id) == message_id,
+                                           col(OutboxMessage.kind).in_(WIPED_WHEN_SENT))
+               .values(recipient=ERASED, recipient_name="", body_text="", body_html=""))
+
+
+def backoff(attempts: int, settings: Settings) -> float:
+    """Seconds before attempt `attempts + 1`: exponential with ±20% jitter, capped."""
+    base = min(settings.outbox_backoff_seconds * 2.0 ** max(attempts - 1, 0), settings.outbox_backoff_cap_seconds)
+    return base * random.uniform(0.8, 1.2)
+
+
+def attempt_failed(db: Session, *, message: OutboxMessage, lease: str, error: str, settings: Settings,
+                   response_status: int | None = None) -> MessageStatus:
+    """Record a failed attempt: back off and try again, or `failed` after the last attempt."""
+    attempts = message.attempts + 1
+    final = attempts >= settings.outbox_max_attempts
+    status = MessageStatus.failed if final else MessageStatus.pending
+    db.execute(update(OutboxMessage).where(*_mine(message.id or 0, lease)).values(
+        attempts=attempts, status=status, last_error=error[:500], response_status=response_status, lease=None,
+        next_attempt_at=utcnow() + timedelta(seconds=0 if final else backoff(attempts, settings)),
+    ))
+    return status
+
+
+# --- organizers -------------------------------------------------------------------------------
+
+def list_messages(db: Session, *, event_id: int, status: MessageStatus | None, kind: str | None, limit: int,
+                  offset: int) -> tuple[Sequence[OutboxMessage], int]:
+    cond: list[ColumnElement[bool]] = [col(OutboxMessage.event_id) == event_id,
+                                       col(OutboxMessage.channel) == Channel.email]
+    if status is not None:
+        cond.append(col(OutboxMessage.status) == status)
+    if kind:
+        cond.append(col(OutboxMessage.kind) == kind)
+    total = db.exec(select(func.count()).select_from(OutboxMessage).where(*cond)).one()
+    rows = db.exec(select(OutboxMessage).where(*cond).order_by(col(OutboxMessage.id).desc())
+                   .limit(limit).offset(offset)).all()
+    return rows, total
+
+
+def messages_of(db: Session, *, registration_id: int) -> Sequence[OutboxMessage]:
+    """E-mails to one person, oldest first (their data export)."""
+    return db.exec(select(OutboxMessage).where(OutboxMessage.registration_id == registration_id,
+                                               OutboxMessage.channel == Channel.email)
+                   .order_by(col(OutboxMessage.id))).all()
+
+
+def get_message(db: Session, *, message_id: int) -> OutboxMessage:
+    message = db.get(OutboxMessage, message_id)
+    if message is None:
+        raise NotFound(f"Message {message_id} does not exist.")
+    return message
+
+
+def retry(db: Session, *, message_id: int) -> OutboxMessage:
+    """A failed message back to pending, with a fresh set of attempts."""
+    message = get_message(db, message_id=message_id)
+    if message.status != MessageStatus.failed:
+        raise Conflict(f"Message {message_id} is {message.status}; only failed messages can be retried.")
+    message.status, message.attempts, message.next_attempt_at, message.lease = MessageStatus.pending, 0, utcnow(), None
+    db.add(message)
+    db.flush()
+    _queued(db)
+    return message
+
+
+def backlog(db: Session) -> dict[str, int]:
+    """Messages per status (for /metrics)."""
+    counts = {s.value: 0 for s in MessageStatus}
+    for status, n in db.exec(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all():
+        counts[str(status)] = n
+    return counts
+
+
+def forget_registration(db: Session, *, registration_id: int) -> None:
+    """Erasure: messages to the person not sent yet are dropped, past ones lose what identifies
+    them (the notice that erasure is done is queued afterwards, unlinked, and wiped once sent)."""
+    db.execute(delete(OutboxMessage).where(col(OutboxMessage.registration_id) == registration_id,
+                                           col(OutboxMessage.channel) == Channel.email,
+                                           col(OutboxMessage.status) == MessageStatus.pending))
+    db.execute(update(OutboxMessage).where(col(OutboxMessage.registration_id) == registration_id)
+               .values(recipient=ERASED, recipient_name="", body_text="", body_html="", sealed_secret=None,
+                       registration_id=None))

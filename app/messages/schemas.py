@@ -1,0 +1,66 @@
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints
+
+from app.common.schemas import RequestModel, ResponseModel
+from app.common.types import LINE_BREAKS, AllowControl, UtcOutput
+from app.messages.models import MessageStatus
+from app.registrations.models import Category, RegistrationStatus
+
+Subject = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Body = Annotated[str, StringConstraints(min_length=1, max_length=20_000), AllowControl(LINE_BREAKS)]
+Language = Literal["pl", "en"]
+
+
+class MessagePublic(ResponseModel):
+    """A queued or sent e-mail as organizers see it: never the secret it carries."""
+
+    id: int
+    kind: str
+    to: str = Field(validation_alias="recipient")
+    subject: str
+    status: MessageStatus
+    attempts: int
+    last_error: str | None
+    created_at: UtcOutput
+    sent_at: UtcOutput | None
+    transport: str | None = None
+
+
+class MessageDetail(MessagePublic):
+    language: str
+    text: str = Field(validation_alias="body_text",
+                      description="The text as sent, with the personal link or code shown as `[hidden]`.")
+
+
+class BroadcastIn(RequestModel):
+    subject: Subject
+    text: Body
+    status: RegistrationStatus = Field(default=RegistrationStatus.confirmed,
+                                       description="Whose registrations: confirmed (default), waitlisted, cancelled.")
+    category: Category | None = None
+    session_id: int | None = Field(default=None, ge=1, description="Only people with a seat in this session.")
+    organization: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] | None = None
+    dry_run: bool = Field(default=True, description="Only count the recipients (the default); false sends.")
+
+
+class BroadcastOut(ResponseModel):
+    recipients: int
+    dry_run: bool
+
+
+class TemplateIn(RequestModel):
+    subject: Subject
+    text: Body
+
+
+class TemplatePublic(ResponseModel):
+    kind: str
+    language: str
+    subject: str
+    text: str
+    custom: bool = Field(description="True: the organizer's own text; false: the built-in one.")
+
+
+class AnnounceOut(ResponseModel):
+    recipients: int

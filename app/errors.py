@@ -108,7 +108,7 @@ class Invalid(AppError):
     def __init__(self, detail: str, *, field: str | None = None, **extra: Any) -> None:
         located = field and field.startswith(("query.", "path.", "header."))
         loc = field.split(".") if field and located else ["body", *(field or "").split(".")]
-        errors = [{"loc": loc, "msg": detail, "type": "value_error"}] if field else []
+        errors = extra.pop("errors", None) or ([{"loc": loc, "msg": detail, "type": "value_error"}] if field else [])
         super().__init__(detail, errors=errors, **extra)
 
 

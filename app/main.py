@@ -20,13 +20,16 @@ from app.errors import PROBLEM_RESPONSES, install_handlers
 from app.events.router import router as events_router
 from app.exports.router import router as exports_router
 from app.health import router as health_router
+from app.invitations.router import router as invitations_router
 from app.me.router import router as me_router
 from app.messages.dispatch import Dispatcher
 from app.messages.router import router as messages_router
 from app.middleware import BodySizeLimit, ConcurrencyLimit, RetryTransient, SecurityHeaders
 from app.observability import logs
 from app.observability.middleware import RequestContext
+from app.participants.router import router as participants_router
 from app.privacy.router import router as privacy_router
+from app.questions.router import router as questions_router
 from app.ratelimit import RateLimit, make_store
 from app.recovery.router import router as recovery_router
 from app.registrations.router import router as registrations_router
@@ -94,7 +97,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_handlers(app)
     for router in (health_router, keys_router, events_router, sessions_router, registrations_router, me_router,
                    enrollments_router, voting_router, assignment_router, exports_router, checkin_router,
-                   audit_router, privacy_router, messages_router, webhooks_router, recovery_router, calendars_router):
+                   audit_router, privacy_router, messages_router, webhooks_router, recovery_router, calendars_router,
+                   questions_router, invitations_router, participants_router):
         document_optional_auth(router)
         app.include_router(router, responses=PROBLEM_RESPONSES)
     mount_web(app)  # web pages under / and /static, after the API routes

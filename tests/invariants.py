@@ -23,6 +23,11 @@ invariant, each starting with the invariant's name and a colon:
   the limit. An organizer's explicit "confirm" may exceed it on purpose; a caller that used
   such an override passes `check_org_limit=False`.
 - `ballot-topic`: ballots name only approved topics.
+- `held-seats`: an event's `reserved_open` is the sum of its invitations' unused held seats,
+  and `confirmed_count + reserved_open` never exceeds `capacity`; an invitation's uses and
+  held seats stay within their limits, and `used` counts the registrations made with it.
+- `option-count`: a question option's `taken` equals the active (not cancelled, not
+  rejected) registrations that chose it, and never exceeds its capacity.
 """
 
 from collections import Counter, defaultdict
@@ -49,7 +54,13 @@ def violations(engine: Engine, *, check_org_limit: bool = True) -> list[str]:
     """Every broken invariant, as human-readable lines (empty when the state is consistent)."""
     with engine.connect() as conn:
         events = {e["id"]: e for e in _rows(conn, "SELECT id, capacity, confirmed_count, waitlist_seq, "
-                                                  "max_per_organization FROM events")}
+                                                  "max_per_organization, reserved_open FROM events")}
+        invitations = _rows(conn, "SELECT i.id, i.event_id, i.uses, i.used, i.reserved_seats, i.reserved_used, "
+                                  "(SELECT COUNT(*) FROM registrations r WHERE r.invitation_id = i.id) AS made "
+                                  "FROM invitations i ORDER BY i.id")
+        options = _rows(conn, "SELECT o.id, o.capacity, o.taken, (SELECT COUNT(*) FROM answers a JOIN registrations r "
+                              "ON r.id = a.registration_id WHERE a.option_id = o.id AND r.status NOT IN "
+                              "('cancelled', 'rejected')) AS chosen FROM question_options o ORDER BY o.id")
         sessions = {s["id"]: s for s in _rows(conn, "SELECT id, capacity, enrolled, waitlist_seq, starts_at, "
                                                     "ends_at, topic_id FROM sessions")}
         regs = _rows(conn, "SELECT id, event_id, status, waitlist_seq, organization_normalized AS org "
@@ -70,7 +81,25 @@ def violations(engine: Engine, *, check_org_limit: bool = True) -> list[str]:
         *(_org_limits(events, org_confirmed) if check_org_limit else []),
         *(f"ballot-topic: ballot {c['ballot_id']} of registration {c['registration_id']} names topic "
           f"{c['topic_id']} ({c['status']})" for c in bad_choices),
+        *_held_seats(events, invitations),
+        *(f"option-count: option {o['id']} has taken={o['taken']}, chosen by {o['chosen']} active registrations, "
+          f"capacity {o['capacity']}" for o in options
+          if o["taken"] != o["chosen"] or (o["capacity"] is not None and o["taken"] > o["capacity"])),
     ]
+
+
+def _held_seats(events: Mapping[int, Row], invitations: Sequence[Row]) -> Iterable[str]:
+    held = Counter()
+    for i in invitations:
+        held[i["event_id"]] += i["reserved_seats"] - i["reserved_used"]
+        if not (0 <= i["used"] <= i["uses"] and 0 <= i["reserved_used"] <= i["reserved_seats"]) or \
+                i["used"] != i["made"]:
+            yield (f"held-seats: invitation {i['id']} has used {i['used']} of {i['uses']} ({i['made']} registrations "
+                   f"made with it), held {i['reserved_used']} of {i['reserved_seats']}")
+    for e in events.values():
+        if e["reserved_open"] != held[e["id"]] or e["confirmed_count"] + e["reserved_open"] > e["capacity"]:
+            yield (f"held-seats: event {e['id']} has reserved_open={e['reserved_open']}, {held[e['id']]} unused held "
+                   f"seats, confirmed_count={e['confirmed_count']}, capacity {e['capacity']}")
 
 
 def _counters(events: Mapping[int, Row], sessions: Mapping[int, Row], confirmed: Sequence[Row],
@@ -137,7 +166,7 @@ def _idle_waitlists(events: Mapping[int, Row], sessions: Mapping[int, Row], regs
     for r in regs:
         event = events[r["event_id"]]
         limit, in_org = event["max_per_organization"], org_confirmed[r["event_id"], r["org"]]
-        if r["status"] == "waitlisted" and confirmed[event["id"]] < event["capacity"] and (
+        if r["status"] == "waitlisted" and confirmed[event["id"]] + event["reserved_open"] < event["capacity"] and (
                 limit is None or in_org < limit):
             passed_over[event["id"]].append(f"{r['id']} ({r['org']}: {in_org} confirmed)")
     for event_id, people in sorted(passed_over.items()):

@@ -5,7 +5,8 @@ one small event, and after every step checks the invariants of `tests/invariants
 from the database. A 4xx answer is a legitimate refusal; a 5xx never is. Each broken invariant
 is raised as its own exception type, so Hypothesis can tell them apart.
 
-The programme (Europe/Warsaw, 29 November): a plenary 10:00-11:00 and a workshop 10:30-12:00
+The programme (Europe/Warsaw, 29 November; a form question "Nocleg" whose room option has 2 places,
+and an invitation code holding 1 seat): a plenary 10:00-11:00 and a workshop 10:30-12:00
 overlapping it; two topic workshops (from a poll, so they carry `topic_id`) in each of the slots
 14:00-15:30 and 16:00-17:30, the same two topics in both; a panel 14:00-17:30 chaining both slots.
 It is built through the API once per database. Every example starts from an emptied database
@@ -72,6 +73,9 @@ class Programme(NamedTuple):
     poll_id: int
     sessions: list[int]  # plenary, morning workshop, topic A and B at 14:00, A and B at 16:00, panel
     topics: list[int]  # A and B (published), C (on the ballot only)
+    question: int  # "Nocleg": a hotel room (2 places) or none
+    options: list[int]  # room, no room
+    code: str  # an invitation with 3 uses holding 1 seat
 
 
 PROGRAMMES: dict[str, tuple[Programme, Rows]] = {}  # database URL -> programme and its rows
@@ -135,7 +139,9 @@ class RegistrationMachine(RuleBasedStateMachine):
             PROGRAMMES[key] = (self.build_programme(), snapshot(self.engine))
         else:
             restore(self.engine, PROGRAMMES[key][1])
-        self.event_id, self.poll_id, self.sessions, self.topics = PROGRAMMES[key][0]
+        self.event_id, self.poll_id, self.sessions, self.topics, self.question, self.options, code = PROGRAMMES[key][0]
+        self.codes = [code]  # invitation codes handed out (some used up, revoked)
+        self.invitations: list[int] = []
         self.people: list[dict[str, Any]] = []  # {"id", "token"}, in registration order
         self.overridden = False  # an organizer confirmed someone by hand (from the waiting list or cancelled)
 
@@ -188,16 +194,27 @@ class RegistrationMachine(RuleBasedStateMachine):
             topical += [s["id"] for s in published["items"]]
         self.ok("DELETE", "/api/v1/me", auth=seed)
         panel = session("Panel partnerstw", "panel", "a_to_b", 2)
-        programme = Programme(event_id, poll_id, [plenary, morning, *topical, panel], topics)
+        question = self.ok("POST", f"/api/v1/events/{event_id}/questions", json={
+            "label": {"pl": "Nocleg"}, "type": "single_choice",
+            "options": [{"label": {"pl": "Pokój"}, "capacity": 2}, {"label": {"pl": "Bez noclegu"}}]})
+        code = self.ok("POST", f"/api/v1/events/{event_id}/invitations", json={"uses": 3, "reserved_seats": 1})["code"]
+        programme = Programme(event_id, poll_id, [plenary, morning, *topical, panel], topics, question["id"],
+                              [o["id"] for o in question["options"]], code)
         assert len(programme.sessions) == N_SESSIONS and len(programme.topics) == N_TOPICS
         return programme
 
-    def sign_up(self, organization: str) -> None:
+    def sign_up(self, organization: str, room: int | None = None, code: int | None = None) -> None:
         if len(self.people) < MAX_PEOPLE:
             body = person(len(self.people) + 1, organization=organization)
+            if room is not None:
+                body["answers"] = {str(self.question): self.options[room]}
+            if code is not None:
+                body["invitation_code"] = self.codes[code % len(self.codes)]
             response = self.call("POST", f"/api/v1/events/{self.event_id}/registrations", auth={}, json=body)
             if response.status_code == 201:
                 self.people.append({"id": response.json()["id"], "token": response.json()["token"]})
+                if code is not None and response.json()["status"] == "confirmed":
+                    self.overridden = True  # a code's held seat may exceed max_per_organization on purpose
 
     @initialize(capacity=st.integers(2, 4), max_per_organization=st.sampled_from([None, 2]),
                 first=st.lists(st.sampled_from(ORGANIZATIONS), min_size=1, max_size=4))
@@ -214,10 +231,17 @@ class RegistrationMachine(RuleBasedStateMachine):
 
     # --- participants -------------------------------------------------------------------
 
-    @rule(organization=st.sampled_from(ORGANIZATIONS))
+    @rule(organization=st.sampled_from(ORGANIZATIONS), room=st.none() | st.integers(0, 1),
+          code=st.none() | st.integers(0, 3))
     @counted
-    def register(self, organization: str) -> None:
-        self.sign_up(organization)
+    def register(self, organization: str, room: int | None, code: int | None) -> None:
+        self.sign_up(organization, room, code)
+
+    @rule(who=PERSON, room=st.none() | st.integers(0, 1))
+    @counted
+    def choose_room(self, who: int, room: int | None) -> None:
+        self.call("PATCH", "/api/v1/me", auth=self.me(who),
+                  json={"answers": {str(self.question): None if room is None else self.options[room]}})
 
     @rule(who=PERSON)
     @counted
@@ -257,6 +281,31 @@ class RegistrationMachine(RuleBasedStateMachine):
                   json={"topic_ids": [self.topics[t] for t in choice]})
 
     # --- organizers ---------------------------------------------------------------------
+
+    @rule(on=st.booleans())
+    @counted
+    def approval(self, on: bool) -> None:
+        self.call("PATCH", f"/api/v1/events/{self.event_id}", json={"requires_approval": on})
+
+    @rule(who=PERSON, approve=st.booleans())
+    @counted
+    def decide(self, who: int, approve: bool) -> None:
+        self.call("POST", f"/api/v1/registrations/{self.person(who)['id']}/{'approve' if approve else 'reject'}")
+
+    @rule(uses=st.integers(1, 3), held=st.integers(0, 2))
+    @counted
+    def invite(self, uses: int, held: int) -> None:
+        response = self.call("POST", f"/api/v1/events/{self.event_id}/invitations",
+                             json={"uses": uses, "reserved_seats": min(held, uses)})
+        if response.status_code == 201:
+            self.codes.append(response.json()["code"])
+            self.invitations.append(response.json()["id"])
+
+    @rule(which=st.integers(0, 3))
+    @counted
+    def revoke(self, which: int) -> None:
+        if self.invitations:
+            self.call("POST", f"/api/v1/invitations/{self.invitations[which % len(self.invitations)]}/revoke")
 
     @rule(capacity=st.integers(0, 6))
     @counted

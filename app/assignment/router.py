@@ -36,7 +36,7 @@ def joint_assignment(body: JointIn, db: SessionDep, _: AuditedOrganizerDep, poll
 
 
 @router.post("/events/{event_id}/assignments", response_model=AssignmentOut, status_code=status.HTTP_200_OK)
-def run_assignment(event_id: IdPath, body: AssignmentIn, db: SessionDep, _: AuditedOrganizerDep) -> AssignmentOut:
+def run_assignment(event_id: IdPath, body: AssignmentIn, db: SessionDep, who: AuditedOrganizerDep) -> AssignmentOut:
     """Assign confirmed participants to parallel workshops from their rankings, within room capacity.
 
     `optimal` is rank-maximal: as many first choices as possible, then as many second choices, and
@@ -44,6 +44,7 @@ def run_assignment(event_id: IdPath, body: AssignmentIn, db: SessionDep, _: Audi
     first come, first served on the same data. Not a dry run: the seats are written in one
     transaction, replacing the previous run's seats; seats taken directly or placed by organizers stay.
     """
+    who.check_event(event_id)
     return flows.run(db, event_id=event_id, method=body.method, dry_run=body.dry_run,
                        fill_unranked=body.fill_unranked, time_limit=body.time_limit,
                        maximize_assigned=body.maximize_assigned)

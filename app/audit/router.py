@@ -13,15 +13,20 @@ router = APIRouter(prefix="/api/v1", tags=["audit log"])
 
 @router.get("/audit-log", response_model=Page[AuditEntryPublic], status_code=status.HTTP_200_OK)
 def list_audit_log(
-    db: SessionDep, _: OrganizerDep, page: PageDep,
+    db: SessionDep, who: OrganizerDep, page: PageDep,
     event_id: int | None = Query(default=None, ge=1, le=MAX_ID, description="Only entries about this event."),
     action: str | None = Query(default=None, max_length=64,
                                description="Exact action (`export.registrations`) or a prefix ending in a dot "
                                "(`export.`, `checkin.`)."),
     actor: str | None = Query(default=None, max_length=KEY_LABEL_MAX, description="Key label, e.g. `key:3:Door A`."),
 ) -> Page[AuditEntryPublic]:
-    """Who exported personal data, checked people in or changed things, and when (newest first)."""
+    """Who exported personal data, checked people in or changed things, and when (newest first).
+
+    A key limited to some events reads only the entries about them (not those of no event);
+    `event_id` naming another event is 404, as everywhere for such a key."""
+    if event_id is not None:
+        who.check_event(event_id)
     rows, total = service.list_entries(db, event_id=event_id, action=action, actor=actor, limit=page.limit,
-                                       offset=page.offset)
+                                       offset=page.offset, within=who.event_ids)
     return Page(items=[AuditEntryPublic.model_validate(r) for r in rows], total=total, limit=page.limit,
                 offset=page.offset)

@@ -30,11 +30,15 @@ def record(
 
 def list_entries(
     db: Session, *, event_id: int | None, action: str | None, actor: str | None, limit: int, offset: int,
+    within: frozenset[int] | None = None,
 ) -> tuple[list[AuditEntry], int]:
-    """Newest first. `action` matches exactly, or a prefix when it ends with ``.`` (``export.``)."""
+    """Newest first. `action` matches exactly, or a prefix when it ends with ``.`` (``export.``).
+    With `within`, only entries about those events (none of no event)."""
     cond: list[ColumnElement[bool]] = []
     if event_id is not None:
         cond.append(col(AuditEntry.event_id) == event_id)
+    if within is not None:
+        cond.append(col(AuditEntry.event_id).in_(sorted(within)))
     if action:
         cond.append(col(AuditEntry.action).startswith(action) if action.endswith(".")
                     else col(AuditEntry.action) == action)

@@ -1,4 +1,19 @@
-"""Credentials from the Authorization header: organizer keys (and the ADMIN_TOKEN bootstrap key)."""
+"""Credentials from the Authorization header: organizer keys (and the ADMIN_TOKEN bootstrap key).
+
+A key may be limited to some events (`Organizer.event_ids`). For every other event it gets 404,
+as if the event did not exist. Three layers enforce that:
+
+* here, `require_organizer` / `require_checkin` refuse a path's `{event_id}` outside the scope
+  (after 401/403), a net under every `/events/{event_id}/...` route;
+* `organizer_event`, `organizer_session`, `organizer_poll` (app/events, sessions, voting deps)
+  check the event of the object they load;
+* routes naming another object (a registration, a topic, a message, a webhook ...) check its
+  event with `who.check_event(...)`, and lists filter by `event_ids`.
+
+Things of no event (global webhooks, audit entries of no event, key management of other keys)
+are seen by keys of every event only. A scoped key cannot make global things: no new events,
+no keys beyond its own events.
+"""
 
 import hmac
 from collections.abc import Iterator
@@ -10,9 +25,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.audit.service import record
 from app.auth.models import KeyRole
-from app.auth.service import find_active_key
+from app.auth.service import Scope, find_active_key
 from app.db import SessionDep
-from app.errors import Forbidden, Unauthorized
+from app.errors import Forbidden, NotFound, Unauthorized
 
 bearer = HTTPBearer(auto_error=False, description="Organizer key or registration token.")
 BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
@@ -25,6 +40,30 @@ class Organizer:
     name: str
     role: KeyRole
     key_id: int | None  # None for the bootstrap ADMIN_TOKEN
+    # A key limited to these events (None: every event).
+    event_ids: Scope = None
+
+    @property
+    def scoped(self) -> bool:
+        return self.event_ids is not None
+
+    def sees(self, event_id: int | None) -> bool:
+        """Whether the key reaches this event; `None` (a thing of no event): only keys of every event."""
+        return self.event_ids is None or (event_id is not None and event_id in self.event_ids)
+
+    def check_event(self, event_id: int | None, detail: str | None = None) -> None:
+        """404 for an event outside the key's scope, as if it did not exist.
+
+        For an object of the event (a registration, a topic ...), pass the object's own 404
+        `detail` ("Registration 7 does not exist."): the answer must match a missing object's
+        and not name the event it belongs to."""
+        if not self.sees(event_id):
+            raise NotFound(detail or f"Event {event_id} does not exist.")
+
+    def check_global(self, what: str) -> None:
+        """403 for a key limited to some events: it cannot make things of every event."""
+        if self.scoped:
+            raise Forbidden(f"This key is limited to some events; it cannot {what}.")
 
     @property
     def label(self) -> str:
@@ -38,21 +77,31 @@ def bearer_token(creds: HTTPAuthorizationCredentials | None) -> str:
 
 
 def _resolve(request: Request, db: SessionDep, creds: BearerDep) -> Organizer:
+    """The key and its scope (one query; FastAPI caches it for the request's other dependencies)."""
     token = bearer_token(creds)
     admin = request.app.state.settings.admin_token
     if admin is not None and admin.get_secret_value() and hmac.compare_digest(
         token.encode(), admin.get_secret_value().encode()
     ):
         return Organizer(name="bootstrap", role=KeyRole.organizer, key_id=None)
-    key = find_active_key(db, secret=token)
-    if key is None:
+    found = find_active_key(db, secret=token)
+    if found is None:
         raise Unauthorized()
-    return Organizer(name=key.name, role=key.role, key_id=key.id)
+    key, scope = found
+    return Organizer(name=key.name, role=key.role, key_id=key.id, event_ids=scope)
 
 
-def require_organizer(principal: Annotated[Organizer, Depends(_resolve)]) -> Organizer:
+def check_path_event(request: Request, principal: Organizer) -> None:
+    """404 when the path names an event (`{event_id}`) outside the key's scope."""
+    raw = request.path_params.get("event_id")
+    if principal.scoped and isinstance(raw, str) and raw.isascii() and raw.isdigit():
+        principal.check_event(int(raw))  # not a number: the route's own validation answers 422
+
+
+def require_organizer(request: Request, principal: Annotated[Organizer, Depends(_resolve)]) -> Organizer:
     if principal.role != KeyRole.organizer:
         raise Forbidden("This key may only check people in.")
+    check_path_event(request, principal)
     return principal
 
 
@@ -78,8 +127,9 @@ def audited_organizer(
            event_id=event_id if isinstance(event_id, int) else None, target=target, details=details)
 
 
-def require_checkin(principal: Annotated[Organizer, Depends(_resolve)]) -> Organizer:
+def require_checkin(request: Request, principal: Annotated[Organizer, Depends(_resolve)]) -> Organizer:
     """Organizer keys and check-in-only keys."""
+    check_path_event(request, principal)
     return principal
 
 

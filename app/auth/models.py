@@ -28,3 +28,12 @@ class OrganizerKey(SQLModel, table=True):
     created_by: str = Field(max_length=KEY_LABEL_MAX, description="Label of the key that made this one.")
     revoked_at: datetime | None = utc_field()
     last_used_at: datetime | None = utc_field()
+
+
+class OrganizerKeyEvent(SQLModel, table=True):
+    """A key limited to some events: it sees and changes only these (404 for every other)."""
+
+    __tablename__ = "organizer_key_events"
+
+    key_id: int = Field(foreign_key="organizer_keys.id", ondelete="CASCADE", primary_key=True)
+    event_id: int = Field(foreign_key="events.id", ondelete="CASCADE", primary_key=True, index=True)

@@ -1,4 +1,10 @@
-"""An organizer credential when one is sent, else anonymous (for public reads)."""
+"""An organizer credential when one is sent, else anonymous (for public reads).
+
+A key limited to some events sees nothing of the others, published or not: a path naming
+another event is 404 (`check_path_event`), and routes reading an object by id (a session, a
+poll) check its event with `who.check_event`. Sending a scoped key thus never shows more than
+its events; the same call without a key reads as anonymous, as for anyone.
+"""
 
 from collections.abc import Callable
 from typing import Annotated, Any
@@ -6,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.dependencies.models import Dependant
 
-from app.auth.deps import BearerDep, Organizer, _resolve
+from app.auth.deps import BearerDep, Organizer, _resolve, check_path_event
 from app.auth.models import KeyRole
 from app.db import SessionDep
 from app.errors import Unauthorized
@@ -19,7 +25,10 @@ def optional_organizer(request: Request, db: SessionDep, creds: BearerDep) -> Or
         who = _resolve(request, db, creds)
     except Unauthorized:
         return None  # e.g. a participant's registration token: reads stay public
-    return who if who.role == KeyRole.organizer else None
+    if who.role != KeyRole.organizer:
+        return None  # a check-in key reads as anonymous
+    check_path_event(request, who)
+    return who
 
 
 MaybeOrganizerDep = Annotated[Organizer | None, Depends(optional_organizer)]

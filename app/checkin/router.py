@@ -16,6 +16,7 @@ from app.events.deps import OrganizerEventDep
 from app.exports.query import ExportSpec, count
 from app.registrations.models import Registration, RegistrationStatus
 from app.registrations.schemas import CONFIRMED_ONLY
+from app.registrations.service import get_registration
 
 router = APIRouter(prefix="/api/v1", tags=["check-in"])
 
@@ -50,6 +51,8 @@ def list_codes(
              status_code=status.HTTP_200_OK)
 def revoke_code(registration_id: IdPath, db: SessionDep, who: OrganizerDep) -> CheckinCode:
     """Revoke the person's check-in code (a lost badge) and return the new one."""
+    who.check_event(get_registration(db, registration_id=registration_id).event_id,
+                    f"Registration {registration_id} does not exist.")
     reg = service.revoke_code(db, registration_id=registration_id)
     secret = service.ensure_event_secret(db, event_id=reg.event_id)
     record(db, actor=who.label, action="checkin.code_revoked", event_id=reg.event_id,

@@ -35,9 +35,10 @@ def list_enrollments(
 @router.post("", response_model=EnrollmentPublic, status_code=status.HTTP_201_CREATED,
              responses={200: {"description": "Already seated; now marked as placed by an organizer",
                               "model": EnrollmentPublic}})
-def place(session_id: IdPath, body: PlacementCreate, db: SessionDep, _: AuditedOrganizerDep,
+def place(body: PlacementCreate, db: SessionDep, _: AuditedOrganizerDep, session: OrganizerSessionDep,
           response: Response) -> EnrollmentPublic:
     """Give a confirmed person a seat by hand (never the waiting list). Assignment runs keep it."""
+    session_id = id_of(session)
     enrollment, created = service.place(db, registration_id=body.registration_id, session_id=session_id)
     if not created:
         response.status_code = status.HTTP_200_OK

@@ -9,6 +9,8 @@ class Event(SQLModel, table=True):
         sa.CheckConstraint("capacity >= 0", name="capacity_nonnegative"),
         sa.CheckConstraint("ends_on >= starts_on", name="dates_ordered"),
         sa.CheckConstraint("confirmed_count >= 0 AND confirmed_count <= capacity", name="confirmed_within_capacity"),
+        sa.CheckConstraint("reserved_open >= 0 AND confirmed_count + reserved_open <= capacity",
+                           name="reserved_within_capacity"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -29,9 +31,13 @@ class Event(SQLModel, table=True):
     registration_closes_at: datetime | None = utc_field()
     max_per_organization: int | None = None
     published: bool = Field(default=True)
+    # Registrations start `pending` until an organizer approves them (app/registrations/approval.py).
+    requires_approval: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     # Counters kept in the same transaction as the writes that change them; the
     # conditional UPDATE on confirmed_count is what guards capacity.
     confirmed_count: int = Field(default=0)
     waitlist_seq: int = Field(default=0)
+    # Seats still held by invitation codes (app/invitations): public registration cannot take them.
+    reserved_open: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = created_at_field()
     updated_at: datetime = created_at_field()

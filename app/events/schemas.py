@@ -34,6 +34,8 @@ class EventCreate(RequestModel):
     language: Language = Field(default="pl", description="Default language of messages to participants.")
     emails_enabled: bool = Field(default=True, description="E-mail participants about registration, waiting "
                                  "lists, sessions, assignment and polls (webhooks go out either way).")
+    requires_approval: bool = Field(default=False, description="Registrations start `pending` and hold no seat "
+                                    "until an organizer approves them (invitation codes skip approval).")
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
@@ -45,7 +47,7 @@ class EventUpdate(PatchModel):
     """Partial update: only the fields sent are changed (send null to clear an optional one)."""
 
     NOT_NULL = ("slug", "title", "venue", "timezone", "starts_on", "ends_on", "capacity", "published", "language",
-                "emails_enabled")
+                "emails_enabled", "requires_approval")
 
     slug: Slug | None = None
     title: Title | None = None
@@ -61,6 +63,7 @@ class EventUpdate(PatchModel):
     published: bool | None = None
     language: Language | None = None
     emails_enabled: bool | None = None
+    requires_approval: bool | None = None
 
 
 class EventPublic(ResponseModel):
@@ -79,6 +82,9 @@ class EventPublic(ResponseModel):
     published: bool
     language: str = "pl"
     emails_enabled: bool = True
+    requires_approval: bool = False
+    reserved_seats: int = Field(default=0, validation_alias="reserved_open",
+                                description="Seats held by invitation codes, not open to the public.")
     confirmed: int = Field(validation_alias="confirmed_count", description="Confirmed registrations.")
     seats_left: int = 0
     created_at: UtcOutput
@@ -86,7 +92,7 @@ class EventPublic(ResponseModel):
 
     @model_validator(mode="after")
     def _seats(self) -> Self:
-        self.seats_left = max(self.capacity - self.confirmed, 0)
+        self.seats_left = max(self.capacity - self.confirmed - self.reserved_seats, 0)
         return self
 
 

@@ -63,10 +63,11 @@ def update_event(db: Session, *, event: Event, data: EventUpdate) -> set[str]:
     opens, closes = merged["registration_opens_at"], merged["registration_closes_at"]
     if opens is not None and closes is not None and closes <= opens:
         raise Invalid("registration_closes_at must be after registration_opens_at.", field="registration_closes_at")
-    if merged["capacity"] < event.confirmed_count:
+    if merged["capacity"] < event.confirmed_count + event.reserved_open:
+        held = f" and {event.reserved_open} seats held by invitation codes" if event.reserved_open else ""
         raise Conflict(
-            f"Capacity {merged['capacity']} is below the {event.confirmed_count} confirmed registrations; "
-            "cancel registrations first."
+            f"Capacity {merged['capacity']} is below the {event.confirmed_count} confirmed registrations{held}; "
+            "cancel registrations (or revoke invitations) first."
         )
     for name, value in changes.items():
         setattr(event, name, value)

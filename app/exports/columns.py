@@ -1,15 +1,21 @@
 """The columns an attendee export may hold (the allow-list), and their values.
 
-Tokens and their digests are not in the list, so no request can export them.
+Tokens and their digests are not in the list, so no request can export them. After the
+chosen columns come the event's questions, one column each in form order, headed by the
+question's label.
 """
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
 from operator import attrgetter
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+from app.common.ids import id_of
 from app.errors import AppError
-from app.exports.writers import Column
+from app.exports.writers import Column, Kind
+from app.questions.models import CHOICE_TYPES, Question, QuestionOption, QuestionType
 
 # key -> column; "attended" and "checked_in_at" come from the attendance table (app/checkin).
 REGISTRATION_COLUMNS: dict[str, Column] = {c.key: c for c in (
@@ -76,3 +82,69 @@ def values(rows: Iterable[Any], columns: Sequence[Column], zone: ZoneInfo) -> It
     """Database rows -> tuples of plain cell values, one per column."""
     getters = [_getter(c, zone) for c in columns]
     return (tuple(get(row) for get in getters) for row in rows)
+
+
+# --- the event's questions -------------------------------------------------------------------
+
+Lang = Literal["pl", "en"]
+_ANSWER_KINDS: dict[str, Kind] = {
+    QuestionType.text: "text", QuestionType.long_text: "long_text", QuestionType.number: "number",
+    QuestionType.boolean: "bool", QuestionType.date: "date", QuestionType.single_choice: "text",
+    QuestionType.multiple_choice: "text",
+}
+CHOICES_SEPARATOR = "; "
+
+
+@dataclass(frozen=True)
+class AnswerColumn:
+    """One question as an export column (plain data: it outlives the request's session)."""
+
+    question_id: int
+    type: str
+    column: Column
+    options: Mapping[int, str]  # option id -> label, in the question's order
+
+    def cell(self, answer: Any) -> Any:
+        """An answer (app/questions: `answers_of`) -> a plain cell value; None: an empty cell."""
+        if answer is None or answer == "" or answer == []:
+            return None
+        if self.type in CHOICE_TYPES:
+            chosen = set(answer) if isinstance(answer, list) else {answer}
+            return CHOICES_SEPARATOR.join(label for i, label in self.options.items() if i in chosen) or None
+        if self.type == QuestionType.date:
+            return date.fromisoformat(answer)
+        return answer  # text, number, yes/no: as stored
+
+
+def _label(pl: str, en: str | None, lang: Lang) -> str:
+    return en if lang == "en" and en else pl
+
+
+def answer_columns(questions: Sequence[tuple[Question, Sequence[QuestionOption]]], *, lang: Lang = "pl",
+                   taken: Iterable[str] = ()) -> list[AnswerColumn]:
+    """The questions (in form order) as columns headed by their labels; a label equal to a
+    title in `taken` (or to an earlier question's) gets the question id added, so no two
+    columns share a header."""
+    seen = set(taken)
+    out = []
+    for question, options in questions:
+        qid = id_of(question)
+        title = _label(question.label_pl, question.label_en, lang)
+        if title in seen:
+            title = f"{title} [{qid}]"
+        seen.add(title)
+        kind = _ANSWER_KINDS[question.type]
+        width = 40 if kind == "long_text" else min(max(len(title) + 2, 12), 40)
+        out.append(AnswerColumn(
+            question_id=qid, type=str(question.type), column=Column(f"question_{qid}", kind, width, title),
+            options={id_of(o): _label(o.label_pl, o.label_en, lang) for o in options},
+        ))
+    return out
+
+
+def answered_values(rows: Iterable[tuple[Any, Mapping[int, Any]]], columns: Sequence[Column],
+                    answers: Sequence[AnswerColumn], zone: ZoneInfo) -> Iterator[tuple[Any, ...]]:
+    """(row, the person's answers) -> the cells of `columns`, then one cell per question."""
+    getters = [_getter(c, zone) for c in columns]
+    for row, given in rows:
+        yield (*(get(row) for get in getters), *(a.cell(given.get(a.question_id)) for a in answers))

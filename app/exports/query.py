@@ -1,7 +1,8 @@
 """Which people an export holds, and the rows streamed from the database in Polish order.
 
 Rows come in keyset pages ordered by `(registrations.sort_key, registrations.id)`, which an
-index serves, so an export of any size holds one page in memory at a time.
+index serves, so an export of any size holds one page in memory at a time (with the answers
+of that page's people, when the event has questions).
 """
 
 from collections.abc import Iterator, Sequence
@@ -16,6 +17,7 @@ from sqlmodel.sql.expression import Select
 from app.checkin.models import Attendance
 from app.db import open_session
 from app.enrollments.models import Enrollment
+from app.questions.service import answers_of
 from app.registrations.models import Category, Registration, RegistrationStatus
 from app.registrations.service import normalize_org
 
@@ -92,17 +94,24 @@ def _row_select(spec: ExportSpec) -> Select[*tuple[Any, ...]]:
     return _base(spec, stmt).outerjoin(Attendance, attended)
 
 
-def iter_rows(db: Session, spec: ExportSpec, *, page_size: int = PAGE_SIZE) -> Iterator[Any]:
-    """All matching rows in Polish alphabetical order, fetched page by page (keyset)."""
+def _pages(db: Session, spec: ExportSpec, *, page_size: int) -> Iterator[Sequence[Any]]:
+    """The matching rows in Polish alphabetical order, one keyset page at a time."""
     base = _row_select(spec).order_by(col(Registration.sort_key), col(Registration.id)).limit(page_size)
     after: tuple[str, int] | None = None
     while True:
         stmt = base if after is None else base.where(sa.tuple_(Registration.sort_key, Registration.id) > after)
         rows: Sequence[Any] = db.exec(stmt).all()  # SQLAlchemy rows (named columns)
-        yield from rows
+        if rows:
+            yield rows
         if len(rows) < page_size:
             return
         after = (rows[-1].sort_key, rows[-1].id)
+
+
+def iter_rows(db: Session, spec: ExportSpec, *, page_size: int = PAGE_SIZE) -> Iterator[Any]:
+    """All matching rows in Polish alphabetical order, fetched page by page (keyset)."""
+    for page in _pages(db, spec, page_size=page_size):
+        yield from page
 
 
 def stream_rows(engine: Engine, spec: ExportSpec, *, page_size: int = PAGE_SIZE) -> Iterator[Any]:
@@ -114,3 +123,16 @@ def stream_rows(engine: Engine, spec: ExportSpec, *, page_size: int = PAGE_SIZE)
     finally:
         db.close()
 
+
+def stream_answered(engine: Engine, spec: ExportSpec, *,
+                    page_size: int = PAGE_SIZE) -> Iterator[tuple[Any, dict[int, Any]]]:
+    """Like `stream_rows`, each row with the person's answers to the event's questions
+    (question id -> value, or chosen option ids), read for one page of people at a time."""
+    db = open_session(engine)
+    try:
+        for page in _pages(db, spec, page_size=page_size):
+            answers = answers_of(db, registration_ids=[row.id for row in page])
+            for row in page:
+                yield row, answers.get(row.id, {})
+    finally:
+        db.close()

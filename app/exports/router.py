@@ -19,8 +19,8 @@ from app.events.deps import OrganizerEventDep
 from app.events.models import Event
 from app.events.service import get_event
 from app.exports import printable, service
-from app.exports.columns import COLUMNS_DOC, parse_columns, values
-from app.exports.query import ExportSpec, count, iter_rows, stream_rows
+from app.exports.columns import COLUMNS_DOC
+from app.exports.query import ExportSpec, count, iter_rows
 from app.exports.schemas import Delimiter, ExportFormat, PartnershipSummary
 from app.exports.writers import CSV_MEDIA_TYPE, DELIMITERS, XLSX_MEDIA_TYPE, Column, write_csv, write_xlsx
 from app.registrations.models import Category, RegistrationStatus
@@ -62,13 +62,13 @@ def _export(request: Request, db: SessionDep, who: Organizer, *, event: Event, s
             target: str, fmt: ExportFormat, delimiter: Delimiter, columns: str | None, name: str) -> StreamingResponse:
     """Audit in the request's transaction (committed before the first byte), then stream
     the rows on a database session of the stream's own."""
-    cols = parse_columns(columns, session=spec.session_id is not None)
+    cols, rows = service.attendee_table(db, request.app.state.engine, spec=spec, columns=columns,
+                                        zone=ZoneInfo(event.timezone))
     details = {"format": fmt.value, "filters": spec.filters(), "columns": [c.key for c in cols],
                "rows": count(db, spec)}
     if fmt == ExportFormat.csv:
         details["delimiter"] = delimiter.value
     record(db, actor=who.label, action=action, event_id=event.id, target=target, details=details)
-    rows = values(stream_rows(request.app.state.engine, spec), cols, ZoneInfo(event.timezone))
     return _file(fmt, delimiter, cols, rows, name, sheet="Uczestnicy")
 
 

@@ -1,19 +1,40 @@
-"""Summaries for organizers: people per partnership and organization; the programme with rooms."""
+"""What organizers export: attendee tables (the chosen columns, then the event's questions),
+people per partnership and organization, the programme with rooms."""
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Engine
 from sqlmodel import Session, col, func, select
 
 from app.checkin.models import Attendance
 from app.common.collation import text_key
 from app.events.models import Event
+from app.exports.columns import Lang, answer_columns, answered_values, parse_columns, values
+from app.exports.query import ExportSpec, stream_answered, stream_rows
 from app.exports.schemas import OrganizationCount, PartnershipCount, PartnershipSummary
 from app.exports.writers import Column
+from app.questions.service import questions_of
 from app.registrations.models import Registration
 from app.sessions.models import EventSession
+
+
+def attendee_table(db: Session, engine: Engine, *, spec: ExportSpec, columns: str | None, zone: ZoneInfo,
+                   lang: Lang = "pl") -> tuple[list[Column], Iterator[tuple[Any, ...]]]:
+    """The columns of an attendee export and its rows, streamed lazily on a session of their own.
+
+    `columns` (the `columns` query parameter) are checked first (422); then come the event's
+    questions, one column each in form order, headed by the label in `lang` (Polish when there
+    is no English one). Answers are read one keyset page of people at a time; an event without
+    questions reads none.
+    """
+    chosen = parse_columns(columns, session=spec.session_id is not None)
+    asked = answer_columns(questions_of(db, event_id=spec.event_id), lang=lang, taken=[c.title for c in chosen])
+    if not asked:
+        return chosen, values(stream_rows(engine, spec), chosen, zone)
+    return [*chosen, *(a.column for a in asked)], answered_values(stream_answered(engine, spec), chosen, asked, zone)
 
 
 def partnership_summary(db: Session, *, event: Event, statuses: Sequence[str]) -> PartnershipSummary:

@@ -1,7 +1,7 @@
 """CSV and XLSX writers that stream: rows in, bytes out, memory bounded by one chunk.
 
 Both take a list of `Column`s and an iterable of row value tuples, already converted to
-plain Python values (text, int, bool, naive local `datetime`, None).
+plain Python values (text, int or float, bool, naive local `datetime`, `date`, None).
 """
 
 import csv
@@ -22,7 +22,8 @@ FILE_CHUNK = 64 * 1024
 # Cells a spreadsheet would run as a formula (CSV injection); prefixed with an apostrophe.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-Kind = Literal["text", "int", "bool", "datetime", "date"]
+# "long_text" may hold line breaks (kept inside the cell); "number" is an int or a float.
+Kind = Literal["text", "long_text", "int", "number", "bool", "datetime", "date"]
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,9 @@ def _csv_text(value: Any) -> str:
 
 _CSV_CONVERT: dict[str, Callable[[Any], Any]] = {
     "text": _csv_text,
+    "long_text": _csv_text,  # the csv module quotes a field with line breaks
     "int": lambda v: v,
+    "number": lambda v: v,
     "bool": lambda v: "yes" if v else "no",
     "datetime": lambda v: v.strftime("%Y-%m-%d %H:%M:%S"),
     "date": lambda v: v.isoformat(),
@@ -60,7 +63,7 @@ def write_csv(columns: Sequence[Column], rows: Iterable[Sequence[Any]], *, delim
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     buffer.write(BOM)
-    writer.writerow([c.title for c in columns])
+    writer.writerow([_csv_text(c.title) for c in columns])  # titles may be organizers' labels
     convert = [_CSV_CONVERT[c.kind] for c in columns]
     for n, row in enumerate(rows, start=1):
         writer.writerow(["" if v is None else f(v) for f, v in zip(convert, row, strict=False)])
@@ -84,8 +87,9 @@ def write_xlsx(columns: Sequence[Column], rows: Iterable[Sequence[Any]], *, shee
         bold = workbook.add_format({"bold": True, "bg_color": "#E7E6E6", "border": 1})
         formats = {"datetime": workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
                    "date": workbook.add_format({"num_format": "yyyy-mm-dd"})}
+        wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
         for i, column in enumerate(columns):
-            worksheet.set_column(i, i, column.width, formats.get(column.kind))
+            worksheet.set_column(i, i, column.width, wrap if column.kind == "long_text" else formats.get(column.kind))
         worksheet.freeze_panes(1, 0)
         for i, column in enumerate(columns):
             worksheet.write_string(0, i, column.title, bold)
@@ -99,8 +103,10 @@ def write_xlsx(columns: Sequence[Column], rows: Iterable[Sequence[Any]], *, shee
                     worksheet.write_datetime(r, i, value, formats[column.kind])
                 elif column.kind == "bool":
                     worksheet.write_boolean(r, i, value)
-                elif column.kind == "int":
+                elif column.kind in ("int", "number"):
                     worksheet.write_number(r, i, value)
+                elif column.kind == "long_text":  # a line break in a cell is LF in Excel
+                    worksheet.write_string(r, i, str(value).replace("\r\n", "\n").replace("\r", "\n"), wrap)
                 else:
                     worksheet.write_string(r, i, str(value))
         worksheet.autofilter(0, 0, max(last_row, 1), max(len(columns) - 1, 0))

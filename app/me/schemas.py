@@ -1,3 +1,5 @@
+from typing import Any
+
 from pydantic import Field
 
 from app.enrollments.schemas import EnrollmentPublic
@@ -11,3 +13,5 @@ class MePublic(RegistrationPublic):
     enrollments: list[EnrollmentPublic] = []
     ballots: list[BallotPublic] = []
     preferences: list[int] = Field(default=[], description="Ranked workshop session ids, most wanted first.")
+    answers: dict[str, Any] = Field(default={}, description="Answers to the event's questions, by question id "
+                                    "(option ids for choice questions).")

@@ -7,6 +7,7 @@ from app.common.ids import id_of
 from app.enrollments import service as enrollments
 from app.enrollments.schemas import EnrollmentPublic
 from app.me.schemas import MePublic
+from app.questions import service as questions
 from app.registrations import waitlist
 from app.registrations.models import Registration
 from app.voting.schemas import BallotPublic
@@ -25,5 +26,7 @@ def me_public(db: Session, reg: Registration) -> MePublic:
                for b, topics in ballots_of(db, registration_id=reg_id)]
     return MePublic.model_validate(reg).model_copy(
         update={"waitlist_position": waitlist.position_of(db, reg), "enrollments": items, "ballots": ballots,
-                "preferences": get_preferences(db, registration_id=reg_id)}
+                "preferences": get_preferences(db, registration_id=reg_id),
+                "answers": {str(k): v for k, v in questions.answers_of(db, registration_ids=[reg_id]).get(reg_id, {})
+                            .items()}}
     )

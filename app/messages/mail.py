@@ -7,8 +7,11 @@ RFC 2047 words, and no field can add a header (control characters are removed fi
 the policy refuses CR/LF in any header value).
 """
 
+import contextlib
 import smtplib
 import ssl
+import threading
+import time
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -64,28 +67,78 @@ def build(message: OutboxMessage, *, text: str, html: str, settings: Settings) -
     return mail
 
 
+_connections = threading.local()  # one open SMTP connection per delivery thread
+IDLE_SECONDS = 30.0  # a connection idle longer than this is closed rather than reused
+
+
+def _connect(target: SmtpTarget, timeout: float) -> smtplib.SMTP:
+    client: smtplib.SMTP
+    if target.scheme == "smtps":
+        client = smtplib.SMTP_SSL(target.host, target.port, timeout=timeout, context=ssl.create_default_context())
+    else:
+        client = smtplib.SMTP(target.host, target.port, timeout=timeout)
+    if target.scheme == "smtp+starttls":
+        client.starttls(context=ssl.create_default_context())
+    if target.username:
+        client.login(target.username, target.password or "")
+    return client
+
+
+def _drop() -> None:
+    client = getattr(_connections, "client", None)
+    _connections.client = None
+    if client is not None:
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            client.quit()
+
+
+def _reset() -> None:
+    """After a refused message the connection stays usable once the transaction is reset."""
+    client = getattr(_connections, "client", None)
+    if client is not None:
+        try:
+            client.rset()
+        except (smtplib.SMTPException, OSError):
+            _drop()
+
+
 def send(mail: EmailMessage, *, settings: Settings) -> None:
+    """Send over this thread's SMTP connection, opened on first use and kept for the next
+    messages (a burst of notices then costs one handshake per thread, not one per message).
+    A connection the server closed meanwhile is replaced once, at once."""
     assert settings.smtp_url is not None
-    target = parse_smtp_url(settings.smtp_url.get_secret_value())
-    timeout = settings.smtp_timeout_seconds
+    url = settings.smtp_url.get_secret_value()
+    target = parse_smtp_url(url)
+    now = time.monotonic()
+    if getattr(_connections, "url", None) != url or now - getattr(_connections, "used", 0.0) > IDLE_SECONDS:
+        _drop()
     try:
-        client: smtplib.SMTP
-        if target.scheme == "smtps":
-            client = smtplib.SMTP_SSL(target.host, target.port, timeout=timeout, context=ssl.create_default_context())
-        else:
-            client = smtplib.SMTP(target.host, target.port, timeout=timeout)
-        with client:
-            if target.scheme == "smtp+starttls":
-                client.starttls(context=ssl.create_default_context())
-            if target.username:
-                client.login(target.username, target.password or "")
-            client.send_message(mail)
+        for attempt in (1, 2):
+            client = getattr(_connections, "client", None)
+            fresh = client is None
+            if client is None:
+                client = _connections.client = _connect(target, settings.smtp_timeout_seconds)
+                _connections.url = url
+            try:
+                client.send_message(mail)
+                _connections.used = time.monotonic()
+                return
+            except smtplib.SMTPServerDisconnected:
+                _drop()
+                if fresh or attempt == 2:
+                    raise
     except smtplib.SMTPResponseException as exc:
+        if exc.smtp_code >= 500 or exc.smtp_code in (421,):
+            _drop()
+        else:
+            _reset()
         error = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
         raise MailFailed(f"SMTP {exc.smtp_code}: {error[:200]}") from exc
     except smtplib.SMTPRecipientsRefused as exc:
+        _reset()
         raise MailFailed(f"SMTP refused the recipient ({len(exc.recipients)})") from exc
     except (smtplib.SMTPException, OSError) as exc:
+        _drop()
         raise MailFailed(f"SMTP: {type(exc).__name__}: {str(exc)[:200]}") from exc
 
 

@@ -106,6 +106,14 @@ def registration_created(db: Session, *, event: Event, reg: Registration, token:
         "registration_id": reg.id, "status": str(reg.status), "waitlist_position": position})
 
 
+def registration_decided(db: Session, *, event: Event, reg: Registration, position: int | None) -> None:
+    """An organizer approved (confirmed or waitlisted) or rejected a pending registration."""
+    kind = "registration.rejected" if reg.status == RegistrationStatus.rejected else "registration.approved"
+    email(db, kind=kind, event=event, reg=reg, extra={"status": str(reg.status), "position": position})
+    webhooks(db, kind=kind, event_id=id_of(event), data={
+        "registration_id": reg.id, "status": str(reg.status), "waitlist_position": position})
+
+
 def registrations_promoted(db: Session, *, event: Event, regs: Sequence[Registration]) -> None:
     for reg in regs:
         email(db, kind="registration.promoted", event=event, reg=reg)

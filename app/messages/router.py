@@ -4,14 +4,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
 
-from app.auth.deps import AuditedOrganizerDep, OrganizerDep
+from app.auth.deps import AuditedOrganizerDep, Organizer, OrganizerDep
 from app.common.pagination import Page, PageDep
 from app.common.types import IdPath
 from app.db import SessionDep
 from app.errors import NotFound
 from app.events.deps import OrganizerEventDep
 from app.messages import outbox, service
-from app.messages.models import MessageStatus
+from app.messages.models import Channel, MessageStatus, OutboxMessage
 from app.messages.notices import SECRET_MARK
 from app.messages.schemas import (
     BroadcastIn,
@@ -22,10 +22,23 @@ from app.messages.schemas import (
     TemplateIn,
     TemplatePublic,
 )
+from app.webhooks.models import WebhookEndpoint
 
 router = APIRouter(prefix="/api/v1", tags=["messages"])
 
 KindPath = Annotated[str, Path(max_length=64, pattern=r"^[a-z]+\.[a-z]+$", description="e.g. registration.created")]
+
+
+def _message(db: SessionDep, who: Organizer, message_id: int) -> OutboxMessage:
+    """The message; 404 as for an unknown one when it is outside the key's events (for a webhook
+    delivery, the events of its endpoint: a key limited to some never sees those of every event)."""
+    row = outbox.get_message(db, message_id=message_id)
+    missing = f"Message {message_id} does not exist."
+    who.check_event(row.event_id, missing)
+    if who.scoped and row.channel == Channel.webhook:
+        endpoint = db.get(WebhookEndpoint, row.webhook_id) if row.webhook_id is not None else None
+        who.check_event(endpoint.event_id if endpoint is not None else None, missing)
+    return row
 
 
 @router.get("/events/{event_id}/messages", response_model=Page[MessagePublic], status_code=status.HTTP_200_OK)
@@ -42,9 +55,9 @@ def list_messages(
 
 
 @router.get("/messages/{message_id}", response_model=MessageDetail, status_code=status.HTTP_200_OK)
-def get_message(message_id: IdPath, db: SessionDep, _: OrganizerDep) -> MessageDetail:
+def get_message(message_id: IdPath, db: SessionDep, who: OrganizerDep) -> MessageDetail:
     """One e-mail with its text; the personal link or code it carries is never shown."""
-    row = outbox.get_message(db, message_id=message_id)
+    row = _message(db, who, message_id)
     if row.channel != "email":
         raise NotFound(f"Message {message_id} does not exist.")
     detail = MessageDetail.model_validate(row, from_attributes=True)
@@ -52,8 +65,10 @@ def get_message(message_id: IdPath, db: SessionDep, _: OrganizerDep) -> MessageD
 
 
 @router.post("/messages/{message_id}/retry", response_model=MessagePublic, status_code=status.HTTP_200_OK)
-def retry_message(message_id: IdPath, db: SessionDep, _: AuditedOrganizerDep) -> MessagePublic:
-    """A failed message back to pending, with a fresh set of attempts (409 unless failed)."""
+def retry_message(message_id: IdPath, db: SessionDep, who: AuditedOrganizerDep) -> MessagePublic:
+    """A failed message back to pending, with a fresh set of attempts (409 unless failed). A key
+    limited to some events: only messages of those events (a webhook delivery's is its endpoint's)."""
+    _message(db, who, message_id)
     return MessagePublic.model_validate(outbox.retry(db, message_id=message_id))
 
 

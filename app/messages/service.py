@@ -45,7 +45,8 @@ def broadcast(db: Session, *, event: Event, data: BroadcastIn) -> int:
 
 # --- templates -------------------------------------------------------------------------------
 
-OVERRIDABLE = ("registration.created", "registration.promoted", "registration.cancelled", "enrollment.created",
+OVERRIDABLE = ("registration.created", "registration.approved", "registration.rejected", "registration.promoted",
+               "registration.cancelled", "enrollment.created",
                "enrollment.promoted", "assignment.committed", "poll.opened", "poll.published")
 
 

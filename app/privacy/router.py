@@ -36,7 +36,8 @@ def export_me(db: SessionDep, me: MeDep, response: Response) -> MeExport:
 
 @router.post("/registrations/{registration_id}/erase", response_model=RegistrationPublic,
              status_code=status.HTTP_200_OK, tags=["registrations"])
-def erase_registration(registration_id: IdPath, db: SessionDep, _: AuditedOrganizerDep) -> RegistrationPublic:
+def erase_registration(registration_id: IdPath, db: SessionDep, who: AuditedOrganizerDep) -> RegistrationPublic:
     """Erase a person's data on their request (cancels first; tallies stay consistent)."""
-    get_registration(db, registration_id=registration_id)
+    who.check_event(get_registration(db, registration_id=registration_id).event_id,
+                    f"Registration {registration_id} does not exist.")
     return public(service.erase(db, registration_id=registration_id), None)

@@ -22,10 +22,11 @@ from app.common.security import digest
 from app.common.time import utcnow
 from app.events.models import Event
 from app.messages import notices, outbox
+from app.questions import service as questions
 from app.recovery import service as recovery
 from app.registrations import idempotency
 from app.registrations.flows import cancel
-from app.registrations.models import Registration, RegistrationStatus
+from app.registrations.models import INACTIVE, Listing, Registration, RegistrationStatus
 from app.voting.service import delete_ballots
 
 ERASED = "[erased]"
@@ -50,6 +51,7 @@ def _anonymise(db: Session, reg: Registration) -> None:
     reg.first_name = reg.last_name = ERASED
     reg.email = reg.email_normalized = f"erased-{reg.id}@invalid"
     reg.position = None
+    reg.listing = Listing.none
     reg.sort_key = sort_key(ERASED, ERASED)  # no trace of the old name in the list order either
     reg.token_digest = digest(secrets.token_urlsafe(32))  # the old token no longer works
     reg.erased_at = reg.updated_at = utcnow()
@@ -59,6 +61,9 @@ def _anonymise(db: Session, reg: Registration) -> None:
     outbox.forget_registration(db, registration_id=reg.id)
     calendars.delete_for(db, registration_id=reg.id)
     recovery.delete_for(db, registration_id=reg.id)
+    if reg.status not in INACTIVE:  # retention anonymises people who stay confirmed: their options go back
+        questions.release_all(db, registration_id=reg.id)
+    questions.delete_answers(db, registration_id=reg.id)
     idempotency.forget(db, registration_id=reg.id)
     if reg.status == RegistrationStatus.cancelled:
         delete_ballots(db, registration_id=reg.id)

@@ -16,13 +16,13 @@ Lock order: the registration row first, then its codes (erasure, which deletes t
 through `delete_for`, holds the registration's lock too).
 """
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
+from app.common import codes
 from app.common.ids import id_of
 from app.common.locking import lock
 from app.common.security import digest, new_secret
@@ -34,11 +34,8 @@ from app.recovery.models import RecoveryCode
 from app.registrations.models import Registration, RegistrationStatus
 from app.registrations.service import normalize_email
 
-ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base32: no I, L, O, U
 CODE_LENGTH = 10  # 32**10 = 2**50
 GROUPS = (4, 4, 2)
-_READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
-_SEPARATORS = str.maketrans("", "", " -\u2010\u2011\u2012\u2013\u2014\u2212")
 NO_REGISTRATION = 0  # an id no row has: the statements of a miss run and match nothing
 
 
@@ -55,20 +52,12 @@ class Recovered:
 
 def new_code() -> str:
     """A fresh code as the e-mail shows it, e.g. ``7KQ2-M9XD-4F``."""
-    raw = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
-    parts, start = [], 0
-    for size in GROUPS:
-        parts.append(raw[start:start + size])
-        start += size
-    return "-".join(parts)
+    return codes.new_code(GROUPS)
 
 
 def normalize_code(text: str) -> str | None:
     """The code as typed, in canonical form; None when it cannot be a code at all."""
-    code = text.strip().upper().translate(_SEPARATORS).translate(_READ_AS)
-    if len(code) != CODE_LENGTH or any(c not in ALPHABET for c in code):
-        return None
-    return code
+    return codes.normalize_code(text, CODE_LENGTH)
 
 
 def code_digest(code: str) -> str | None:

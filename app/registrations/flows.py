@@ -12,14 +12,15 @@ from sqlmodel import Session
 
 from app.common.collation import sort_key
 from app.common.ids import id_of
-from app.common.locking import lock
+from app.common.locking import lock, lock_many
 from app.common.time import utcnow
 from app.enrollments.service import leave_all_locked
-from app.errors import Conflict
+from app.errors import Conflict, NotFound
 from app.events.models import Event
 from app.messages import notices
+from app.questions import service as questions
 from app.registrations import waitlist
-from app.registrations.models import Registration, RegistrationStatus
+from app.registrations.models import INACTIVE, Registration, RegistrationStatus
 from app.registrations.schemas import MeUpdate
 from app.registrations.service import get_registration, locked_event, normalize_org
 
@@ -41,6 +42,8 @@ def cancel(db: Session, *, registration_id: int) -> list[Registration]:
     if reg.status == RegistrationStatus.cancelled:
         return []
     was_confirmed = reg.status == RegistrationStatus.confirmed
+    if reg.status != RegistrationStatus.rejected:  # a rejected person gave their options back already
+        questions.release_all(db, registration_id=registration_id)
     leave_all_locked(db, registration_id=registration_id)
     reg.status = RegistrationStatus.cancelled
     reg.waitlist_seq = None
@@ -66,6 +69,10 @@ def set_status(db: Session, *, registration_id: int, status: RegistrationStatus)
     event, reg = _locked(db, registration_id)
     if reg.status == status:
         return reg
+    if status in (RegistrationStatus.pending, RegistrationStatus.rejected):
+        raise Conflict("Use approve or reject for the approval of registrations.")
+    if reg.status in INACTIVE:  # back from cancelled or rejected: their options are taken again (409 when full)
+        questions.hold_all(db, registration_id=registration_id)
     if status == RegistrationStatus.confirmed:
         if not waitlist.take_seat(db, event_id=id_of(event)):
             raise Conflict("The event is full; raise its capacity or cancel someone first.")
@@ -87,6 +94,46 @@ def set_status(db: Session, *, registration_id: int, status: RegistrationStatus)
     return reg
 
 
+def approve(db: Session, *, registration_id: int) -> Registration:
+    """A pending registration takes a seat (within the organization limit) or goes to the
+    waiting list's end, as if it had just registered. 409 unless pending."""
+    event, reg = _locked(db, registration_id)
+    if reg.status != RegistrationStatus.pending:
+        raise Conflict(f"Registration {registration_id} is {reg.status}, not pending.")
+    org_ok = waitlist.under_org_limit(db, event, reg.organization_normalized)
+    if org_ok and waitlist.take_seat(db, event_id=id_of(event)):
+        waitlist.confirm(reg)
+    else:
+        waitlist.put_on_waitlist(db, reg)
+    db.add(reg)
+    db.flush()
+    notices.registration_decided(db, event=event, reg=reg, position=waitlist.position_of(db, reg))
+    return reg
+
+
+def approve_many(db: Session, *, event_id: int, registration_ids: list[int]) -> list[Registration]:
+    """Approve pending registrations of one event in the order they came (first come, first
+    seated); ids of other events, or not pending, are refused (409) and nothing changes."""
+    locked_event(db, event_id)
+    regs = lock_many(db, Registration, registration_ids)
+    if len(regs) != len(set(registration_ids)) or any(r.event_id != event_id for r in regs):
+        raise NotFound(f"Not every registration is a registration of event {event_id}.")
+    return [approve(db, registration_id=id_of(r)) for r in sorted(regs, key=lambda r: (r.created_at, id_of(r)))]
+
+
+def reject(db: Session, *, registration_id: int) -> Registration:
+    """A pending registration is refused: no seat, its options given back, the person told."""
+    event, reg = _locked(db, registration_id)
+    if reg.status != RegistrationStatus.pending:
+        raise Conflict(f"Registration {registration_id} is {reg.status}, not pending.")
+    questions.release_all(db, registration_id=registration_id)
+    reg.status, reg.updated_at = RegistrationStatus.rejected, utcnow()
+    db.add(reg)
+    db.flush()
+    notices.registration_decided(db, event=event, reg=reg, position=None)
+    return reg
+
+
 def update_me(db: Session, *, registration_id: int, data: MeUpdate) -> Registration:
     """A participant changes their own details. A new organization must have room under the
     event's `max_per_organization` (409 otherwise); the organization left may promote its
@@ -94,7 +141,13 @@ def update_me(db: Session, *, registration_id: int, data: MeUpdate) -> Registrat
     event, reg = _locked(db, registration_id)
     if reg.status == RegistrationStatus.cancelled:
         raise Conflict("This registration was cancelled; register again to take part.")
-    changes = data.model_dump(exclude_unset=True)
+    changes = data.model_dump(exclude_unset=True, exclude={"answers"})
+    if data.answers is not None:
+        previous = questions.answers_of(db, registration_ids=[registration_id]).get(registration_id, {})
+        checked = questions.check(db, event_id=id_of(event), category=str(changes.get("category", reg.category)),
+                                  answers=data.answers, previous=previous, partial=True)
+        questions.save(db, registration_id=registration_id, checked=checked, replace=True,
+                       hold=reg.status not in INACTIVE)
     new_org = normalize_org(changes["organization"]) if changes.get("organization") else None
     moves = new_org is not None and new_org != reg.organization_normalized
     if (moves and new_org is not None and reg.status == RegistrationStatus.confirmed

@@ -11,6 +11,21 @@ class RegistrationStatus(StrEnum):
     confirmed = "confirmed"
     waitlisted = "waitlisted"
     cancelled = "cancelled"
+    # Events with `requires_approval`: waiting for an organizer's decision, holding no seat.
+    pending = "pending"
+    rejected = "rejected"
+
+
+# Statuses that hold nothing: no seat, no session place, no option of a question.
+INACTIVE = (RegistrationStatus.cancelled, RegistrationStatus.rejected)
+
+
+class Listing(StrEnum):
+    """Who may see the person in the event's participants list (their choice)."""
+
+    none = "none"
+    participants = "participants"
+    public = "public"
 
 
 class Category(StrEnum):
@@ -51,6 +66,9 @@ class Registration(SQLModel, table=True):
     category: Category = Field(default=Category.other, sa_type=sa.String(32))
     # Language of the person's messages (pl, en); NULL: the event's language.
     language: str | None = Field(default=None, max_length=2)
+    listing: Listing = Field(default=Listing.none, sa_type=sa.String(16),
+                             sa_column_kwargs={"server_default": Listing.none.value})
+    invitation_id: int | None = Field(default=None, foreign_key="invitations.id", ondelete="SET NULL", index=True)
     status: RegistrationStatus = Field(sa_type=sa.String(16))
     # Order on the waiting list (monotonic per event); the position is derived from it.
     waitlist_seq: int | None = None

@@ -12,6 +12,7 @@ from app.events.deps import OrganizerEventDep
 from app.registrations import flows, service, waitlist
 from app.registrations.models import Category, RegistrationStatus
 from app.registrations.schemas import (
+    ApproveMany,
     RegistrationCreate,
     RegistrationCreated,
     RegistrationPublic,
@@ -89,17 +90,52 @@ def registration_stats(db: SessionDep, _: OrganizerDep, event: OrganizerEventDep
 
 
 @router.get("/registrations/{registration_id}", response_model=RegistrationPublic, status_code=status.HTTP_200_OK)
-def get_registration(registration_id: IdPath, db: SessionDep, _: OrganizerDep) -> RegistrationPublic:
+def get_registration(registration_id: IdPath, db: SessionDep, who: OrganizerDep) -> RegistrationPublic:
     reg = service.get_registration(db, registration_id=registration_id)
+    who.check_event(reg.event_id, f"Registration {registration_id} does not exist.")
     return public(reg, waitlist.position_of(db, reg))
 
 
 @router.patch("/registrations/{registration_id}", response_model=RegistrationPublic,
               status_code=status.HTTP_200_OK)
 def change_status(
-    registration_id: IdPath, body: StatusUpdate, db: SessionDep, _: AuditedOrganizerDep
+    registration_id: IdPath, body: StatusUpdate, db: SessionDep, who: AuditedOrganizerDep
 ) -> RegistrationPublic:
     """Organizer override: confirm from the waiting list (within capacity), move to the end of it, or cancel."""
+    who.check_event(service.get_registration(db, registration_id=registration_id).event_id,
+                    f"Registration {registration_id} does not exist.")
     reg = flows.set_status(db, registration_id=registration_id, status=body.status)
     db.refresh(reg)
     return public(reg, waitlist.position_of(db, reg))
+
+
+@router.post("/registrations/{registration_id}/approve", response_model=RegistrationPublic,
+             status_code=status.HTTP_200_OK)
+def approve(registration_id: IdPath, db: SessionDep, who: AuditedOrganizerDep) -> RegistrationPublic:
+    """Approve a pending registration (events with `requires_approval`): it takes a seat, or
+    the waiting list's end when the event is full, as if it had just registered. 409 unless
+    pending. A pending registration holds no seat."""
+    who.check_event(service.get_registration(db, registration_id=registration_id).event_id,
+                    f"Registration {registration_id} does not exist.")
+    reg = flows.approve(db, registration_id=registration_id)
+    return public(reg, waitlist.position_of(db, reg))
+
+
+@router.post("/registrations/{registration_id}/reject", response_model=RegistrationPublic,
+             status_code=status.HTTP_200_OK)
+def reject(registration_id: IdPath, db: SessionDep, who: AuditedOrganizerDep) -> RegistrationPublic:
+    """Refuse a pending registration: no seat, its options given back, the person told. 409 unless pending."""
+    who.check_event(service.get_registration(db, registration_id=registration_id).event_id,
+                    f"Registration {registration_id} does not exist.")
+    return public(flows.reject(db, registration_id=registration_id), None)
+
+
+@router.post("/events/{event_id}/registrations/approve", response_model=list[RegistrationPublic],
+             status_code=status.HTTP_200_OK)
+def approve_many(body: ApproveMany, db: SessionDep, _: AuditedOrganizerDep,
+                 event: OrganizerEventDep) -> list[RegistrationPublic]:
+    """Approve several pending registrations at once, first come first seated; if one is not a
+    pending registration of the event, nothing changes (404 or 409)."""
+    regs = flows.approve_many(db, event_id=id_of(event), registration_ids=body.registration_ids)
+    positions = waitlist.positions(db, event_id=id_of(event))
+    return [public(r, positions.get(id_of(r))) for r in regs]

@@ -4,11 +4,21 @@ from pydantic import EmailStr, Field, StringConstraints, field_validator
 
 from app.common.patch import PatchModel
 from app.common.schemas import RequestModel, ResponseModel
-from app.common.types import UtcOutput
-from app.registrations.models import Category, RegistrationStatus
+from app.common.types import LINE_BREAKS, AllowControl, UtcOutput
+from app.registrations.models import Category, Listing, RegistrationStatus
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Language = Literal["pl", "en"]
+Answers = Annotated[
+    dict[Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]{0,9}$")], Any] | None,
+    AllowControl(LINE_BREAKS),
+    Field(default=None, max_length=200, description=(
+        'Answers to the event\'s questions (GET /events/{id}/questions), by question id: {"12": "wegańska", '
+        '"13": 41 (an option id), "14": [42, 43] (multiple choice), "15": true, "16": "2022-11-29"}.')),
+]
+InvitationCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+LISTING_HELP = ("Who may see your name, organization and partnership in the event's participants list: nobody "
+                "(none, the default), the event's participants, or everyone (public).")
 Org = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
@@ -22,6 +32,10 @@ class RegistrationCreate(RequestModel):
     category: Category = Category.other
     language: Language | None = Field(
         default=None, description="Language of the messages to this person (pl, en); default: the event's.")
+    answers: Answers = None
+    invitation_code: InvitationCode | None = Field(
+        default=None, description="An invitation code from the organizers (seats held for it, outside the window).")
+    listing: Listing = Field(default=Listing.none, description=LISTING_HELP)
     consent: Literal[True] = Field(
         description="Must be JSON `true` (not a string or a number): consent to processing personal data for the event."
     )
@@ -59,6 +73,7 @@ class RegistrationPublic(ResponseModel):
     position: str | None
     category: Category
     language: str | None = None
+    listing: Listing = Listing.none
     status: RegistrationStatus
     waitlist_position: int | None = None
     consent_at: UtcOutput
@@ -76,7 +91,7 @@ def public(reg: object, position: int | None) -> RegistrationPublic:
 
 
 class MeUpdate(PatchModel):
-    NOT_NULL = ("first_name", "last_name", "organization")
+    NOT_NULL = ("first_name", "last_name", "organization", "listing")
 
     first_name: Name | None = None
     last_name: Name | None = None
@@ -84,6 +99,8 @@ class MeUpdate(PatchModel):
     partnership: Org | None = None
     position: Org | None = None
     language: Language | None = None
+    answers: Answers = None
+    listing: Listing | None = Field(default=None, description=LISTING_HELP)
 
 
 class StatusUpdate(RequestModel):
@@ -99,11 +116,34 @@ class OrganizationCount(ResponseModel):
     waitlisted: int
 
 
+class OptionCount(ResponseModel):
+    option_id: int
+    label: str
+    taken: int
+    capacity: int | None
+    remaining: int | None
+
+
+class QuestionCount(ResponseModel):
+    question_id: int
+    label: str
+    options: list[OptionCount]
+
+
 class RegistrationStats(ResponseModel):
     capacity: int
     confirmed: int
     waitlisted: int
     cancelled: int
-    seats_left: int
+    pending: int = 0
+    rejected: int = 0
+    reserved_seats: int = Field(default=0, description="Seats held by invitation codes.")
+    seats_left: int = Field(description="Seats the public can still take.")
     by_category: dict[str, dict[str, int]]
     by_organization: list[OrganizationCount]
+    questions: list[QuestionCount] = Field(default=[], description="Choice questions: places taken and left "
+                                           "per option (active registrations).")
+
+
+class ApproveMany(RequestModel):
+    registration_ids: list[Annotated[int, Field(ge=1, le=2_147_483_647)]] = Field(min_length=1, max_length=1000)

@@ -13,10 +13,18 @@ from app.common.security import digest, new_secret
 from app.common.time import utcnow
 from app.errors import AppError, NotFound, TransactionCollided
 from app.events.models import Event
+from app.invitations import service as invitations
 from app.messages import notices
+from app.questions import service as questions
 from app.registrations import idempotency, waitlist
 from app.registrations.models import Category, Registration, RegistrationStatus
-from app.registrations.schemas import OrganizationCount, RegistrationCreate, RegistrationStats
+from app.registrations.schemas import (
+    OptionCount,
+    OrganizationCount,
+    QuestionCount,
+    RegistrationCreate,
+    RegistrationStats,
+)
 
 
 class RegistrationClosed(AppError):
@@ -104,9 +112,13 @@ def register(
     replay = _replay(db, event_id=event_id, key=idempotency_key, body=body)
     if replay is not None:
         return replay
-    if not by_organizer:
-        _check_window(event)
     email = normalize_email(data.email)
+    organization = normalize_org(data.organization)
+    invitation = invitations.find(db, event_id=event_id, code=data.invitation_code, email_normalized=email,
+                                  organization_normalized=organization) if data.invitation_code else None
+    if not by_organizer and not (invitation is not None and invitation.outside_window):
+        _check_window(event)
+    answers = questions.check(db, event_id=event_id, category=str(data.category), answers=data.answers)
     taken = db.exec(
         select(Registration.id).where(
             Registration.event_id == event_id,
@@ -124,23 +136,36 @@ def register(
     now = utcnow()
     reg = Registration(
         event_id=event_id,
-        **data.model_dump(exclude={"consent", "email"}),
+        **data.model_dump(exclude={"consent", "email", "answers", "invitation_code"}),
         email=str(data.email),
         email_normalized=email,
-        organization_normalized=normalize_org(data.organization),
+        organization_normalized=organization,
+        invitation_id=invitation.id if invitation is not None else None,
         status=RegistrationStatus.waitlisted,
         consent_at=now,
         consent_version=consent_version,
         token_digest=digest(token),
         sort_key=sort_key(data.last_name, data.first_name),
     )
-    if event.max_per_organization is not None:
+    pending = event.requires_approval and not by_organizer and invitation is None
+    if pending:  # no seat until an organizer approves (app/registrations/flows.py: approve)
+        seated = False
+    elif invitation is not None:  # the code's held seats first, then a public one
         event = locked_event(db, event_id, include_unpublished=by_organizer)
+        invitations.use(db, invitation_id=id_of(invitation))
+        seated = invitations.take_held_seat(db, invitation_id=id_of(invitation), event_id=event_id) or (
+            waitlist.under_org_limit(db, event, organization) and waitlist.take_seat(db, event_id=event_id))
+    elif event.max_per_organization is not None or event.reserved_open:
+        event = locked_event(db, event_id, include_unpublished=by_organizer)
+        if event.reserved_open and invitations.release_expired(db, event_id=event_id):
+            waitlist.promote(db, event)  # seats an expired code held go to those already waiting first
         seated = waitlist.under_org_limit(db, event, reg.organization_normalized) and waitlist.take_seat(
             db, event_id=event_id)
     else:
         seated = waitlist.take_seat(db, event_id=event_id)
-    if seated:
+    if pending:
+        reg.status = RegistrationStatus.pending
+    elif seated:
         waitlist.confirm(reg)
     else:
         waitlist.put_on_waitlist(db, reg)
@@ -155,7 +180,8 @@ def register(
         if idempotency_key:  # the same key (and so the same address) sent twice at once: answer as the winner
             raise TransactionCollided("The same Idempotency-Key is being used by another request.") from exc
         raise AlreadyRegistered("This e-mail address is already registered for the event.") from exc
-    position = None if seated else waitlist.position_of(db, reg)
+    questions.save(db, registration_id=id_of(reg), checked=answers, replace=False)
+    position = waitlist.position_of(db, reg)
     notices.registration_created(db, event=event, reg=reg, token=token, position=position)
     return Registered(registration=reg, token=token, replayed=False, position=position)
 
@@ -214,7 +240,8 @@ def stats(db: Session, *, event: Event) -> RegistrationStats:
     for key, org, status, n in db.exec(
         select(Registration.organization_normalized, func.min(Registration.organization), Registration.status,
                func.count())
-        .where(Registration.event_id == event.id, Registration.status != RegistrationStatus.cancelled)
+        .where(Registration.event_id == event.id,
+               col(Registration.status).in_([RegistrationStatus.confirmed, RegistrationStatus.waitlisted]))
         .group_by(Registration.organization_normalized, Registration.status)
     ).all():
         entry = orgs.setdefault(key, OrganizationCount(organization=org, confirmed=0, waitlisted=0))
@@ -224,7 +251,14 @@ def stats(db: Session, *, event: Event) -> RegistrationStats:
         confirmed=total["confirmed"],
         waitlisted=total["waitlisted"],
         cancelled=total["cancelled"],
-        seats_left=max(event.capacity - total["confirmed"], 0),
+        pending=total["pending"],
+        rejected=total["rejected"],
+        reserved_seats=event.reserved_open,
+        seats_left=max(event.capacity - total["confirmed"] - event.reserved_open, 0),
         by_category=counts,
         by_organization=sorted(orgs.values(), key=lambda o: (-o.confirmed, o.organization)),
+        questions=[QuestionCount(question_id=id_of(q), label=q.label_pl, options=[
+            OptionCount(option_id=id_of(o), label=o.label_pl, taken=o.taken, capacity=o.capacity,
+                        remaining=None if o.capacity is None else max(o.capacity - o.taken, 0)) for o in options])
+            for q, options in questions.option_counts(db, event_id=id_of(event))],
     )

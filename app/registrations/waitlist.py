@@ -9,20 +9,24 @@ last line of defence.
 from collections.abc import Sequence
 from typing import cast
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from app.common.counters import bump
 from app.common.ids import id_of
 from app.common.time import utcnow
 from app.events.models import Event
+from app.invitations import service as invitations
 from app.messages import notices
 from app.registrations.models import Registration, RegistrationStatus
 
 
 def take_seat(db: Session, *, event_id: int) -> bool:
-    """Take one confirmed seat if one is free."""
-    return bump(db, Event, event_id, "confirmed_count", below="capacity") is not None
+    """Take one confirmed seat if one is free: not one held by an invitation code (app/invitations)."""
+    taken = db.execute(update(Event).where(
+        col(Event.id) == event_id, col(Event.confirmed_count) + col(Event.reserved_open) < col(Event.capacity),
+    ).values(confirmed_count=Event.confirmed_count + 1).returning(col(Event.id))).first()
+    return taken is not None
 
 
 def release_seat(db: Session, *, event_id: int) -> None:
@@ -72,6 +76,7 @@ def promote(db: Session, event: Event) -> list[Registration]:
     """
     promoted: list[Registration] = []
     event_id = id_of(event)
+    invitations.release_expired(db, event_id=event_id)  # seats held by codes whose time ran out
     waiting = db.exec(
         select(Registration)
         .where(Registration.event_id == event_id, Registration.status == RegistrationStatus.waitlisted)

@@ -7,13 +7,17 @@ from fastapi import Depends
 
 from app.common.types import IdPath
 from app.db import SessionDep
+from app.events.deps import KeyDep
 from app.sessions.models import EventSession
 from app.sessions.service import get_session
 
 
-def organizer_session(session_id: IdPath, db: SessionDep) -> EventSession:
-    """The session, whether or not its event is published; 404 when there is none."""
-    return get_session(db, session_id=session_id, include_unpublished=True)
+def organizer_session(session_id: IdPath, db: SessionDep, who: KeyDep) -> EventSession:
+    """The session, whether or not its event is published; 404 when there is none or it belongs
+    to an event the key is not limited to (the same answer)."""
+    row = get_session(db, session_id=session_id, include_unpublished=True)
+    who.check_event(row.event_id, f"Session {session_id} does not exist.")
+    return row
 
 
 # Declare it after the route's credential (OrganizerDep, ...): 401/403 come before 404.

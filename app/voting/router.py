@@ -11,7 +11,7 @@ from app.registrations.deps import MeDep
 from app.sessions.schemas import SessionPublic
 from app.voting import flows, service
 from app.voting import results as tally
-from app.voting.deps import OrganizerPollDep
+from app.voting.deps import OrganizerPollDep, OrganizerTopicDep
 from app.voting.models import Poll, TopicStatus
 from app.voting.schemas import (
     BallotIn,
@@ -37,8 +37,9 @@ def _poll(db: SessionDep, poll: Poll, *, organizer: bool) -> PollPublic:
 
 
 @router.post("/events/{event_id}/polls", response_model=PollPublic, status_code=status.HTTP_201_CREATED)
-def create_poll(event_id: IdPath, body: PollCreate, db: SessionDep, _: AuditedOrganizerDep) -> PollPublic:
+def create_poll(event_id: IdPath, body: PollCreate, db: SessionDep, who: AuditedOrganizerDep) -> PollPublic:
     """Create a topic poll: `seats` topics will run; `approval` (a set) or `ranked` (an order) ballots."""
+    who.check_event(event_id)
     return _poll(db, service.create_poll(db, event_id=event_id, data=body), organizer=True)
 
 
@@ -53,24 +54,26 @@ def list_polls(event_id: IdPath, db: SessionDep, who: MaybeOrganizerDep, page: P
 def get_poll(poll_id: IdPath, db: SessionDep, who: MaybeOrganizerDep) -> PollPublic:
     """The poll with the topics on its ballot (organizers also see proposed and rejected ones)."""
     poll = service.get_poll(db, poll_id=poll_id, include_unpublished=who is not None)
+    if who is not None:
+        who.check_event(poll.event_id, f"Poll {poll_id} does not exist.")
     return _poll(db, poll, organizer=who is not None)
 
 
 @router.patch("/polls/{poll_id}", response_model=PollPublic, status_code=status.HTTP_200_OK)
-def update_poll(poll_id: IdPath, body: PollUpdate, db: SessionDep, _: AuditedOrganizerDep) -> PollPublic:
-    return _poll(db, service.update_poll(db, poll_id=poll_id, data=body), organizer=True)
+def update_poll(body: PollUpdate, db: SessionDep, _: AuditedOrganizerDep, poll: OrganizerPollDep) -> PollPublic:
+    return _poll(db, service.update_poll(db, poll_id=id_of(poll), data=body), organizer=True)
 
 
 @router.delete("/polls/{poll_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
-def delete_poll(poll_id: IdPath, db: SessionDep, _: AuditedOrganizerDep) -> Response:
-    service.delete_poll(db, poll_id=poll_id)
+def delete_poll(db: SessionDep, _: AuditedOrganizerDep, poll: OrganizerPollDep) -> Response:
+    service.delete_poll(db, poll_id=id_of(poll))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/polls/{poll_id}/topics", response_model=TopicPublic, status_code=status.HTTP_201_CREATED)
-def add_topic(poll_id: IdPath, body: TopicCreate, db: SessionDep, _: AuditedOrganizerDep) -> TopicPublic:
+def add_topic(body: TopicCreate, db: SessionDep, _: AuditedOrganizerDep, poll: OrganizerPollDep) -> TopicPublic:
     """Add a candidate topic to the ballot (organizer)."""
-    return TopicPublic.model_validate(service.add_topic(db, poll_id=poll_id, data=body))
+    return TopicPublic.model_validate(service.add_topic(db, poll_id=id_of(poll), data=body))
 
 
 @router.post("/polls/{poll_id}/proposals", response_model=TopicPublic, status_code=status.HTTP_201_CREATED)
@@ -80,14 +83,14 @@ def propose_topic(poll_id: IdPath, body: TopicCreate, db: SessionDep, me: MeDep)
 
 
 @router.patch("/topics/{topic_id}", response_model=TopicPublic, status_code=status.HTTP_200_OK)
-def update_topic(topic_id: IdPath, body: TopicUpdate, db: SessionDep, _: AuditedOrganizerDep) -> TopicPublic:
+def update_topic(body: TopicUpdate, db: SessionDep, _: AuditedOrganizerDep, topic: OrganizerTopicDep) -> TopicPublic:
     """Edit a topic, or approve / reject a proposal."""
-    return TopicPublic.model_validate(service.update_topic(db, topic_id=topic_id, data=body))
+    return TopicPublic.model_validate(service.update_topic(db, topic_id=id_of(topic), data=body))
 
 
 @router.delete("/topics/{topic_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
-def delete_topic(topic_id: IdPath, db: SessionDep, _: AuditedOrganizerDep) -> Response:
-    service.delete_topic(db, topic_id=topic_id)
+def delete_topic(db: SessionDep, _: AuditedOrganizerDep, topic: OrganizerTopicDep) -> Response:
+    service.delete_topic(db, topic_id=id_of(topic))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

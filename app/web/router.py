@@ -10,7 +10,7 @@ problem+json like any other unknown path.
 import logging
 from pathlib import Path as FsPath
 
-from fastapi import APIRouter, FastAPI, Path, status
+from fastapi import APIRouter, FastAPI, Path, Query, status
 from fastapi.responses import FileResponse
 from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
@@ -58,6 +58,17 @@ def event_page(key: str = Path(min_length=1, max_length=200)) -> FileResponse:
 def personal_page() -> FileResponse:
     """The participant's personal page; the token comes in the URL fragment, never to the server."""
     return _page("me")
+
+
+@router.get("/recover", response_class=FileResponse, status_code=status.HTTP_200_OK)
+def recover_page(
+    event: str | None = Query(default=None, max_length=40, description="The event to preselect (read by the page)."),
+) -> FileResponse:
+    """Lost link: ask for a new one by e-mail; `#code=...` (from that e-mail) is exchanged in the browser.
+
+    `?event=ID` (the link in the e-mails) preselects the event; the page reads it, so any value is served.
+    """
+    return _page("recover")
 
 
 @router.get("/admin", response_class=FileResponse, status_code=status.HTTP_200_OK)

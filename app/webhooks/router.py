@@ -1,10 +1,13 @@
-"""Webhook endpoints (organizers): register, list, remove, and each endpoint's delivery log."""
+"""Webhook endpoints (organizers): register, list, remove, and each endpoint's delivery log.
+
+A key limited to some events reads, makes and removes only endpoints of one of its events;
+endpoints of every event (no `event_id`) are not its to make (403) nor to see (404)."""
 
 from typing import Any
 
 from fastapi import APIRouter, Response, status
 
-from app.auth.deps import AuditedOrganizerDep, OrganizerDep
+from app.auth.deps import AuditedOrganizerDep, Organizer, OrganizerDep
 from app.common.pagination import Page, PageDep
 from app.common.types import IdPath
 from app.db import SessionDep
@@ -27,6 +30,13 @@ def _public(endpoint: WebhookEndpoint) -> WebhookPublic:
     return WebhookPublic(**_fields(endpoint))
 
 
+def _endpoint(db: SessionDep, who: Organizer, webhook_id: int) -> WebhookEndpoint:
+    """The endpoint; 404 as for an unknown one when it is outside the key's events."""
+    endpoint = service.get_endpoint(db, webhook_id=webhook_id)
+    who.check_event(endpoint.event_id, f"Webhook {webhook_id} does not exist.")
+    return endpoint
+
+
 def _delivery(message: OutboxMessage) -> WebhookDelivery:
     return WebhookDelivery(id=message.id, msg_id=message.uid, type=message.kind, status=message.status,
                            attempts=message.attempts, response_status=message.response_status,
@@ -43,29 +53,35 @@ def create_webhook(body: WebhookCreate, db: SessionDep, who: AuditedOrganizerDep
     retry), `webhook-timestamp` and `webhook-signature`. Only `https` URLs whose host is public;
     private, loopback and link-local targets are refused (422) unless WEBHOOK_ALLOW_PRIVATE is set.
     """
+    if body.event_id is None:
+        who.check_global("register webhooks of every event; give `event_id`")
+    else:
+        who.check_event(body.event_id)
     endpoint, secret = service.create_endpoint(db, url=body.url, events=body.events, event_id=body.event_id,
                                                created_by=who.label, settings=settings)
     return WebhookCreated(**_fields(endpoint), secret=secret)
 
 
 @router.get("/webhooks", response_model=Page[WebhookPublic], status_code=status.HTTP_200_OK)
-def list_webhooks(db: SessionDep, _: OrganizerDep, page: PageDep) -> Page[WebhookPublic]:
+def list_webhooks(db: SessionDep, who: OrganizerDep, page: PageDep) -> Page[WebhookPublic]:
     """Registered endpoints (without their secrets)."""
-    rows, total = service.list_endpoints(db, limit=page.limit, offset=page.offset)
+    rows, total = service.list_endpoints(db, limit=page.limit, offset=page.offset, within=who.event_ids)
     return Page(items=[_public(r) for r in rows], total=total, limit=page.limit, offset=page.offset)
 
 
 @router.delete("/webhooks/{webhook_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
-def delete_webhook(webhook_id: IdPath, db: SessionDep, _: AuditedOrganizerDep) -> Response:
+def delete_webhook(webhook_id: IdPath, db: SessionDep, who: AuditedOrganizerDep) -> Response:
     """Remove the endpoint; its pending deliveries are dropped and its log goes with it."""
+    _endpoint(db, who, webhook_id)
     service.delete_endpoint(db, webhook_id=webhook_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/webhooks/{webhook_id}/deliveries", response_model=Page[WebhookDelivery],
             status_code=status.HTTP_200_OK)
-def list_deliveries(webhook_id: IdPath, db: SessionDep, _: OrganizerDep, page: PageDep) -> Page[WebhookDelivery]:
+def list_deliveries(webhook_id: IdPath, db: SessionDep, who: OrganizerDep, page: PageDep) -> Page[WebhookDelivery]:
     """The endpoint's deliveries, newest first: status (pending, sent, failed), attempts, the last
     HTTP status and error. Never the body."""
+    _endpoint(db, who, webhook_id)
     rows, total = service.deliveries(db, webhook_id=webhook_id, limit=page.limit, offset=page.offset)
     return Page(items=[_delivery(r) for r in rows], total=total, limit=page.limit, offset=page.offset)

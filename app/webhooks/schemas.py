@@ -7,9 +7,9 @@ from app.common.types import Id, UtcOutput
 from app.messages.models import MessageStatus
 
 WebhookEventType = Literal[
-    "registration.created", "registration.promoted", "registration.cancelled", "registration.erased",
-    "enrollment.created", "enrollment.promoted", "assignment.committed", "checkin.created",
-    "poll.opened", "poll.published",
+    "registration.created", "registration.approved", "registration.rejected", "registration.promoted",
+    "registration.cancelled", "registration.erased", "enrollment.created", "enrollment.promoted",
+    "assignment.committed", "checkin.created", "poll.opened", "poll.published",
 ]
 # Every notice an endpoint may subscribe to (the outbox's webhook kinds).
 WEBHOOK_EVENT_TYPES: tuple[str, ...] = get_args(WebhookEventType)

@@ -52,9 +52,14 @@ def get_endpoint(db: Session, *, webhook_id: int) -> WebhookEndpoint:
     return endpoint
 
 
-def list_endpoints(db: Session, *, limit: int, offset: int) -> tuple[list[WebhookEndpoint], int]:
-    rows = db.exec(select(WebhookEndpoint).order_by(col(WebhookEndpoint.id)).limit(limit).offset(offset)).all()
-    total = db.exec(select(func.count()).select_from(WebhookEndpoint)).one()
+def list_endpoints(
+    db: Session, *, limit: int, offset: int, within: frozenset[int] | None = None,
+) -> tuple[list[WebhookEndpoint], int]:
+    """Every endpoint, or with `within` only those of these events (not those of every event)."""
+    cond = [col(WebhookEndpoint.event_id).in_(sorted(within))] if within is not None else []
+    rows = db.exec(select(WebhookEndpoint).where(*cond).order_by(col(WebhookEndpoint.id)).limit(limit)
+                   .offset(offset)).all()
+    total = db.exec(select(func.count()).select_from(WebhookEndpoint).where(*cond)).one()
     return list(rows), total
 
 

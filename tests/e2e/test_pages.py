@@ -62,6 +62,11 @@ def test_pages_at_phone_width(browsing: Browsing, world: World, api: httpx.Clien
     checks(page)
     page.screenshot(path=str(ARTIFACTS / "phone-me.png"), full_page=True)
 
+    page.goto(f"/recover?event={world.event['id']}")
+    expect(page.get_by_label("Wydarzenie")).to_have_value(str(world.event["id"]))
+    checks(page)
+    page.screenshot(path=str(ARTIFACTS / "phone-recover.png"), full_page=True)
+
     page.goto("/admin")
     checks(page)
     page.get_by_label("Klucz organizatora").fill(world.admin_token)

@@ -1,7 +1,14 @@
 // Organizer console: sign in with a key, pick an event, registrations with filters and counts, exports.
+// Poll results and assignment: admin-results.js; e-mails and broadcasts: admin-messages.js; webhooks: admin-webhooks.js;
+// approval: admin-approval.js; the registration form: admin-questions.js; invitation codes: admin-invitations.js.
 import { ApiError, api, download, problemMessage } from './api.js';
 import { onLangChange, t } from './i18n.js';
+import { decisionCell, hasPending, initApproval, renderBar, renderSettings, selectCell } from './admin-approval.js';
+import { initInvitations, loadInvitations } from './admin-invitations.js';
+import { initMessages, loadMessages } from './admin-messages.js';
+import { initQuestions, loadQuestions } from './admin-questions.js';
 import { initResults, loadResults } from './admin-results.js';
+import { initWebhooks, loadWebhooks } from './admin-webhooks.js';
 import { forgetOrganizer, organizerKey, setOrganizerKey } from './session.js';
 import { $, clearFormErrors, el, fmtDateTime, initPage, say } from './ui.js';
 
@@ -33,16 +40,21 @@ async function selectEvent(id) {
   $('#event-select').value = String(ctx.event.id);
   sessionStorage.setItem('seminar.adminEvent', String(ctx.event.id));
   ctx.offset = 0;
-  await Promise.all([loadRegistrations(), loadResults(ctx)]);
+  renderSettings();
+  await Promise.all([loadRegistrations(), loadResults(ctx), loadMessages(ctx), loadWebhooks(ctx), loadQuestions(ctx),
+    loadInvitations(ctx)]);
 }
 
 function renderStats() {
   const s = ctx.stats;
   if (!s) return;
   const card = (key, n) => el('li', { class: 'card' }, el('span', { class: 'num', text: String(n) }), t(key));
+  const approval = ctx.event?.requires_approval || s.pending || s.rejected;
   $('#stats').replaceChildren(card('stats.capacity', s.capacity), card('stats.confirmed', s.confirmed),
-    card('stats.waitlisted', s.waitlisted), card('stats.cancelled', s.cancelled), card('stats.seatsLeft', s.seats_left));
-  const statuses = ['confirmed', 'waitlisted', 'cancelled'];
+    card('stats.waitlisted', s.waitlisted), approval ? card('stats.pending', s.pending) : '',
+    approval ? card('stats.rejected', s.rejected) : '', card('stats.cancelled', s.cancelled),
+    s.reserved_seats ? card('stats.reserved', s.reserved_seats) : '', card('stats.seatsLeft', s.seats_left));
+  const statuses = approval ? ['confirmed', 'waitlisted', 'pending', 'cancelled'] : ['confirmed', 'waitlisted', 'cancelled'];
   const rows = Object.entries(s.by_category || {});
   $('#by-category').replaceChildren(...(rows.length ? [el('table', {},
     el('caption', { text: t('stats.byCategory') }),
@@ -53,7 +65,7 @@ function renderStats() {
 }
 
 function statusBadge(reg) {
-  const kind = { confirmed: 'ok', waitlisted: 'warn', cancelled: 'err' }[reg.status];
+  const kind = { confirmed: 'ok', waitlisted: 'warn', pending: 'warn', cancelled: 'err', rejected: 'err' }[reg.status];
   const text = reg.status === 'waitlisted' && reg.waitlist_position ? `${t('status.waitlisted')} #${reg.waitlist_position}` : t(`status.${reg.status}`);
   return el('span', { class: `badge ${kind}`, text });
 }
@@ -63,18 +75,22 @@ function renderRegistrations() {
   if (!page) return;
   const tz = ctx.event.timezone;
   const head = ['admin.colName', 'field.email', 'field.organization', 'field.category', 'admin.status', 'admin.colRegistered'];
+  const deciding = hasPending(page); // a selection column and approve / reject buttons
   const table = el('table', {}, el('caption', { class: 'visually-hidden', text: t('admin.regsHeading') }),
-    el('thead', {}, el('tr', {}, head.map((key) => el('th', { scope: 'col', text: t(key) })))),
+    el('thead', {}, el('tr', {}, deciding ? el('th', { scope: 'col' }, el('span', { class: 'visually-hidden', text: t('approve.colSelect') })) : null,
+      head.map((key) => el('th', { scope: 'col', text: t(key) })), deciding ? el('th', { scope: 'col', text: t('approve.colDecision') }) : null)),
     el('tbody', {}, page.items.map((r) => el('tr', { 'data-registration-id': String(r.id) },
+      deciding ? selectCell(r) : null,
       el('th', { scope: 'row', text: `${r.first_name} ${r.last_name}` }), el('td', { text: r.email }),
       el('td', {}, r.organization, r.partnership ? el('span', { class: 'hint', text: r.partnership }) : null),
       el('td', { text: t(`category.${r.category}`) }), el('td', {}, statusBadge(r)),
-      el('td', { text: fmtDateTime(r.created_at, tz) })))));
+      el('td', { text: fmtDateTime(r.created_at, tz) }), deciding ? decisionCell(r) : null))));
   $('#regs-table').replaceChildren(page.items.length ? table : el('p', { class: 'muted', text: t('admin.noRegs') }));
   const from = page.total ? page.offset + 1 : 0;
   $('#regs-count').textContent = t('admin.showing', { from, to: page.offset + page.items.length, total: page.total });
   $('#regs-prev').disabled = page.offset === 0;
   $('#regs-next').disabled = page.offset + PAGE >= page.total;
+  renderBar();
 }
 
 async function loadRegistrations() {
@@ -160,6 +176,11 @@ async function main() {
   initPage();
   wire();
   initResults(ctx, handle);
+  initMessages(ctx, handle);
+  initWebhooks(ctx, handle);
+  initApproval(ctx, handle, loadRegistrations);
+  initQuestions(ctx, handle);
+  initInvitations(ctx, handle);
   onLangChange(() => { renderStats(); renderRegistrations(); if (ctx.event) loadResults(ctx, { quiet: true }); });
   const saved = organizerKey();
   if (saved) {

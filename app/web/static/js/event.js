@@ -1,11 +1,14 @@
-// Event page: details, programme and the registration form.
+// Event page: details, programme and the registration form (with the event's own questions,
+// an invitation code and the choice of being listed; questions: questions.js).
 import { api, problemMessage } from './api.js';
-import { onLangChange, t } from './i18n.js';
+import { showProblem } from './formkit.js';
+import { currentLang, onLangChange, t } from './i18n.js';
 import { renderProgramme } from './programme.js';
-import { $, clearFormErrors, el, fmtDate, fmtDateTime, initPage, plural, randomKey, say, showFormProblem } from './ui.js';
-import { TOKEN_KEY } from './session.js';
+import { answerMessage, conflictFields, missingAnswers, readAnswers, renderQuestions } from './questions.js';
+import { $, clearFormErrors, fmtDate, fmtDateTime, initPage, plural, randomKey, say } from './ui.js';
+import { TOKEN_KEY, setNotice } from './session.js';
 
-const state = { event: null, sessions: [], idem: { body: '', key: '' } };
+const state = { event: null, sessions: [], questions: [], draft: {}, window: { open: false }, idem: { body: '', key: '' } };
 
 async function findEvent(key) {
   if (/^\d+$/.test(key)) return api(`/events/${key}`);
@@ -42,9 +45,36 @@ function render() {
   badge.textContent = ev.seats_left > 0 ? plural('event.seatsLeft', ev.seats_left) : t('event.fullWaitlist');
   badge.className = ev.seats_left > 0 ? 'badge ok' : 'badge warn';
   renderProgramme($('#programme'), state.sessions, ev);
-  const win = windowState(ev);
-  $('#register-window').textContent = win.text;
-  $('#register-submit').disabled = !win.open;
+  $('#ics-link').href = `/api/v1/events/${ev.id}/programme.ics`;
+  $('#recover-link').href = `/recover?event=${ev.id}`;
+  state.window = windowState(ev);
+  $('#register-window').textContent = state.window.text;
+  $('#register-approval').hidden = !ev.requires_approval;
+  renderForm();
+  updateSubmit();
+}
+
+function category() { return $('#category').value; }
+
+/** The questions for the chosen category, keeping what was already typed (also across categories). */
+function renderForm() {
+  const box = $('#questions');
+  if (box.childElementCount) Object.assign(state.draft, readAnswers(box, state.questions, state.renderedFor));
+  renderQuestions(box, state.questions, { category: category(), values: state.draft });
+  state.renderedFor = category();
+}
+
+/** Registration outside the window is possible with an invitation code (if the code allows it). */
+function updateSubmit() {
+  $('#register-submit').disabled = !state.window.open && !$('#invitation_code').value.trim();
+}
+
+function toggleInvitation() {
+  const button = $('#invitation-toggle');
+  const open = button.getAttribute('aria-expanded') !== 'true';
+  button.setAttribute('aria-expanded', String(open));
+  $('#invitation-field').hidden = !open;
+  if (open) $('#invitation_code').focus();
 }
 
 function formBody(form) {
@@ -55,9 +85,40 @@ function formBody(form) {
     if (value) body[name] = value;
     else if (['first_name', 'last_name', 'email', 'organization'].includes(name)) body[name] = '';
   }
+  const answers = Object.entries(readAnswers($('#questions'), state.questions, category()))
+    .filter(([, value]) => value !== null);
+  if (answers.length) body.answers = Object.fromEntries(answers);
+  const code = String(data.get('invitation_code') ?? '').trim();
+  if (code) body.invitation_code = code;
+  body.listing = String(data.get('listing') || 'none');
   body.consent = form.elements.namedItem('consent').checked;
+  body.language = currentLang(); // e-mails in the language the person reads this page in
   return body;
 }
+
+async function loadQuestions() {
+  state.questions = await api(`/events/${state.event.id}/questions`);
+}
+
+/** A 422 or 409 on the form: each message next to its field (questions, options, the code). */
+async function showSubmitProblem(form, err) {
+  const values = readAnswers($('#questions'), state.questions, category());
+  if (err.kind === 'option-full') { // someone took the last place: show the places as they are now
+    try { await loadQuestions(); } catch { /* keep the old figures */ }
+    renderForm();
+  }
+  const extra = { ...(err.status === 422 ? missingAnswers(state.questions, category(), values) : {}),
+    ...conflictFields(err, state.questions) };
+  if (extra.invitation_code) openInvitation();
+  showProblem(form, $('#register-error'), err, { messageFor: answerMessage(state.questions, values), extra });
+}
+
+function openInvitation() {
+  $('#invitation-toggle').setAttribute('aria-expanded', 'true');
+  $('#invitation-field').hidden = false;
+}
+
+const STATUS_TEXT = { confirmed: 'register.confirmed', waitlisted: 'register.waitlisted', pending: 'register.pending' };
 
 /** The same body gets the same Idempotency-Key (a double click stores one registration). */
 function idempotencyKey(body) {
@@ -81,12 +142,13 @@ async function submit(event) {
       method: 'POST', body, headers: { 'Idempotency-Key': idempotencyKey(body) },
     });
     sessionStorage.setItem(TOKEN_KEY, created.token);
-    say($('#register-status'), t(created.status === 'confirmed' ? 'register.confirmed' : 'register.waitlisted'), 'ok');
+    setNotice('me.emailSent'); // the personal page says that the confirmation e-mail is on its way
+    say($('#register-status'), t(STATUS_TEXT[created.status] || 'register.waitlisted'), created.status === 'pending' ? 'warn' : 'ok');
     // The fragment is never sent to the server, so the secret stays out of logs and Referer headers.
     location.assign(`/me#token=${encodeURIComponent(created.token)}`);
   } catch (err) {
-    showFormProblem(form, box, err);
-    button.disabled = false;
+    await showSubmitProblem(form, err);
+    updateSubmit();
   } finally {
     button.removeAttribute('aria-busy');
   }
@@ -96,6 +158,9 @@ async function main() {
   initPage();
   onLangChange(render);
   $('#register-form').addEventListener('submit', submit);
+  $('#category').addEventListener('change', renderForm);
+  $('#invitation-toggle').addEventListener('click', toggleInvitation);
+  $('#invitation_code').addEventListener('input', updateSubmit);
   const key = decodeURIComponent(location.pathname.split('/')[2] || '');
   try {
     state.event = await findEvent(key);
@@ -103,7 +168,7 @@ async function main() {
       say($('#error'), t('event.notFound'));
       return;
     }
-    const sessions = await api(`/events/${state.event.id}/sessions?limit=500`);
+    const [sessions] = await Promise.all([api(`/events/${state.event.id}/sessions?limit=500`), loadQuestions()]);
     state.sessions = sessions.items;
     $('#event').hidden = false;
     render();

@@ -1,18 +1,22 @@
-// Personal page: status, personal link, own details, sessions, polls, workshop ranking, cancel.
+// Personal page: status, personal link, own details, sessions, polls, workshop ranking, calendar, cancel;
+// the answers to the event's questions and the listing choice (me-answers.js), the participants list.
 import { ApiError, api, problemMessage } from './api.js';
 import { onLangChange, t } from './i18n.js';
+import { initAnswers, renderAnswers } from './me-answers.js';
+import { initCalendar, renderCalendar } from './me-calendar.js';
+import { loadParticipants, renderParticipants } from './me-participants.js';
 import { renderPolls, renderPreferences } from './me-polls.js';
 import { enrollmentBadge, renderProgramme } from './programme.js';
-import { forgetParticipant, participantToken, personalLink } from './session.js';
+import { forgetParticipant, participantToken, personalLink, takeNotice } from './session.js';
 import { $, announce, clearFormErrors, el, initPage, say, sessionWhen, showFormProblem } from './ui.js';
 
 const DETAILS = ['first_name', 'last_name', 'organization', 'partnership', 'position'];
-const ctx = { token: null, me: null, event: null, sessions: [], polls: [] };
+const ctx = { token: null, me: null, event: null, sessions: [], polls: [], questions: [], notice: null };
+const STATUS = { confirmed: ['me.statusConfirmed', 'ok'], waitlisted: ['me.statusWaitlisted', 'warn'],
+  pending: ['me.statusPending', 'warn'], rejected: ['me.statusRejected', 'error'], cancelled: ['me.statusCancelled', 'error'] };
 
 function statusText(me) {
-  if (me.status === 'confirmed') return t('me.statusConfirmed');
-  if (me.status === 'waitlisted') return t('me.statusWaitlisted', { n: me.waitlist_position ?? '?' });
-  return t('me.statusCancelled');
+  return t((STATUS[me.status] || STATUS.cancelled)[0], { n: me.waitlist_position ?? '?' });
 }
 
 function renderMine() {
@@ -61,12 +65,20 @@ function render() {
   $('#event-link').href = `/events/${encodeURIComponent(event.slug)}`;
   const status = $('#me-status');
   status.textContent = statusText(me);
-  status.className = `alert ${me.status === 'confirmed' ? 'ok' : me.status === 'waitlisted' ? 'warn' : 'error'}`;
+  status.className = `alert ${(STATUS[me.status] || STATUS.cancelled)[1]}`;
+  status.dataset.status = me.status;
+  $('#me-notice').textContent = ctx.notice ? t(ctx.notice, { email: me.email }) : '';
   $('#personal-link').textContent = personalLink(ctx.token);
   $('#me-email').textContent = me.email;
-  const active = me.status !== 'cancelled';
-  for (const id of ['#polls-section', '#prefs-section', '#cancel-section', '#me-nav']) $(id).hidden = !active;
+  const active = !['cancelled', 'rejected'].includes(me.status);
+  for (const id of ['#polls-section', '#prefs-section', '#calendar-section', '#cancel-section', '#me-nav', '#language-block',
+    '#answers-section']) {
+    $(id).hidden = !active;
+  }
+  if (active) renderAnswers(ctx);
+  renderParticipants(ctx);
   $('#details-form').hidden = !active;
+  renderCalendar(ctx);
   renderMine();
   const mine = new Map(me.enrollments.map((e) => [e.session_id, e]));
   renderProgramme($('#programme'), ctx.sessions, event, { mine, actions: active ? enrollButton : null });
@@ -141,6 +153,7 @@ export async function reload() {
 async function main() {
   initPage();
   ctx.token = participantToken();
+  ctx.notice = takeNotice(); // "the confirmation e-mail is on its way" after registering, or after a new link
   window.addEventListener('hashchange', () => { if (/token=/.test(location.hash)) location.reload(); });
   $('#loading').hidden = Boolean(ctx.token);
   if (!ctx.token) { $('#no-token').hidden = false; return; }
@@ -148,16 +161,19 @@ async function main() {
   $('#details-form').addEventListener('submit', saveDetails);
   $('#copy-link').addEventListener('click', copyLink);
   wireCancel();
+  initCalendar(ctx);
+  initAnswers(ctx);
   try {
     ctx.me = await api('/me', { token: ctx.token });
-    const [event, sessions, polls] = await Promise.all([
+    const [event, sessions, polls, questions] = await Promise.all([
       api(`/events/${ctx.me.event_id}`), api(`/events/${ctx.me.event_id}/sessions?limit=500`),
-      api(`/events/${ctx.me.event_id}/polls?limit=100`),
+      api(`/events/${ctx.me.event_id}/polls?limit=100`), api(`/events/${ctx.me.event_id}/questions`),
     ]);
-    Object.assign(ctx, { event, sessions: sessions.items, polls: polls.items });
+    Object.assign(ctx, { event, sessions: sessions.items, polls: polls.items, questions });
     fillDetails();
     $('#me').hidden = false;
     render();
+    loadParticipants(ctx);
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) {
       forgetParticipant();

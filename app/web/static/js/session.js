@@ -20,3 +20,12 @@ export function forgetParticipant() { sessionStorage.removeItem(TOKEN_KEY); }
 export function organizerKey() { return sessionStorage.getItem(ORGANIZER_KEY); }
 export function setOrganizerKey(key) { sessionStorage.setItem(ORGANIZER_KEY, key); }
 export function forgetOrganizer() { sessionStorage.removeItem(ORGANIZER_KEY); }
+
+// A one-time message for the next page of this tab (e.g. "the confirmation e-mail is on its way").
+const NOTICE_KEY = 'seminar.notice';
+export function setNotice(key) { sessionStorage.setItem(NOTICE_KEY, key); }
+export function takeNotice() {
+  const key = sessionStorage.getItem(NOTICE_KEY);
+  sessionStorage.removeItem(NOTICE_KEY);
+  return key;
+}

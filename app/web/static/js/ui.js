@@ -85,6 +85,21 @@ export function fmtDate(isoDate) { // a plain date (YYYY-MM-DD): no time zone sh
   const [y, m, d] = isoDate.split('-').map(Number);
   return new Intl.DateTimeFormat(locale(), { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(Date.UTC(y, m - 1, d)));
 }
+/** A wall-clock time in the event's zone ("2026-05-01T12:00", from <input type=datetime-local>) as UTC ISO. */
+export function zonedToUtc(local, tz) {
+  const [day, time] = local.split('T');
+  const [y, m, d] = day.split('-').map(Number);
+  const [hh, mm] = time.split(':').map(Number);
+  const format = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric',
+    day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+  const offset = (ts) => {
+    const p = Object.fromEntries(format.formatToParts(new Date(ts)).map((x) => [x.type, Number(x.value)]));
+    return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - ts;
+  };
+  const wall = Date.UTC(y, m - 1, d, hh, mm);
+  const first = wall - offset(wall);
+  return new Date(wall - offset(first)).toISOString();
+}
 export function fmtPercent(share) {
   return new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: 1 }).format(share);
 }

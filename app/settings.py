@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     # Deliveries in flight at once per deliverer (a slow receiver holds only its own).
     outbox_concurrency: int = 8
     outbox_poll_seconds: float = 1.0
+    # After a commit wakes the deliverer, how long it lets further messages gather before claiming.
+    outbox_gather_seconds: float = 0.2
     # A claimed message is taken up again by any deliverer after this long (a deliverer died).
     outbox_lease_seconds: float = 60.0
     # Retries: base * 2^(attempt-1), at most the cap; after `max_attempts` the message is failed.

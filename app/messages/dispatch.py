@@ -78,8 +78,14 @@ class Dispatcher:
             except Exception:  # the database is away: try again after the poll interval
                 log.warning("outbox: claiming failed", exc_info=True)
                 started = 0
-            if started == 0 or self._free() == 0:
-                self._wake.wait(self.settings.outbox_poll_seconds)
+            if started == 0:
+                if self._wake.wait(self.settings.outbox_poll_seconds) and self._free() == \
+                        self.settings.outbox_concurrency:
+                    # Idle, woken by a commit: let a burst (a registration rush) gather for a
+                    # moment, so it is claimed in batches rather than one transaction per message.
+                    self._stop.wait(self.settings.outbox_gather_seconds)
+            elif self._free() == 0:
+                self._wake.wait(self.settings.outbox_poll_seconds)  # a delivery ending wakes it
 
     def _free(self) -> int:
         with self._lock:

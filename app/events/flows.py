@@ -3,6 +3,7 @@ the waiting list up; deleting an event that has people needs `force`."""
 
 from sqlmodel import Session
 
+from app.auth import service as keys
 from app.errors import Conflict
 from app.events import service
 from app.events.models import Event
@@ -26,4 +27,7 @@ def delete_event(db: Session, *, event_id: int, force: bool = False) -> None:
     if people and not force:
         raise Conflict(f"The event has {people} active registrations; deleting it deletes them, their ballots and "
                        "attendance. Export what you need, then repeat with ?force=true.", registrations=people)
+    # Keys limited to this event alone would be left with no event (and so look unlimited):
+    # revoked under the event's lock, before the cascade takes their rows.
+    keys.retire_event_scope(db, event_id=event_id)
     service.delete_event(db, event=event)

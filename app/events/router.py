@@ -1,14 +1,11 @@
 from fastapi import APIRouter, Query, Response, status
-from sqlmodel import col, func, select
 
-from app.auth import service as keys
 from app.auth.deps import AuditedOrganizerDep
 from app.auth.optional import MaybeOrganizerDep
 from app.common.pagination import Page, PageDep
 from app.common.types import IdPath
 from app.db import SessionDep
 from app.events import flows, service
-from app.events.models import Event
 from app.events.schemas import EventCreate, EventPublic, EventUpdate
 
 router = APIRouter(prefix="/api/v1/events", tags=["events"])
@@ -22,25 +19,12 @@ def create_event(body: EventCreate, db: SessionDep, who: AuditedOrganizerDep) ->
     return EventPublic.model_validate(service.create_event(db, data=body))
 
 
-def _scoped_events(db: SessionDep, event_ids: frozenset[int], page: PageDep) -> tuple[list[Event], int]:
-    # The query of events/service.list_events, limited to the key's events (it belongs there).
-    cond = col(Event.id).in_(sorted(event_ids))
-    total = db.exec(select(func.count()).select_from(Event).where(cond)).one()
-    rows = db.exec(select(Event).where(cond).order_by(col(Event.starts_on).desc(), col(Event.id))
-                   .limit(page.limit).offset(page.offset)).all()
-    return list(rows), total
-
-
 @router.get("", response_model=Page[EventPublic], status_code=status.HTTP_200_OK)
 def list_events(db: SessionDep, page: PageDep, who: MaybeOrganizerDep) -> Page[EventPublic]:
     """Published events, newest first; organizers also see unpublished ones. A key limited to
     some events lists exactly those, published or not."""
-    if who is not None and who.event_ids is not None:
-        rows, total = _scoped_events(db, who.event_ids, page)
-    else:
-        rows, total = service.list_events(
-            db, include_unpublished=who is not None, limit=page.limit, offset=page.offset
-        )
+    rows, total = service.list_events(db, include_unpublished=who is not None, limit=page.limit, offset=page.offset,
+                                      event_ids=who.event_ids if who is not None else None)
     return Page(items=[EventPublic.model_validate(r) for r in rows], total=total, limit=page.limit, offset=page.offset)
 
 
@@ -65,9 +49,5 @@ def delete_event(
     """Delete an event with its sessions, registrations and polls. Organizer keys limited to
     this event alone are revoked with it (they would have no event left)."""
     who.check_event(event_id)
-    # Under the event's lock, before the cascade takes the event's key rows (this belongs in
-    # events/flows.delete_event, between its lock and the delete).
-    service.lock_event(db, event_id=event_id)
-    keys.retire_event_scope(db, event_id=event_id)
     flows.delete_event(db, event_id=event_id, force=force)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -42,9 +42,13 @@ def create_event(db: Session, *, data: EventCreate) -> Event:
 
 
 def list_events(
-    db: Session, *, include_unpublished: bool, limit: int, offset: int
+    db: Session, *, include_unpublished: bool, limit: int, offset: int, event_ids: frozenset[int] | None = None,
 ) -> tuple[list[Event], int]:
-    cond = [] if include_unpublished else [col(Event.published).is_(True)]
+    """Newest first. `event_ids` (a key limited to some events): exactly those, published or not."""
+    if event_ids is not None:
+        cond = [col(Event.id).in_(sorted(event_ids))]
+    else:
+        cond = [] if include_unpublished else [col(Event.published).is_(True)]
     total = db.exec(select(func.count()).select_from(Event).where(*cond)).one()
     rows = db.exec(
         select(Event).where(*cond).order_by(col(Event.starts_on).desc(), col(Event.id)).limit(limit).offset(offset)

@@ -12,9 +12,9 @@ the body: the body holds `SECRET_MARK` and the secret is sealed beside it (app/k
 put in when the message is sent, and wiped then.
 """
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -32,7 +32,9 @@ from app.settings import Settings, get_settings
 SECRET_MARK = "\u27e6secret\u27e7"  # ⟦secret⟧
 # What the person asked for themselves goes out even when the event sends no e-mails.
 ALWAYS_SENT = frozenset({"recovery.code", "registration.erased"})
-SETTINGS_KEY = "settings"  # Session.info: the running app's settings (app/db.py)
+SETTINGS_KEY = "settings"
+LOOKUPS_KEY = "notice_lookups"  # Session.info: templates and webhook endpoints asked in this transaction
+T = TypeVar("T")  # Session.info: the running app's settings (app/db.py)
 
 
 def settings_of(db: Session) -> Settings:
@@ -59,11 +61,23 @@ def _person(reg: Registration) -> dict[str, Any]:
     return {"first_name": reg.first_name, "last_name": reg.last_name}
 
 
+def _looked_up(db: Session, key: tuple[Any, ...], find: Callable[[], T]) -> T:
+    """`find()` once per transaction: a decision about many people (promotions, an assignment,
+    a broadcast) asks the same template and webhook questions once, not once per person."""
+    cache: dict[tuple[Any, ...], Any] = db.info.setdefault(LOOKUPS_KEY, {})
+    if key not in cache:
+        cache[key] = find()
+    return cast(T, cache[key])
+
+
 def _override(db: Session, *, event_id: int, kind: str, language: str) -> tuple[str, str] | None:
-    row = db.exec(select(MessageTemplate).where(
-        MessageTemplate.event_id == event_id, MessageTemplate.kind == kind, MessageTemplate.language == language,
-    )).first()
-    return (row.subject, row.text) if row is not None else None
+    def find() -> tuple[str, str] | None:
+        row = db.exec(select(MessageTemplate).where(
+            MessageTemplate.event_id == event_id, MessageTemplate.kind == kind, MessageTemplate.language == language,
+        )).first()
+        return (row.subject, row.text) if row is not None else None
+
+    return _looked_up(db, ("template", event_id, kind, language), find)
 
 
 def email(db: Session, *, kind: str, event: Event, reg: Registration, extra: Mapping[str, Any] | None = None,
@@ -90,8 +104,10 @@ def webhooks(db: Session, *, kind: str, event_id: int, data: dict[str, Any]) -> 
     """Queue the notice for every webhook endpoint subscribed to `kind`."""
     from app.webhooks.service import subscribed
 
-    for endpoint in subscribed(db, kind=kind, event_id=event_id):
-        outbox.enqueue_webhook(db, kind=kind, event_id=event_id, webhook_id=id_of(endpoint), url=endpoint.url,
+    endpoints = _looked_up(db, ("webhooks", kind, event_id),
+                           lambda: [(id_of(e), e.url) for e in subscribed(db, kind=kind, event_id=event_id)])
+    for webhook_id, url in endpoints:
+        outbox.enqueue_webhook(db, kind=kind, event_id=event_id, webhook_id=webhook_id, url=url,
                                data={"event_id": event_id} | data)
 
 

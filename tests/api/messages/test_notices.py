@@ -153,3 +153,27 @@ def test_organizer_templates_replace_the_builtin_text(mail_app: FastAPI, mail_cl
     register(mail_client, event["id"], 3)
     deliver(mail_app)
     assert str(box.to("lucja.3@")[0]["Subject"]).startswith("Potwierdzenie rejestracji")
+
+
+def test_one_decision_about_many_people_asks_templates_and_webhooks_once(
+        mail_app: FastAPI, mail_client: TestClient, admin: dict[str, str]) -> None:
+    from sqlalchemy import event as sa_event
+
+    event = make_event(mail_client, admin, capacity=10, requires_approval=True)
+    pending = [register(mail_client, event["id"], i)["id"] for i in range(1, 5)]
+    lookups: list[str] = []
+
+    def seen(conn: object, cursor: object, statement: str, *args: object) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and ("message_templates" in statement
+                                                                or "FROM webhooks" in statement):
+            lookups.append(statement)
+
+    sa_event.listen(mail_app.state.engine, "before_cursor_execute", seen)
+    try:
+        approved = mail_client.post(f"/api/v1/events/{event['id']}/registrations/approve",
+                                    json={"registration_ids": pending}, headers=admin)
+    finally:
+        sa_event.remove(mail_app.state.engine, "before_cursor_execute", seen)
+    assert approved.status_code == 200, approved.text
+    assert len(rows(mail_app, kind="registration.approved")) == 4
+    assert len(lookups) == 2, lookups  # the template and the endpoints, once each: not once per person

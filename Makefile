@@ -6,26 +6,43 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 WORKERS ?= 1
+ifeq ($(origin HOST)$(origin PORT),filefile)
+SERVER_URL = $$(cat data/server-url 2>/dev/null || echo http://$(HOST):$(PORT))
+else
+SERVER_URL = http://$(HOST):$(PORT)
+endif
 export DATABASE_URL ?= sqlite:///data/seminar.db
 
 .PHONY: browser install lint run test test-fast openapi demo bench migrate migration retention docker clean worker
 
+# `make run &` and `make demo` at once: one builds .venv (and migrates), the other waits for it
+# and then finds the stamp fresh (and the database at head). Without flock (util-linux; not on
+# macOS) nothing is guarded.
+locked = $(if $(shell command -v flock 2>/dev/null),flock $(1))
+ifdef INSTALL_LOCKED
 $(STAMP): pyproject.toml requirements-reference.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
 	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -r requirements-reference.txt
 	touch $(STAMP)
+else
+$(STAMP): pyproject.toml requirements-reference.txt
+	@mkdir -p $(VENV)
+	@$(call locked,$(VENV)/.install-lock) $(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) \
+		INSTALL_LOCKED=1 $(STAMP)
+endif
 
 install: $(STAMP)
 
 migrate: install
 	@mkdir -p data
-	$(BIN)/alembic upgrade head
+	$(call locked,data/.migrate-lock) $(BIN)/alembic upgrade head
 
-## Serve the API on an embedded SQLite database (data/seminar.db).
+## Serve the API on an embedded SQLite database (data/seminar.db); data/server-url tells `make demo` where.
 run: migrate
 	@test -s data/admin-token || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(24))" > data/admin-token
+	@echo "http://$(HOST):$(PORT)" > data/server-url
 	@echo ""
 	@echo "  Web pages:         http://$(HOST):$(PORT)/   (organizers: /admin)"
 	@echo "  API:               http://$(HOST):$(PORT)/api/v1/events"
@@ -60,8 +77,9 @@ openapi: install
 	$(BIN)/python -m app.openapi
 
 ## Load the two-day networking seminar (Serock, 29-30 Nov 2022) with ~150 participants.
+## Its hint names the server's address: HOST/PORT when given, else the last `make run`'s.
 demo: migrate
-	$(BIN)/python -m app.demo
+	SERVER_URL="$(SERVER_URL)" $(BIN)/python -m app.demo
 
 ## Deliver queued e-mails and webhooks (beside the app, or alone with OUTBOX_DISPATCH=off in the app).
 worker: migrate

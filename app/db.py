@@ -13,17 +13,20 @@ any error. Services only ``flush()``.
 
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
+import anyio
 from fastapi import Depends, Request
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import SessionTransaction
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from app.observability import metrics
 from app.settings import Settings
@@ -146,38 +149,107 @@ class WriteGate:
         self._lock = threading.Lock()
         self.timeout = timeout
 
-    @contextmanager
-    def held(self) -> Iterator[None]:
+    def acquire(self) -> None:
         started = time.perf_counter()
         if not self._lock.acquire(timeout=self.timeout):
             raise OperationalError("write gate", {}, Exception("database is locked (write gate)"))
         metrics.observe_lock_wait("sqlite_write_gate", time.perf_counter() - started)
+
+    def release(self) -> None:
+        self._lock.release()
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        self.acquire()
         try:
             yield
         finally:
-            self._lock.release()
+            self.release()
 
 
 def make_write_gate(engine: Engine, settings: Settings) -> WriteGate | None:
     return WriteGate(settings.db_lock_timeout_ms / 1000) if engine.dialect.name == "sqlite" else None
 
 
-def get_db(request: Request) -> Iterator[Session]:
+# --- the request's transaction ------------------------------------------------------------------
+#
+# Opening the request's session costs no I/O: the connection, the write gate and (on SQLite)
+# BEGIN IMMEDIATE come with its first statement, in the thread that runs the route. So
+# `get_db` is an async dependency, and a request crosses to the thread pool only for the
+# route itself and for the commit, not also to open its session (each crossing costs a wake-up
+# of the event loop and some hundred Python calls).
+
+GATE_KEY, GATE_HELD_KEY = "write_gate", "write_gate_held"  # Session.info
+
+
+class RequestSession(Session):
+    """The session of one request (one transaction)."""
+
+
+@event.listens_for(RequestSession, "after_transaction_create")
+def _enter_write_gate(session: Session, transaction: SessionTransaction) -> None:
+    """A writer's first statement waits at its process's write gate (SQLite), before BEGIN."""
+    gate: WriteGate | None = session.info.get(GATE_KEY)
+    if gate is not None and transaction.parent is None and not session.info.get(GATE_HELD_KEY):
+        gate.acquire()
+        session.info[GATE_HELD_KEY] = True
+
+
+def write_engine(engine: Engine) -> Engine:
+    """The engine whose transactions start as writes (BEGIN IMMEDIATE on SQLite)."""
+    return engine.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"}) if engine.dialect.name == "sqlite" else engine
+
+
+def _request_session(request: Request) -> Session:
+    state = request.app.state
     write = _route_writes(request)
-    gate: WriteGate | None = request.app.state.write_gate if write else None
-    with gate.held() if gate is not None else nullcontext():
-        session = open_session(request.app.state.engine, write=write)
-        session.info["settings"] = request.app.state.settings
-        try:
-            yield session
+    session = RequestSession(state.write_engine if write else state.engine, expire_on_commit=False)
+    session.info["settings"] = state.settings
+    if write and state.write_gate is not None:
+        session.info[GATE_KEY] = state.write_gate
+    return session
+
+
+def _finish(session: Session, request: Request, ok: bool) -> None:
+    """Commit (or roll back) and close the request's session; its write gate opens after."""
+    try:
+        if ok:
             session.commit()
-            if session.info.get("outbox_queued"):
-                _wake_deliverer(request)
-        except BaseException:
+        else:
             session.rollback()
-            raise
-        finally:
-            session.close()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+        if session.info.pop(GATE_HELD_KEY, False):
+            session.info[GATE_KEY].release()
+    if ok and session.info.get("outbox_queued"):
+        _wake_deliverer(request)
+
+
+@contextmanager
+def request_transaction(request: Request) -> Iterator[Session]:
+    """The request's transaction for work run in a thread of its own (see get_db)."""
+    session = _request_session(request)
+    try:
+        yield session
+    except BaseException:
+        _finish(session, request, False)
+        raise
+    _finish(session, request, True)
+
+
+async def get_db(request: Request) -> AsyncIterator[Session]:
+    session = _request_session(request)
+    try:
+        yield session
+    except BaseException:
+        with anyio.CancelScope(shield=True):  # a client gone mid-request still frees its gate
+            await run_in_threadpool(_finish, session, request, False)
+        raise
+    with anyio.CancelScope(shield=True):
+        await run_in_threadpool(_finish, session, request, True)
 
 
 def _wake_deliverer(request: Request) -> None:

@@ -1,39 +1,70 @@
 """Load the networking seminar that started this project: `python -m app.demo` (make demo).
 
 Serock, 29-30 November 2022 (Europe/Warsaw): plenaries on the state of the advisory
-programme, afternoon parallel workshops on topics the participants chose, a session on EU
-funds 2021-2027, a panel and a second workshop round; ~150 synthetic participants from 77
-municipal partnerships. Everything is generated deterministically (seeded); no real people.
+programme, a session on EU funds 2021-2027 and a panel; ~150 synthetic participants from 77
+municipal partnerships. The afternoon workshops come the way the seminar chose them: a topic
+poll (organizers' candidates and two participants' proposals), one approval ballot per person,
+the winners by the Method of Equal Shares published into the day-one and day-two workshop slots,
+everyone's ranking of the workshops and the rank-maximal assignment committed. A fifth of the
+people (partnerships of the Barycz valley, Roztocze and the Kłodzko land) back the cultural and
+natural heritage workshop above all: equal shares gives them a workshop, plain approval would not.
+
+Everything goes through the domains' own services and flows, as the API does, in one
+transaction; everything is generated deterministically (seeded); no real people.
 """
 
+import os
 import random
+from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
 from app import tables  # noqa: F401 - every table model, so foreign keys resolve
+from app.assignment import flows as assignment_flows
+from app.assignment.schemas import AssignmentOut, Method
+from app.assignment.service import set_preferences
 from app.common.ids import id_of
 from app.db import make_engine, open_session
 from app.events.models import Event
 from app.events.schemas import EventCreate
 from app.events.service import create_event
-from app.registrations.models import Category
+from app.registrations.models import Category, Registration
 from app.registrations.schemas import RegistrationCreate
 from app.registrations.service import register
 from app.sessions.schemas import SessionCreate
 from app.sessions.service import create_session
 from app.settings import get_settings
+from app.voting import flows as voting_flows
+from app.voting.models import BallotType, Poll, TopicStatus
+from app.voting.results import results
+from app.voting.schemas import PollCreate, PollResults, PollUpdate, RoomIn, TopicCreate, TopicUpdate
+from app.voting.service import add_topic, cast_ballot, create_poll, update_poll, update_topic
 
 SLUG = "seminarium-sieciujace-serock-2022"
 TZ = ZoneInfo("Europe/Warsaw")
-WORKSHOP_TOPICS = [
-    "Transformacja energetyczna",
-    "Transport i mobilność",
-    "Gospodarka lokalna",
-    "Edukacja i usługi społeczne",
-    "Dziedzictwo kulturowe i przyrodnicze",
+# The poll's candidates: (title, description, approval probability in the majority, in the bloc).
+# The first five are the seminar's workshops; the others lose (or must, for the demo to be the seminar).
+TOPICS = [
+    ("Transformacja energetyczna", "Klastry energii, termomodernizacja, OZE w gminach.", 0.72, 0.00),
+    ("Transport i mobilność", "Transport zbiorowy w partnerstwie, dojazdy do pracy i szkół.", 0.62, 0.00),
+    ("Gospodarka lokalna", "Strefy aktywności gospodarczej, przedsiębiorczość, rynek pracy.", 0.58, 0.00),
+    ("Edukacja i usługi społeczne", "Wspólne usługi edukacyjne, opiekuńcze i zdrowotne.", 0.52, 0.06),
+    ("Dziedzictwo kulturowe i przyrodnicze", "Turystyka, krajobraz, ochrona przyrody i zabytków.", 0.04, 1.00),
+    ("Cyfryzacja usług publicznych", "E-usługi, cyberbezpieczeństwo, wspólne systemy urzędów.", 0.47, 0.00),
+    ("Rewitalizacja centrów miast", "Programy rewitalizacji małych miast i wsi.", 0.30, 0.12),
+    ("Zdrowie i opieka senioralna", "Srebrna gospodarka, usługi dla seniorów.", 0.22, 0.10),
 ]
+WORKSHOP_TOPICS = [title for title, *_ in TOPICS[:5]]
+# Proposed by participants during the poll and approved by the organizers: (title, description, p, p bloc).
+PROPOSALS = [
+    ("Współpraca z organizacjami pozarządowymi", "Jak partnerstwo może współpracować z NGO i LGD.", 0.15, 0.00),
+    ("Gospodarka wodna i retencja", "Mała retencja, susza i powódź w skali partnerstwa.", 0.10, 0.45),
+]
+BLOC_REGIONS = ("Doliny Baryczy", "Roztocza", "Ziemi Kłodzkiej")  # the heritage-minded fifth
+ROOMS = [("Sala A", 35), ("Sala B", 32), ("Sala C", 30), ("Sala D", 28), ("Sala E", 28)]  # most supported first
+WORKSHOP_SLOTS = [((1, 14, 0), (1, 16, 0)), ((2, 13, 0), (2, 14, 30))]  # day one and day two afternoons
 PANEL = ("Wsparcie partnerstw, JST, OSI w programach na lata 2021–2027 – "
          "kryteria horyzontalne i zasady finansowania")
 FIRST = ["Anna", "Małgorzata", "Katarzyna", "Agnieszka", "Barbara", "Ewa", "Elżbieta", "Żaneta", "Jolanta",
@@ -59,7 +90,8 @@ def _at(day: int, hh: int, mm: int) -> datetime:
 
 
 def _programme() -> list[SessionCreate]:
-    items = [
+    """Plenaries and the panel; the workshops are published from the poll (see `load`)."""
+    return [
         SessionCreate(title="Otwarcie seminarium", kind="plenary", starts_at=_at(1, 10, 0), ends_at=_at(1, 10, 30),
                       room="Sala Narew", capacity=160),
         SessionCreate(title="Stan realizacji programu doradczego dla partnerstw", kind="plenary",
@@ -69,12 +101,6 @@ def _programme() -> list[SessionCreate]:
         SessionCreate(title=PANEL, kind="panel", starts_at=_at(2, 10, 45), ends_at=_at(2, 12, 15),
                       room="Sala Narew", capacity=160),
     ]
-    rooms = ["Sala A", "Sala B", "Sala C", "Sala D", "Sala E"]
-    for day, (start, end) in ((1, ((14, 0), (16, 0))), (2, ((13, 0), (14, 30)))):
-        for topic, room in zip(WORKSHOP_TOPICS, rooms, strict=True):
-            items.append(SessionCreate(title=f"Warsztat: {topic}", kind="workshop", starts_at=_at(day, *start),
-                                       ends_at=_at(day, *end), room=room, capacity=35))
-    return items
 
 
 def _partnerships(rng: random.Random) -> list[str]:
@@ -121,7 +147,45 @@ def _ascii(text: str) -> str:
     return text.translate(table).replace(" ", "-")
 
 
-def load(db: Session, *, consent_version: str) -> Event | None:
+@dataclass
+class Loaded:
+    event: Event
+    poll: Poll
+    chosen: PollResults  # by equal shares, published
+    by_approval: PollResults  # what plain approval would have chosen
+    assignment: AssignmentOut
+    titles: dict[int, str]
+
+
+def _in_bloc(reg: Registration) -> bool:
+    return reg.partnership is not None and reg.partnership.endswith(BLOC_REGIONS)
+
+
+def _ballot(rng: random.Random, bloc: bool, candidates: list[tuple[int, float, float]]) -> list[int]:
+    """An approval ballot: each candidate with its probability in the person's group (never empty)."""
+    chosen = [t for t, p, p_bloc in candidates if rng.random() < (p_bloc if bloc else p)]
+    return chosen or [max(candidates, key=lambda c: c[2] if bloc else c[1])[0]]
+
+
+def _ranking(rng: random.Random, approved: list[int], sessions: dict[int, list[int]]) -> list[int]:
+    """Every workshop, most wanted first: the approved winning topics first (in a personal order),
+    the two favourites on different days, then the rest, each topic on a preferred day first."""
+    liked = [t for t in approved if t in sessions]
+    rng.shuffle(liked)
+    rest = [t for t in sessions if t not in liked]
+    rng.shuffle(rest)
+    order = liked + rest
+    day = rng.randrange(2)
+    ranking = [sessions[order[0]][day], sessions[order[1]][1 - day], sessions[order[1]][day],
+               sessions[order[0]][1 - day]]
+    for topic in order[2:]:
+        first = rng.randrange(2)
+        ranking += [sessions[topic][first], sessions[topic][1 - first]]
+    return ranking
+
+
+def load(db: Session, *, consent_version: str) -> Loaded | None:
+    """Load the seminar; None when it is there already."""
     if db.exec(select(Event).where(Event.slug == SLUG)).first() is not None:
         return None
     event = create_event(db, data=EventCreate(
@@ -134,23 +198,90 @@ def load(db: Session, *, consent_version: str) -> Event | None:
     for item in _programme():
         create_session(db, event_id=event_id, data=item)
     rng = random.Random(2022)
-    for person in _people(rng):
-        register(db, event_id=event_id, data=person, idempotency_key=None, consent_version=consent_version,
-                 by_organizer=True)
-    return event
+    people = [register(db, event_id=event_id, data=person, idempotency_key=None, consent_version=consent_version,
+                       by_organizer=True).registration for person in _people(rng)]
+
+    # The topic poll: organizers' candidates, two participants' proposals (approved), one ballot each.
+    poll = create_poll(db, event_id=event_id, data=PollCreate(
+        title="Tematy warsztatów popołudniowych", seats=len(WORKSHOP_TOPICS), ballot=BallotType.approval,
+        allow_proposals=True, description="Zaznacz wszystkie tematy, w których chcesz wziąć udział. Pięć "
+                                          "wybranych (metodą równych udziałów) odbędzie się w obu dniach."))
+    poll_id = id_of(poll)
+    candidates = [(id_of(add_topic(db, poll_id=poll_id, data=TopicCreate(title=t, description=d))), p, pb)
+                  for t, d, p, pb in TOPICS]
+    for (title, description, p, p_bloc), proposer in zip(PROPOSALS, (people[7], people[42]), strict=True):
+        topic = add_topic(db, poll_id=poll_id, data=TopicCreate(title=title, description=description),
+                          proposed_by=proposer)
+        update_topic(db, topic_id=id_of(topic), data=TopicUpdate(status=TopicStatus.approved))
+        candidates.append((id_of(topic), p, p_bloc))
+    votes = random.Random(2911)
+    ballots = {}
+    for reg in people:
+        ballots[id_of(reg)] = _ballot(votes, _in_bloc(reg), candidates)
+        cast_ballot(db, poll_id=poll_id, reg=reg, topic_ids=ballots[id_of(reg)])
+    update_poll(db, poll_id=poll_id, data=PollUpdate(opens_at=datetime(2022, 11, 14, 9, 0, tzinfo=TZ),
+                                                     closes_at=datetime(2022, 11, 25, 16, 0, tzinfo=TZ)))
+
+    # The winners (equal shares) run in both workshop slots, the most supported in the biggest room.
+    rooms = [RoomIn(room=room, capacity=capacity) for room, capacity in ROOMS]
+    sessions: dict[int, list[int]] = {}
+    chosen = None
+    for start, end in WORKSHOP_SLOTS:
+        chosen, made = voting_flows.publish(db, poll=poll, rule="equal_shares", starts_at=_at(*start),
+                                            ends_at=_at(*end), rooms=rooms)
+        for workshop in made:
+            assert workshop.topic_id is not None  # published from a topic
+            sessions.setdefault(workshop.topic_id, []).append(id_of(workshop))
+    assert chosen is not None
+
+    # Everyone ranks the ten workshops; the rank-maximal assignment is committed.
+    for reg in people:
+        set_preferences(db, reg=reg, session_ids=_ranking(votes, ballots[id_of(reg)], sessions))
+    assignment = assignment_flows.run(db, event_id=event_id, method=Method.optimal, dry_run=False,
+                                      fill_unranked=True, time_limit=60)
+    titles = {t.id: t.title for t in chosen.topics}
+    return Loaded(event=event, poll=poll, chosen=chosen, by_approval=results(db, poll=poll, rule="approval"),
+                  assignment=assignment, titles=titles)
+
+
+def summary(loaded: Loaded, base_url: str) -> str:
+    event_id, poll = id_of(loaded.event), loaded.chosen
+    names = [loaded.titles[t] for t in poll.winners]
+    lost = [loaded.titles[t] for t in poll.winners if t not in loaded.by_approval.winners]
+    instead = [loaded.titles[t] for t in loaded.by_approval.winners if t not in poll.winners]
+    ranks = ", ".join(f"rank {i}: {n}" for i, n in enumerate(loaded.assignment.rank_counts, 1) if n)
+    lines = [
+        f"Loaded event {event_id} ({SLUG}): 150 participants from 77 partnerships, "
+        f"{4 + 2 * len(names)} sessions.",
+        f"Topic poll {id_of(loaded.poll)}: {poll.ballots} ballots over {len(poll.topics)} topics; "
+        f"winners by equal shares: {', '.join(names)}.",
+    ]
+    if lost:
+        lines.append(f"  Plain approval would have chosen {', '.join(instead)} instead of {', '.join(lost)}.")
+    a = loaded.assignment
+    lines += [
+        f"Workshops published in {len(WORKSHOP_SLOTS)} slots ({len(names)} rooms each); rank-maximal "
+        f"assignment committed: {a.assigned} people placed, {sum(a.rank_counts)} seats by the rank people gave "
+        f"them ({ranks}); first choices: {a.first_choice_share:.0%} (first come first served: "
+        f"{a.baseline.first_choice_share:.0%}); {a.unassigned} without a seat.",
+        f"Try: curl -s {base_url}/api/v1/events/{event_id}/sessions",
+        f"     web pages: {base_url}/events/{event_id}   organizers: {base_url}/admin",
+    ]
+    return "\n".join(lines)
 
 
 def main() -> None:
     settings = get_settings()
     engine = make_engine(settings)
     with open_session(engine, write=True) as db:
-        event = load(db, consent_version=settings.consent_version)
+        loaded = load(db, consent_version=settings.consent_version)
         db.commit()
-    if event is None:
-        print(f"The demo event {SLUG!r} is already loaded.")
+    # The server's address: `make demo` passes it (SERVER_URL); else where the links in messages point.
+    base_url = (os.environ.get("SERVER_URL") or settings.public_base_url).rstrip("/")
+    if loaded is None:
+        print(f"The demo event {SLUG!r} is already loaded. See {base_url}/")
     else:
-        print(f"Loaded event {event.id} ({SLUG}): 14 sessions, 150 participants. "
-              f"Try: curl http://127.0.0.1:8000/api/v1/events/{event.id}/sessions")
+        print(summary(loaded, base_url))
     engine.dispose()
 
 

@@ -1,10 +1,20 @@
 """Application factory: settings, database engine, routers and problem+json handlers."""
 
+import base64
+import hashlib
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
-from fastapi import Depends, FastAPI
+import fastapi_offline
+from fastapi import Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from starlette.responses import Response
+from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
 
 from app import tables  # noqa: F401 - registers every table model
 from app.assignment.router import router as assignment_router
@@ -14,7 +24,7 @@ from app.auth.router import router as keys_router
 from app.calendars.router import router as calendars_router
 from app.checkin.router import router as checkin_router
 from app.common.strict import strict_query
-from app.db import concurrency_limit, make_engine, make_write_gate
+from app.db import concurrency_limit, make_engine, make_write_gate, write_engine
 from app.enrollments.router import router as enrollments_router
 from app.errors import PROBLEM_RESPONSES, install_handlers
 from app.events.router import router as events_router
@@ -71,10 +81,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         dependencies=[Depends(strict_query)],
+        docs_url=None,  # served by mount_docs from the package's own files, not from a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings)
     app.state.write_gate = make_write_gate(app.state.engine, settings)
+    app.state.write_engine = write_engine(app.state.engine)
     app.state.dispatcher = None
     # Middleware added last runs first: CORS, headers, body limit, queue, rate limit, replay, app.
     app.add_middleware(RetryTransient)
@@ -101,5 +114,57 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    questions_router, invitations_router, participants_router):
         document_optional_auth(router)
         app.include_router(router, responses=PROBLEM_RESPONSES)
+    mount_docs(app)
     mount_web(app)  # web pages under / and /static, after the API routes
     return app
+
+
+# Swagger UI and ReDoc, served from the files the pinned `fastapi-offline` package ships:
+# the interactive docs work without internet and load nothing from third parties.
+DOCS_ASSETS = Path(fastapi_offline.__file__).resolve().parent / "static"
+DOCS_ASSETS_URL = "/docs/assets"
+DOCS_CSP = ("default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
+            "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
+
+class _DocsAssets(StaticFiles):
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        response = await super().get_response(path, scope)
+        response.headers.setdefault("Cache-Control", "no-cache")  # revalidated by ETag
+        return response
+
+
+def _with_csp(page: HTMLResponse) -> HTMLResponse:
+    """Allow the page's own inline script (by its hash) and scripts of this origin, nothing else."""
+    inline = re.findall(rb"<script>(.*?)</script>", bytes(page.body), flags=re.S)
+    hashes = [f"'sha256-{base64.b64encode(hashlib.sha256(code).digest()).decode()}'" for code in inline]
+    page.headers["Content-Security-Policy"] = DOCS_CSP.format(scripts=" ".join(["'self'", *hashes]))
+    page.headers["Cache-Control"] = "no-cache"
+    return page
+
+
+def mount_docs(app: FastAPI) -> None:
+    """`/docs` (Swagger UI) and `/redoc` with their scripts and styles under `/docs/assets`."""
+    app.mount(DOCS_ASSETS_URL, _DocsAssets(directory=DOCS_ASSETS), name="docs-assets")
+    openapi_url = app.openapi_url or "/openapi.json"
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "")
+        return _with_csp(get_swagger_ui_html(
+            openapi_url=f"{root}{openapi_url}", title=f"{app.title} - Swagger UI",
+            swagger_js_url=f"{root}{DOCS_ASSETS_URL}/swagger-ui-bundle.js",
+            swagger_css_url=f"{root}{DOCS_ASSETS_URL}/swagger-ui.css",
+            swagger_favicon_url=f"{root}{DOCS_ASSETS_URL}/favicon.png",
+            swagger_ui_parameters={"validatorUrl": None},  # no badge from an online validator
+        ))
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "")
+        return _with_csp(get_redoc_html(
+            openapi_url=f"{root}{openapi_url}", title=f"{app.title} - ReDoc",
+            redoc_js_url=f"{root}{DOCS_ASSETS_URL}/redoc.standalone.js",
+            redoc_favicon_url=f"{root}{DOCS_ASSETS_URL}/favicon.png", with_google_fonts=False,
+        ))

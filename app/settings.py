@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     rate_limit_token: int = 600
     # Largest request body accepted (bytes).
     max_body_bytes: int = 1_000_000
+    # Fewest counted ballots for which a poll's anonymised ballots are exported (ballots.pb) and
+    # voters are numbered in result explanations; below it 409 / counts only.
+    ballot_export_min_ballots: int = Field(default=10, ge=1)
 
     # --- Messages (app/messages, app/webhooks) -----------------------------------------------
     # Seals the secrets that messages and webhook endpoints must keep readable (app/keyring);
@@ -80,7 +83,7 @@ def get_settings() -> Settings:
     return Settings()
 
 
-def _app_settings(request: Request) -> Settings:
+async def _app_settings(request: Request) -> Settings:
     """The settings the running app was built with (tests build apps with their own)."""
     settings: Settings = request.app.state.settings
     return settings

@@ -4,7 +4,9 @@
 
 Seeded and deterministic: three factions (60/30/10 %) with their own skewed topic
 popularity; each ballot picks 1-15 topics by its faction's popularity (ranked: in draw order).
-Prints seconds per rule (best of 3) and the winners, so runs can be compared.
+Prints seconds per rule (best of 3) and the winners, so runs can be compared; then, per rule,
+the explained run (`explain=true`) and the EJR/PJR check of its winners (issue 17), at this
+size and at seminar size (150 ballots, 20 topics, 10 seats).
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.voting.rules import RULES, compute
+from app.voting.rules import RULES, compute, explain
+from app.voting.rules.proportionality import check
 
 
 def make_ballots(voters: int, topics: int, seed: int = 7) -> tuple[list[list[int]], list[list[int]]]:
@@ -72,6 +75,24 @@ def main() -> None:
     seconds, res = best_of(args.runs, lambda: compute("pav", small, 30, 5))
     print(f"{'pav':<14} {'approval':<8} {seconds:8.3f}  {res.winners} "
           f"(exact MILP, 1,000 ballots / 30 topics / 5 seats; rule={res.rule})")
+    for voters, topics, seats in ((args.voters, args.topics, args.seats), (150, 20, 10)):
+        explained(args.runs, voters, topics, seats)
+
+
+def explained(runs: int, voters: int, topics: int, seats: int) -> None:
+    """Seconds of the explained run and of the EJR/PJR check of its winners, per rule."""
+    approval, ranked = make_ballots(voters, topics)
+    print(f"\nexplain=true and EJR/PJR: {voters} ballots, {topics} topics, {seats} seats, best of {runs}")
+    print(f"{'rule':<14} {'plain':>8} {'explain':>8} {'ejr/pjr':>8}  ejr pjr rounds")
+    for name, spec in RULES.items():
+        kind, ballots = ("approval", approval) if "approval" in spec.ballot_types else ("ranked", ranked)
+        plain, _ = best_of(runs, lambda n=name, b=ballots, k=kind: compute(n, b, topics, seats, k))
+        seconds, _ = best_of(runs, lambda n=name, b=ballots, k=kind: explain(n, b, topics, seats, k))
+        res, trace = explain(name, ballots, topics, seats, kind)
+        checking, _ = best_of(runs, lambda b=ballots, w=res.winners: check(b, topics, w))
+        props = check(ballots, topics, res.winners)
+        print(f"{name:<14} {plain:8.3f} {seconds:8.3f} {checking:8.3f}  {props.ejr!s:<5} {props.pjr!s:<5} "
+              f"{len(trace.steps)}")
 
 
 if __name__ == "__main__":

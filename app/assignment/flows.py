@@ -16,9 +16,18 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from app.assignment.schemas import AssignmentOut, Figures, JointOut, JointTopic, Method, SessionFill
-from app.assignment.service import build_problem
-from app.assignment.solver import algorithm
+from app.assignment.schemas import (
+    AssignmentOut,
+    AssignmentStateOut,
+    Figures,
+    JointOut,
+    JointTopic,
+    Method,
+    MoveOut,
+    SessionFill,
+)
+from app.assignment.service import Built, build_problem
+from app.assignment.solver import algorithm, changes
 from app.assignment.solver.joint import choose_topics_and_assign
 from app.common.ids import id_of
 from app.enrollments.models import EnrollmentSource
@@ -38,28 +47,46 @@ from app.voting.service import topics_of
 
 def _figures(result: algorithm.Result) -> Figures:
     return Figures(method=result.method, assigned=result.assigned, unassigned=len(result.unassigned),
-                   first_choice_share=result.first_choice_share, top3_share=result.top3_share)
+                   first_choice_share=result.first_choice_share, top3_share=result.top3_share,
+                   rank_counts=list(result.rank_counts), unranked_placements=result.unranked_placements,
+                   unplaced_slots=result.unplaced_slots)
+
+
+def _fill(built: Built, result: algorithm.Result) -> list[SessionFill]:
+    return [SessionFill(session_id=w.id, title=w.title, slot=built.slot_of[id_of(w)], capacity=w.capacity,
+                        assigned=result.per_workshop.get(id_of(w), 0) + built.reserved.get(id_of(w), 0))
+            for w in built.workshops]
 
 
 def run(db: Session, *, event_id: int, method: Method, dry_run: bool, fill_unranked: bool,
-        time_limit: float, maximize_assigned: bool = False) -> AssignmentOut:
+        time_limit: float, maximize_assigned: bool = False, keep_improving_only: bool = False) -> AssignmentOut:
+    """Solve, compare with first come first served and the seats as they stand, write back (not a dry run).
+
+    `keep_improving_only`: see `AssignmentIn`; the solver's `keep_ranks` keeps everyone's standing."""
     event = get_event(db, event_id=event_id, include_unpublished=True)
+    if keep_improving_only and method != Method.optimal:
+        raise Invalid("keep_improving_only works with method 'optimal' only.", field="keep_improving_only")
     if not dry_run:
         lock_event(db, event_id=event_id)  # nobody enrolls, leaves or cancels meanwhile
-    built = build_problem(db, event_id=event_id)
+    built = build_problem(db, event_id=event_id, keep=keep_improving_only)
     problem = built.problem
     try:
         result = algorithm.solve(problem, method=method.value, fill_unranked=fill_unranked, time_limit=time_limit,
-                                 max_placements_first=maximize_assigned)
+                                 max_placements_first=maximize_assigned, keep_ranks=keep_improving_only)
         baseline = result if method == Method.first_come else algorithm.solve(
             problem, method="first_come", fill_unranked=fill_unranked)
+        before = changes.evaluate(problem)
     except ValueError as exc:
         raise Invalid(f"The workshops cannot be assigned: {exc}") from exc
+    moves = changes.moves(problem, result.assignment) if keep_improving_only else []
     if not dry_run:
         fixed = {(p, w) for p, ws in problem.fixed.items() for w in ws}
         seats = {p: [w for w in ws if (p, w) not in fixed] for p, ws in result.assignment.items()}
+        seats.update(built.kept)  # keep mode: people held as is keep their previous-run seats
         replace_assignment_locked(db, workshop_ids=[w.id for w in built.workshops if w.id is not None], seats=seats)
-        notices.assignment_committed(db, event=event, seats=result.assignment)
+        moved = {m.participant for m in moves}  # an improving run tells only the people it moves
+        notices.assignment_committed(db, event=event, seats={p: ws for p, ws in result.assignment.items()
+                                                             if not keep_improving_only or p in moved})
     return AssignmentOut(
         **_figures(result).model_dump(),
         dry_run=dry_run,
@@ -67,15 +94,32 @@ def run(db: Session, *, event_id: int, method: Method, dry_run: bool, fill_unran
         with_preferences=sum(1 for p in problem.preferences.values() if p),
         unassigned_registration_ids=list(result.unassigned),
         held_as_is_registration_ids=built.held_as_is,
-        rank_counts=list(result.rank_counts),
         optimal=result.optimal,
         gap=result.gap,
         seconds=round(result.seconds, 4),
-        sessions=[SessionFill(session_id=w.id, title=w.title, slot=built.slot_of[id_of(w)], capacity=w.capacity,
-                              assigned=result.per_workshop.get(id_of(w), 0) + built.reserved.get(id_of(w), 0))
-                  for w in built.workshops],
+        sessions=_fill(built, result),
         baseline=_figures(baseline),
+        current=_figures(before),
+        moves=[MoveOut(registration_id=m.participant, slot=m.slot, from_session_id=m.from_workshop,
+                       to_session_id=m.to_workshop, from_rank=m.from_rank, to_rank=m.to_rank) for m in moves],
     )
+
+
+def standing(db: Session, *, event_id: int) -> AssignmentStateOut:
+    """The figures of the seats as they stand (last committed run and the changes since), beside first
+    come, first served from scratch on the same data. Reads only."""
+    get_event(db, event_id=event_id, include_unpublished=True)
+    built = build_problem(db, event_id=event_id, keep=True)
+    try:
+        now = changes.evaluate(built.problem)
+        baseline = algorithm.solve(built.problem, method="first_come")
+    except ValueError as exc:
+        raise Invalid(f"The seats cannot be evaluated: {exc}") from exc
+    return AssignmentStateOut(
+        participants=len(built.problem.participants) + len(built.held_as_is),
+        with_preferences=sum(1 for p in built.problem.preferences.values() if p),
+        held_as_is_registration_ids=built.held_as_is, current=_figures(now), baseline=_figures(baseline),
+        sessions=_fill(built, now))
 
 
 def run_joint(db: Session, *, poll: Poll, rooms: list[RoomIn], starts_at: datetime, ends_at: datetime,

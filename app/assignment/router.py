@@ -1,8 +1,17 @@
 from fastapi import APIRouter, status
 
-from app.assignment import flows, service
-from app.assignment.schemas import AssignmentIn, AssignmentOut, JointIn, JointOut, PreferencesIn, PreferencesPublic
-from app.auth.deps import AuditedOrganizerDep
+from app.assignment import explain, flows, service
+from app.assignment.schemas import (
+    AssignmentIn,
+    AssignmentOut,
+    AssignmentStateOut,
+    JointIn,
+    JointOut,
+    MyAssignmentOut,
+    PreferencesIn,
+    PreferencesPublic,
+)
+from app.auth.deps import AuditedOrganizerDep, OrganizerDep
 from app.common.ids import id_of
 from app.common.types import IdPath
 from app.db import SessionDep
@@ -23,6 +32,14 @@ def get_preferences(db: SessionDep, me: MeDep) -> PreferencesPublic:
     return PreferencesPublic(session_ids=service.get_preferences(db, registration_id=id_of(me)))
 
 
+@router.get("/me/assignment", response_model=MyAssignmentOut, status_code=status.HTTP_200_OK)
+def my_assignment(db: SessionDep, me: MeDep) -> MyAssignmentOut:
+    """Your workshops with the rank you gave each and, where you did not get your first choice at that
+    time, why: derived from the stored rankings, seats and capacities when you ask; counts only, nobody named.
+    Time slots where you ranked workshops but hold none are listed under `unplaced`."""
+    return explain.my_assignment(db, reg=me)
+
+
 @router.post("/polls/{poll_id}/joint-assignment", response_model=JointOut, status_code=status.HTTP_200_OK)
 def joint_assignment(body: JointIn, db: SessionDep, _: AuditedOrganizerDep, poll: OrganizerPollDep) -> JointOut:
     """Choose the topics to run in one slot AND who goes where, from the poll's ballots and the rooms.
@@ -41,10 +58,22 @@ def run_assignment(event_id: IdPath, body: AssignmentIn, db: SessionDep, who: Au
 
     `optimal` is rank-maximal: as many first choices as possible, then as many second choices, and
     so on, one workshop per time slot, never the same topic twice. The answer compares it with
-    first come, first served on the same data. Not a dry run: the seats are written in one
-    transaction, replacing the previous run's seats; seats taken directly or placed by organizers stay.
+    first come, first served on the same data and with the seats as they stand (`current`); each
+    carries the distribution of ranks. Not a dry run: the seats are written in one transaction,
+    replacing the previous run's seats; seats taken directly or placed by organizers stay.
+    `keep_improving_only`: a re-run that makes nobody worse off in any time slot; `moves` lists who moves where.
     """
     who.check_event(event_id)
     return flows.run(db, event_id=event_id, method=body.method, dry_run=body.dry_run,
                        fill_unranked=body.fill_unranked, time_limit=body.time_limit,
-                       maximize_assigned=body.maximize_assigned)
+                       maximize_assigned=body.maximize_assigned, keep_improving_only=body.keep_improving_only)
+
+
+@router.get("/events/{event_id}/assignments/current", response_model=AssignmentStateOut,
+            status_code=status.HTTP_200_OK)
+def assignment_standing(event_id: IdPath, db: SessionDep, who: OrganizerDep) -> AssignmentStateOut:
+    """The distribution of ranks of the workshop seats as they stand (the last committed run and the changes
+    since), beside first come, first served from scratch on the same data."""
+    who.check_event(event_id)
+    return flows.standing(db, event_id=event_id)
+

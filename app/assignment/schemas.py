@@ -4,7 +4,7 @@ from typing import Self
 from pydantic import Field, field_validator, model_validator
 
 from app.common.schemas import RequestModel, ResponseModel
-from app.common.types import Id, UtcInput
+from app.common.types import Id, UtcInput, UtcOutput
 from app.voting.schemas import RoomIn
 
 
@@ -38,6 +38,14 @@ class AssignmentIn(RequestModel):
         default=False, description="optimal only: first place as many people as possible, then rank-maximal among "
                                    "those (pure rank-maximal may leave someone out to give others first choices).")
     time_limit: float = Field(default=30.0, gt=0, le=600, description="Seconds the solver may use.")
+    keep_improving_only: bool = Field(
+        default=False,
+        description="optimal only: a re-run (after cancellations or late rankings) that makes nobody worse off. "
+                    "In every time slot a person keeps their seat from the previous run or gets one they rank "
+                    "higher (rank 1 < rank 2 < ... < a seat they did not rank < no seat); seats taken directly or "
+                    "placed by organizers stay; people without a seat in a slot take the free seats; among all "
+                    "such assignments the most first choices, then second choices, ... (with `maximize_assigned`: "
+                    "the most seats first). Rankings are read as they are now. The answer lists the moves.")
 
 
 class JointIn(RequestModel):
@@ -86,9 +94,22 @@ class SessionFill(ResponseModel):
 class Figures(ResponseModel):
     method: str
     assigned: int
-    unassigned: int
+    unassigned: int = Field(description="People holding no workshop at all.")
     first_choice_share: float
     top3_share: float
+    rank_counts: list[int] = Field(description="Placements at rank 1, 2, ... (the distribution of ranks).")
+    unranked_placements: int = Field(description="Placements in a workshop the person did not rank.")
+    unplaced_slots: int = Field(description="(person, time slot) pairs where the person ranked a workshop of the "
+                                            "slot but holds none there.")
+
+
+class MoveOut(ResponseModel):
+    registration_id: int
+    slot: int
+    from_session_id: int | None = Field(description="The seat held before the run (null: none).")
+    to_session_id: int | None
+    from_rank: int | None = Field(description="Its rank now (null: not ranked, or no seat).")
+    to_rank: int | None
 
 
 class AssignmentOut(Figures):
@@ -100,9 +121,80 @@ class AssignmentOut(Figures):
         default_factory=list,
         description="People whose own seats overlap in the run's slot model (e.g. two workshops chained into one "
                     "slot by a third that overlaps both): their seats stay as they are and they get nothing new.")
-    rank_counts: list[int] = Field(description="Placements at rank 1, 2, ...")
     optimal: bool
     gap: float = Field(description="Relative gap to the solver's bound (0 = proven optimal).")
     seconds: float
     sessions: list[SessionFill]
     baseline: Figures = Field(description="The same figures for first come, first served on the same data.")
+    current: Figures = Field(description="The same figures for the seats as they stand before this run.")
+    moves: list[MoveOut] = Field(
+        default_factory=list, description="keep_improving_only: every (person, slot) whose seat changes.")
+
+
+class AssignmentStateOut(ResponseModel):
+    """The seats as they stand (the last committed run, with the changes since) beside first come, first served."""
+
+    participants: int
+    with_preferences: int
+    held_as_is_registration_ids: list[int]
+    current: Figures
+    baseline: Figures = Field(description="First come, first served from scratch on the same data.")
+    sessions: list[SessionFill]
+
+
+class ReasonCode(StrEnum):
+    clash = "clash"  # runs at the same time as another place of yours (plenary, panel, a waiting list)
+    same_topic = "same_topic"  # you hold another session of the same topic
+    full = "full"  # full, every seat held by people who ranked it at least as high as you or took it themselves
+    full_mixed = "full_mixed"  # full, some seats held by people who ranked it lower: no precise reason
+    free_now = "free_now"  # has free seats now: freed since the run or ranked after it (cannot tell which)
+    not_run = "not_run"  # no assignment run has placed anyone yet
+
+
+class ReasonOut(ResponseModel):
+    """Why you do not hold a workshop you ranked higher, from the stored data at the time of reading."""
+
+    session_id: int = Field(description="The workshop you ranked higher than what you hold in its time slot.")
+    title: str
+    rank: int
+    code: ReasonCode
+    detail: str
+    capacity: int | None = None
+    seats_taken: int | None = None
+    ranked_first: int | None = Field(default=None, description="Seats held by people who ranked it first.")
+    ranked_at_least_as_high: int | None = Field(
+        default=None, description="Assigned seats held by people who ranked it at least as high as you.")
+    ranked_lower: int | None = Field(
+        default=None, description="Assigned seats held by people who ranked it lower than you or not at all.")
+    taken_directly: int | None = Field(default=None,
+                                       description="Seats people took themselves or organizers placed.")
+    waitlist_position: int | None = Field(default=None, description="Your place on its waiting list.")
+
+
+class MyWorkshop(ResponseModel):
+    session_id: int
+    title: str
+    starts_at: UtcOutput
+    ends_at: UtcOutput
+    room: str | None
+    slot: int = Field(description="Time slot (overlapping workshops share one).")
+    rank: int | None = Field(description="Its place in your ranking (1 = first); null when you did not rank it.")
+    source: str = Field(description="assignment, self (you enrolled) or organizer.")
+    reason: str | None = Field(description="When it is not your first choice at this time: why (all reasons).")
+    reasons: list[ReasonOut]
+
+
+class MyUnplacedSlot(ResponseModel):
+    """A time slot where you ranked workshops but hold none."""
+
+    slot: int
+    starts_at: UtcOutput
+    ends_at: UtcOutput
+    reason: str
+    reasons: list[ReasonOut]
+
+
+class MyAssignmentOut(ResponseModel):
+    items: list[MyWorkshop]
+    unplaced: list[MyUnplacedSlot]
+    note: str | None = None

@@ -77,13 +77,17 @@ class Built:
     held_as_is: list[int] = field(default_factory=list)
     # Seats in a workshop that the run neither gives nor takes (held by people outside it).
     reserved: dict[int, int] = field(default_factory=dict)
+    # keep mode: previous-run seats of the people held as is, written back unchanged.
+    kept: dict[int, list[int]] = field(default_factory=dict)
 
 
-def build_problem(db: Session, *, event_id: int) -> Built:
+def build_problem(db: Session, *, event_id: int, keep: bool = False) -> Built:
     """The event's workshops, confirmed people, rankings and the places people already hold.
 
     * seats taken directly or placed by organizers are `fixed` (kept and counted);
-    * seats of the previous run are not: a new run replaces them;
+    * seats of the previous run are not: a new run replaces them. They are the problem's
+      `current` seats (what `keep_ranks` compares with); with `keep`, a person whose previous-run
+      seats cannot be held in the solver's slot model is held as is, those seats included;
     * a person with a place (seat or waiting list) in a plenary or panel, or on a workshop's
       waiting list, is `blocked` from every workshop running at the same time (except the
       workshop they wait for: the run may give them its seat).
@@ -100,6 +104,7 @@ def build_problem(db: Session, *, event_id: int) -> Built:
     ).all()))
     members = set(participants)
     fixed: dict[int, list[int]] = defaultdict(list)
+    current: dict[int, list[int]] = defaultdict(list)
     busy: dict[int, list[EventSession]] = defaultdict(list)
     reserved: dict[int, int] = defaultdict(int)
     for reg_id, session_id, status, source in places_in_sessions(db, session_ids=by_id):
@@ -110,16 +115,26 @@ def build_problem(db: Session, *, event_id: int) -> Built:
                 fixed[reg_id].append(session_id)
             else:
                 reserved[session_id] += 1
+        elif workshop and status == EnrollmentStatus.enrolled and reg_id in members:
+            current[reg_id].append(session_id)
         elif not workshop or status == EnrollmentStatus.waitlisted:
             busy[reg_id].append(session)
-    held_as_is = [p for p in participants if _clash(fixed.get(p, []), by_id, slot_of)]
-    for p in held_as_is:
-        members.discard(p)
-        for w in fixed.pop(p):
-            reserved[w] += 1
     blocked = {p: [id_of(w) for w in workshops if any(b.id != w.id and overlaps(w.starts_at, w.ends_at, b.starts_at,
                                                                                  b.ends_at) for b in busy[p])]
                for p in members if busy.get(p)}
+    unfit = {p for p, ws in current.items()
+             if _clash(fixed.get(p, []) + ws, by_id, slot_of) or set(ws) & set(blocked.get(p, []))}
+    held_as_is = [p for p in participants if _clash(fixed.get(p, []), by_id, slot_of) or (keep and p in unfit)]
+    kept: dict[int, list[int]] = {}
+    for p in held_as_is:
+        members.discard(p)
+        blocked.pop(p, None)
+        for w in fixed.pop(p, []):
+            reserved[w] += 1
+        if keep and current.get(p):
+            kept[p] = current[p]
+            for w in kept[p]:
+                reserved[w] += 1
     prefs: dict[int, list[int]] = {}
     for reg_id, session_id in db.exec(
         select(Preference.registration_id, Preference.session_id)
@@ -137,9 +152,10 @@ def build_problem(db: Session, *, event_id: int) -> Built:
         preferences=prefs,
         fixed={p: ws for p, ws in fixed.items() if p in members},
         blocked={p: ws for p, ws in blocked.items() if ws},
+        current={p: ws for p, ws in current.items() if p in members and p not in unfit},
     )
     return Built(problem=problem, workshops=workshops, slot_of=slot_of, held_as_is=held_as_is,
-                 reserved=dict(reserved))
+                 reserved=dict(reserved), kept=kept)
 
 
 def _clash(seats: list[int], by_id: dict[int, EventSession], slot_of: dict[int, int]) -> bool:

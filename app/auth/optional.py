@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.dependencies.models import Dependant
+from starlette.concurrency import run_in_threadpool
 
 from app.auth.deps import BearerDep, Organizer, _resolve, check_path_event
 from app.auth.models import KeyRole
@@ -18,11 +19,12 @@ from app.db import SessionDep
 from app.errors import Unauthorized
 
 
-def optional_organizer(request: Request, db: SessionDep, creds: BearerDep) -> Organizer | None:
+async def optional_organizer(request: Request, db: SessionDep, creds: BearerDep) -> Organizer | None:
+    """Async, so that an anonymous call (most of them: a registration) takes no thread for it."""
     if creds is None:
         return None
     try:
-        who = _resolve(request, db, creds)
+        who = await run_in_threadpool(_resolve, request, db, creds)
     except Unauthorized:
         return None  # e.g. a participant's registration token: reads stay public
     if who.role != KeyRole.organizer:

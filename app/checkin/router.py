@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, Response, status
 from app.audit.service import record
 from app.auth.deps import CheckinDep, OrganizerDep
 from app.checkin import service
-from app.checkin.schemas import CheckinCode, CheckinCreate, CheckinPublic
+from app.checkin.schemas import CheckinCode, CheckinCreate, CheckinPublic, CheckinSummary, DoorPerson
 from app.common.ids import id_of
 from app.common.pagination import Page, PageDep
 from app.common.types import MAX_ID, IdPath
@@ -77,16 +77,19 @@ def check_in(
 ) -> CheckinPublic:
     """Mark a person present for the event, or for a session with `session_id`.
 
+    By the badge's `code`, or by `registration_id` (the person found by name at the door).
     Organizer keys and check-in-only (door) keys. Idempotent: scanning twice answers 200 with
-    the first check-in. 404 for an unknown or revoked code, 409 for a cancelled registration.
+    the first check-in. 404 for an unknown or revoked code (or a registration not of this
+    event), 409 for a cancelled registration.
     A waitlisted person is checked in too: the answer's `status` tells the door staff.
     """
     event_id = id_of(event)
-    done = service.check_in(db, event_id=event_id, code=body.code, session_id=body.session_id, by=who.label)
+    done = service.check_in(db, event_id=event_id, code=body.code, registration_id=body.registration_id,
+                            session_id=body.session_id, by=who.label)
     reg, att = done.registration, done.attendance
     if done.created:
         record(db, actor=who.label, action="checkin.create", event_id=event_id, target=f"registration:{reg.id}",
-               details={"session_id": body.session_id})
+               details={"session_id": body.session_id, "by": "code" if body.code is not None else "name"})
     else:
         response.status_code = status.HTTP_200_OK
     return CheckinPublic(
@@ -113,3 +116,30 @@ def undo_check_in(
         record(db, actor=who.label, action="checkin.undo", event_id=event_id, target=f"registration:{registration_id}",
                details={"session_id": session_id})
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/events/{event_id}/checkins/people", response_model=Page[DoorPerson], status_code=status.HTTP_200_OK)
+def find_people(
+    db: SessionDep, who: CheckinDep, event: OrganizerEventDep,
+    q: Annotated[str, Query(min_length=1, max_length=100, description="Words of a name or organization; case and "
+                            "diacritics do not matter (\"zak lodz\" finds Żak of Łódź).")],
+    session_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="Show check-ins for this session.")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> Page[DoorPerson]:
+    """Find people at the door by name or organization (door keys too), in Polish alphabetical
+    order, with their check-in time for the event (or `session_id`). Never e-mails: the search
+    does not look at them either."""
+    rows, total = service.find_people(db, event_id=id_of(event), q=q, session_id=session_id, limit=limit,
+                                      offset=offset)
+    items = [DoorPerson(registration_id=id_of(r), first_name=r.first_name, last_name=r.last_name,
+                        organization=r.organization, category=r.category, status=r.status, checked_in_at=at)
+             for r, at in rows]
+    return Page(items=items, total=total, limit=limit, offset=offset)
+
+
+@router.get("/events/{event_id}/checkins/summary", response_model=CheckinSummary, status_code=status.HTTP_200_OK)
+def checkin_summary(db: SessionDep, who: CheckinDep, event: OrganizerEventDep) -> CheckinSummary:
+    """Head counts for the door (door keys too): confirmed people, checked in for the event in
+    all and per day (in the event's time zone), and per session."""
+    return service.summary(db, event=event)

@@ -66,3 +66,29 @@ def sort_key(last_name: str, first_name: str = "") -> str:
 def text_key(value: str | None) -> str:
     """The collation key of any text (organizations, partnerships); None sorts first."""
     return _encode(value or "")
+
+
+# ---- search: accent- and case-insensitive matching --------------------------------------------
+
+SEARCH_KEY_MAX = 1000  # the stored column's width (first 100 + last 100 + organization 200, folded)
+_NO_DECOMPOSITION = str.maketrans({"ł": "l", "Ł": "L"})  # ł has no decomposition in Unicode
+
+
+def fold(text: str) -> str:
+    """Text for matching, not for display: "Żółw" -> "zolw", "ŁÓDŹ" -> "lodz", "Straße" -> "strasse".
+
+    NFKD splits letters from their diacritics (and compatibility forms such as "ﬁ" into "fi"),
+    the combining marks are dropped, ł/Ł (which do not decompose) become l/L, and casefold()
+    removes case. Whitespace runs become one space.
+    """
+    decomposed = unicodedata.normalize("NFKD", text.translate(_NO_DECOMPOSITION).casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def search_key(first_name: str, last_name: str, organization: str | None) -> str:
+    """The stored search text of a person (`registrations.search_key`): folded names and organization.
+
+    The parts are separated by a space; a search term holds no space, so it never matches
+    across two parts. Cut at SEARCH_KEY_MAX (only text that folding expands a lot reaches it).
+    """
+    return " ".join(fold(part) for part in (last_name, first_name, organization or "") if part)[:SEARCH_KEY_MAX]

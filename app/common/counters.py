@@ -4,10 +4,12 @@ The guard and the change are one statement in the caller's transaction, so two w
 never both take the last seat; a CHECK constraint on the table backs it up.
 """
 
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import update
-from sqlmodel import Session, col
+from sqlalchemy import Table, update
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
+from sqlmodel import Session
 
 
 class _Row(Protocol):
@@ -23,11 +25,29 @@ def bump(db: Session, model: type[_Row], row_id: int, counter: str, *, delta: in
     Returns the new value, or None when the guard refused (no seat left). With
     `unlimited_when_null`, a NULL in the `below` column means no limit.
     """
-    column = col(getattr(model, counter))
-    stmt = update(model).where(col(model.id) == row_id)
+    table = table_of(model)
+    column = table.c[counter]
+    stmt = update(table).where(table.c.id == row_id)
     if below is not None:
-        limit = col(getattr(model, below))
+        limit = table.c[below]
         guard = column < limit
         stmt = stmt.where((limit.is_(None)) | guard if unlimited_when_null else guard)
-    stmt = stmt.values({counter: column + delta}).returning(column)
-    return db.execute(stmt).scalar_one_or_none()
+    db.flush()  # as the ORM's own UPDATE would: pending changes reach the database first
+    value: int | None = db.execute(stmt.values({counter: column + delta}).returning(column)).scalar_one_or_none()
+    if value is not None:
+        sync(db, model, row_id, **{counter: value})
+    return value
+
+
+def table_of(model: type[Any]) -> Table:
+    """The Core table of a table model: UPDATEs on it skip the ORM's bulk-update machinery."""
+    table: Table = model.__table__
+    return table
+
+
+def sync(db: Session, model: type[Any], row_id: int, **values: Any) -> None:
+    """Keep a copy of the row loaded in this session in step with a Core UPDATE of it."""
+    loaded = db.identity_map.get(identity_key(model, row_id))
+    if loaded is not None:
+        for name, value in values.items():
+            set_committed_value(loaded, name, value)

@@ -16,7 +16,7 @@ def _names(dependant: Dependant) -> set[str]:
     return names
 
 
-def strict_query(request: Request) -> None:
+async def strict_query(request: Request) -> None:
     route = request.scope.get("route")
     dependant = getattr(route, "dependant", None)
     if route is None or dependant is None or not request.query_params:

@@ -357,3 +357,12 @@ def overlapping_pairs(sessions: list[EventSession]) -> dict[int, set[int]]:
                 out[a.id].add(b.id)
                 out[b.id].add(a.id)
     return out
+
+
+def any_assignment_seat(db: Session, *, session_ids: Iterable[int]) -> bool:
+    """Whether an assignment run's seat exists in any of these sessions (read only)."""
+    ids = list(session_ids)
+    return bool(ids) and db.exec(
+        select(Enrollment.id).where(col(Enrollment.session_id).in_(ids),
+                                    Enrollment.source == EnrollmentSource.assignment).limit(1)
+    ).first() is not None

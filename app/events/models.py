@@ -39,5 +39,7 @@ class Event(SQLModel, table=True):
     waitlist_seq: int = Field(default=0)
     # Seats still held by invitation codes (app/invitations): public registration cannot take them.
     reserved_open: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # Bumped whenever its webhooks, message templates or form questions change (app/events/config.py).
+    config_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = created_at_field()
     updated_at: datetime = created_at_field()

@@ -12,15 +12,16 @@ the body: the body holds `SECRET_MARK` and the secret is sealed beside it (app/k
 put in when the message is sent, and wiped then.
 """
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any, TypeVar, cast
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
 from app.common.ids import id_of
 from app.enrollments.models import Enrollment, EnrollmentStatus
+from app.events import config
 from app.events.models import Event
 from app.keyring import service as keyring
 from app.messages import outbox, render
@@ -32,9 +33,7 @@ from app.settings import Settings, get_settings
 SECRET_MARK = "\u27e6secret\u27e7"  # ⟦secret⟧
 # What the person asked for themselves goes out even when the event sends no e-mails.
 ALWAYS_SENT = frozenset({"recovery.code", "registration.erased"})
-SETTINGS_KEY = "settings"
-LOOKUPS_KEY = "notice_lookups"  # Session.info: templates and webhook endpoints asked in this transaction
-T = TypeVar("T")  # Session.info: the running app's settings (app/db.py)
+SETTINGS_KEY = "settings"  # Session.info: the running app's settings (app/db.py)
 
 
 def settings_of(db: Session) -> Settings:
@@ -61,23 +60,14 @@ def _person(reg: Registration) -> dict[str, Any]:
     return {"first_name": reg.first_name, "last_name": reg.last_name}
 
 
-def _looked_up(db: Session, key: tuple[Any, ...], find: Callable[[], T]) -> T:
-    """`find()` once per transaction: a decision about many people (promotions, an assignment,
-    a broadcast) asks the same template and webhook questions once, not once per person."""
-    cache: dict[tuple[Any, ...], Any] = db.info.setdefault(LOOKUPS_KEY, {})
-    if key not in cache:
-        cache[key] = find()
-    return cast(T, cache[key])
-
-
-def _override(db: Session, *, event_id: int, kind: str, language: str) -> tuple[str, str] | None:
+def _override(db: Session, *, event: Event, kind: str, language: str) -> tuple[str, str] | None:
     def find() -> tuple[str, str] | None:
         row = db.exec(select(MessageTemplate).where(
-            MessageTemplate.event_id == event_id, MessageTemplate.kind == kind, MessageTemplate.language == language,
+            MessageTemplate.event_id == event.id, MessageTemplate.kind == kind, MessageTemplate.language == language,
         )).first()
         return (row.subject, row.text) if row is not None else None
 
-    return _looked_up(db, ("template", event_id, kind, language), find)
+    return config.remembered(db, event, ("template", kind, language), find)
 
 
 def email(db: Session, *, kind: str, event: Event, reg: Registration, extra: Mapping[str, Any] | None = None,
@@ -90,7 +80,7 @@ def email(db: Session, *, kind: str, event: Event, reg: Registration, extra: Map
     settings = settings_of(db)
     language = language_of(event, reg)
     context = base_context(settings, event, language) | _person(reg) | dict(extra or {})
-    override = _override(db, event_id=id_of(event), kind=kind, language=language) if overridable else None
+    override = _override(db, event=event, kind=kind, language=language) if overridable else None
     message = render.render(kind, language, context, override=override)
     outbox.enqueue_email(
         db, kind=kind, event_id=event.id, registration_id=reg.id if to is None else None,
@@ -100,12 +90,14 @@ def email(db: Session, *, kind: str, event: Event, reg: Registration, extra: Map
     )
 
 
-def webhooks(db: Session, *, kind: str, event_id: int, data: dict[str, Any]) -> None:
+def webhooks(db: Session, *, kind: str, event: Event, data: dict[str, Any]) -> None:
     """Queue the notice for every webhook endpoint subscribed to `kind`."""
     from app.webhooks.service import subscribed
 
-    endpoints = _looked_up(db, ("webhooks", kind, event_id),
-                           lambda: [(id_of(e), e.url) for e in subscribed(db, kind=kind, event_id=event_id)])
+    event_id = id_of(event)
+    endpoints = config.remembered(
+        db, event, ("webhooks", kind),
+        lambda: [(id_of(e), e.url) for e in subscribed(db, kind=kind, event_id=event_id)])
     for webhook_id, url in endpoints:
         outbox.enqueue_webhook(db, kind=kind, event_id=event_id, webhook_id=webhook_id, url=url,
                                data={"event_id": event_id} | data)
@@ -118,7 +110,7 @@ def registration_created(db: Session, *, event: Event, reg: Registration, token:
     email(db, kind="registration.created", event=event, reg=reg, secret=token, extra={
         "status": str(reg.status), "position": position, "self_service_url": f"{base}/me#token={SECRET_MARK}",
     })
-    webhooks(db, kind="registration.created", event_id=id_of(event), data={
+    webhooks(db, kind="registration.created", event=event, data={
         "registration_id": reg.id, "status": str(reg.status), "waitlist_position": position})
 
 
@@ -126,26 +118,26 @@ def registration_decided(db: Session, *, event: Event, reg: Registration, positi
     """An organizer approved (confirmed or waitlisted) or rejected a pending registration."""
     kind = "registration.rejected" if reg.status == RegistrationStatus.rejected else "registration.approved"
     email(db, kind=kind, event=event, reg=reg, extra={"status": str(reg.status), "position": position})
-    webhooks(db, kind=kind, event_id=id_of(event), data={
+    webhooks(db, kind=kind, event=event, data={
         "registration_id": reg.id, "status": str(reg.status), "waitlist_position": position})
 
 
 def registrations_promoted(db: Session, *, event: Event, regs: Sequence[Registration]) -> None:
     for reg in regs:
         email(db, kind="registration.promoted", event=event, reg=reg)
-        webhooks(db, kind="registration.promoted", event_id=id_of(event),
+        webhooks(db, kind="registration.promoted", event=event,
                  data={"registration_id": reg.id, "status": str(RegistrationStatus.confirmed)})
 
 
 def registration_cancelled(db: Session, *, event: Event, reg: Registration) -> None:
     email(db, kind="registration.cancelled", event=event, reg=reg)
-    webhooks(db, kind="registration.cancelled", event_id=id_of(event), data={"registration_id": reg.id})
+    webhooks(db, kind="registration.cancelled", event=event, data={"registration_id": reg.id})
 
 
 def registration_erased(db: Session, *, event: Event, reg: Registration, address: str) -> None:
     """Erasure is done: one last message to the address the person had (wiped once sent)."""
     email(db, kind="registration.erased", event=event, reg=reg, to=address, overridable=False)
-    webhooks(db, kind="registration.erased", event_id=id_of(event), data={"registration_id": reg.id})
+    webhooks(db, kind="registration.erased", event=event, data={"registration_id": reg.id})
 
 
 def recovery_code(db: Session, *, event: Event, reg: Registration, code: str, minutes: int) -> None:
@@ -176,7 +168,7 @@ def enrollment_created(db: Session, *, reg: Registration, session: EventSession,
     enrolled = enrollment.status == EnrollmentStatus.enrolled
     email(db, kind="enrollment.created", event=event, reg=reg, extra=_session_context(
         event, session, language_of(event, reg)) | {"enrolled": enrolled, "position": position})
-    webhooks(db, kind="enrollment.created", event_id=id_of(event), data={
+    webhooks(db, kind="enrollment.created", event=event, data={
         "registration_id": reg.id, "session_id": session.id, "status": str(enrollment.status),
         "waitlist_position": position, "source": str(enrollment.source)})
 
@@ -190,7 +182,7 @@ def enrollments_promoted(db: Session, *, session: EventSession, enrollments: Seq
         reg = regs[enrollment.registration_id]
         email(db, kind="enrollment.promoted", event=event, reg=reg,
               extra=_session_context(event, session, language_of(event, reg)))
-        webhooks(db, kind="enrollment.promoted", event_id=id_of(event), data={
+        webhooks(db, kind="enrollment.promoted", event=event, data={
             "registration_id": reg.id, "session_id": session.id, "status": str(EnrollmentStatus.enrolled)})
 
 
@@ -210,7 +202,7 @@ def assignment_committed(db: Session, *, event: Event, seats: Mapping[int, Itera
         email(db, kind="assignment.committed", event=event, reg=reg, extra={"workshops": [
             {"title": s.title, "room": s.room, "when": render.when(s.starts_at, s.ends_at, event.timezone, language)}
             for s in mine]})
-        webhooks(db, kind="assignment.committed", event_id=id_of(event), data={
+        webhooks(db, kind="assignment.committed", event=event, data={
             "registration_id": registration_id, "session_ids": [s.id for s in mine]})
 
 
@@ -228,7 +220,7 @@ def poll_opened(db: Session, *, event: Event, poll_id: int, title: str, closes_a
     for reg in regs:
         email(db, kind="poll.opened", event=event, reg=reg, extra={
             "poll_title": title, "poll_closes": _local(closes_at, event, language_of(event, reg))})
-    webhooks(db, kind="poll.opened", event_id=id_of(event), data={"poll_id": poll_id})
+    webhooks(db, kind="poll.opened", event=event, data={"poll_id": poll_id})
     return len(regs)
 
 
@@ -238,14 +230,14 @@ def poll_published(db: Session, *, event: Event, poll_id: int, title: str, sessi
         email(db, kind="poll.published", event=event, reg=reg, extra={"poll_title": title, "topics": [
             {"title": s.title, "room": s.room, "when": render.when(s.starts_at, s.ends_at, event.timezone, language)}
             for s in sorted(sessions, key=lambda s: (s.starts_at, id_of(s)))]})
-    webhooks(db, kind="poll.published", event_id=id_of(event),
+    webhooks(db, kind="poll.published", event=event,
              data={"poll_id": poll_id, "session_ids": [s.id for s in sessions]})
 
 
 # --- check-in (webhooks only) ----------------------------------------------------------------
 
 def checkin_created(db: Session, *, event_id: int, registration_id: int, session_id: int | None) -> None:
-    webhooks(db, kind="checkin.created", event_id=event_id,
+    webhooks(db, kind="checkin.created", event=_event(db, event_id),
              data={"registration_id": registration_id, "session_id": session_id})
 
 

@@ -17,9 +17,10 @@ from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, update
+from sqlalchemy import ColumnElement, delete, func, insert, update
 from sqlmodel import Session, col, select
 
+from app.common.counters import table_of
 from app.common.time import utcnow
 from app.errors import Conflict, NotFound
 from app.messages.models import Channel, MessageStatus, OutboxMessage
@@ -39,32 +40,34 @@ def _queued(db: Session) -> None:
     db.info[QUEUED_FLAG] = True
 
 
+def _insert(db: Session, **values: Any) -> None:
+    """One pending row, by a Core INSERT: a registration rush queues one per person, and the
+    ORM's unit of work would cost more than the rest of the notice."""
+    now = utcnow()
+    row = {"recipient_name": "", "language": "pl", "subject": "", "body_text": "", "body_html": "", "payload": "",
+           "sealed_secret": None, "registration_id": None, "webhook_id": None, "status": MessageStatus.pending,
+           "attempts": 0, "created_at": now, "next_attempt_at": now, **values}
+    db.flush()  # the rows it refers to (a registration just added) are in the database first
+    db.execute(insert(table_of(OutboxMessage)), row)
+    _queued(db)
+
+
 def enqueue_email(
     db: Session, *, kind: str, event_id: int | None, registration_id: int | None, to: str, to_name: str,
     language: str, subject: str, text: str, html: str, sealed_secret: str | None = None,
-) -> OutboxMessage:
-    message = OutboxMessage(
-        uid=new_uid(), channel=Channel.email, kind=kind, event_id=event_id, registration_id=registration_id,
-        recipient=to, recipient_name=to_name[:210], language=language, subject=subject[:300], body_text=text,
-        body_html=html, sealed_secret=sealed_secret,
-    )
-    db.add(message)
-    _queued(db)
-    return message
+) -> None:
+    _insert(db, uid=new_uid(), channel=Channel.email, kind=kind, event_id=event_id, registration_id=registration_id,
+            recipient=to, recipient_name=to_name[:210], language=language, subject=subject[:300], body_text=text,
+            body_html=html, sealed_secret=sealed_secret)
 
 
 def enqueue_webhook(db: Session, *, kind: str, event_id: int | None, webhook_id: int, url: str,
-                    data: dict[str, Any]) -> OutboxMessage:
-    uid = new_uid()
+                    data: dict[str, Any]) -> None:
     now = utcnow()
     body = {"type": kind, "timestamp": now.isoformat().replace("+00:00", "Z"), "data": data}
-    message = OutboxMessage(
-        uid=uid, channel=Channel.webhook, kind=kind, event_id=event_id, webhook_id=webhook_id, recipient=url,
-        payload=json.dumps(body, ensure_ascii=False, separators=(",", ":")), created_at=now, next_attempt_at=now,
-    )
-    db.add(message)
-    _queued(db)
-    return message
+    _insert(db, uid=new_uid(), channel=Channel.webhook, kind=kind, event_id=event_id, webhook_id=webhook_id,
+            recipient=url, payload=json.dumps(body, ensure_ascii=False, separators=(",", ":")), created_at=now,
+            next_attempt_at=now)
 
 
 # --- deliverers -------------------------------------------------------------------------------

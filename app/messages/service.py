@@ -10,6 +10,7 @@ from app.common.ids import id_of
 from app.common.time import utcnow
 from app.enrollments.models import Enrollment, EnrollmentStatus
 from app.errors import Invalid, NotFound
+from app.events import config
 from app.events.models import Event
 from app.messages import notices, render
 from app.messages.models import MessageTemplate
@@ -100,6 +101,7 @@ def set_template(db: Session, *, event: Event, kind: str, language: str, data: T
     row.subject, row.text, row.updated_at = data.subject, data.text, utcnow()
     db.add(row)
     db.flush()
+    config.touch(db, event_id=id_of(event))
     return TemplatePublic(kind=kind, language=language, subject=row.subject, text=row.text, custom=True)
 
 
@@ -108,5 +110,6 @@ def reset_template(db: Session, *, event_id: int, kind: str, language: str) -> N
     db.execute(delete(MessageTemplate).where(col(MessageTemplate.event_id) == event_id,
                                              col(MessageTemplate.kind) == kind,
                                              col(MessageTemplate.language) == language))
+    config.touch(db, event_id=event_id)
 
 

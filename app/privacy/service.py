@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from app.assignment.service import delete_preferences
 from app.calendars import service as calendars
-from app.common.collation import sort_key
+from app.common.collation import search_key, sort_key
 from app.common.ids import id_of
 from app.common.locking import lock
 from app.common.security import digest
@@ -53,6 +53,7 @@ def _anonymise(db: Session, reg: Registration) -> None:
     reg.position = None
     reg.listing = Listing.none
     reg.sort_key = sort_key(ERASED, ERASED)  # no trace of the old name in the list order either
+    reg.search_key = search_key(ERASED, ERASED, reg.organization)  # nor in searches
     reg.token_digest = digest(secrets.token_urlsafe(32))  # the old token no longer works
     reg.erased_at = reg.updated_at = utcnow()
     db.add(reg)

@@ -28,6 +28,8 @@ from sqlmodel import Session, col, select
 from app.common.counters import bump
 from app.common.ids import id_of
 from app.errors import Conflict, Invalid, NotFound
+from app.events import config
+from app.events.models import Event
 from app.questions.models import CHOICE_TYPES, Answer, Question, QuestionOption, QuestionType
 
 TEXT_MAX, LONG_TEXT_MAX = 1000, 10_000
@@ -95,6 +97,7 @@ def create_question(db: Session, *, event_id: int, data: Any) -> Question:
         db.add(QuestionOption(question_id=id_of(question), position=i, label_pl=option.label.pl,
                               label_en=option.label.en, capacity=option.capacity))
     db.flush()
+    config.touch(db, event_id=event_id)
     return question
 
 
@@ -127,6 +130,7 @@ def update_question(db: Session, *, question: Question, data: Any) -> Question:
     elif "type" in changes and question.type not in CHOICE_TYPES:
         db.execute(delete(QuestionOption).where(col(QuestionOption.question_id) == question.id))
     db.flush()
+    config.touch(db, event_id=question.event_id)
     return question
 
 
@@ -168,6 +172,7 @@ def delete_question(db: Session, *, question: Question) -> None:
         raise Conflict("This question has answers; it cannot be deleted (its answers would be lost).")
     db.delete(question)
     db.flush()
+    config.touch(db, event_id=question.event_id)
 
 
 # --- answers ---------------------------------------------------------------------------------
@@ -236,7 +241,13 @@ def _one(question: Question, options: Sequence[QuestionOption], value: Any, wher
         out.options[qid] = sorted(chosen)
 
 
-def check(db: Session, *, event_id: int, category: str, answers: Mapping[str, Any] | None,
+def _has_questions(db: Session, event: Event) -> bool:
+    event_id = id_of(event)
+    return config.remembered(db, event, ("has questions",), lambda: db.exec(
+        select(Question.id).where(Question.event_id == event_id).limit(1)).first() is not None)
+
+
+def check(db: Session, *, event: Event, category: str, answers: Mapping[str, Any] | None,
           previous: Mapping[int, Any] | None = None, partial: bool = False) -> Checked:
     """Validate answers against the event's questions: one 422 listing every wrong or missing
     answer, each naming `answers.<question id>` (type `missing` for a required one left out).
@@ -245,7 +256,7 @@ def check(db: Session, *, event_id: int, category: str, answers: Mapping[str, An
     question is only missing when it has neither.
     """
     answers = answers or {}
-    form = questions_of(db, event_id=event_id)
+    form = questions_of(db, event_id=id_of(event)) if _has_questions(db, event) else []
     asked = {id_of(q): (q, opts) for q, opts in form if applies(q, category)}
     everything = {str(id_of(q)) for q, _ in form}
     out = Checked()

@@ -1,14 +1,13 @@
 """Lost link: ask for a code by e-mail, exchange it for a fresh registration token."""
 
 import time
-from contextlib import contextmanager
 
 import anyio
 from fastapi import APIRouter, Request, status
 from starlette.concurrency import run_in_threadpool
 
 from app.common.types import IdPath
-from app.db import SessionDep, get_db
+from app.db import SessionDep, request_transaction
 from app.recovery import service
 from app.recovery.schemas import RecoveryAccepted, RecoveryConfirm, RecoveryConfirmed, RecoveryRequest
 from app.settings import SettingsDep
@@ -24,8 +23,8 @@ ANSWER_SECONDS = 0.1
 
 
 def _request_code(request: Request, *, event_id: int, email: str, minutes: int, per_hour: int) -> None:
-    """The work in the request's own transaction (app/db.py: get_db), committed before the wait."""
-    with contextmanager(get_db)(request) as db:
+    """The work in the request's own transaction, committed before the wait."""
+    with request_transaction(request) as db:
         service.request_code(db, event_id=event_id, email=email, minutes=minutes, per_hour=per_hour)
 
 

@@ -10,7 +10,7 @@ those seats go to the sessions' waiting lists.
 
 from sqlmodel import Session
 
-from app.common.collation import sort_key
+from app.common.collation import search_key, sort_key
 from app.common.ids import id_of
 from app.common.locking import lock, lock_many
 from app.common.time import utcnow
@@ -144,7 +144,7 @@ def update_me(db: Session, *, registration_id: int, data: MeUpdate) -> Registrat
     changes = data.model_dump(exclude_unset=True, exclude={"answers"})
     if data.answers is not None:
         previous = questions.answers_of(db, registration_ids=[registration_id]).get(registration_id, {})
-        checked = questions.check(db, event_id=id_of(event), category=str(changes.get("category", reg.category)),
+        checked = questions.check(db, event=event, category=str(changes.get("category", reg.category)),
                                   answers=data.answers, previous=previous, partial=True)
         questions.save(db, registration_id=registration_id, checked=checked, replace=True,
                        hold=reg.status not in INACTIVE)
@@ -159,6 +159,7 @@ def update_me(db: Session, *, registration_id: int, data: MeUpdate) -> Registrat
     if new_org is not None:
         reg.organization_normalized = new_org
     reg.sort_key = sort_key(reg.last_name, reg.first_name)
+    reg.search_key = search_key(reg.first_name, reg.last_name, reg.organization)
     reg.updated_at = utcnow()
     db.add(reg)
     db.flush()

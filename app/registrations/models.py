@@ -2,6 +2,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from app.common.base import Field, SQLModel, created_at_field, sa, utc_field
+from app.common.collation import SEARCH_KEY_MAX
 
 ORGANIZATION_MAX = 200
 ORGANIZATION_NORMALIZED_MAX = 3 * ORGANIZATION_MAX  # str.casefold() expands a character to at most 3
@@ -77,6 +78,9 @@ class Registration(SQLModel, table=True):
     token_digest: str = Field(max_length=64, unique=True)
     # Polish collation key of (last_name, first_name): app.common.collation.sort_key.
     sort_key: str = Field(default="", max_length=500)
+    # Folded last name, first name and organization for searching (app.common.collation.search_key):
+    # "zak" finds "Żak" alike on SQLite and PostgreSQL. Written wherever those fields are.
+    search_key: str = Field(default="", max_length=SEARCH_KEY_MAX)
     # Bumped to revoke the person's check-in code (app/checkin/codes.py).
     checkin_version: int = Field(default=1)
     created_at: datetime = created_at_field()

@@ -9,10 +9,10 @@ last line of defence.
 from collections.abc import Sequence
 from typing import cast
 
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, update
 from sqlmodel import Session, col, select
 
-from app.common.counters import bump
+from app.common.counters import bump, sync, table_of
 from app.common.ids import id_of
 from app.common.time import utcnow
 from app.events.models import Event
@@ -20,13 +20,21 @@ from app.invitations import service as invitations
 from app.messages import notices
 from app.registrations.models import Registration, RegistrationStatus
 
+_EVENTS = table_of(Event)
+# Built once: the statement of every registration in a rush (its SQL and cache key are kept).
+_TAKE_SEAT = update(_EVENTS).where(
+    _EVENTS.c.id == bindparam("event"), _EVENTS.c.confirmed_count + _EVENTS.c.reserved_open < _EVENTS.c.capacity,
+).values(confirmed_count=_EVENTS.c.confirmed_count + 1).returning(_EVENTS.c.confirmed_count)
+
 
 def take_seat(db: Session, *, event_id: int) -> bool:
     """Take one confirmed seat if one is free: not one held by an invitation code (app/invitations)."""
-    taken = db.execute(update(Event).where(
-        col(Event.id) == event_id, col(Event.confirmed_count) + col(Event.reserved_open) < col(Event.capacity),
-    ).values(confirmed_count=Event.confirmed_count + 1).returning(col(Event.id))).first()
-    return taken is not None
+    db.flush()  # as the ORM's own UPDATE would: pending changes reach the database first
+    taken = db.execute(_TAKE_SEAT, {"event": event_id}).scalar_one_or_none()
+    if taken is None:
+        return False
+    sync(db, Event, event_id, confirmed_count=taken)
+    return True
 
 
 def release_seat(db: Session, *, event_id: int) -> None:

@@ -1,3 +1,5 @@
+from typing import Any
+
 from fastapi import APIRouter, Query, Response, status
 
 from app.auth.deps import AuditedOrganizerDep, OrganizerDep
@@ -5,11 +7,12 @@ from app.auth.optional import MaybeOrganizerDep
 from app.common.ids import id_of
 from app.common.pagination import Page, PageDep
 from app.common.types import IdPath
-from app.db import SessionDep
+from app.db import SessionDep, writes
 from app.messages.schemas import AnnounceOut
 from app.registrations.deps import MeDep
 from app.sessions.schemas import SessionPublic
-from app.voting import flows, service
+from app.settings import SettingsDep
+from app.voting import export, flows, service
 from app.voting import results as tally
 from app.voting.deps import OrganizerPollDep, OrganizerTopicDep
 from app.voting.models import Poll, TopicStatus
@@ -28,6 +31,11 @@ from app.voting.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1", tags=["topic polls"])
+
+PB_MEDIA_TYPE = "text/plain; charset=utf-8"
+PB_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The anonymised ballots in the pabulib format (.pb)", "content": {"text/plain": {}}},
+}
 
 
 def _poll(db: SessionDep, poll: Poll, *, organizer: bool) -> PollPublic:
@@ -118,12 +126,31 @@ def withdraw_ballot(poll_id: IdPath, db: SessionDep, me: MeDep) -> Response:
 @router.get("/polls/{poll_id}/results", response_model=PollResults, status_code=status.HTTP_200_OK)
 def poll_results(
     db: SessionDep, _: OrganizerDep, poll: OrganizerPollDep,
+    settings: SettingsDep,
     rule: str | None = Query(default=None, max_length=32, description=(
         "approval, pav, seq_pav, seq_phragmen, equal_shares, cc, borda, stv. Default: equal_shares for approval "
         "ballots, stv for ranked ballots (both proportional).")),
+    explain: bool = Query(default=False, description=(
+        "Also explain the decision: equal shares' budgets, rounds, prices and payments, why the other topics "
+        "were not bought and the completion; each round's scores or loads for sequential rules (seq-PAV, "
+        "seq-Phragmén, CC, STV); the totals for the others.")),
 ) -> PollResults:
-    """Tallies and winners (organizer). Only totals: individual ballots are never shown."""
-    return tally.results(db, poll=poll, rule=rule)
+    """Tallies and winners (organizer), and whether the winners satisfy EJR and PJR on the ballots
+    (`properties`, with a violating group when not). No identities: voters in explanations and
+    violations are anonymous ballot numbers, and only from BALLOT_EXPORT_MIN_BALLOTS ballots on."""
+    return tally.results(db, poll=poll, rule=rule, explain=explain, min_ballots=settings.ballot_export_min_ballots)
+
+
+@router.get("/polls/{poll_id}/ballots.pb", response_model=None, status_code=status.HTTP_200_OK,
+            response_class=Response, responses=PB_RESPONSES)
+@writes  # the audit entry
+def export_ballots(db: SessionDep, who: OrganizerDep, poll: OrganizerPollDep, settings: SettingsDep) -> Response:
+    """The poll's counted ballots, anonymised, in the pabulib format (organizers only; 409 below
+    BALLOT_EXPORT_MIN_BALLOTS ballots). Voters are numbered 1..n by ballot content, as in explanations."""
+    body = export.export_ballots(db, poll=poll, actor=who.label, min_ballots=settings.ballot_export_min_ballots)
+    return Response(body, media_type=PB_MEDIA_TYPE, headers={
+        "Content-Disposition": f'attachment; filename="poll-{poll.id}-ballots.pb"', "Cache-Control": "no-store",
+    })
 
 
 @router.post("/polls/{poll_id}/publish", response_model=PublishedSessions, status_code=status.HTTP_201_CREATED)

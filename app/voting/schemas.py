@@ -1,4 +1,4 @@
-from typing import Self
+from typing import Literal, Self
 
 from pydantic import Field, field_validator, model_validator
 
@@ -99,6 +99,91 @@ class TopicResult(ResponseModel):
     elected: bool
 
 
+VOTERS_DOC = ("Anonymous ballot numbers 1..n: the counted ballots sorted by their content (the topics they name, "
+              "by topic id), the `voter_id` of `ballots.pb`; never a registration. Null (only `count` given) when "
+              "fewer ballots were counted than BALLOT_EXPORT_MIN_BALLOTS.")
+
+
+class TopicValue(ResponseModel):
+    topic_id: int
+    value: float
+
+
+class PaymentGroup(ResponseModel):
+    """Voters who paid the same amount in a round."""
+
+    amount: float = Field(description="Paid by each (equal shares: of her budget, in seats; Phragmén: load added).")
+    count: int
+    voters: list[int] | None = Field(description=VOTERS_DOC)
+
+
+class ExplainedRound(ResponseModel):
+    round: int
+    phase: Literal["equal_shares", "completion", "sequential", "elect", "eliminate", "elect_remaining",
+                   "unsupported"]
+    topic_id: int = Field(description="The topic bought, elected or (STV `eliminate`) eliminated.")
+    tied: list[int] = Field(description="Topics equal to the best in this round; the first was taken (bought, "
+                                        "elected or, for `eliminate`, eliminated).")
+    scores: list[TopicValue] = Field(description="The explanation's `criterion` for each topic still in contention.")
+    cost: float | None = Field(description="Equal shares / Phragmén: a topic costs 1 seat.")
+    price: float | None = Field(description="Equal shares: rho, the most one supporter paid; Phragmén: the new "
+                                            "maximal load.")
+    payments: list[PaymentGroup]
+    note: str | None
+
+
+class NotBoughtTopic(ResponseModel):
+    """A topic the equal-shares phase did not buy, and why."""
+
+    topic_id: int
+    supporters: int
+    supporters_budget: float = Field(description="What its supporters had left after the equal-shares phase (seats).")
+    cost: float
+    affordable: bool
+    price: float | None = Field(description="Its rho, had a seat been left; null when not affordable.")
+    reason: str
+
+
+class Budget(ResponseModel):
+    per_voter: float
+    voters: int
+    total: float
+    unit: str
+
+
+class Explanation(ResponseModel):
+    method: Literal["equal_shares", "sequential", "stv", "not_sequential"]
+    summary: str
+    criterion: str
+    voters: str = Field(description="How voters are numbered in `payments` and witnesses.")
+    budget: Budget | None = Field(description="Equal shares: each voter's starting budget.")
+    rounds: list[ExplainedRound]
+    not_bought: list[NotBoughtTopic] = Field(description="Equal shares: topics not bought with the budgets.")
+    completion: str | None = Field(description="Equal shares: how the seats left over were filled (if any).")
+    totals: list[TopicValue] | None = Field(description="Rules without rounds (and STV): each topic's total.")
+
+
+class Violation(ResponseModel):
+    """A group of at least ell*n/k voters who all approve the ell `topic_ids`, yet (EJR) each has fewer than ell
+    approved winners, or (PJR) fewer than ell winners are approved by any of them."""
+
+    ell: int
+    topic_ids: list[int]
+    group_size: int
+    voters: list[int] | None = Field(description=VOTERS_DOC)
+
+
+class Properties(ResponseModel):
+    ejr: bool | None = Field(description="Extended justified representation; null: not decided within the time "
+                                         "limit (see `method`).")
+    pjr: bool | None = Field(description="Proportional justified representation; null: not decided in time.")
+    ejr_violation: Violation | None
+    pjr_violation: Violation | None
+    ballots_read_as: str
+    method: str
+    seconds: float
+
+
 class PollResults(ResponseModel):
     rule: str
     ballot: BallotType
@@ -108,6 +193,8 @@ class PollResults(ResponseModel):
     covered: int = Field(description="Ballots with at least one winning topic.")
     tie_break: str
     topics: list[TopicResult]
+    properties: Properties = Field(description="Whether the winners satisfy EJR and PJR on the counted ballots.")
+    explanation: Explanation | None = Field(default=None, description="With `explain=true`: how the rule decided.")
 
 
 class RoomIn(RequestModel):

@@ -54,6 +54,13 @@ def event_page(key: str = Path(min_length=1, max_length=200)) -> FileResponse:
     return _page("event")
 
 
+@router.get("/events/{key}/door", response_class=FileResponse, status_code=status.HTTP_200_OK)
+def door_page(key: str = Path(min_length=1, max_length=20)) -> FileResponse:
+    """Check-in at the door, phone first: find people by name or scan their badges (check-in or
+    organizer key; `#key=...` in the fragment signs a phone in without typing)."""
+    return _page("door")
+
+
 @router.get("/me", response_class=FileResponse, status_code=status.HTTP_200_OK)
 def personal_page() -> FileResponse:
     """The participant's personal page; the token comes in the URL fragment, never to the server."""

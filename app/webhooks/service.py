@@ -10,6 +10,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, func, select
 
 from app.errors import Invalid, NotFound
+from app.events import config
 from app.events.service import get_event
 from app.keyring.service import seal, unseal
 from app.messages.models import Channel, OutboxMessage
@@ -42,6 +43,7 @@ def create_endpoint(
     )
     db.add(endpoint)
     db.flush()
+    config.touch(db, event_id=event_id)
     return endpoint, secret
 
 
@@ -65,8 +67,10 @@ def list_endpoints(
 
 def delete_endpoint(db: Session, *, webhook_id: int) -> None:
     """Remove the endpoint; its deliveries (sent or still pending) go with it."""
-    db.delete(get_endpoint(db, webhook_id=webhook_id))
+    endpoint = get_endpoint(db, webhook_id=webhook_id)
+    db.delete(endpoint)
     db.flush()
+    config.touch(db, event_id=endpoint.event_id)
 
 
 def subscribed(db: Session, *, kind: str, event_id: int | None) -> list[WebhookEndpoint]:

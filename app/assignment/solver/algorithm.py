@@ -39,6 +39,15 @@ is listed in all its slots and nobody has a fixed seat, the exact fast path of
 ``app.assignment.solver.dewerra`` runs (a topic flow, then a de Werra slot colouring; ``Result.path``
 is ``"topic_flow_dewerra"``); otherwise the flow or LP path above runs with topic ranks.
 
+``keep_ranks=True`` (``optimal`` only) re-optimises without making anyone worse off: the
+candidates of a person holding ``Problem.current`` seats are cut to what is at least as good in
+each slot, and the slot must stay covered (definitions in ``app.assignment.solver.problem``).
+The flow path puts lower bounds on those (participant, slot) arcs, the LP path equality rows;
+the stages are the same as for ``optimal``, plus a last one keeping unranked current seats, so
+the result is rank-maximal (placements first with ``max_placements_first``) among the
+assignments in which nobody is worse off. Should the LP path find no stage in time, everyone
+keeps their current seats.
+
 ``fill_unranked=True`` then gives every participant a free seat in each slot where they hold
 nothing (people who ranked nothing, or whose choices were full): a max flow per slot, so the
 number of seats filled is maximal. Those seats are listed in ``Result.filled`` as well.
@@ -50,10 +59,11 @@ import time
 
 import numpy as np
 
+from app.assignment.solver.changes import worse_off
 from app.assignment.solver.dewerra import detect as detect_topic_instance
 from app.assignment.solver.dewerra import solve_topic_level
 from app.assignment.solver.flow import fill_free_seats, weighted_flow
-from app.assignment.solver.lex import base_rows, solve_stages
+from app.assignment.solver.lex import base_rows, covered_rows, solve_stages
 from app.assignment.solver.lexflow import StagedFlow
 from app.assignment.solver.problem import Prepared, Problem, Result, Workshop, build_result
 
@@ -64,7 +74,7 @@ METHODS = ("optimal", "weighted", "first_come")
 
 def solve(problem: Problem, *, method: str = "optimal", fill_unranked: bool = False,
           max_placements_first: bool = False, time_limit: float = 30.0,
-          topic_ranks: bool = False) -> Result:
+          topic_ranks: bool = False, keep_ranks: bool = False) -> Result:
     """Assign participants to workshops; see the module docstring for the methods.
 
     Raises ValueError on malformed input: unknown participant or workshop ids, a workshop ranked
@@ -74,8 +84,10 @@ def solve(problem: Problem, *, method: str = "optimal", fill_unranked: bool = Fa
         raise ValueError(f"unknown method {method!r}; expected one of {METHODS}")
     if topic_ranks and method != "optimal":
         raise ValueError("topic_ranks=True is only implemented for method='optimal'")
+    if keep_ranks and (method != "optimal" or topic_ranks):
+        raise ValueError("keep_ranks=True is only implemented for method='optimal' with session ranks")
     start = time.monotonic()
-    prep = Prepared(problem)
+    prep = Prepared(problem, keep=keep_ranks)
     optimal, status, values, bounds = True, "optimal", [], []
     path = method
     if method == "first_come":
@@ -98,7 +110,9 @@ def solve(problem: Problem, *, method: str = "optimal", fill_unranked: bool = Fa
         arc_rank = prep.topic_arc_rank() if topic_ranks else prep.arc_rank
         inst = detect_topic_instance(prep) if topic_ranks else None
         stages = [np.ones(len(arc_rank), np.int64)] if max_placements_first else []
-        stages += [(arc_rank == r).astype(np.int64) for r in np.unique(arc_rank)]
+        stages += [(arc_rank == r).astype(np.int64) for r in np.unique(arc_rank) if r > 0]
+        if keep_ranks and np.any(arc_rank == 0):  # unranked current seats: kept or improved, never lost
+            stages.append((arc_rank == 0).astype(np.int64))
         if inst is not None:
             chosen, values = solve_topic_level(prep, inst, arc_rank, max_placements_first)
             bounds, path = values, "topic_flow_dewerra"
@@ -110,14 +124,19 @@ def solve(problem: Problem, *, method: str = "optimal", fill_unranked: bool = Fa
         else:
             path = "lp"
             a, b = base_rows(prep)
-            out = solve_stages(a, b, stages, time_limit)
+            out = solve_stages(a, b, stages, time_limit, a_eq=covered_rows(prep) if keep_ranks else None)
             chosen, values, bounds, optimal, status = out.chosen, out.values, out.bounds, out.optimal, out.status
-            if not values:  # no stage finished in time: fall back to the baseline
+            if not values and keep_ranks:  # no stage finished in time: nobody moves
+                chosen, status = prep.current_arcs(), status + "; current seats kept"
+            elif not values:  # no stage finished in time: fall back to the baseline
                 chosen, status = first_come(prep), status + "; first_come fallback"
     filled = fill_free_seats(prep, chosen) if fill_unranked else []
-    return build_result(prep, chosen, method, filled=filled, optimal=optimal, status=status,
-                        objective=values, bound=bounds, seconds=time.monotonic() - start,
-                        topic_ranks=topic_ranks, path=path)
+    result = build_result(prep, chosen, method, filled=filled, optimal=optimal, status=status,
+                          objective=values, bound=bounds, seconds=time.monotonic() - start,
+                          topic_ranks=topic_ranks, path=path)
+    if keep_ranks and worse_off(problem, result.assignment):
+        raise AssertionError("keep_ranks left someone worse off")  # internal invariant
+    return result
 
 
 def first_come(prep: Prepared) -> np.ndarray:

@@ -75,14 +75,28 @@ def base_rows(prep: Prepared, with_topics: bool = True) -> tuple[sparse.csr_matr
     return mat, np.concatenate(rhs) if rhs else np.zeros(0)
 
 
+def covered_rows(prep: Prepared) -> sparse.csr_matrix:
+    """One row per (participant, slot) of ``prep.forced`` over its arcs: ``row @ x == 1`` keeps it covered."""
+    keys = prep.arc_keys()
+    sel = np.flatnonzero(np.isin(keys, prep.forced))
+    rows = np.searchsorted(prep.forced, keys[sel])
+    return sparse.csr_matrix((np.ones(len(sel)), (rows, sel)), shape=(len(prep.forced), len(keys)))
+
+
 def solve_stages(a_base: sparse.csr_matrix, b_base: np.ndarray, stages: list[np.ndarray],
-                 time_limit: float) -> LexOutcome:
-    """Maximise ``stages[0] @ x``, then ``stages[1] @ x`` among its optima, and so on."""
+                 time_limit: float, a_eq: sparse.csr_matrix | None = None) -> LexOutcome:
+    """Maximise ``stages[0] @ x``, then ``stages[1] @ x`` among its optima, and so on.
+
+    ``a_eq`` (optional): rows that must equal 1 (seats kept, see ``covered_rows``)."""
     n = a_base.shape[1]
     start = time.monotonic()
     lo, hi = np.zeros(n), np.ones(n)
     rows, rhs = a_base, b_base.astype(float)
     eq = np.zeros(len(rhs), dtype=bool)
+    if a_eq is not None and a_eq.shape[0]:
+        rows = sparse.vstack([rows, a_eq], format="csr")
+        rhs = np.append(rhs, np.ones(a_eq.shape[0]))
+        eq = np.append(eq, np.ones(a_eq.shape[0], dtype=bool))
     x_int = np.zeros(n)
     values: list[float] = []
     bounds: list[float] = []

@@ -9,6 +9,9 @@ flows are exactly the feasible flows with: arcs of positive reduced cost at thei
 arcs of negative reduced cost at their upper bound. Those bounds are imposed for the following
 stages (lower bounds are handled by node supplies), so each stage optimises within the optimal
 set of all earlier ones: exact lexicographic optimisation with costs in {-1, 0}, no big-M.
+
+Keep mode (``Prepared.forced``): the source arc of a (participant, slot) that must stay covered
+gets lower bound 1, so every stage's flow gives that person a seat in that slot.
 """
 
 from __future__ import annotations
@@ -31,6 +34,11 @@ class StagedFlow:
         self.head = np.concatenate([ps, w[prep.arc_w], np.ones(n_w, np.int64), [0]])
         self.up = np.concatenate([np.ones(n_ps + n_a, np.int64), np.maximum(prep.free, 0), [n_ps]])
         self.lo = np.zeros_like(self.up)
+        if len(prep.forced):
+            at = np.searchsorted(uniq, prep.forced)
+            if np.any(at >= n_ps) or np.any(uniq[np.minimum(at, n_ps - 1)] != prep.forced):
+                raise ValueError("a seat that must be kept has no candidate")  # Prepared adds the current arc
+            self.lo[at] = 1
         self.arc_slice = slice(n_ps, n_ps + n_a)  # the (participant, slot) -> workshop arcs
         self.flow = self.lo.copy()
 

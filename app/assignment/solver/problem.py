@@ -21,6 +21,17 @@ Definitions used by every method (see ``algorithm.solve``):
   second, whatever the slot). Shares and ``rank_counts`` use that rank. Only workshops listed are
   candidates; listing every session of a topic means "this topic, in any slot".
 * ``unassigned``: participants (registration order) who hold no workshop at all.
+* ``unranked_placements``: placements in a workshop the holder did not rank (filled, or a fixed
+  seat outside the list). ``unplaced_slots``: (participant, slot) pairs where the participant
+  ranked some workshop of the slot but holds none there.
+* **Keeping ranks** (``solve(..., keep_ranks=True)``, ``optimal`` only): ``current`` are the seats
+  people hold from an earlier run, which this run may move. In every slot, order what a person
+  can hold as: rank 1 < rank 2 < ... < a seat they did not rank < no seat at all. A person holding
+  ``current`` seat ``w0`` in slot ``s`` must end up in slot ``s`` with ``w0`` or a workshop they rank
+  at least as well (strictly better, as ranks are distinct); a slot where they hold nothing is
+  unconstrained. Only those arcs (plus the arc of ``w0`` itself, even if unranked) are candidates,
+  and every such (participant, slot) must be covered: "nobody is worse off in any slot" is then a
+  property of every feasible assignment, and the staged optimisation stays exact within it.
 """
 
 from __future__ import annotations
@@ -49,6 +60,8 @@ class Problem:
     preferences: Mapping[int, Sequence[int]]  # participant -> workshop ids, most wanted first
     fixed: Mapping[int, Sequence[int]] = field(default_factory=dict)  # seats already held
     blocked: Mapping[int, Collection[int]] = field(default_factory=dict)  # workshops a participant may not get
+    # seats from an earlier run that this run may move; read only with ``keep_ranks=True``
+    current: Mapping[int, Sequence[int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -70,13 +83,16 @@ class Result:
     gap: float  # max over stages of (bound - objective) / max(bound, 1)
     seconds: float
     path: str = ""  # solver that ran: "flow", "lp", "topic_flow_dewerra", "first_come"
+    unranked_placements: int = 0  # placements in a workshop the holder did not rank
+    unplaced_slots: int = 0  # (participant, slot) pairs with a ranked workshop of the slot but no seat there
 
 
 class Prepared:
     """Validated problem in index form plus the candidate arcs (p, w) that may still be used."""
 
-    def __init__(self, problem: Problem):
+    def __init__(self, problem: Problem, *, keep: bool = False):
         self.problem = problem
+        self.keep = keep
         self.pids = [int(p) for p in problem.participants]
         self.pindex = {p: i for i, p in enumerate(self.pids)}
         if len(self.pindex) != len(self.pids):
@@ -108,7 +124,29 @@ class Prepared:
         for j, workshop in enumerate(self.ws):
             if self.used[j] > workshop.capacity:
                 raise ValueError(f"fixed seats exceed the capacity of workshop {workshop.id}")
+        # keep mode: slot -> workshop index of each person's current (movable) seats
+        self.cur: list[dict[int, int]] = [{} for _ in self.pids]
+        if keep:
+            self._current()
         self._build_arcs()
+
+    def _current(self) -> None:
+        load = list(self.used)
+        for p, lst in self.problem.current.items():
+            i = self._participant(p, "current")
+            topics = {self.topic[k] for k in self.held[i]}
+            slots = {self.slot[k] for k in self.held[i]}
+            for w in lst:
+                j = self._workshop(w)
+                if self.slot[j] in slots or self.topic[j] in topics or j in self.blocked[i]:
+                    raise ValueError(f"current seats of participant {p} clash (slot, topic or blocked)")
+                slots.add(self.slot[j])
+                topics.add(self.topic[j])
+                self.cur[i][self.slot[j]] = j
+                load[j] += 1
+        for j, workshop in enumerate(self.ws):
+            if load[j] > workshop.capacity:
+                raise ValueError(f"current seats exceed the capacity of workshop {workshop.id}")
 
     def _participant(self, p: int, what: str) -> int:
         if p not in self.pindex:
@@ -132,14 +170,20 @@ class Prepared:
         for i, js in enumerate(self.prefs):
             busy_slots = {self.slot[k] for k in self.held[i]}
             busy_topics = {self.topic[k] for k in self.held[i]}
+            limit = {s: (js.index(j0) + 1 if j0 in js else len(js) + 1) for s, j0 in self.cur[i].items()}
             for r, j in enumerate(js, start=1):
                 if self.slot[j] in busy_slots or self.topic[j] in busy_topics or j in self.blocked[i]:
                     continue
-                if self.ws[j].capacity - self.used[j] <= 0:
-                    continue
+                if self.ws[j].capacity - self.used[j] <= 0 or r > limit.get(self.slot[j], r):
+                    continue  # full, or worse than the seat the person holds in that slot (keep mode)
                 pi.append(i)
                 wi.append(j)
                 rk.append(r)
+            for j0 in self.cur[i].values():
+                if j0 not in js:  # an unranked current seat: rank 0 marks "placed, not ranked"
+                    pi.append(i)
+                    wi.append(j0)
+                    rk.append(0)
         self.arc_p = np.array(pi, dtype=np.int64)
         self.arc_w = np.array(wi, dtype=np.int64)
         self.arc_rank = np.array(rk, dtype=np.int64)
@@ -149,6 +193,19 @@ class Prepared:
         sidx = {s: k for k, s in enumerate(slots)}
         self.ws_slot = np.array([sidx[s] for s in self.slot], dtype=np.int64)
         self.arc_slot = self.ws_slot[self.arc_w] if len(wi) else np.zeros(0, dtype=np.int64)
+        # keep mode: (participant, slot) pairs that must stay covered, as ``participant * nslots + slot index``
+        self.forced = np.array(sorted(i * max(len(slots), 1) + sidx[s] for i, c in enumerate(self.cur) for s in c),
+                               dtype=np.int64)
+
+    def current_arcs(self) -> np.ndarray:
+        """Arc indices of the current seats (keep mode): a feasible fallback that keeps everyone's seat."""
+        want = {(i, j) for i, c in enumerate(self.cur) for j in c.values()}
+        pairs = zip(self.arc_p.tolist(), self.arc_w.tolist(), strict=True)
+        return np.array([a for a, pair in enumerate(pairs) if pair in want], dtype=np.int64)
+
+    def arc_keys(self) -> np.ndarray:
+        """Per arc: its (participant, slot) key, as in ``forced``."""
+        return self.arc_p * max(len(self.slot_ids), 1) + self.arc_slot
 
     def rank_maps(self, by_topic: bool = False) -> list[dict[int, int]]:
         """Per participant: workshop index -> rank (list position, or topic rank, see above)."""
@@ -204,7 +261,7 @@ def build_result(prep: Prepared, chosen: Iterable[int] | NDArray[np.int64], meth
     ranks = prep.rank_maps(by_topic=topic_ranks)
     maxlen = max((max(m.values(), default=0) for m in ranks), default=0)
     rank_counts = [0] * maxlen
-    first = top3 = ranked = 0
+    first = top3 = ranked = unranked = unplaced = 0
     assignment: dict[int, list[int]] = {}
     unassigned: list[int] = []
     for i, js in enumerate(seats):
@@ -218,6 +275,8 @@ def build_result(prep: Prepared, chosen: Iterable[int] | NDArray[np.int64], meth
         held = [pos[j] for j in js if j in pos]
         for r in held:
             rank_counts[r - 1] += 1
+        unranked += len(js) - len(held)
+        unplaced += len({prep.slot[j] for j in prep.prefs[i]} - set(slots))
         if prep.prefs[i]:
             ranked += 1
             first += 1 in held
@@ -237,5 +296,5 @@ def build_result(prep: Prepared, chosen: Iterable[int] | NDArray[np.int64], meth
         top3_share=top3 / ranked if ranked else 0.0, rank_counts=rank_counts,
         per_workshop={w.id: count[j] for j, w in enumerate(prep.ws)}, filled=fill_map,
         optimal=optimal, status=status, objective=objective, bound=bound, gap=max(gap, 0.0),
-        seconds=seconds, path=path,
+        seconds=seconds, path=path, unranked_placements=unranked, unplaced_slots=unplaced,
     )

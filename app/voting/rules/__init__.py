@@ -23,6 +23,9 @@ stv            STV, Droop quota, weighted inclusive Gregory transfers      ranke
 =============  ==========================================================  =========
 
 A ranked ballot given to an approval rule approves every candidate it ranks.
+:func:`explain` runs a rule and also returns its :class:`~app.voting.rules.trace.Trace`
+(rounds, prices, payments; :mod:`.explain`); :mod:`.proportionality` checks EJR and PJR
+of any committee exactly, with a time limit.
 Defaults (:data:`DEFAULT_RULE`) are the proportional rules ``equal_shares`` for
 approval ballots (proportional in the strong EJR sense, and what abcvoting and
 participatory-budgeting practice recommend) and ``stv`` for ranked ballots.
@@ -35,11 +38,13 @@ from dataclasses import dataclass
 
 from .approval import approval, cc, equal_shares, sav, seq_pav, seq_phragmen
 from .common import CommitteeResult, check_size, parse_ballots
+from .explain import EXPLAINERS
 from .pav import pav
 from .ranked import borda, stv
+from .trace import Trace
 
 __all__ = [
-    "BALLOT_TYPES", "DEFAULT_RULE", "RULES", "CommitteeResult", "RuleSpec", "compute",
+    "BALLOT_TYPES", "DEFAULT_RULE", "RULES", "CommitteeResult", "RuleSpec", "Trace", "compute", "explain",
     "approval", "sav", "seq_pav", "pav", "seq_phragmen", "equal_shares", "cc", "borda", "stv",
 ]
 
@@ -80,6 +85,24 @@ RULES: dict[str, RuleSpec] = {
 DEFAULT_RULE: dict[str, str] = {"approval": "equal_shares", "ranked": "stv"}
 
 
+def _validated(rule: str | None, ballots: Iterable[Iterable[int]], n_candidates: int, seats: int,
+               ballot_type: str) -> tuple[RuleSpec, list[Iterable[int]]]:
+    if ballot_type not in BALLOT_TYPES:
+        raise ValueError(f"unknown ballot type {ballot_type!r}; expected one of {BALLOT_TYPES}")
+    name = DEFAULT_RULE[ballot_type] if rule is None else rule
+    spec = RULES.get(name)
+    if spec is None:
+        raise ValueError(f"unknown rule {name!r}; expected one of {sorted(RULES)}")
+    if ballot_type not in spec.ballot_types:
+        raise ValueError(f"rule {name!r} needs {'/'.join(sorted(spec.ballot_types))} ballots")
+    check_size(n_candidates, seats)
+    listed = list(ballots)
+    if ballot_type == "ranked" and spec.ballot_types != _RANKED:
+        # validate as ranked ballots (order, no repeats), then approve everything ranked
+        parse_ballots(listed, n_candidates, ranked=True)
+    return spec, listed
+
+
 def compute(rule: str | None, ballots: Iterable[Iterable[int]], n_candidates: int, seats: int,
             ballot_type: str = "approval") -> CommitteeResult:
     """Validate the input and run ``rule`` (``None``: the default for ``ballot_type``).
@@ -90,17 +113,16 @@ def compute(rule: str | None, ballots: Iterable[Iterable[int]], n_candidates: in
       ranked ballot repeating a candidate: ``ValueError``.
     * Empty ballots are ignored.
     """
-    if ballot_type not in BALLOT_TYPES:
-        raise ValueError(f"unknown ballot type {ballot_type!r}; expected one of {BALLOT_TYPES}")
-    name = DEFAULT_RULE[ballot_type] if rule is None else rule
-    spec = RULES.get(name)
-    if spec is None:
-        raise ValueError(f"unknown rule {name!r}; expected one of {sorted(RULES)}")
-    if ballot_type not in spec.ballot_types:
-        raise ValueError(f"rule {name!r} needs {'/'.join(sorted(spec.ballot_types))} ballots")
-    check_size(n_candidates, seats)
-    ballots = list(ballots)
-    if ballot_type == "ranked" and spec.ballot_types != _RANKED:
-        # validate as ranked ballots (order, no repeats), then approve everything ranked
-        parse_ballots(ballots, n_candidates, ranked=True)
-    return spec.function(ballots, n_candidates, seats)
+    spec, listed = _validated(rule, ballots, n_candidates, seats, ballot_type)
+    return spec.function(listed, n_candidates, seats)
+
+
+def explain(rule: str | None, ballots: Iterable[Iterable[int]], n_candidates: int, seats: int,
+            ballot_type: str = "approval") -> tuple[CommitteeResult, Trace]:
+    """:func:`compute` plus the rule's :class:`~app.voting.rules.trace.Trace` (rounds, prices, payments).
+
+    The result is the one :func:`compute` returns for the same input; the rounds' voters
+    are the non-empty ballots in the order given (0-based).
+    """
+    spec, listed = _validated(rule, ballots, n_candidates, seats, ballot_type)
+    return EXPLAINERS[spec.name](listed, n_candidates, seats)

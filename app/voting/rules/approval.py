@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 import numpy as np
 
 from .common import TOL, CommitteeResult, approval_matrix, check_size, pick, result
+from .trace import Step, payments_of, values_of
 
 Ballots = Iterable[Iterable[int]]
 
@@ -59,11 +60,12 @@ def sav(ballots: Ballots, n_candidates: int, seats: int) -> CommitteeResult:
 
 
 def _seq_thiele(rule: str, weight: Callable[[np.ndarray], np.ndarray],
-                ballots: Ballots, n_candidates: int, seats: int) -> CommitteeResult:
+                ballots: Ballots, n_candidates: int, seats: int, steps: list[Step] | None = None) -> CommitteeResult:
     """Sequential Thiele method: repeatedly add the candidate with the largest marginal gain.
 
     ``weight(c)`` is the marginal value for a voter who already has ``c`` approved
     winners; the marginal gain of a candidate is ``weight(counts) @ A[:, cand]``.
+    ``steps``: when a list, each round's gains are appended to it (see ``trace``).
     """
     matrix, k = _prepare(ballots, n_candidates, seats)
     have = np.zeros(matrix.shape[0])
@@ -72,6 +74,8 @@ def _seq_thiele(rule: str, weight: Callable[[np.ndarray], np.ndarray],
     for _ in range(k):
         gain = weight(have) @ matrix
         best, tied = pick(gain, available, maximize=True)
+        if steps is not None:
+            steps.append(Step(len(steps) + 1, "sequential", best, values_of(gain, available), tied))
         winners.append(best)
         ties.append(tied)
         available[best] = False
@@ -94,13 +98,14 @@ def cc(ballots: Ballots, n_candidates: int, seats: int) -> CommitteeResult:
     return _seq_thiele("cc", lambda have: (have == 0).astype(np.float64), ballots, n_candidates, seats)
 
 
-def _phragmen_fill(matrix: np.ndarray, load: np.ndarray, winners: list[int],
-                   k: int, ties: list[tuple[int, ...]]) -> None:
+def _phragmen_fill(matrix: np.ndarray, load: np.ndarray, winners: list[int], k: int,
+                   ties: list[tuple[int, ...]], steps: list[Step] | None = None, phase: str = "sequential") -> None:
     """Complete ``winners`` to ``k`` seats with seq-Phragmén starting from ``load`` (in place).
 
     Each round elects the candidate minimising the new maximal load
     ``(1 + sum of its supporters' loads) / #supporters``; its supporters' loads are
     all set to that value. Candidates nobody approves come last (lowest index first).
+    ``steps``: when a list, each round (new loads, load added per supporter) is appended.
     """
     support = matrix.sum(axis=0)
     available = np.ones(matrix.shape[1], dtype=bool)
@@ -116,8 +121,19 @@ def _phragmen_fill(matrix: np.ndarray, load: np.ndarray, winners: list[int],
         winners.append(best)
         ties.append(tied)
         available[best] = False
+        payers = np.flatnonzero(matrix[:, best] > 0)
+        if steps is not None:
+            steps.append(_phragmen_step(len(steps) + 1, phase, best, new_load, pool, tied, load, payers))
         if approved[best]:
-            load[matrix[:, best] > 0] = new_load[best]
+            load[payers] = new_load[best]
+
+
+def _phragmen_step(number: int, phase: str, best: int, new_load: np.ndarray, pool: np.ndarray,
+                   tied: tuple[int, ...], load: np.ndarray, payers: np.ndarray) -> Step:
+    if not payers.size:
+        return Step(number, "unsupported", best, {}, tied, note="nobody approves the topics left: lowest index")
+    return Step(number, phase, best, values_of(new_load, pool), tied, cost=1.0, price=float(new_load[best]),
+                payments=payments_of(payers, new_load[best] - load[payers]))
 
 
 def seq_phragmen(ballots: Ballots, n_candidates: int, seats: int) -> CommitteeResult:
@@ -160,19 +176,21 @@ def _mes_prices(budget: np.ndarray, voters: np.ndarray, cands: np.ndarray,
     return prices
 
 
-def equal_shares(ballots: Ballots, n_candidates: int, seats: int) -> CommitteeResult:
-    """Method of Equal Shares (Rule X) with seq-Phragmén completion.
+def mes_prices(matrix: np.ndarray, budget: np.ndarray) -> np.ndarray:
+    """Minimal per-voter price rho of every candidate for these budgets (inf if unaffordable)."""
+    cand_of, voter_of = np.nonzero(matrix.T)  # approvals grouped by candidate
+    length = np.bincount(cand_of, minlength=matrix.shape[1])
+    return _mes_prices(budget, voter_of, cand_of, np.cumsum(length) - length, length)
 
-    Every voter starts with a budget of ``seats / n``; a candidate costs 1. A
-    candidate is affordable if its supporters can pay 1 together; it then costs
-    each supporter ``min(budget, rho)`` with ``rho`` minimal. The affordable
-    candidate with the smallest ``rho`` is elected (lowest index on ties). When
-    nothing is affordable and seats remain, the committee is completed with
-    seq-Phragmén whose start loads are the voters' negative remaining budgets --
-    abcvoting's default ``equal-shares`` completion.
+
+def mes_phase(matrix: np.ndarray, k: int,
+              steps: list[Step] | None = None) -> tuple[list[int], list[tuple[int, ...]], np.ndarray]:
+    """The equal-shares phase of MES: ``(winners, ties, remaining budgets)``.
+
+    Stops when ``k`` candidates are bought or nothing is affordable. ``steps``: when a
+    list, each purchase (prices of all affordable candidates, rho, payments) is appended.
     """
-    matrix, k = _prepare(ballots, n_candidates, seats)
-    n = matrix.shape[0]
+    n, n_candidates = matrix.shape
     cand_of, voter_of = np.nonzero(matrix.T)  # approvals grouped by candidate
     length = np.bincount(cand_of, minlength=n_candidates)
     start = np.cumsum(length) - length
@@ -187,8 +205,28 @@ def equal_shares(ballots: Ballots, n_candidates: int, seats: int) -> CommitteeRe
         best, tied = pick(prices, available & np.isfinite(prices), maximize=False)
         winners.append(best)
         ties.append(tied)
-        available[best] = False
         payers = voter_of[start[best]:start[best] + length[best]]
-        budget[payers] = np.maximum(budget[payers] - np.minimum(budget[payers], prices[best]), 0.0)
+        paid = np.minimum(budget[payers], prices[best])
+        if steps is not None:
+            steps.append(Step(len(steps) + 1, "equal_shares", best, values_of(prices, available), tied,
+                              cost=1.0, price=float(prices[best]), payments=payments_of(payers, paid)))
+        available[best] = False
+        budget[payers] = np.maximum(budget[payers] - paid, 0.0)
+    return winners, ties, budget
+
+
+def equal_shares(ballots: Ballots, n_candidates: int, seats: int) -> CommitteeResult:
+    """Method of Equal Shares (Rule X) with seq-Phragmén completion.
+
+    Every voter starts with a budget of ``seats / n``; a candidate costs 1. A
+    candidate is affordable if its supporters can pay 1 together; it then costs
+    each supporter ``min(budget, rho)`` with ``rho`` minimal. The affordable
+    candidate with the smallest ``rho`` is elected (lowest index on ties). When
+    nothing is affordable and seats remain, the committee is completed with
+    seq-Phragmén whose start loads are the voters' negative remaining budgets --
+    abcvoting's default ``equal-shares`` completion.
+    """
+    matrix, k = _prepare(ballots, n_candidates, seats)
+    winners, ties, budget = mes_phase(matrix, k)
     _phragmen_fill(matrix, -budget, winners, k, ties)
     return result("equal_shares", winners, matrix.sum(axis=0), matrix, ties)

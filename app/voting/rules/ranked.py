@@ -11,6 +11,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from .common import LOWEST_INDEX, TOL, CommitteeResult, check_size, describe_ties, parse_ballots, pick
+from .trace import Step, values_of
 
 Ballots = Iterable[Iterable[int]]  # ordered sequences; sets are refused (ValueError)
 
@@ -56,7 +57,7 @@ STV_POLICY = (
 )
 
 
-def stv(ballots: Ballots, n_candidates: int, seats: int) -> CommitteeResult:
+def stv(ballots: Ballots, n_candidates: int, seats: int, *, steps: list[Step] | None = None) -> CommitteeResult:
     """Single transferable vote with the Droop quota and weighted inclusive Gregory transfers.
 
     * Quota: ``floor(n / (seats + 1)) + 1`` with ``n`` non-empty ballots.
@@ -72,6 +73,7 @@ def stv(ballots: Ballots, n_candidates: int, seats: int) -> CommitteeResult:
     * Ties: the lowest index is elected first and the highest index is eliminated first.
 
     ``scores`` are first-preference votes; ``coverage`` counts voters ranking each winner.
+    ``steps``: when a list, every round (tallies, who was elected or eliminated) is appended.
     """
     k = check_size(n_candidates, seats)
     m = n_candidates
@@ -104,7 +106,10 @@ def stv(ballots: Ballots, n_candidates: int, seats: int) -> CommitteeResult:
         alive = continuing[:m].copy()
         if alive.sum() <= k - len(winners):
             while alive.any():  # elect every remaining candidate, best tally first
-                best, _ = pick(tally, alive, maximize=True)
+                best, tied = pick(tally, alive, maximize=True)
+                if steps is not None:
+                    steps.append(Step(len(steps) + 1, "elect_remaining", best, values_of(tally, alive), tied,
+                                      note="no more candidates than open seats"))
                 winners.append(best)
                 alive[best] = False
             break
@@ -114,12 +119,19 @@ def stv(ballots: Ballots, n_candidates: int, seats: int) -> CommitteeResult:
             winners.append(best)
             ties.append(tied)
             holders = np.flatnonzero(current == best)
-            weight[holders] *= max(tally[best] - quota, 0.0) / tally[best]
+            keep = max(tally[best] - quota, 0.0) / tally[best]
+            if steps is not None:
+                steps.append(Step(len(steps) + 1, "elect", best, values_of(tally, alive), tied,
+                                  note=f"reached the quota {quota}; its ballots go on at {keep:.6g} of their weight"))
+            weight[holders] *= keep
         else:
             _, tied = pick(tally, alive, maximize=False)
             best = tied[-1]  # eliminate the highest index among the lowest tallies
             ties.append(tuple(reversed(tied)))
             holders = np.flatnonzero(current == best)
+            if steps is not None:
+                steps.append(Step(len(steps) + 1, "eliminate", best, values_of(tally, alive), tuple(reversed(tied)),
+                                  note=f"nobody reached the quota {quota}: the lowest tally is eliminated"))
         continuing[best] = False
         advance(holders)
 

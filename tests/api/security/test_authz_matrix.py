@@ -192,6 +192,10 @@ FOREIGN = [
     ("POST", "/api/v1/events/{e1}/checkin-codes/rotate", None, 404),
     ("POST", "/api/v1/events/{e1}/checkins", {"code": "{code}"}, 404),
     ("DELETE", "/api/v1/events/{e1}/checkins/{a}", None, 404),
+    ("GET", "/api/v1/events/{e1}/checkins/people?q=zak", None, 404),
+    ("GET", "/api/v1/events/{e1}/checkins/summary", None, 404),
+    ("GET", "/api/v1/events/{e1}/assignments/current", None, 404),
+    ("GET", "/api/v1/polls/{poll}/ballots.pb", None, 404),
     ("GET", "/api/v1/audit-log", None, 200),
     ("GET", "/api/v1/audit-log?event_id={e1}", None, 404),
     ("POST", "/api/v1/registrations/{a}/erase", None, 404),
@@ -223,6 +227,8 @@ FOREIGN = [
 FOREIGN_DOOR = [
     ("POST", "/api/v1/events/{e1}/checkins", {"code": "{code}"}, 404),
     ("DELETE", "/api/v1/events/{e1}/checkins/{a}", None, 404),
+    ("GET", "/api/v1/events/{e1}/checkins/people", None, 404),
+    ("GET", "/api/v1/events/{e1}/checkins/summary", None, 404),
     ("GET", "/api/v1/events/{e1}/registrations", None, 403),  # a check-in key: 403 before 404
 ]
 

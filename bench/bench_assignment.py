@@ -2,7 +2,9 @@
 
 Seeded, deterministic data with a popularity skew (Zipf-like: a few topics are much more wanted).
 Prints solve times, peak memory, first-choice / top-3 shares (optimal vs first_come), gap to the
-LP bound, and the joint "choose topics and assign" mode at seminar size and at scale.
+LP bound, the joint "choose topics and assign" mode and the joint schedule across slots
+(app/assignment/solver/schedule.py) at seminar size and at scale. `--joint` runs only the last two.
+Timings on a shared machine are noisy: the joint rows print every run of `--repeat`.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.assignment.solver.algorithm import Problem, Workshop, solve
 from app.assignment.solver.joint import choose_topics_and_assign
+from app.assignment.solver.schedule import schedule_topics
 
 
 def popularity(rng: np.random.Generator, n: int, skew: float = 1.0) -> np.ndarray:
@@ -103,12 +106,56 @@ def approvals(seed: int, n_people: int, n_topics: int, lo: int, hi: int) -> dict
             for p in range(n_people)}
 
 
-def run_joint(label: str, appr, n_topics: int, rooms: list[int], **kw) -> None:
-    t0 = time.perf_counter()
-    res = choose_topics_and_assign(appr, list(range(n_topics)), rooms, **kw)
-    dt = time.perf_counter() - t0
-    print(f"  {label:<34} {1000 * dt:9.1f} ms  covered {res.covered}/{len(appr)}  bound {res.bound:.0f}"
-          f"  evals {res.evaluations}  {res.status}")
+def run_joint(label: str, appr, n_topics: int, rooms: list[int], repeat: int = 1, **kw) -> None:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        res = choose_topics_and_assign(appr, list(range(n_topics)), rooms, **kw)
+        times.append(time.perf_counter() - t0)
+    runs = " / ".join(f"{1000 * t:.0f}" for t in times)
+    print(f"  {label:<34} {runs:>17} ms  covered {res.covered}/{len(appr)}  bound {res.bound:.0f}"
+          f"  gap {res.gap:.2%}  evals {res.evaluations}  {res.status}")
+
+
+def run_schedule(label: str, appr, n_topics: int, slots: list[list[int]], repeat: int = 1, **kw) -> None:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        res = schedule_topics(appr, list(range(n_topics)), slots, **kw)
+        times.append(time.perf_counter() - t0)
+    runs = " / ".join(f"{1000 * t:.0f}" for t in times)
+    wanted = sum(min(len(a), len(slots)) for a in appr.values())
+    print(f"  {label:<34} {runs:>17} ms  people {res.people_served}/{len(appr)} (bound {res.people_bound:.0f})"
+          f"  pairs {res.pairs_served}/{wanted} (bound {res.pairs_bound:.0f})  sessions {len(res.sessions)}"
+          f"  {res.status}")
+
+
+def joint_small(repeat: int) -> None:
+    print("joint mode (choose topics + assign), 150 participants, 20 topics, approvals 2-5")
+    appr = approvals(3, 150, 20, 2, 5)
+    run_joint("k=5 rooms of 35 (MILP)", appr, 20, [35] * 5, repeat)
+    run_joint("k=5 rooms 20..50 (MILP)", appr, 20, [20, 30, 35, 40, 50], repeat)
+    run_joint("k=5 rooms of 35 (local search)", appr, 20, [35] * 5, repeat, method="local")
+    print("joint schedule: 150 participants, 8 topics, approvals 1-4, 2 slots x 3 rooms (40, 30, 30)")
+    appr = approvals(21, 150, 8, 1, 4)
+    run_schedule("2 slots x 3 rooms", appr, 8, [[40, 30, 30]] * 2, repeat)
+    run_schedule("2 slots x 3 rooms of 25 (tight)", appr, 8, [[25, 25, 25]] * 2, repeat)
+
+
+def joint_large(repeat: int) -> None:
+    print("joint mode at scale: 10,000 participants, 100 topics, 25 rooms, approvals 1-4, time limit 10 s")
+    appr = approvals(13, 10_000, 100, 1, 4)
+    run_joint("25 rooms of 360, from top-25", appr, 100, [360] * 25, repeat, time_limit=10.0)
+    rooms = [int(c) for c in np.linspace(150, 570, 25)]
+    run_joint("25 rooms 150..570, from top-25", appr, 100, rooms, repeat, time_limit=10.0)
+    run_joint("same, initial = topics 0..24", appr, 100, rooms, repeat, initial=list(range(25)), time_limit=10.0)
+    print("joint schedule at scale: 10,000 participants, approvals 1-4, time limit 10 s")
+    appr = approvals(22, 10_000, 30, 1, 4)
+    run_schedule("30 topics, 3 slots x 10 rooms", appr, 30, [[int(c) for c in np.linspace(200, 500, 10)]] * 3,
+                 repeat, time_limit=10.0)
+    appr = approvals(23, 10_000, 100, 1, 4)
+    run_schedule("100 topics, 3 slots x 25 rooms", appr, 100, [[int(c) for c in np.linspace(150, 570, 25)]] * 3,
+                 repeat, time_limit=10.0)
 
 
 def small() -> None:
@@ -120,11 +167,6 @@ def small() -> None:
     run("150, 5 topics repeated in 2 slots", pr, methods=("optimal", "weighted", "first_come"), repeat=5)
     pr = make_topic_problem(4, 150, 2, 5, (2, 4))
     run("150, 5 topics x 2, topic ranks", pr, methods=("optimal",), repeat=5, topic_ranks=True)
-    print("joint mode (choose topics + assign), 150 participants, 20 topics, approvals 2-5")
-    appr = approvals(3, 150, 20, 2, 5)
-    run_joint("k=5 rooms of 35 (MILP)", appr, 20, [35] * 5)
-    run_joint("k=5 rooms 20..50 (MILP)", appr, 20, [20, 30, 35, 40, 50])
-    run_joint("k=5 rooms of 35 (local search)", appr, 20, [35] * 5, method="local")
 
 
 def large(time_limit: float) -> None:
@@ -142,25 +184,24 @@ def large(time_limit: float) -> None:
         pr = make_topic_problem(14, 10_000, 3, n_topics, (3, 6))
         run(f"{n_topics} topics x 3 slots, equal rooms", pr, methods=("optimal",), time_limit=time_limit,
             topic_ranks=True)
-    print("joint mode at scale: 10,000 participants, 100 topics, 25 rooms, approvals 1-4")
-    appr = approvals(13, 10_000, 100, 1, 4)
-    run_joint("25 rooms of 360, from top-25", appr, 100, [360] * 25, time_limit=time_limit)
-    rooms = [int(c) for c in np.linspace(150, 570, 25)]
-    run_joint("25 rooms 150..570, from top-25", appr, 100, rooms, time_limit=time_limit)
-    run_joint("same, initial = topics 0..24", appr, 100, rooms, initial=list(range(25)),
-              time_limit=time_limit)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--small", action="store_true", help="seminar size only")
     ap.add_argument("--large", action="store_true", help="large instances only")
+    ap.add_argument("--joint", action="store_true", help="joint mode and joint schedule only")
+    ap.add_argument("--repeat", type=int, default=2, help="runs of each joint row (timings are noisy)")
     ap.add_argument("--time-limit", type=float, default=30.0)
     args = ap.parse_args()
     if not args.large:
-        small()
+        if not args.joint:
+            small()
+        joint_small(args.repeat)
     if not args.small:
-        large(args.time_limit)
+        if not args.joint:
+            large(args.time_limit)
+        joint_large(args.repeat)
     print(f"peak RSS of the process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
 
 

@@ -171,7 +171,7 @@ def run_joint(db: Session, *, poll: Poll, rooms: list[RoomIn], starts_at: dateti
     return JointOut(
         dry_run=dry_run, voters=len(approvals), covered=result.covered,
         coverage_share=result.covered / len(approvals) if approvals else 0.0,
-        bound=result.bound, optimal=result.optimal, status=result.status, seconds=round(result.seconds, 4),
+        bound=result.bound, gap=round(result.gap, 6), optimal=result.optimal, status=result.status, seconds=round(result.seconds, 4),
         topics=chosen, session_ids=session_ids,
     )
 

@@ -1,6 +1,8 @@
 from fastapi import APIRouter, status
 
 from app.assignment import explain, flows, service
+from app.assignment.schedule_flows import run_joint_schedule
+from app.assignment.schedule_schemas import JointScheduleIn, JointScheduleOut
 from app.assignment.schemas import (
     AssignmentIn,
     AssignmentOut,
@@ -77,3 +79,15 @@ def assignment_standing(event_id: IdPath, db: SessionDep, who: OrganizerDep) -> 
     who.check_event(event_id)
     return flows.standing(db, event_id=event_id)
 
+
+@router.post("/polls/{poll_id}/joint-schedule", response_model=JointScheduleOut, status_code=status.HTTP_200_OK)
+def joint_schedule(body: JointScheduleIn, db: SessionDep, _: AuditedOrganizerDep,
+                   poll: OrganizerPollDep) -> JointScheduleOut:
+    """Choose which topics run in which slot and room, AND who goes where, from the poll's ballots.
+
+    First as many voters as possible get a topic they approved, then as many (voter, approved topic)
+    places as possible; a topic may run in several slots, nobody gets two sessions in one slot or one
+    topic twice. Exact (MILP) for seminar sizes; `people_bound`, `pairs_bound` and `gap` say how far a
+    large instance may be from the optimum. Not a dry run: the sessions are created and the seats written.
+    """
+    return run_joint_schedule(db, poll=poll, slots=body.slots, dry_run=body.dry_run, time_limit=body.time_limit)

@@ -76,6 +76,8 @@ class JointOut(ResponseModel):
     covered: int = Field(description="Voters placed in a topic they approved.")
     coverage_share: float
     bound: float = Field(description="Upper bound on `covered` (equal to it when proven optimal).")
+    gap: float = Field(description="(bound - covered) / bound: how far from the optimum the answer may be "
+                       "at most; 0 when proven optimal.")
     optimal: bool
     status: str
     seconds: float

@@ -89,8 +89,8 @@ def build_problem(db: Session, *, event_id: int, keep: bool = False) -> Built:
       `current` seats (what `keep_ranks` compares with); with `keep`, a person whose previous-run
       seats cannot be held in the solver's slot model is held as is, those seats included;
     * a person with a place (seat or waiting list) in a plenary or panel, or on a workshop's
-      waiting list, is `blocked` from every workshop running at the same time (except the
-      workshop they wait for: the run may give them its seat).
+      waiting list, is `blocked` from every workshop running at the same time or of the same
+      topic (except the workshop they wait for: the run may give them its seat).
     """
     sessions = list(db.exec(select(EventSession).where(EventSession.event_id == event_id)
                             .order_by(col(EventSession.id))).all())
@@ -119,8 +119,7 @@ def build_problem(db: Session, *, event_id: int, keep: bool = False) -> Built:
             current[reg_id].append(session_id)
         elif not workshop or status == EnrollmentStatus.waitlisted:
             busy[reg_id].append(session)
-    blocked = {p: [id_of(w) for w in workshops if any(b.id != w.id and overlaps(w.starts_at, w.ends_at, b.starts_at,
-                                                                                 b.ends_at) for b in busy[p])]
+    blocked = {p: [id_of(w) for w in workshops if any(_excludes(b, w) for b in busy[p])]
                for p in members if busy.get(p)}
     unfit = {p for p, ws in current.items()
              if _clash(fixed.get(p, []) + ws, by_id, slot_of) or set(ws) & set(blocked.get(p, []))}
@@ -156,6 +155,14 @@ def build_problem(db: Session, *, event_id: int, keep: bool = False) -> Built:
     )
     return Built(problem=problem, workshops=workshops, slot_of=slot_of, held_as_is=held_as_is,
                  reserved=dict(reserved), kept=kept)
+
+
+def _excludes(place: EventSession, workshop: EventSession) -> bool:
+    """A place (a plenary or panel seat, a waiting-list place) keeps its holder out of `workshop`:
+    they run at the same time, or they are one topic (nobody holds a topic twice, waiting included)."""
+    return place.id != workshop.id and (
+        overlaps(workshop.starts_at, workshop.ends_at, place.starts_at, place.ends_at)
+        or (workshop.topic_id is not None and workshop.topic_id == place.topic_id))
 
 
 def _clash(seats: list[int], by_id: dict[int, EventSession], slot_of: dict[int, int]) -> bool:

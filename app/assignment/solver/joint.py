@@ -5,20 +5,37 @@ most ``k`` topics may run (default: one per room). Each running topic gets its o
 participant attends at most one running topic they approved, rooms are never over capacity.
 Goal: maximise the number of participants placed ("covered").
 
+Participants with the same approval set are one **ballot type** with a multiplicity (with 100
+topics and 10,000 voters about half the ballots repeat); every method works on types and the
+seats are handed out to the people of a type in the order of their ids. Only the ``k`` largest
+rooms matter (a larger room never covers fewer people), so the rest are dropped at once.
+
 * ``method="milp"`` (default for small inputs): exact MILP with HiGHS. Binary y[t, c] = topic t
-  runs in a room of capacity class c; continuous x[p, t]. For fixed y the x part is a bipartite
-  b-matching, hence integral; the final seats are recomputed by a max flow anyway.
+  runs in a room of capacity class c; continuous x[i, t] = people of type i placed in t, with
+  x[i, t] <= m_i * sum_c y[t, c] (the aggregate of the per-person linking rows, equally strong).
+  For fixed y the x part is a transportation problem, hence integral; the final seats are
+  recomputed by a max flow anyway.
 * ``method="local"`` (default for large inputs): local search over topic sets, started from
   ``initial`` (e.g. the Method of Equal Shares winners) or else the k most approved topics.
-  A set is scored by a max flow (rooms go to topics by decreasing number of approvals). Moves:
-  swap one running topic for one idle topic, first improvement, most promising pairs first,
-  until a local optimum, ``max_evals`` flow evaluations or ``time_limit``. Deterministic unless
-  the time limit cuts it short (``status`` says which). ``bound`` is then a max flow in which
-  *every* topic may run with the largest room, the total capped by the k largest rooms.
+  A set is scored by a max flow on types (rooms go to topics by decreasing number of
+  approvals). Moves: swap one running topic for one idle topic, first improvement, most
+  promising pairs first, until a local optimum, ``max_evals`` flow evaluations or
+  ``LOCAL_SHARE`` of the time limit. The **bound** is then the smaller of (a) a max flow in which
+  every topic may run with the largest room, the total capped by the k largest rooms, and (b)
+  the Lagrangian relaxation of "one topic per person": for multipliers lam_i in [0, 1] per type,
+  ``L(lam) = sum_i m_i lam_i + max_{topics -> rooms} sum_t v_t(lam, cap)``, where v_t is the best
+  fill of room ``cap`` by approvers of t valued ``1 - lam_i`` (a fractional knapsack with unit
+  weights, integral) and the topic-to-room matching is an assignment problem. Every lam gives
+  a valid bound (rounded down: ``covered`` is an integer); its minimum equals the LP relaxation
+  of the MILP above. It is minimised by a subgradient method scaled per person (the subgradient
+  of type i divided by m_i) with Polyak steps towards the covered count, until the gap is at
+  most ``rel_gap``, the time limit or ``max_iters``. ``status`` ends with the gap. Local search
+  and bound are deterministic unless the time limit cuts them short.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -28,13 +45,13 @@ import numpy as np
 from numpy.typing import NDArray
 from ortools.graph.python import max_flow
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, milp
 
 MILP_MAX_PAIRS = 20_000  # approvals (participant, topic) up to which "auto" uses the MILP
+LOCAL_SHARE = 0.8  # of the time limit for the local search; the bound gets the rest (and what is left)
 
 T = TypeVar("T", bound=Hashable)  # a topic
-# Approval pairs in index form: (participant index, topic index) per approval, sorted.
-_Pairs = tuple[NDArray[np.int64], NDArray[np.int64]]
+_I64 = NDArray[np.int64]
 
 
 @dataclass(frozen=True)
@@ -49,11 +66,26 @@ class JointResult(Generic[T]):
     evaluations: int  # flow evaluations (local search) or 0
     seconds: float
 
+    @property
+    def gap(self) -> float:
+        """Relative gap (bound - covered) / bound; 0 when proven optimal."""
+        return 0.0 if self.bound <= 0 else max(0.0, (self.bound - self.covered) / self.bound)
+
+
+@dataclass(frozen=True)
+class _Types:
+    """Ballot types: multiplicity, and the (type, topic) pairs sorted by type then topic."""
+
+    mult: _I64
+    tp: _I64
+    tt: _I64
+    n_topics: int
+
 
 def choose_topics_and_assign(
     approvals: Mapping[int, Collection[T]], topics: Sequence[T], rooms: Sequence[int],
     k: int | None = None, *, initial: Sequence[T] | None = None, method: str = "auto",
-    time_limit: float = 10.0, max_evals: int = 5000,
+    time_limit: float = 10.0, max_evals: int = 5000, max_iters: int = 3000, rel_gap: float = 1e-3,
 ) -> JointResult[T]:
     """See the module docstring. Raises ValueError for unknown topics or bad sizes."""
     start = time.monotonic()
@@ -65,127 +97,184 @@ def choose_topics_and_assign(
     k = len(rooms) if k is None else k
     if not 0 <= k <= len(rooms):
         raise ValueError("k must be between 0 and the number of rooms")
+    if method not in ("auto", "milp", "local"):
+        raise ValueError("method must be 'auto', 'milp' or 'local'")
     people = sorted(approvals)
-    pp, tt = [], []
-    for i, p in enumerate(people):
+    by_ballot: dict[tuple[int, ...], list[int]] = {}
+    n_pairs = 0
+    for p in people:
+        ballot = []
         for t in approvals[p]:
             if t not in tindex:
                 raise ValueError(f"participant {p} approves unknown topic {t!r}")
-            pp.append(i)
-            tt.append(tindex[t])
-    order = np.lexsort((tt, pp))
-    data = (np.array(pp, dtype=np.int64)[order], np.array(tt, dtype=np.int64)[order])
-    room_order = np.argsort(-np.asarray(rooms, dtype=np.int64), kind="stable")
-    caps = np.asarray(rooms, dtype=np.int64)[room_order]  # internal room r = rooms[room_order[r]]
+            ballot.append(tindex[t])
+        if ballot:
+            by_ballot.setdefault(tuple(sorted(set(ballot))), []).append(p)
+            n_pairs += len(set(ballot))
+    ballots = sorted(by_ballot)
+    members = [by_ballot[b] for b in ballots]
+    inst = _Types(mult=np.array([len(m) for m in members], dtype=np.int64),
+                  tp=np.array([i for i, b in enumerate(ballots) for _ in b], dtype=np.int64),
+                  tt=np.array([t for b in ballots for t in b], dtype=np.int64), n_topics=len(topics))
+    room_order = np.argsort(-np.asarray(rooms, dtype=np.int64), kind="stable")[:k]
+    caps = np.asarray(rooms, dtype=np.int64)[room_order]  # internal room r = rooms[room_order[r]], descending
     if method == "auto":
-        method = "milp" if len(pp) <= MILP_MAX_PAIRS else "local"
+        method = "milp" if n_pairs <= MILP_MAX_PAIRS else "local"
+    evals = 0
     if method == "milp":
-        room_of, bound, optimal, status = _milp(data, len(people), len(topics), caps, k, time_limit)
-        evals = 0
-    elif method == "local":
-        init = [tindex[t] for t in (initial or []) if t in tindex]
-        chosen, evals, status = _local(data, len(people), len(topics), caps, k, init, start + time_limit, max_evals)
-        room_of = _rooms_for(chosen, data, len(topics))
-        bound, optimal = float(_relaxed_bound(data, len(people), len(topics), caps, k)), False
+        room_of, bound, optimal, status = _milp(inst, caps, time_limit)
     else:
-        raise ValueError("method must be 'auto', 'milp' or 'local'")
-    covered, seats = _flow(data, len(people), room_of, caps)
-    return JointResult(
+        init = [tindex[t] for t in (initial or []) if t in tindex]
+        chosen, evals, status = _local(inst, caps, init, start + LOCAL_SHARE * time_limit, max_evals)
+        room_of = _rooms_for(chosen, inst)
+        optimal = False
+    covered, flows = _flow(inst, room_of, caps)
+    if method == "local":
+        bound = float(_relaxed_bound(inst, caps))
+        if covered < bound:
+            lag, iters = _lagrangian(inst, caps, covered, start + time_limit, max_iters, rel_gap)
+            bound = min(bound, float(lag))
+            status += f"; bound: Lagrangian relaxation ({iters} iterations)"
+        if bound > 0:
+            status += f"; gap {(bound - covered) / bound:.2%}"
+    assignment: dict[int, T] = {}
+    handed = [0] * len(members)  # people of type i seated so far
+    for i, t, f in zip(inst.tp.tolist(), inst.tt.tolist(), flows.tolist(), strict=True):
+        for p in members[i][handed[i]:handed[i] + f]:
+            assignment[p] = topics[t]
+        handed[i] += f
+    result = JointResult(
         topics=[topics[t] for t in sorted(room_of)],
         rooms={topics[t]: int(room_order[r]) for t, r in sorted(room_of.items())},
-        assignment={people[i]: topics[t] for i, t in seats}, covered=covered,
-        bound=bound, optimal=optimal or covered >= bound, status=status, evaluations=evals,
-        seconds=time.monotonic() - start)
+        assignment=dict(sorted(assignment.items())), covered=covered, bound=bound,
+        optimal=optimal or covered >= bound, status=status, evaluations=evals, seconds=time.monotonic() - start)
+    return result
 
 
-def _rooms_for(chosen: Iterable[int], data: _Pairs, n_topics: int) -> dict[int, int]:
+def _rooms_for(chosen: Iterable[int], inst: _Types) -> dict[int, int]:
     """Largest rooms to the most approved chosen topics (ties: topic order); internal room ids."""
-    demand = np.bincount(data[1], minlength=n_topics)
+    demand = np.bincount(inst.tt, weights=inst.mult[inst.tp], minlength=inst.n_topics)
     ranked = sorted(chosen, key=lambda t: (-demand[t], t))
     return {t: r for r, t in enumerate(ranked)}
 
 
-def _flow(data: _Pairs, n_people: int, room_of: Mapping[int, int],
-          caps: NDArray[np.int64]) -> tuple[int, list[tuple[int, int]]]:
-    """Max number placed given running topics (room capacities); returns seats (p, t)."""
-    pp, tt = data
-    cap_t = np.zeros(int(tt.max()) + 1 if len(tt) else 0, dtype=np.int64)
+def _flow(inst: _Types, room_of: Mapping[int, int], caps: _I64) -> tuple[int, _I64]:
+    """Max number placed given running topics (room capacities); returns the flow per pair."""
+    cap_t = np.zeros(inst.n_topics, dtype=np.int64)
     for t, r in room_of.items():
-        if t < len(cap_t):
-            cap_t[t] = caps[r]
-    sel = np.flatnonzero(cap_t[tt] > 0) if len(tt) else np.zeros(0, dtype=np.int64)
+        cap_t[t] = caps[r]
+    flows = np.zeros(len(inst.tp), dtype=np.int64)
+    sel = np.flatnonzero(cap_t[inst.tt] > 0)
     if len(sel) == 0:
-        return 0, []
-    n_t = len(cap_t)
-    src, snk = n_people + n_t, n_people + n_t + 1
+        return 0, flows
+    n_ty, n_t = len(inst.mult), inst.n_topics
+    src, snk = n_ty + n_t, n_ty + n_t + 1
     g = max_flow.SimpleMaxFlow()
-    g.add_arcs_with_capacity(np.full(n_people, src), np.arange(n_people), np.ones(n_people, dtype=np.int64))
-    arcs = g.add_arcs_with_capacity(pp[sel], n_people + tt[sel], np.ones(len(sel), dtype=np.int64))
-    g.add_arcs_with_capacity(n_people + np.arange(n_t), np.full(n_t, snk), cap_t)
+    g.add_arcs_with_capacity(np.full(n_ty, src), np.arange(n_ty), inst.mult)
+    arcs = g.add_arcs_with_capacity(inst.tp[sel], n_ty + inst.tt[sel], inst.mult[inst.tp[sel]])
+    g.add_arcs_with_capacity(n_ty + np.arange(n_t), np.full(n_t, snk), cap_t)
     if g.solve(src, snk) != g.OPTIMAL:
         raise RuntimeError("max flow failed")
-    used = sel[g.flows(arcs) > 0]
-    return len(used), list(zip(pp[used].tolist(), tt[used].tolist(), strict=False))
+    flows[sel] = g.flows(arcs)
+    return int(flows.sum()), flows
 
 
-def _relaxed_bound(data: _Pairs, n_people: int, n_topics: int, caps: NDArray[np.int64], k: int) -> int:
-    """Upper bound on ``covered``: all topics open with the largest room, total <= k largest."""
-    pp, tt = data
-    if len(pp) == 0 or k == 0:
+def _relaxed_bound(inst: _Types, caps: _I64) -> int:
+    """Upper bound on ``covered``: all topics open with the largest room, total <= the k rooms."""
+    if len(inst.tp) == 0 or len(caps) == 0:
         return 0
-    src, hub, snk = n_people + n_topics, n_people + n_topics + 1, n_people + n_topics + 2
+    n_ty, n_t = len(inst.mult), inst.n_topics
+    src, hub, snk = n_ty + n_t, n_ty + n_t + 1, n_ty + n_t + 2
     g = max_flow.SimpleMaxFlow()
-    g.add_arcs_with_capacity(np.full(n_people, src), np.arange(n_people), np.ones(n_people, dtype=np.int64))
-    g.add_arcs_with_capacity(pp, n_people + tt, np.ones(len(pp), dtype=np.int64))
-    g.add_arcs_with_capacity(n_people + np.arange(n_topics), np.full(n_topics, hub), np.full(n_topics, int(caps[0])))
-    g.add_arc_with_capacity(hub, snk, int(caps[:k].sum()))
+    g.add_arcs_with_capacity(np.full(n_ty, src), np.arange(n_ty), inst.mult)
+    g.add_arcs_with_capacity(inst.tp, n_ty + inst.tt, inst.mult[inst.tp])
+    g.add_arcs_with_capacity(n_ty + np.arange(n_t), np.full(n_t, hub), np.full(n_t, int(caps[0])))
+    g.add_arc_with_capacity(hub, snk, int(caps.sum()))
     if g.solve(src, snk) != g.OPTIMAL:
         raise RuntimeError("max flow failed")
     return int(g.optimal_flow())
 
 
-def _milp(data: _Pairs, n_people: int, n_topics: int, caps: NDArray[np.int64], k: int,
-          time_limit: float) -> tuple[dict[int, int], float, bool, str]:
-    pp, tt = data
+def _lagrangian(inst: _Types, caps: _I64, target: int, deadline: float, max_iters: int,
+                rel_gap: float) -> tuple[int, int]:
+    """Smallest ``floor(L(lam))`` found (see the module docstring) and the iterations used."""
+    if len(inst.tp) == 0 or len(caps) == 0:
+        return 0, 0
+    order = np.lexsort((inst.tp, inst.tt))  # pairs grouped by topic
+    ptp, ptt = inst.tp[order], inst.tt[order]
+    pm = inst.mult[ptp].astype(float)
+    first = np.searchsorted(ptt, np.arange(inst.n_topics + 1))
+    fcaps = caps.astype(float)
+    mult = inst.mult.astype(float)
+    lam = np.full(len(mult), 0.5)
+    best, theta, stall, it = math.inf, 2.0, 0, 0
+    while it < max_iters and time.monotonic() < deadline:
+        it += 1
+        w = 1.0 - lam[ptp]
+        srt = np.argsort(ptt * 4.0 - w, kind="stable")  # by topic, within it the most valuable first
+        ws, ms = np.maximum(w[srt], 0.0), np.where(w[srt] > 0, pm[srt], 0.0)
+        cum_m = np.concatenate([[0.0], np.cumsum(ms)])
+        cum_w = np.concatenate([[0.0], np.cumsum(ws * ms)])
+        a, b = first[:-1], first[1:]
+        goal = cum_m[a][:, None] + fcaps[None, :]  # fill room r with topic t
+        q = np.minimum(np.searchsorted(cum_m[1:], goal, side="right"), b[:, None])
+        part = np.where(q < b[:, None], (goal - cum_m[q]) * ws[np.minimum(q, len(ws) - 1)], 0.0)
+        value = cum_w[q] - cum_w[a][:, None] + part
+        rows, cols = linear_sum_assignment(value, maximize=True)
+        lag = float(mult @ lam + value[rows, cols].sum())
+        if lag < best - 1e-9:
+            best, stall = lag, 0
+        else:
+            stall += 1
+            if stall >= 10:
+                theta, stall = theta / 2, 0
+        if math.floor(best + 1e-7) - target <= rel_gap * best or theta < 1e-6:
+            break
+        cap_t = np.zeros(inst.n_topics)
+        cap_t[rows] = fcaps[cols]
+        topic_of = ptt[srt]
+        used = np.clip(cap_t[topic_of] - (cum_m[:-1] - cum_m[a][topic_of]), 0.0, ms)
+        grad = mult - np.bincount(ptp[srt], weights=used, minlength=len(mult))
+        norm = float(grad @ (grad / mult))
+        if norm == 0:
+            break
+        lam = np.clip(lam - theta * max(lag - target, 1.0) / norm * (grad / mult), 0.0, 1.0)
+    return math.floor(best + 1e-7), it
+
+
+def _milp(inst: _Types, caps: _I64, time_limit: float) -> tuple[dict[int, int], float, bool, str]:
     classes, counts = np.unique(caps, return_counts=True)
-    n_c, n_pairs = len(classes), len(pp)
-    n_y = n_topics * n_c  # y[t, c] at t * n_c + c, then x per approval pair
-    nv = n_y + n_pairs
-    rows: list[int] = []
-    cols: list[int] = []
-    vals: list[int] = []
-    lo: list[float] = []
-    hi: list[float] = []
+    n_t, n_c, n_p, n_ty = inst.n_topics, len(classes), len(inst.tp), len(inst.mult)
+    n_y = n_t * n_c  # y[t, c] at t * n_c + c, then x per (type, topic) pair
+    if n_p == 0 or n_c == 0:
+        return {}, 0.0, True, "optimal"
+    yt, yc = np.repeat(np.arange(n_t), n_c), np.tile(np.arange(n_c), n_t)
+    xs = n_y + np.arange(n_p)
+    m = inst.mult[inst.tp].astype(float)
 
-    def add(r_cols: list[int], r_vals: list[int], lb: float, ub: float) -> None:
-        rows.extend([len(lo)] * len(r_cols))
-        cols.extend(r_cols)
-        vals.extend(r_vals)
-        lo.append(lb)
-        hi.append(ub)
+    def block(r: NDArray[np.int64], c: NDArray[np.int64], v: NDArray[np.float64], n: int) -> sparse.csr_matrix:
+        return sparse.csr_matrix((v, (r, c)), shape=(n, n_y + n_p))
 
-    for t in range(n_topics):  # a topic runs at most once
-        add([t * n_c + c for c in range(n_c)], [1] * n_c, -np.inf, 1)
-    for c in range(n_c):  # rooms per capacity class
-        add([t * n_c + c for t in range(n_topics)], [1] * n_topics, -np.inf, counts[c])
-    add(list(range(n_y)), [1] * n_y, -np.inf, k)
-    for p in np.unique(pp):  # one topic per participant
-        idx = np.flatnonzero(pp == p)
-        add((n_y + idx).tolist(), [1] * len(idx), -np.inf, 1)
-    for t in range(n_topics):  # seats only in a running topic, within its room
-        idx = np.flatnonzero(tt == t)
-        add((n_y + idx).tolist() + [t * n_c + c for c in range(n_c)],
-            [1] * len(idx) + [-int(v) for v in classes], -np.inf, 0)
-        for a in idx:  # x[p, t] <= sum_c y[t, c]  (tightens the LP bound)
-            add([n_y + int(a)] + [t * n_c + c for c in range(n_c)], [1] + [-1] * n_c, -np.inf, 0)
-    a_mat = sparse.csr_matrix((vals, (rows, cols)), shape=(len(lo), nv))
-    c_vec = np.concatenate([np.zeros(n_y), -np.ones(n_pairs)])
-    integ = np.concatenate([np.ones(n_y), np.zeros(n_pairs)])
-    res = milp(c_vec, integrality=integ, bounds=Bounds(0, 1), constraints=LinearConstraint(a_mat, lo, hi),
+    link_rows = np.repeat(np.arange(n_p), n_c)
+    a_mat = sparse.vstack([
+        block(yt, yt * n_c + yc, np.ones(n_y), n_t),  # a topic runs at most once
+        block(yc, yt * n_c + yc, np.ones(n_y), n_c),  # rooms per capacity class
+        block(inst.tp, xs, np.ones(n_p), n_ty),  # one topic per participant
+        block(np.concatenate([inst.tt, yt]), np.concatenate([xs, yt * n_c + yc]),  # within the room
+              np.concatenate([np.ones(n_p), -classes[yc].astype(float)]), n_t),
+        block(np.concatenate([np.arange(n_p), link_rows]),  # x[i, t] <= m_i * runs(t)
+              np.concatenate([xs, np.repeat(inst.tt, n_c) * n_c + np.tile(np.arange(n_c), n_p)]),
+              np.concatenate([np.ones(n_p), -np.repeat(np.minimum(m, float(classes[-1])), n_c)]), n_p),
+    ]).tocsr()
+    hi = np.concatenate([np.ones(n_t), counts, inst.mult, np.zeros(n_t + n_p)]).astype(float)
+    c_vec = np.concatenate([np.zeros(n_y), -np.ones(n_p)])
+    integ = np.concatenate([np.ones(n_y), np.zeros(n_p)])
+    res = milp(c_vec, integrality=integ, bounds=Bounds(0, np.concatenate([np.ones(n_y), m])),
+               constraints=LinearConstraint(a_mat, -np.inf, hi),
                options={"time_limit": time_limit, "mip_rel_gap": 0.0})
     if res.x is None:
-        return {}, float(n_people), False, f"MILP: {res.message}"
-    y = np.rint(res.x[:n_y]).reshape(n_topics, n_c)
+        return {}, float(inst.mult.sum()), False, f"MILP: {res.message}"
+    y = np.rint(res.x[:n_y]).reshape(n_t, n_c)
     room_of: dict[int, int] = {}
     for c, cap in enumerate(classes):  # rooms of class c, in internal order
         free = [r for r in range(len(caps)) if caps[r] == cap]
@@ -195,43 +284,39 @@ def _milp(data: _Pairs, n_people: int, n_topics: int, caps: NDArray[np.int64], k
     return room_of, bound, res.status == 0, "optimal" if res.status == 0 else "MILP stopped by time limit"
 
 
-def _local(data: _Pairs, n_people: int, n_topics: int, caps: NDArray[np.int64], k: int, init: list[int],
-           deadline: float, max_evals: int) -> tuple[set[int], int, str]:
-    pp, tt = data
-    demand = np.bincount(tt, minlength=n_topics)
-    by_demand = sorted(range(n_topics), key=lambda t: (-demand[t], t))
+def _local(inst: _Types, caps: _I64, init: list[int], deadline: float, max_evals: int) -> tuple[set[int], int, str]:
+    k, n_t = len(caps), inst.n_topics
+    demand = np.bincount(inst.tt, weights=inst.mult[inst.tp], minlength=n_t)
+    by_demand = sorted(range(n_t), key=lambda t: (-demand[t], t))
     current = list(dict.fromkeys(init))[:k]
     current += [t for t in by_demand if t not in current][: k - len(current)]
     evals = 0
 
-    def score(s: list[int]) -> tuple[int, list[tuple[int, int]]]:
+    def score(s: list[int]) -> tuple[int, _I64]:
         nonlocal evals
         evals += 1
-        return _flow(data, n_people, _rooms_for(s, data, n_topics), caps)
+        return _flow(inst, _rooms_for(s, inst), caps)
 
-    best, seats = score(current)
+    best, flows = score(current)
     while True:
         if time.monotonic() > deadline:
             return set(current), evals, "local search stopped by time limit"
         if evals >= max_evals:
             return set(current), evals, "local search stopped at max_evals"
-        covered = np.zeros(n_people, dtype=bool)
-        load = np.zeros(n_topics, dtype=np.int64)
-        for p, t in seats:
-            covered[p] = True
-            load[t] += 1
-        gain = np.bincount(tt[~covered[pp]], minlength=n_topics)  # uncovered approvers per topic
+        left = inst.mult - np.bincount(inst.tp, weights=flows, minlength=len(inst.mult)).astype(np.int64)
+        load = np.bincount(inst.tt, weights=flows, minlength=n_t)
+        gain = np.bincount(inst.tt, weights=left[inst.tp], minlength=n_t)  # uncovered approvers per topic
         outs = sorted(current, key=lambda t: (load[t], t))
-        ins = sorted((t for t in range(n_topics) if t not in current and gain[t] > 0), key=lambda t: (-gain[t], t))
+        ins = sorted((t for t in range(n_t) if t not in current and gain[t] > 0), key=lambda t: (-gain[t], t))
         improved = False
         for t_in in ins:
             for t_out in outs:
                 if time.monotonic() > deadline or evals >= max_evals:
                     break
                 cand = [t_in if t == t_out else t for t in current]
-                val, cand_seats = score(cand)
+                val, cand_flows = score(cand)
                 if val > best:
-                    current, best, seats, improved = cand, val, cand_seats, True
+                    current, best, flows, improved = cand, val, cand_flows, True
                     break
             if improved or time.monotonic() > deadline or evals >= max_evals:
                 break

@@ -169,3 +169,25 @@ def test_kind_change_keeps_counters_equal_to_rows(client, admin, app):
     assert status == ("waitlisted" if client.get(f"/api/v1/sessions/{w['id']}").json()["enrolled"] == 3
                       else "enrolled")
     assert violations(app.state.engine) == []
+
+
+def test_a_waiting_place_keeps_the_assignment_off_the_same_topic_on_another_day(client, admin, app):
+    # Found by the state machine: a person waiting for the day-two session of a topic was seated by
+    # the assignment (fill_unranked) in its day-one session: one topic twice, the waiting place included.
+    event = make_event(client, admin)
+    poll = client.post(f"/api/v1/events/{event['id']}/polls", json={"title": "Tematy", "seats": 1,
+                                                                    "ballot": "approval"}, headers=admin).json()
+    topic = client.post(f"/api/v1/polls/{poll['id']}/topics", json={"title": "Energia"}, headers=admin).json()
+    person, other = register(client, event["id"], 1), register(client, event["id"], 2)
+    assert client.put(f"/api/v1/polls/{poll['id']}/ballot", json={"topic_ids": [topic["id"]]},
+                      headers=bearer(person["token"])).status_code == 200
+    s1 = client.post(f"/api/v1/polls/{poll['id']}/publish", json={"rooms": [{"room": "A", "capacity": 5}], **SLOT1},
+                     headers=admin)
+    s2 = client.post(f"/api/v1/polls/{poll['id']}/publish", json={"rooms": [{"room": "B", "capacity": 1}], **SLOT2},
+                     headers=admin)
+    first, second = s1.json()["items"][0]["id"], s2.json()["items"][0]["id"]
+    assert _enroll(client, other, second).status_code == 201  # the day-two room is full now
+    assert _enroll(client, person, second).json()["status"] == "waitlisted"
+    _assign(client, admin, event["id"], fill_unranked=True)
+    assert _places(client, person) == {second: "waitlisted"}
+    assert violations(app.state.engine) == []

@@ -179,6 +179,7 @@ FOREIGN = [
     ("POST", "/api/v1/polls/{poll}/publish", {**SLOT, "rooms": ROOMS}, 404),
     ("POST", "/api/v1/polls/{poll}/announce", None, 404),
     ("POST", "/api/v1/polls/{poll}/joint-assignment", {**SLOT, "rooms": ROOMS, "dry_run": True}, 404),
+    ("POST", "/api/v1/polls/{poll}/joint-schedule", {"slots": [{**SLOT, "rooms": ROOMS}], "dry_run": True}, 404),
     ("POST", "/api/v1/events/{e1}/assignments", {"method": "optimal", "dry_run": True}, 404),
     ("GET", "/api/v1/events/{e1}/registrations/export", None, 404),
     ("GET", "/api/v1/sessions/{s1}/attendees/export", None, 404),

@@ -4,6 +4,9 @@ Seeded, deterministic data with a popularity skew (Zipf-like: a few topics are m
 Prints solve times, peak memory, first-choice / top-3 shares (optimal vs first_come), gap to the
 LP bound, the joint "choose topics and assign" mode and the joint schedule across slots
 (app/assignment/solver/schedule.py) at seminar size and at scale. `--joint` runs only the last two.
+`--networking` runs only the networking options (caps per organization / partnership and workshop,
+keeping partnerships together) and leximin fairness: first-choice share with and without each,
+largest group per workshop, partner pairs apart, max regret, solve time (app/assignment/solver/networking.py).
 Timings on a shared machine are noisy: the joint rows print every run of `--repeat`.
 """
 
@@ -22,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.assignment.solver.algorithm import Problem, Workshop, solve
 from app.assignment.solver.joint import choose_topics_and_assign
+from app.assignment.solver.networking import Networking, regrets, report
 from app.assignment.solver.schedule import schedule_topics
 
 
@@ -186,14 +190,73 @@ def large(time_limit: float) -> None:
             topic_ranks=True)
 
 
+def groups(seed: int, n_people: int, n_orgs: int, n_partnerships: int) -> tuple[dict[int, str], dict[int, str]]:
+    """Organizations of skewed sizes (a few large ones) and partnerships of about equal size."""
+    rng = np.random.default_rng(seed)
+    org = rng.choice(n_orgs, size=n_people, p=popularity(rng, n_orgs, skew=0.8))
+    part = rng.integers(0, n_partnerships, size=n_people)
+    return ({p: f"o{org[p]}" for p in range(n_people)}, {p: f"p{part[p]}" for p in range(n_people)})
+
+
+def run_networking(label: str, pr: Problem, org: dict[int, str], part: dict[int, str], time_limit: float,
+                   repeat: int = 1) -> None:
+    probe = Networking(organization=org, partnership=part, max_per_organization=1, max_per_partnership=1,
+                       keep_partnerships_together=True)
+    rows = [("none (rank-maximal, flow)", None, "none"),
+            ("fairness=leximin", None, "leximin"),
+            ("max 2 per organization", Networking(organization=org, max_per_organization=2), "none"),
+            ("max 1 per organization", Networking(organization=org, max_per_organization=1), "none"),
+            ("max 1 per partnership", Networking(partnership=part, max_per_partnership=1), "none"),
+            ("keep partnerships together", Networking(partnership=part, keep_partnerships_together=True), "none"),
+            ("org<=2 + together + leximin", Networking(organization=org, partnership=part, max_per_organization=2,
+                                                       keep_partnerships_together=True), "leximin")]
+    base = solve(pr, time_limit=time_limit)
+    print(f"  {label}: unconstrained first choice {base.first_choice_share:.1%}, top3 {base.top3_share:.1%}")
+    for name, net, fairness in rows:
+        times = []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            res = solve(pr, networking=net, fairness=fairness, time_limit=time_limit)
+            times.append(time.perf_counter() - t0)
+        g = report(pr, res.assignment, probe)
+        over = sum(1 for o in g.over_cap if o.kind == "organization")
+        print(f"    {name:<30} {1000 * min(times):9.1f} ms  first {res.first_choice_share:6.1%}"
+              f" (without {base.first_choice_share:6.1%})  top3 {res.top3_share:6.1%}"
+              f"  largest org {g.largest_organization_group:3d}  largest partnership {g.largest_partnership_group:3d}"
+              f"  pairs together {g.pairs_together:5d} apart {g.pairs_apart:5d}"
+              f"  max regret {max(regrets(pr, res.assignment), default=0):3d}  ({over} org-workshops over 1)"
+              f"  {'optimal' if res.optimal else res.status}"
+              f"{'  fairness ' + res.fairness_status if res.fairness_status else ''}  [{res.path}]")
+
+
+def networking(small_only: bool, large_only: bool, time_limit: float, repeat: int) -> None:
+    if not large_only:
+        print("networking options, seminar size: 150 participants (110 organizations, 77 partnerships),"
+              " 10 workshops in 2 slots, 3-6 ranked choices")
+        org, part = groups(31, 150, 110, 77)
+        run_networking("150 x 10 x 2", make_problem(1, 150, 2, 5, (3, 6)), org, part, time_limit, repeat)
+        print("  same, tight rooms (slack 1.0)")
+        run_networking("150 x 10 x 2, slack 1.0", make_problem(5, 150, 2, 5, (3, 6), slack=1.0), org, part,
+                       time_limit, repeat)
+    if not small_only:
+        print(f"networking options at scale: 10,000 participants (3,000 organizations, 5,000 partnerships),"
+              f" 100 workshops in 3 slots, 5-10 ranked choices, time limit {time_limit:.0f} s")
+        org, part = groups(32, 10_000, 3_000, 5_000)
+        run_networking("10,000 x 100 x 3", make_problem(11, 10_000, 3, 33, (5, 10)), org, part, time_limit)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--small", action="store_true", help="seminar size only")
     ap.add_argument("--large", action="store_true", help="large instances only")
     ap.add_argument("--joint", action="store_true", help="joint mode and joint schedule only")
     ap.add_argument("--repeat", type=int, default=2, help="runs of each joint row (timings are noisy)")
+    ap.add_argument("--networking", action="store_true", help="networking options and fairness only")
     ap.add_argument("--time-limit", type=float, default=30.0)
     args = ap.parse_args()
+    if args.networking:
+        networking(args.small, args.large, args.time_limit, max(args.repeat, 1))
+        return
     if not args.large:
         if not args.joint:
             small()
@@ -202,6 +265,7 @@ def main() -> None:
         if not args.joint:
             large(args.time_limit)
         joint_large(args.repeat)
+    networking(args.small, args.large, args.time_limit, max(args.repeat, 1))
     print(f"peak RSS of the process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
 
 

@@ -33,8 +33,9 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -392,9 +393,10 @@ def check_ballots(client: httpx.Client, server: LiveServer, result: WrkResult, p
 
 def run_scenario(name: str, args: argparse.Namespace) -> list[WrkResult]:
     backend, workers = SCENARIOS[name]
+    env = {"RATE_LIMIT_STORE": "off", **({"OUTBOX_DISPATCH": "off"} if args.dispatch == "worker" else {})}
     with tempfile.TemporaryDirectory(prefix=f"bench-wrk-{name}-") as tmp, live_server(
-        backend, Path(tmp), workers=workers, extra_env={"RATE_LIMIT_STORE": "off"}
-    ) as server, server.client() as client:
+        backend, Path(tmp), workers=workers, extra_env=env
+    ) as server, server.client() as client, delivery_worker(server, args.dispatch):
         tmp_dir = Path(tmp)
         print(f"{name}: {backend}, {workers} worker(s) at {server.base_url}; preparing {args.people} people, "
               f"{DAYS * SESSIONS_PER_DAY} sessions, a poll ...", flush=True)
@@ -452,9 +454,30 @@ def run_scenario(name: str, args: argparse.Namespace) -> list[WrkResult]:
         return results
 
 
+@contextmanager
+def delivery_worker(server: LiveServer, dispatch: str) -> Iterator[None]:
+    """`--dispatch worker`: the web workers queue messages only (OUTBOX_DISPATCH=off) and one
+    `python -m app.worker` process beside them delivers, as the README suggests for production."""
+    if dispatch != "worker":
+        yield
+        return
+    env = {**os.environ, "DATABASE_URL": server.database_url, "LOG_LEVEL": "WARNING",
+           "OUTBOX_DIR": str(server.outbox_dir or Path(tempfile.gettempdir()) / "bench-outbox")}
+    proc = subprocess.Popen([sys.executable, "-m", "app.worker"], cwd=Path(__file__).resolve().parents[1], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
 def print_table(results: list[WrkResult], args: argparse.Namespace) -> None:
     print(f"\nwrk -t{args.threads} -c{args.connections} -d{args.duration}s --timeout={args.timeout}s --latency, "
-          "loopback, load generator on the same machine")
+          f"loopback, load generator on the same machine; e-mails delivered by: {args.dispatch}")
     head = (f"{'scenario':<9} {'endpoint':<20} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} "
             f"{'/healthz':>8}  statuses")
     print(head + "\n" + "-" * len(head))
@@ -488,6 +511,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="wrk's per-request timeout in seconds (wrk's own default, 2, drops slow requests from "
                              "the latency figures and counts them as socket errors)")
     parser.add_argument("--people", type=int, default=2000, help="pre-registered people for enrollments and ballots")
+    parser.add_argument("--dispatch", choices=["inprocess", "worker"], default="inprocess",
+                        help="who delivers the e-mails: the web workers (the default, as with `make run`) or one "
+                             "`python -m app.worker` beside them (OUTBOX_DISPATCH=off in the web workers)")
     args = parser.parse_args(argv)
     scenarios = [s.strip() for s in args.scenarios.split(",") if s.strip()]
     unknown = [s for s in scenarios if s not in SCENARIOS]

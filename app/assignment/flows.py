@@ -12,10 +12,11 @@ voter in a topic they approved, maximising the number of people placed. Starts f
 of Equal Shares winners for large polls (local search); small polls are solved exactly (MILP).
 """
 
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 
 from sqlmodel import Session
 
+from app.assignment.networking_flows import Options, fairness_fields, networking_out
 from app.assignment.schemas import (
     AssignmentOut,
     AssignmentStateOut,
@@ -31,7 +32,7 @@ from app.assignment.solver import algorithm, changes
 from app.assignment.solver.joint import choose_topics_and_assign
 from app.common.ids import id_of
 from app.enrollments.models import EnrollmentSource
-from app.enrollments.service import busy_during, replace_assignment_locked, seat_all_locked
+from app.enrollments.service import busy_during, places_in_sessions, replace_assignment_locked, seat_all_locked
 from app.errors import Conflict, Invalid
 from app.events.service import get_event, lock_event
 from app.messages import notices
@@ -59,22 +60,35 @@ def _fill(built: Built, result: algorithm.Result) -> list[SessionFill]:
 
 
 def run(db: Session, *, event_id: int, method: Method, dry_run: bool, fill_unranked: bool,
-        time_limit: float, maximize_assigned: bool = False, keep_improving_only: bool = False) -> AssignmentOut:
+        time_limit: float, maximize_assigned: bool = False, keep_improving_only: bool = False,
+        options: Options | None = None, topic_ranks: bool = False) -> AssignmentOut:
     """Solve, compare with first come first served and the seats as they stand, write back (not a dry run).
 
-    `keep_improving_only`: see `AssignmentIn`; the solver's `keep_ranks` keeps everyone's standing."""
+    `keep_improving_only`: see `AssignmentIn`; the solver's `keep_ranks` keeps everyone's standing.
+    `options`: the networking options and fairness (app/assignment/networking_flows.py)."""
     event = get_event(db, event_id=event_id, include_unpublished=True)
+    opts = options or Options()
     if keep_improving_only and method != Method.optimal:
         raise Invalid("keep_improving_only works with method 'optimal' only.", field="keep_improving_only")
+    if topic_ranks and (method != Method.optimal or keep_improving_only):
+        raise Invalid("topic_ranks works with method 'optimal' only, and not with keep_improving_only.",
+                      field="topic_ranks")
+    opts.check(method=method, keep_improving_only=keep_improving_only)
     if not dry_run:
         lock_event(db, event_id=event_id)  # nobody enrolls, leaves or cancels meanwhile
     built = build_problem(db, event_id=event_id, keep=keep_improving_only)
     problem = built.problem
+    net = opts.networking(db, event_id=event_id, participants=list(problem.participants))
+    fairness = opts.fairness.value if method == Method.optimal else "none"
     try:
         result = algorithm.solve(problem, method=method.value, fill_unranked=fill_unranked, time_limit=time_limit,
-                                 max_placements_first=maximize_assigned, keep_ranks=keep_improving_only)
+                                 max_placements_first=maximize_assigned, keep_ranks=keep_improving_only,
+                                 networking=net, fairness=fairness, topic_ranks=topic_ranks)
+        unconstrained = algorithm.solve(
+            problem, fill_unranked=fill_unranked, time_limit=time_limit, max_placements_first=maximize_assigned,
+            keep_ranks=keep_improving_only, topic_ranks=topic_ranks) if net.active else None
         baseline = result if method == Method.first_come else algorithm.solve(
-            problem, method="first_come", fill_unranked=fill_unranked)
+            problem, method="first_come", fill_unranked=fill_unranked, topic_ranks=topic_ranks)
         before = changes.evaluate(problem)
     except ValueError as exc:
         raise Invalid(f"The workshops cannot be assigned: {exc}") from exc
@@ -102,6 +116,9 @@ def run(db: Session, *, event_id: int, method: Method, dry_run: bool, fill_unran
         current=_figures(before),
         moves=[MoveOut(registration_id=m.participant, slot=m.slot, from_session_id=m.from_workshop,
                        to_session_id=m.to_workshop, from_rank=m.from_rank, to_rank=m.to_rank) for m in moves],
+        **fairness_fields(problem, result, fairness),
+        networking=networking_out(problem, result, unconstrained, net, _figures(unconstrained))
+        if unconstrained is not None else None,
     )
 
 
@@ -126,7 +143,8 @@ def run_joint(db: Session, *, poll: Poll, rooms: list[RoomIn], starts_at: dateti
               dry_run: bool, time_limit: float) -> JointOut:
     """Choose the topics of one slot and who goes where (see the module docstring).
 
-    Voters who already hold a place (seat or waiting list) at that time are left out; writing
+    Voters who already hold a place (seat or waiting list) at that time are left out, and so are
+    the topics a voter already holds a place in (any time, e.g. from another run); writing
     a slot where sessions of this poll's topics already run is refused (409), so a second run
     never doubles sessions or seats.
     """
@@ -144,8 +162,9 @@ def run_joint(db: Session, *, poll: Poll, rooms: list[RoomIn], starts_at: dateti
             raise Conflict(f"Sessions of this poll's topics already run at that time ({taken}); delete them "
                            "first or choose another slot.", session_ids=taken)
     busy = busy_during(db, event_id=poll.event_id, starts_at=starts_at, ends_at=ends_at)
-    approvals = {reg: set(ballot) & set(ids) for reg, ballot in counted_ballot_owners(db, poll_id=poll_id).items()
-                 if reg not in busy}
+    held = _held_topics(db, event_id=poll.event_id, topic_ids=ids)
+    approvals = {reg: set(ballot) & set(ids) - held.get(reg, set())
+                 for reg, ballot in counted_ballot_owners(db, poll_id=poll_id).items() if reg not in busy}
     approvals = {reg: topics_ for reg, topics_ in approvals.items() if topics_}
     k = min(len(rooms), len(topics))
     index = {t: i for i, t in enumerate(ids)}
@@ -171,9 +190,25 @@ def run_joint(db: Session, *, poll: Poll, rooms: list[RoomIn], starts_at: dateti
     return JointOut(
         dry_run=dry_run, voters=len(approvals), covered=result.covered,
         coverage_share=result.covered / len(approvals) if approvals else 0.0,
-        bound=result.bound, gap=round(result.gap, 6), optimal=result.optimal, status=result.status, seconds=round(result.seconds, 4),
+        bound=result.bound, gap=round(result.gap, 6), optimal=result.optimal, status=result.status,
+        seconds=round(result.seconds, 4),
         topics=chosen, session_ids=session_ids,
     )
+
+
+def _held_topics(db: Session, *, event_id: int, topic_ids: list[int]) -> dict[int, set[int]]:
+    """Registration -> the topics (of `topic_ids`) whose sessions it holds a place in (seat or waiting list)."""
+    event = get_event(db, event_id=event_id, include_unpublished=True)
+    # sessions are within the event's days (sessions service), so this window holds them all
+    first = datetime.combine(event.starts_on - timedelta(days=1), time(), UTC)
+    last = datetime.combine(event.ends_on + timedelta(days=2), time(), UTC)
+    held: dict[int, set[int]] = {}
+    for topic_id in topic_ids:
+        sessions = sessions_of_topics_during(db, event_id=event_id, topic_ids=[topic_id], starts_at=first,
+                                             ends_at=last)
+        for reg, _, _, _ in places_in_sessions(db, session_ids=sessions):
+            held.setdefault(reg, set()).add(topic_id)
+    return held
 
 
 def _write_joint(db: Session, *, poll: Poll, chosen: list[JointTopic], by_topic: dict[int, list[int]],

@@ -1,6 +1,7 @@
 from fastapi import APIRouter, status
 
 from app.assignment import explain, flows, service
+from app.assignment.networking_flows import Options
 from app.assignment.schedule_flows import run_joint_schedule
 from app.assignment.schedule_schemas import JointScheduleIn, JointScheduleOut
 from app.assignment.schemas import (
@@ -64,11 +65,18 @@ def run_assignment(event_id: IdPath, body: AssignmentIn, db: SessionDep, who: Au
     carries the distribution of ranks. Not a dry run: the seats are written in one transaction,
     replacing the previous run's seats; seats taken directly or placed by organizers stay.
     `keep_improving_only`: a re-run that makes nobody worse off in any time slot; `moves` lists who moves where.
+    Networking options (caps per organization or partnership and workshop, keeping partnerships together)
+    and `fairness: leximin` choose among the rank-maximal assignments; with a networking option
+    on, `networking` compares the run with the optimum without it.
     """
     who.check_event(event_id)
+    options = Options(fairness=body.fairness, max_per_organization=body.max_per_organization_per_workshop,
+                      max_per_partnership=body.max_per_partnership_per_workshop,
+                      keep_partnerships_together=body.keep_partnerships_together)
     return flows.run(db, event_id=event_id, method=body.method, dry_run=body.dry_run,
                        fill_unranked=body.fill_unranked, time_limit=body.time_limit,
-                       maximize_assigned=body.maximize_assigned, keep_improving_only=body.keep_improving_only)
+                       maximize_assigned=body.maximize_assigned, keep_improving_only=body.keep_improving_only,
+                       options=options, topic_ranks=body.topic_ranks)
 
 
 @router.get("/events/{event_id}/assignments/current", response_model=AssignmentStateOut,

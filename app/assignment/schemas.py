@@ -29,6 +29,11 @@ class Method(StrEnum):
     first_come = "first_come"  # registration order, each takes their best free choice
 
 
+class Fairness(StrEnum):
+    none = "none"  # any rank-maximal assignment (the solver's tie-break)
+    leximin = "leximin"  # among rank-maximal assignments, the smallest largest regret, then fewest with it, ...
+
+
 class AssignmentIn(RequestModel):
     method: Method = Method.optimal
     dry_run: bool = Field(default=True, description="Only compute and report; write nothing.")
@@ -46,6 +51,37 @@ class AssignmentIn(RequestModel):
                     "placed by organizers stay; people without a seat in a slot take the free seats; among all "
                     "such assignments the most first choices, then second choices, ... (with `maximize_assigned`: "
                     "the most seats first). Rankings are read as they are now. The answer lists the moves.")
+    topic_ranks: bool = Field(
+        default=False,
+        description="optimal only: read each ranking as a ranking of topics. A topic run on several days is one "
+                    "choice: its rank is the position of its first session in the list among distinct topics, so "
+                    "its session on day two is as good as on day one (the participant page sends every session "
+                    "of a chosen topic, in order). Not with `keep_improving_only`.")
+    max_per_organization_per_workshop: int | None = Field(
+        default=None, ge=1, le=100_000,
+        description="optimal only: at most this many people of one organization in one workshop (spread people "
+                    "out so they meet others). Rank-maximal within the cap. Seats taken directly or placed by "
+                    "organizers stay and count; where they alone exceed the cap the workshop gets nobody new of that "
+                    "organization and `networking.over_cap` lists it. Not with `keep_improving_only`.")
+    max_per_partnership_per_workshop: int | None = Field(
+        default=None, ge=1, le=100_000, description="The same per partnership (people without one are not capped).")
+    keep_partnerships_together: bool = Field(
+        default=False,
+        description="optimal only: among the rank-maximal assignments (within the caps) the one where partners "
+                    "(the same partnership) share a workshop most often: the most (pair of partners, workshop) "
+                    "they share. Never costs anyone a rank; `networking.pairs_apart` counts the (pair, time slot) "
+                    "where both ranked the same workshop and still do not share one.")
+    fairness: Fairness = Field(
+        default=Fairness.none,
+        description="optimal only. `leximin`: among the rank-maximal assignments (after the networking options), "
+                    "the one whose largest regret is smallest, then with the fewest people at it, and so on; a "
+                    "person's regret is the sum over the time slots they ranked a workshop in of (rank - 1), or the "
+                    "longest list's length for an unranked seat or none. Nobody gets a poor choice twice while "
+                    "others get their first twice when that can be avoided; `rank_counts` and the first-choice "
+                    "share are the same as without it; about 0.1 s at 150 people, but at 10,000 it may use the whole "
+                    "`time_limit` and stop early (still rank-maximal, `fairness_status` says so). `none` "
+                    "(default): any rank-maximal assignment, by the exact min-cost-flow path (about 1 s at 10,000 "
+                    "people), with the same tie-breaks as earlier runs, so a re-run moves nobody without a reason.")
 
 
 class JointIn(RequestModel):
@@ -105,6 +141,36 @@ class Figures(ResponseModel):
                                             "slot but holds none there.")
 
 
+class GroupFigures(ResponseModel):
+    first_choice_share: float
+    top3_share: float
+    largest_organization_group: int = Field(description="Most people of one organization in one workshop.")
+    largest_partnership_group: int = Field(description="Most people of one partnership in one workshop.")
+    pairs_together: int = Field(description="(pair of partners, workshop) they share.")
+    pairs_apart: int = Field(description="(pair of partners, time slot) where both ranked the same workshop and "
+                                         "share none.")
+
+
+class OverCapOut(ResponseModel):
+    kind: str = Field(description="organization or partnership")
+    group: str
+    session_id: int
+    seats: int
+    fixed: int = Field(description="Of those, seats taken directly or placed by organizers (never moved).")
+    cap: int
+
+
+class NetworkingOut(ResponseModel):
+    """What the networking options cost: the same run without them beside this one."""
+
+    constrained: GroupFigures = Field(description="This run.")
+    unconstrained: Figures = Field(description="The rank-maximal optimum without the networking options.")
+    unconstrained_groups: GroupFigures
+    first_choice_cost: float = Field(description="Unconstrained first-choice share minus this run's.")
+    over_cap: list[OverCapOut] = Field(description="Workshops where fixed seats alone put a group over its cap.")
+    together_met: bool | None = Field(description="keep_partnerships_together: no pair apart (`pairs_apart` = 0).")
+
+
 class MoveOut(ResponseModel):
     registration_id: int
     slot: int
@@ -131,6 +197,13 @@ class AssignmentOut(Figures):
     current: Figures = Field(description="The same figures for the seats as they stand before this run.")
     moves: list[MoveOut] = Field(
         default_factory=list, description="keep_improving_only: every (person, slot) whose seat changes.")
+    fairness: str = Field(default="none", description="The fairness asked for.")
+    fairness_status: str = Field(default="", description="optimal, or why the fairness stages stopped "
+                                                        "(the assignment stays rank-maximal).")
+    max_regret: int = Field(default=0, description="The largest regret of a person (see `fairness`).")
+    regret_counts: list[int] = Field(default_factory=list,
+                                     description="People with regret 0, 1, 2, ... (among those who ranked).")
+    networking: NetworkingOut | None = Field(default=None, description="When a networking option is on.")
 
 
 class AssignmentStateOut(ResponseModel):

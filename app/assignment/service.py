@@ -170,3 +170,22 @@ def _clash(seats: list[int], by_id: dict[int, EventSession], slot_of: dict[int, 
     slots_ = [slot_of[s] for s in seats]
     topics = [by_id[s].topic_id for s in seats if by_id[s].topic_id is not None]
     return len(set(slots_)) != len(slots_) or len(set(topics)) != len(topics)
+
+
+def groups_of(db: Session, *, event_id: int, participants: list[int]) -> tuple[dict[int, str], dict[int, str]]:
+    """Organization and partnership keys of the run's participants (for the networking options).
+
+    Organizations by their normalised name; partnerships case-insensitively, blanks ignored."""
+    members = set(participants)
+    org: dict[int, str] = {}
+    part: dict[int, str] = {}
+    for reg_id, organization, partnership in db.exec(
+        select(Registration.id, Registration.organization_normalized, Registration.partnership)
+        .where(Registration.event_id == event_id)
+    ).all():
+        if reg_id in members:
+            if organization:
+                org[reg_id] = organization
+            if partnership and partnership.strip():
+                part[reg_id] = partnership.strip().casefold()
+    return org, part

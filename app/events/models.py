@@ -33,6 +33,8 @@ class Event(SQLModel, table=True):
     published: bool = Field(default=True)
     # Registrations start `pending` until an organizer approves them (app/registrations/approval.py).
     requires_approval: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    # The organizer's privacy notice (https), linked from the consent box; unset: the built-in notice.
+    privacy_url: str | None = Field(default=None, max_length=2000)
     # Counters kept in the same transaction as the writes that change them; the
     # conditional UPDATE on confirmed_count is what guards capacity.
     confirmed_count: int = Field(default=0)

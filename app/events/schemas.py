@@ -1,7 +1,8 @@
 from datetime import date, datetime
-from typing import Literal, Self
+from typing import Annotated, Literal, Self
+from urllib.parse import urlsplit
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from app.common.patch import PatchModel
 from app.common.schemas import RequestModel, ResponseModel
@@ -17,6 +18,31 @@ def _check_window(starts_on: date | None, ends_on: date | None, opens: datetime 
 
 
 Language = Literal["pl", "en"]
+
+
+def _https_url(value: str) -> str:
+    """An absolute `https` address with a host, no credentials and no spaces."""
+    try:
+        parts = urlsplit(value)
+        port = parts.port  # a malformed port raises
+    except ValueError:
+        raise ValueError("privacy_url must be an https:// address") from None
+    if parts.scheme.lower() != "https" or not parts.hostname or port == 0:
+        raise ValueError("privacy_url must be an https:// address with a host name")
+    if parts.username is not None or parts.password is not None:
+        raise ValueError("privacy_url must not carry a user name or password")
+    if any(c.isspace() for c in value):
+        raise ValueError("privacy_url must not contain spaces")
+    return value
+
+
+PrivacyUrl = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), AfterValidator(_https_url),
+    Field(examples=["https://www.example.org/privacy"],
+          description="The organizer's privacy notice (`https`), linked from the consent box of the registration "
+          "form; null: the pages show a built-in notice."),
+]
+
 
 class EventCreate(RequestModel):
     slug: Slug
@@ -36,6 +62,7 @@ class EventCreate(RequestModel):
                                  "lists, sessions, assignment and polls (webhooks go out either way).")
     requires_approval: bool = Field(default=False, description="Registrations start `pending` and hold no seat "
                                     "until an organizer approves them (invitation codes skip approval).")
+    privacy_url: PrivacyUrl | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
@@ -64,6 +91,7 @@ class EventUpdate(PatchModel):
     language: Language | None = None
     emails_enabled: bool | None = None
     requires_approval: bool | None = None
+    privacy_url: PrivacyUrl | None = None
 
 
 class EventPublic(ResponseModel):
@@ -83,6 +111,7 @@ class EventPublic(ResponseModel):
     language: str = "pl"
     emails_enabled: bool = True
     requires_approval: bool = False
+    privacy_url: str | None = Field(default=None, description="The organizer's privacy notice; null: the built-in one.")
     reserved_seats: int = Field(default=0, validation_alias="reserved_open",
                                 description="Seats held by invitation codes, not open to the public.")
     confirmed: int = Field(validation_alias="confirmed_count", description="Confirmed registrations.")

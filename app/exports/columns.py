@@ -35,7 +35,12 @@ REGISTRATION_COLUMNS: dict[str, Column] = {c.key: c for c in (
     Column("attended", "bool", 10),
     Column("checked_in_at", "datetime", 17),
     Column("checked_in_by", "text", 20),
+    Column("waitlist_position", "int", 12),  # the event's waiting list, 1-based; empty for everyone else
+    Column("workshops", "text", 50),  # workshops with a seat: "29.11 14:00 Title; 30.11 09:00 Title"
 )}
+# Columns read beside the rows (app/exports/query.py: `stream_people`).
+SIDE_COLUMNS = frozenset({"waitlist_position", "workshops"})
+WORKSHOPS_SEPARATOR = "; "
 SESSION_COLUMNS: dict[str, Column] = {**REGISTRATION_COLUMNS, **{c.key: c for c in (
     Column("enrollment_status", "text", 12),
     Column("enrollment_source", "text", 12),
@@ -48,7 +53,8 @@ DEFAULT_SESSION_COLUMNS = (*DEFAULT_COLUMNS, "enrollment_status")
 COLUMNS_DOC = (
     "Comma-separated columns, in order. Allowed: " + ", ".join(REGISTRATION_COLUMNS)
     + "; for session exports also: enrollment_status, enrollment_source, enrolled_at. Default: "
-    + ", ".join(DEFAULT_COLUMNS) + " (session exports add enrollment_status). Times are in the event's time zone."
+    + ", ".join(DEFAULT_COLUMNS) + " (session exports add enrollment_status). Times are in the event's time zone; "
+    "waitlist_position is the place on the event's waiting list, workshops the workshops a person holds a seat in."
 )
 
 
@@ -72,6 +78,9 @@ def parse_columns(raw: str | None, *, session: bool) -> list[Column]:
 def _getter(column: Column, zone: ZoneInfo) -> Callable[[Any], Any]:
     if column.key == "attended":
         return lambda row: row.checked_in_at is not None
+    if column.key == "workshops":
+        return lambda row: WORKSHOPS_SEPARATOR.join(
+            f"{start.astimezone(zone):%d.%m %H:%M} {title}" for start, title in row.workshops) or None
     get = attrgetter(column.key)
     if column.kind == "datetime":  # naive wall-clock time in the event's zone, as spreadsheets want
         return lambda row: None if (v := get(row)) is None else v.astimezone(zone).replace(tzinfo=None)

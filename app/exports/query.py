@@ -7,6 +7,7 @@ of that page's people, when the event has questions).
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -16,10 +17,12 @@ from sqlmodel.sql.expression import Select
 
 from app.checkin.models import Attendance
 from app.db import open_session
-from app.enrollments.models import Enrollment
+from app.enrollments.models import Enrollment, EnrollmentStatus
 from app.questions.service import answers_of
+from app.registrations import waitlist
 from app.registrations.models import Category, Registration, RegistrationStatus
-from app.registrations.service import normalize_org
+from app.registrations.service import normalize_org, search_condition
+from app.sessions.models import EventSession, SessionKind
 
 PAGE_SIZE = 2000
 _Stmt = TypeVar("_Stmt", bound=sa.Select[*tuple[Any, ...]])
@@ -36,12 +39,13 @@ class ExportSpec:
     category: Category | None = None
     organization: str | None = None
     partnership: str | None = None
+    q: str | None = None  # words of names, organization or e-mail, as the registrations list searches
     extra: dict[str, Any] = field(default_factory=dict)
 
     def filters(self) -> dict[str, Any]:
         """The filters as JSON, for the audit log."""
         out: dict[str, Any] = {"status": list(self.statuses)}
-        for name in ("category", "organization", "partnership"):
+        for name in ("category", "organization", "partnership", "q"):
             if getattr(self, name) is not None:
                 out[name] = str(getattr(self, name))
         return out
@@ -60,6 +64,8 @@ def _conditions(spec: ExportSpec) -> list[Any]:
         cond.append(Registration.organization_normalized == normalize_org(spec.organization))
     if spec.partnership:
         cond.append(func.lower(Registration.partnership) == spec.partnership.strip().lower())
+    if spec.q and spec.q.strip():
+        cond.append(search_condition(spec.q))
     return cond
 
 
@@ -134,5 +140,51 @@ def stream_answered(engine: Engine, spec: ExportSpec, *,
             answers = answers_of(db, registration_ids=[row.id for row in page])
             for row in page:
                 yield row, answers.get(row.id, {})
+    finally:
+        db.close()
+
+
+class Person:
+    """An export row with what is read beside it: the event's waiting-list position and the
+    workshops the person holds a seat in ((start, title) in time order)."""
+
+    __slots__ = ("_row", "waitlist_position", "workshops")
+
+    def __init__(self, row: Any, waitlist_position: int | None, workshops: list[tuple[datetime, str]]) -> None:
+        self._row, self.waitlist_position, self.workshops = row, waitlist_position, workshops
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._row, name)
+
+
+def workshops_of(db: Session, *, registration_ids: Sequence[int]) -> dict[int, list[tuple[datetime, str]]]:
+    """registration id -> the workshops they hold a seat in (not a waiting-list place), by start time."""
+    rows = db.exec(
+        select(Enrollment.registration_id, EventSession.starts_at, EventSession.title)
+        .join(EventSession, col(EventSession.id) == Enrollment.session_id)
+        .where(col(Enrollment.registration_id).in_(registration_ids), Enrollment.status == EnrollmentStatus.enrolled,
+               EventSession.kind == SessionKind.workshop)
+        .order_by(col(EventSession.starts_at), col(EventSession.id))
+    ).all()
+    out: dict[int, list[tuple[datetime, str]]] = {}
+    for registration_id, starts_at, title in rows:
+        out.setdefault(registration_id, []).append((starts_at, title))
+    return out
+
+
+def stream_people(engine: Engine, spec: ExportSpec, *, answers: bool, workshops: bool, positions: bool,
+                  page_size: int = PAGE_SIZE) -> Iterator[tuple[Person, dict[int, Any]]]:
+    """Like `stream_answered`, each row a `Person`: with the waiting-list position (the
+    positions of the whole event are read once, before the first page) and the workshops held
+    (read for one page of people at a time), when asked for."""
+    db = open_session(engine)
+    try:
+        place = waitlist.positions(db, event_id=spec.event_id) if positions else {}
+        for page in _pages(db, spec, page_size=page_size):
+            ids = [row.id for row in page]
+            given = answers_of(db, registration_ids=ids) if answers else {}
+            held = workshops_of(db, registration_ids=ids) if workshops else {}
+            for row in page:
+                yield Person(row, place.get(row.id), held.get(row.id, [])), given.get(row.id, {})
     finally:
         db.close()

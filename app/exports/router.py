@@ -18,8 +18,8 @@ from app.enrollments.models import EnrollmentStatus
 from app.events.deps import OrganizerEventDep
 from app.events.models import Event
 from app.events.service import get_event
-from app.exports import printable, service
-from app.exports.columns import COLUMNS_DOC
+from app.exports import localise, printable, service
+from app.exports.columns import COLUMNS_DOC, Lang
 from app.exports.query import ExportSpec, count, iter_rows
 from app.exports.schemas import Delimiter, ExportFormat, PartnershipSummary
 from app.exports.writers import CSV_MEDIA_TYPE, DELIMITERS, XLSX_MEDIA_TYPE, Column, write_csv, write_xlsx
@@ -42,16 +42,23 @@ CategoryQ = Annotated[Category | None, Query(description="Only this category.")]
 OrganizationQ = Annotated[str | None, Query(max_length=200, description="Only this organization (any spelling).")]
 PartnershipQ = Annotated[str | None, Query(max_length=200, description="Only this partnership (case-insensitive).")]
 StatusQ = Annotated[list[RegistrationStatus], Query(alias="status", description="Registration status(es).")]
+SearchQ = Annotated[str | None, Query(max_length=100, description="Words of names, organization or e-mail, as the "
+                                      "registrations list searches (case and Polish letters do not matter).")]
+LangQ = Annotated[Lang | None, Query(description=(
+    "For people rather than scripts: headers and coded values (status, category, yes/no) in Polish or English, "
+    "a file name in that language; `pl` also writes fractions with a decimal comma. Without it: column keys and "
+    "codes. Polish Excel: `delimiter=semicolon&lang=pl`."))]
 # List defaults of query parameters (FastAPI copies a default before handing it to a route).
 ENROLLED = [EnrollmentStatus.enrolled]
 
 
 def _file(fmt: ExportFormat, delimiter: Delimiter, columns: Sequence[Column], rows: Iterable[Sequence[Any]],
-          name: str, sheet: str) -> StreamingResponse:
+          name: str, sheet: str, *, decimal_comma: bool = False) -> StreamingResponse:
     if fmt == ExportFormat.xlsx:
         body, media = write_xlsx(columns, rows, sheet=sheet), XLSX_MEDIA_TYPE
     else:
-        body, media = write_csv(columns, rows, delimiter=DELIMITERS[delimiter]), CSV_MEDIA_TYPE
+        body = write_csv(columns, rows, delimiter=DELIMITERS[delimiter], decimal_comma=decimal_comma)
+        media = CSV_MEDIA_TYPE
     filename = f"{name}-{date.today().isoformat()}.{fmt.value}"
     return StreamingResponse(body, media_type=media, headers={
         "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store",
@@ -59,17 +66,20 @@ def _file(fmt: ExportFormat, delimiter: Delimiter, columns: Sequence[Column], ro
 
 
 def _export(request: Request, db: SessionDep, who: Organizer, *, event: Event, spec: ExportSpec, action: str,
-            target: str, fmt: ExportFormat, delimiter: Delimiter, columns: str | None, name: str) -> StreamingResponse:
+            target: str, fmt: ExportFormat, delimiter: Delimiter, columns: str | None, name: str,
+            lang: Lang | None = None) -> StreamingResponse:
     """Audit in the request's transaction (committed before the first byte), then stream
     the rows on a database session of the stream's own."""
     cols, rows = service.attendee_table(db, request.app.state.engine, spec=spec, columns=columns,
-                                        zone=ZoneInfo(event.timezone))
-    details = {"format": fmt.value, "filters": spec.filters(), "columns": [c.key for c in cols],
-               "rows": count(db, spec)}
+                                        zone=ZoneInfo(event.timezone), lang=lang)
+    details: dict[str, Any] = {"format": fmt.value, "filters": spec.filters(), "columns": [c.key for c in cols],
+                               "rows": count(db, spec)}
     if fmt == ExportFormat.csv:
         details["delimiter"] = delimiter.value
+    if lang is not None:
+        details["lang"] = lang
     record(db, actor=who.label, action=action, event_id=event.id, target=target, details=details)
-    return _file(fmt, delimiter, cols, rows, name, sheet="Uczestnicy")
+    return _file(fmt, delimiter, cols, rows, name, sheet=localise.SHEETS[lang or "pl"], decimal_comma=lang == "pl")
 
 
 @router.get("/events/{event_id}/registrations/export", response_model=None, status_code=status.HTTP_200_OK,
@@ -80,14 +90,16 @@ def export_registrations(
     delimiter: DelimiterQ = Delimiter.comma, columns: ColumnsQ = None,
     status_: StatusQ = CONFIRMED_ONLY,
     category: CategoryQ = None, organization: OrganizationQ = None, partnership: PartnershipQ = None,
+    q: SearchQ = None, lang: LangQ = None,
 ) -> StreamingResponse:
     """The event's registrations (default: confirmed), one row each, by last then first name
-    in Polish alphabetical order. Times are wall-clock times in the event's time zone."""
+    in Polish alphabetical order. Times are wall-clock times in the event's time zone. The
+    filters are those of the registrations list (`status` may be given several times)."""
     spec = ExportSpec(event_id=id_of(event), statuses=tuple(status_), category=category, organization=organization,
-                      partnership=partnership)
+                      partnership=partnership, q=q)
+    name = f"uczestnicy-{event.slug}" if lang == "pl" else f"{event.slug}-registrations"
     return _export(request, db, who, event=event, spec=spec, action="export.registrations",
-                   target=f"event:{event.id}", fmt=format, delimiter=delimiter, columns=columns,
-                   name=f"{event.slug}-registrations")
+                   target=f"event:{event.id}", fmt=format, delimiter=delimiter, columns=columns, name=name, lang=lang)
 
 
 @router.get("/sessions/{session_id}/attendees/export", response_model=None, status_code=status.HTTP_200_OK,
@@ -98,15 +110,16 @@ def export_attendees(
     delimiter: DelimiterQ = Delimiter.comma, columns: ColumnsQ = None,
     status_: Annotated[list[EnrollmentStatus], Query(alias="status", description="Enrollment status(es).")] = ENROLLED,
     category: CategoryQ = None, organization: OrganizationQ = None, partnership: PartnershipQ = None,
+    q: SearchQ = None, lang: LangQ = None,
 ) -> StreamingResponse:
     """The people enrolled in the session (default: enrolled, not the waiting list), in Polish
     alphabetical order; `attended` / `checked_in_at` refer to the session's check-in."""
     event = get_event(db, event_id=row.event_id, include_unpublished=True)
     spec = ExportSpec(event_id=id_of(event), session_id=row.id, statuses=tuple(status_), category=category,
-                      organization=organization, partnership=partnership)
+                      organization=organization, partnership=partnership, q=q)
+    name = (f"lista-{event.slug}-sesja-{row.id}" if lang == "pl" else f"{event.slug}-session-{row.id}-attendees")
     return _export(request, db, who, event=event, spec=spec, action="export.session_attendees",
-                   target=f"session:{row.id}", fmt=format, delimiter=delimiter, columns=columns,
-                   name=f"{event.slug}-session-{row.id}-attendees")
+                   target=f"session:{row.id}", fmt=format, delimiter=delimiter, columns=columns, name=name, lang=lang)
 
 
 @router.get("/events/{event_id}/partnerships", response_model=PartnershipSummary, status_code=status.HTTP_200_OK)

@@ -12,8 +12,9 @@ from sqlmodel import Session, col, func, select
 from app.checkin.models import Attendance
 from app.common.collation import text_key
 from app.events.models import Event
-from app.exports.columns import Lang, answer_columns, answered_values, parse_columns, values
-from app.exports.query import ExportSpec, stream_answered, stream_rows
+from app.exports import localise
+from app.exports.columns import SIDE_COLUMNS, Lang, answer_columns, answered_values, parse_columns, values
+from app.exports.query import ExportSpec, stream_people, stream_rows
 from app.exports.schemas import OrganizationCount, PartnershipCount, PartnershipSummary
 from app.exports.writers import Column
 from app.questions.service import questions_of
@@ -22,19 +23,32 @@ from app.sessions.models import EventSession
 
 
 def attendee_table(db: Session, engine: Engine, *, spec: ExportSpec, columns: str | None, zone: ZoneInfo,
-                   lang: Lang = "pl") -> tuple[list[Column], Iterator[tuple[Any, ...]]]:
+                   lang: Lang | None = None) -> tuple[list[Column], Iterator[tuple[Any, ...]]]:
     """The columns of an attendee export and its rows, streamed lazily on a session of their own.
 
     `columns` (the `columns` query parameter) are checked first (422); then come the event's
     questions, one column each in form order, headed by the label in `lang` (Polish when there
-    is no English one). Answers are read one keyset page of people at a time; an event without
-    questions reads none.
+    is no English one, or no `lang`). Answers, workshops and waiting-list positions are read
+    only when the export holds them, one keyset page of people at a time. With `lang` the
+    headers and coded values are words of that language (app/exports/localise.py).
     """
     chosen = parse_columns(columns, session=spec.session_id is not None)
-    asked = answer_columns(questions_of(db, event_id=spec.event_id), lang=lang, taken=[c.title for c in chosen])
-    if not asked:
-        return chosen, values(stream_rows(engine, spec), chosen, zone)
-    return [*chosen, *(a.column for a in asked)], answered_values(stream_answered(engine, spec), chosen, asked, zone)
+    if lang is not None:
+        chosen = localise.headers(chosen, lang)
+    asked = answer_columns(questions_of(db, event_id=spec.event_id), lang=lang or "pl",
+                           taken=[c.title for c in chosen])
+    side = {c.key for c in chosen} & SIDE_COLUMNS
+    cols = [*chosen, *(a.column for a in asked)]
+    rows: Iterator[tuple[Any, ...]]
+    if not asked and not side:
+        rows = values(stream_rows(engine, spec), chosen, zone)
+    else:
+        people = stream_people(engine, spec, answers=bool(asked), workshops="workshops" in side,
+                               positions="waitlist_position" in side)
+        rows = answered_values(people, chosen, asked, zone)
+    if lang is None:
+        return cols, rows
+    return localise.rows(cols, rows, lang)
 
 
 def partnership_summary(db: Session, *, event: Event, statuses: Sequence[str]) -> PartnershipSummary:

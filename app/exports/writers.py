@@ -54,17 +54,23 @@ _CSV_CONVERT: dict[str, Callable[[Any], Any]] = {
 }
 
 
-def write_csv(columns: Sequence[Column], rows: Iterable[Sequence[Any]], *, delimiter: str = ",") -> Iterator[bytes]:
+def _decimal_comma(value: Any) -> Any:
+    return str(value).replace(".", ",") if isinstance(value, float) else value
+
+
+def write_csv(columns: Sequence[Column], rows: Iterable[Sequence[Any]], *, delimiter: str = ",",
+              decimal_comma: bool = False) -> Iterator[bytes]:
     """UTF-8 with a BOM (so Excel detects the encoding), a header row, CRLF line ends.
 
     No ``sep=`` line is written: with it Excel ignores the BOM and garbles Polish letters;
-    choose ``;`` for a Polish-locale Excel instead (its list separator).
+    choose ``;`` for a Polish-locale Excel instead (its list separator). `decimal_comma`
+    writes fractions as ``1,5``, as that Excel reads numbers.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     buffer.write(BOM)
     writer.writerow([_csv_text(c.title) for c in columns])  # titles may be organizers' labels
-    convert = [_CSV_CONVERT[c.kind] for c in columns]
+    convert = [_decimal_comma if decimal_comma and c.kind == "number" else _CSV_CONVERT[c.kind] for c in columns]
     for n, row in enumerate(rows, start=1):
         writer.writerow(["" if v is None else f(v) for f, v in zip(convert, row, strict=False)])
         if n % CHUNK_ROWS == 0:

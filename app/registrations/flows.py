@@ -57,17 +57,19 @@ def cancel(db: Session, *, registration_id: int) -> list[Registration]:
     return waitlist.promote(db, event)
 
 
-def set_status(db: Session, *, registration_id: int, status: RegistrationStatus) -> Registration:
+def set_status(db: Session, *, registration_id: int, status: RegistrationStatus,
+               move_to_end: bool = False) -> Registration:
     """Organizer override: confirm from the waiting list (within capacity), move to its end, or cancel.
 
     Confirming by hand may exceed the event's `max_per_organization` (the organizer decides);
-    it never exceeds the capacity.
+    it never exceeds the capacity. `move_to_end` sends a person already waiting to the end of
+    the waiting list (a new place, as if they had joined it now).
     """
     if status == RegistrationStatus.cancelled:
         cancel(db, registration_id=registration_id)
         return get_registration(db, registration_id=registration_id)
     event, reg = _locked(db, registration_id)
-    if reg.status == status:
+    if reg.status == status and not (move_to_end and status == RegistrationStatus.waitlisted):
         return reg
     if status in (RegistrationStatus.pending, RegistrationStatus.rejected):
         raise Conflict("Use approve or reject for the approval of registrations.")

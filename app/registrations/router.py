@@ -101,10 +101,11 @@ def get_registration(registration_id: IdPath, db: SessionDep, who: OrganizerDep)
 def change_status(
     registration_id: IdPath, body: StatusUpdate, db: SessionDep, who: AuditedOrganizerDep
 ) -> RegistrationPublic:
-    """Organizer override: confirm from the waiting list (within capacity), move to the end of it, or cancel."""
+    """Organizer override: confirm from the waiting list (within capacity), move to the end of it
+    (`move_to_end` for a person already waiting), or cancel."""
     who.check_event(service.get_registration(db, registration_id=registration_id).event_id,
                     f"Registration {registration_id} does not exist.")
-    reg = flows.set_status(db, registration_id=registration_id, status=body.status)
+    reg = flows.set_status(db, registration_id=registration_id, status=body.status, move_to_end=body.move_to_end)
     db.refresh(reg)
     return public(reg, waitlist.position_of(db, reg))
 

@@ -1,6 +1,6 @@
 from typing import Annotated, Any, Literal
 
-from pydantic import EmailStr, Field, StringConstraints, field_validator
+from pydantic import EmailStr, Field, StringConstraints, field_validator, model_validator
 
 from app.common.patch import PatchModel
 from app.common.schemas import RequestModel, ResponseModel
@@ -108,6 +108,15 @@ class StatusUpdate(RequestModel):
         description="confirmed (from the waiting list, within capacity), waitlisted (to the end of the list) "
         "or cancelled (frees the seat for the next on the waiting list)."
     )
+    move_to_end: bool = Field(
+        default=False, description="With `waitlisted`: a person already on the waiting list goes to its end "
+        "(without it, waitlisting a waiting person changes nothing). Only with `waitlisted` (422 otherwise).")
+
+    @model_validator(mode="after")
+    def _end_of_waitlist(self) -> "StatusUpdate":
+        if self.move_to_end and self.status != RegistrationStatus.waitlisted:
+            raise ValueError("move_to_end goes only with status waitlisted")
+        return self
 
 
 class OrganizationCount(ResponseModel):

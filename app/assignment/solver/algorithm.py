@@ -48,9 +48,17 @@ the result is rank-maximal (placements first with ``max_placements_first``) amon
 assignments in which nobody is worse off. Should the LP path find no stage in time, everyone
 keeps their current seats.
 
+``networking=Networking(...)`` and ``fairness="leximin"`` (``optimal`` only; definitions and the
+exact staging in ``app.assignment.solver.networking``): caps per organization or partnership and
+workshop are hard rows of the LP path, so the result is rank-maximal within them; keeping
+partnerships together and leximin fairness over the regrets are further stages that only choose
+among those optima (``Result.fairness_status``). Any of them takes the LP path. Caps do not go with
+``keep_ranks`` (a kept seat could break one).
+
 ``fill_unranked=True`` then gives every participant a free seat in each slot where they hold
 nothing (people who ranked nothing, or whose choices were full): a max flow per slot, so the
-number of seats filled is maximal. Those seats are listed in ``Result.filled`` as well.
+number of seats filled is maximal (with caps: a MILP per slot that keeps them). Those seats are
+listed in ``Result.filled`` as well.
 """
 
 from __future__ import annotations
@@ -65,31 +73,49 @@ from app.assignment.solver.dewerra import solve_topic_level
 from app.assignment.solver.flow import fill_free_seats, weighted_flow
 from app.assignment.solver.lex import base_rows, covered_rows, solve_stages
 from app.assignment.solver.lexflow import StagedFlow
+from app.assignment.solver.networking import (
+    FAIRNESS,
+    Networking,
+    fill_within_caps,
+    first_come_within_caps,
+    optimise,
+    report,
+)
 from app.assignment.solver.problem import Prepared, Problem, Result, Workshop, build_result
 
-__all__ = ["Problem", "Result", "Workshop", "METHODS", "solve", "first_come"]
+__all__ = ["Problem", "Result", "Workshop", "Networking", "METHODS", "FAIRNESS", "solve", "first_come"]
 
 METHODS = ("optimal", "weighted", "first_come")
 
 
 def solve(problem: Problem, *, method: str = "optimal", fill_unranked: bool = False,
           max_placements_first: bool = False, time_limit: float = 30.0,
-          topic_ranks: bool = False, keep_ranks: bool = False) -> Result:
+          topic_ranks: bool = False, keep_ranks: bool = False, networking: Networking | None = None,
+          fairness: str = "none") -> Result:
     """Assign participants to workshops; see the module docstring for the methods.
 
     Raises ValueError on malformed input: unknown participant or workshop ids, a workshop ranked
-    twice, duplicate ids, negative capacity, fixed seats that clash or exceed a capacity.
+    twice, duplicate ids, negative capacity, fixed seats that clash or exceed a capacity; or on
+    options that do not go together.
     """
+    net = networking or Networking()
+    if fairness not in FAIRNESS:
+        raise ValueError(f"unknown fairness {fairness!r}; expected one of {FAIRNESS}")
+    extended = net.active or fairness != "none"
+    if extended and method != "optimal":
+        raise ValueError("networking and fairness options are only implemented for method='optimal'")
+    if net.caps and keep_ranks:
+        raise ValueError("caps per organization or partnership cannot be combined with keep_ranks=True")
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; expected one of {METHODS}")
-    if topic_ranks and method != "optimal":
-        raise ValueError("topic_ranks=True is only implemented for method='optimal'")
+    if topic_ranks and method not in ("optimal", "first_come"):  # first come: the same list, read by topic
+        raise ValueError("topic_ranks=True is only implemented for method='optimal' (and 'first_come')")
     if keep_ranks and (method != "optimal" or topic_ranks):
         raise ValueError("keep_ranks=True is only implemented for method='optimal' with session ranks")
     start = time.monotonic()
     prep = Prepared(problem, keep=keep_ranks)
     optimal, status, values, bounds = True, "optimal", [], []
-    path = method
+    path, fairness_status = method, ""
     if method == "first_come":
         chosen = first_come(prep)
         optimal, status = False, "heuristic"
@@ -108,19 +134,30 @@ def solve(problem: Problem, *, method: str = "optimal", fill_unranked: bool = Fa
             chosen, values, bounds, optimal, status = out.chosen, out.values, out.bounds, out.optimal, out.status
     else:
         arc_rank = prep.topic_arc_rank() if topic_ranks else prep.arc_rank
-        inst = detect_topic_instance(prep) if topic_ranks else None
+        inst = detect_topic_instance(prep) if topic_ranks and not extended else None
         stages = [np.ones(len(arc_rank), np.int64)] if max_placements_first else []
         stages += [(arc_rank == r).astype(np.int64) for r in np.unique(arc_rank) if r > 0]
         if keep_ranks and np.any(arc_rank == 0):  # unranked current seats: kept or improved, never lost
             stages.append((arc_rank == 0).astype(np.int64))
-        if inst is not None:
+        if extended:
+            path = "lp"
+            a, b = base_rows(prep)
+            model, ranks, fairness_status = optimise(prep, a, b, stages, arc_rank, net, fairness, time_limit,
+                                                     a_eq=covered_rows(prep) if keep_ranks else None)
+            chosen = model.outcome(len(prep.arc_p)).chosen
+            values, bounds, optimal, status = ranks.values, ranks.bounds, ranks.optimal, ranks.status
+            if not values and keep_ranks:
+                chosen, status = prep.current_arcs(), status + "; current seats kept"
+            elif not values:
+                chosen, status = first_come_within_caps(prep, net), status + "; first_come fallback"
+        elif inst is not None:
             chosen, values = solve_topic_level(prep, inst, arc_rank, max_placements_first)
             bounds, path = values, "topic_flow_dewerra"
         elif not prep.topic_groups():
             path = "flow"
-            net = StagedFlow(prep)
-            values = bounds = [float(net.stage(s)) for s in stages]
-            chosen = net.chosen()
+            staged = StagedFlow(prep)
+            values = bounds = [float(staged.stage(s)) for s in stages]
+            chosen = staged.chosen()
         else:
             path = "lp"
             a, b = base_rows(prep)
@@ -130,10 +167,13 @@ def solve(problem: Problem, *, method: str = "optimal", fill_unranked: bool = Fa
                 chosen, status = prep.current_arcs(), status + "; current seats kept"
             elif not values:  # no stage finished in time: fall back to the baseline
                 chosen, status = first_come(prep), status + "; first_come fallback"
-    filled = fill_free_seats(prep, chosen) if fill_unranked else []
+    filled = [] if not fill_unranked else fill_within_caps(prep, chosen, net) if net.caps else \
+        fill_free_seats(prep, chosen)
     result = build_result(prep, chosen, method, filled=filled, optimal=optimal, status=status,
                           objective=values, bound=bounds, seconds=time.monotonic() - start,
-                          topic_ranks=topic_ranks, path=path)
+                          topic_ranks=topic_ranks, path=path, fairness_status=fairness_status)
+    if net.caps and any(o.seats > max(o.cap, o.fixed) for o in report(problem, result.assignment, net).over_cap):
+        raise AssertionError("a cap exceeded by new seats")  # internal invariant
     if keep_ranks and worse_off(problem, result.assignment):
         raise AssertionError("keep_ranks left someone worse off")  # internal invariant
     return result

@@ -88,70 +88,123 @@ def solve_stages(a_base: sparse.csr_matrix, b_base: np.ndarray, stages: list[np.
     """Maximise ``stages[0] @ x``, then ``stages[1] @ x`` among its optima, and so on.
 
     ``a_eq`` (optional): rows that must equal 1 (seats kept, see ``covered_rows``)."""
-    n = a_base.shape[1]
-    start = time.monotonic()
-    lo, hi = np.zeros(n), np.ones(n)
-    rows, rhs = a_base, b_base.astype(float)
-    eq = np.zeros(len(rhs), dtype=bool)
-    if a_eq is not None and a_eq.shape[0]:
-        rows = sparse.vstack([rows, a_eq], format="csr")
-        rhs = np.append(rhs, np.ones(a_eq.shape[0]))
-        eq = np.append(eq, np.ones(a_eq.shape[0], dtype=bool))
-    x_int = np.zeros(n)
-    values: list[float] = []
-    bounds: list[float] = []
-    optimal, status = True, "optimal"
+    model = LexModel(a_base, b_base, time_limit=time_limit, a_eq=a_eq)
     for k, obj in enumerate(stages):
+        if not model.stage(obj, stages_left=len(stages) - k, restrict=k < len(stages) - 1):
+            break
+    return model.outcome()
+
+
+class LexModel:
+    """The staged optimisation of ``solve_stages``, one stage at a time, over columns that may grow.
+
+    Columns are 0/1 arcs by default; ``add`` appends columns (integer or continuous, with their
+    upper bounds) and ``<=`` rows over all columns, e.g. auxiliary variables of a later objective.
+    Rows added after a stage keep that stage's optimal set: the restriction already in force only
+    fixes bounds of, or tightens rows over, the earlier columns."""
+
+    def __init__(self, a_base: sparse.csr_matrix, b_base: np.ndarray, *, time_limit: float,
+                 a_eq: sparse.csr_matrix | None = None) -> None:
+        n = a_base.shape[1]
+        self.start, self.time_limit = time.monotonic(), time_limit
+        self.lo, self.hi, self.integ = np.zeros(n), np.ones(n), np.ones(n)
+        self.rows, self.rhs = sparse.csr_matrix(a_base), np.asarray(b_base, dtype=float)
+        self.eq = np.zeros(len(self.rhs), dtype=bool)
+        if a_eq is not None and a_eq.shape[0]:
+            self.rows = sparse.vstack([self.rows, a_eq], format="csr")
+            self.rhs = np.append(self.rhs, np.ones(a_eq.shape[0]))
+            self.eq = np.append(self.eq, np.ones(a_eq.shape[0], dtype=bool))
+        self.x = np.zeros(n)
+        self.values: list[float] = []
+        self.bounds: list[float] = []
+        self.optimal, self.status = True, "optimal"
+        self.failed = False
+
+    @property
+    def n(self) -> int:
+        return len(self.lo)
+
+    def left(self) -> float:
+        return self.time_limit - (time.monotonic() - self.start)
+
+    def add(self, n_new: int, rows: sparse.csr_matrix, rhs: np.ndarray, *, upper: np.ndarray,
+            integer: bool = False) -> None:
+        """Append ``n_new`` columns (bounds [0, upper]) and the rows ``rows @ x <= rhs`` over all columns."""
+        if n_new:
+            self.rows = sparse.hstack([self.rows, sparse.csr_matrix((self.rows.shape[0], n_new))], format="csr")
+            self.lo = np.append(self.lo, np.zeros(n_new))
+            self.hi = np.append(self.hi, np.asarray(upper, dtype=float))
+            self.integ = np.append(self.integ, np.full(n_new, 1.0 if integer else 0.0))
+            self.x = np.append(self.x, np.zeros(n_new))
+        if rows.shape[0]:
+            self.rows = sparse.vstack([self.rows, sparse.csr_matrix(rows)], format="csr")
+            self.rhs = np.append(self.rhs, np.asarray(rhs, dtype=float))
+            self.eq = np.append(self.eq, np.zeros(rows.shape[0], dtype=bool))
+
+    def stage(self, obj: np.ndarray, *, stages_left: int = 1, restrict: bool = True) -> bool:
+        """Maximise ``obj @ x`` within the optimal set so far, then (``restrict``) cut the set down to
+        this stage's optima. False when the stage could not be solved (the previous ``x`` stays)."""
         obj = np.asarray(obj, dtype=float)
-        if not obj.any() or n == 0:
-            values.append(0.0)
-            bounds.append(0.0)
-            continue
-        left = time_limit - (time.monotonic() - start)
-        share = max(left / (len(stages) - k), 0.05)
-        ub_rows, eq_rows = rows[~eq], rows[eq]
+        if self.failed:
+            return False
+        if not obj.any() or self.n == 0:
+            self.values.append(0.0)
+            self.bounds.append(0.0)
+            return True
+        k = len(self.values)
+        left = self.left()
+        share = max(left / max(stages_left, 1), 0.05)
+        eq = self.eq
+        ub_rows, eq_rows = self.rows[~eq], self.rows[eq]
         lp = linprog(-obj, A_ub=ub_rows if ub_rows.shape[0] else None,
-                     b_ub=rhs[~eq] if ub_rows.shape[0] else None,
+                     b_ub=self.rhs[~eq] if ub_rows.shape[0] else None,
                      A_eq=eq_rows if eq_rows.shape[0] else None,
-                     b_eq=rhs[eq] if eq_rows.shape[0] else None,
-                     bounds=np.column_stack([lo, hi]), method="highs",
+                     b_eq=self.rhs[eq] if eq_rows.shape[0] else None,
+                     bounds=np.column_stack([self.lo, self.hi]), method="highs",
                      options={"time_limit": max(left, 0.05)})
         if lp.status != 0:
-            optimal, status = False, f"stage {k + 1}: LP {lp.message}"
-            break
+            self.optimal, self.status, self.failed = False, f"stage {k + 1}: LP {lp.message}", True
+            return False
         lp_val = -float(lp.fun)
         x = lp.x
-        if np.max(np.abs(x - np.rint(x)), initial=0.0) <= 1e-6:
-            x_int = np.rint(x)
+        ints = self.integ > 0
+        if np.max(np.abs(x[ints] - np.rint(x[ints])), initial=0.0) <= 1e-6:
+            x_int = np.where(ints, np.rint(x), x)
             val = bound = float(np.rint(obj @ x_int))
         else:
-            res = milp(-obj, integrality=np.ones(n), bounds=Bounds(lo, hi),
-                       constraints=LinearConstraint(rows, np.where(eq, rhs, -np.inf), rhs),
+            res = milp(-obj, integrality=self.integ, bounds=Bounds(self.lo, self.hi),
+                       constraints=LinearConstraint(self.rows, np.where(eq, self.rhs, -np.inf), self.rhs),
                        options={"time_limit": share, "mip_rel_gap": 0.0})
             if res.x is None:
-                optimal, status = False, f"stage {k + 1}: no integer solution in time"
-                break
-            x_int = np.rint(res.x)
-            val = float(np.rint(obj @ x_int))
-            bound = val
+                self.optimal, self.status = False, f"stage {k + 1}: no integer solution in time"
+                self.failed = True
+                return False
+            x_int = np.where(ints, np.rint(res.x), res.x)
+            val = bound = float(np.rint(obj @ x_int))
             if res.status != 0:
-                optimal, status = False, f"stage {k + 1}: stopped by time limit"
+                self.optimal, self.status = False, f"stage {k + 1}: stopped by time limit"
                 dual = -res.mip_dual_bound if res.mip_dual_bound is not None else lp_val
                 bound = float(np.floor(min(lp_val, dual) + 1e-6))
-        values.append(val)
-        bounds.append(bound)
-        if k == len(stages) - 1:
-            break
+        self.x = x_int
+        self.values.append(val)
+        self.bounds.append(bound)
+        if not restrict:
+            return True
         if val >= lp_val - 1e-6:  # integer optimum = LP optimum: restrict to the LP optimal face
             at_lo, at_hi = lp.lower.marginals > _TOL, lp.upper.marginals < -_TOL
-            hi[at_lo] = lo[at_lo]
-            lo[at_hi] = hi[at_hi]
-            dual = np.zeros(len(rhs))
+            self.hi[at_lo] = self.lo[at_lo]
+            self.lo[at_hi] = self.hi[at_hi]
+            dual = np.zeros(len(self.rhs))
             if ub_rows.shape[0]:
                 dual[np.flatnonzero(~eq)] = lp.ineqlin.marginals
-            eq = eq | (np.abs(dual) > _TOL)
+            self.eq = eq | (np.abs(dual) > _TOL)
         else:
-            rows = sparse.vstack([rows, sparse.csr_matrix(-obj)], format="csr")
-            rhs = np.append(rhs, -val)
-            eq = np.append(eq, False)
-    return LexOutcome(np.flatnonzero(x_int > 0.5), values, bounds, optimal, status)
+            self.rows = sparse.vstack([self.rows, sparse.csr_matrix(-obj)], format="csr")
+            self.rhs = np.append(self.rhs, -val)
+            self.eq = np.append(self.eq, False)
+        return True
+
+    def outcome(self, n_arcs: int | None = None) -> LexOutcome:
+        """Chosen arcs: the integer columns among the first ``n_arcs`` (all by default) at 1."""
+        x = self.x[: self.n if n_arcs is None else n_arcs]
+        return LexOutcome(np.flatnonzero(x > 0.5), self.values, self.bounds, self.optimal, self.status)

@@ -85,6 +85,7 @@ class Result:
     path: str = ""  # solver that ran: "flow", "lp", "topic_flow_dewerra", "first_come"
     unranked_placements: int = 0  # placements in a workshop the holder did not rank
     unplaced_slots: int = 0  # (participant, slot) pairs with a ranked workshop of the slot but no seat there
+    fairness_status: str = ""  # fairness stages (``networking``): "optimal", or why not; "" when not asked
 
 
 class Prepared:
@@ -248,7 +249,7 @@ class Prepared:
 def build_result(prep: Prepared, chosen: Iterable[int] | NDArray[np.int64], method: str, *,
                  filled: Iterable[tuple[int, int]] = (), optimal: bool = True, status: str = "optimal",
                  objective: Iterable[float] = (), bound: Iterable[float] = (), seconds: float = 0.0,
-                 topic_ranks: bool = False, path: str = "") -> Result:
+                 topic_ranks: bool = False, path: str = "", fairness_status: str = "") -> Result:
     """Assemble a Result from chosen arc indices (+ fill seats as (i, j) pairs) and check it."""
     seats = [list(h) for h in prep.held]
     for a in chosen:
@@ -297,4 +298,5 @@ def build_result(prep: Prepared, chosen: Iterable[int] | NDArray[np.int64], meth
         per_workshop={w.id: count[j] for j, w in enumerate(prep.ws)}, filled=fill_map,
         optimal=optimal, status=status, objective=objective, bound=bound, gap=max(gap, 0.0),
         seconds=seconds, path=path, unranked_placements=unranked, unplaced_slots=unplaced,
+        fairness_status=fairness_status,
     )

@@ -189,5 +189,7 @@ def test_a_waiting_place_keeps_the_assignment_off_the_same_topic_on_another_day(
     assert _enroll(client, other, second).status_code == 201  # the day-two room is full now
     assert _enroll(client, person, second).json()["status"] == "waitlisted"
     _assign(client, admin, event["id"], fill_unranked=True)
-    assert _places(client, person) == {second: "waitlisted"}
+    places = _places(client, person)
+    assert first not in places, "seated in the day-one session of the topic they wait for"
+    assert places == {second: "waitlisted"}
     assert violations(app.state.engine) == []

@@ -189,8 +189,16 @@ def test_position_ranks_differ_so_fast_path_is_opt_in():
     assert top.assignment == {1: [3, 2], 2: [4]} and top.rank_counts == [2, 1] and top.path == FAST
 
 
-def test_topic_ranks_only_for_optimal():
+def test_topic_ranks_only_for_optimal_and_first_come():
     pr = Problem([1], [Workshop(1, 0, 1)], {1: [1]})
-    for method in ("weighted", "first_come"):
-        with pytest.raises(ValueError):
-            solve(pr, method=method, topic_ranks=True)
+    with pytest.raises(ValueError):
+        solve(pr, method="weighted", topic_ranks=True)
+
+
+def test_first_come_read_by_topic_takes_the_same_seats_and_counts_them_by_topic():
+    # One topic (7) on two days, a second topic (8) on day one; both people list 7-day1, 7-day2, 8.
+    ws = [Workshop(1, 0, 1, topic=7), Workshop(2, 1, 1, topic=7), Workshop(3, 0, 1, topic=8)]
+    pr = Problem([1, 2], ws, {1: [1, 2, 3], 2: [1, 2, 3]})
+    by_session, by_topic = solve(pr, method="first_come"), solve(pr, method="first_come", topic_ranks=True)
+    assert by_session.assignment == by_topic.assignment
+    assert by_session.rank_counts[0] < by_topic.rank_counts[0]

@@ -53,6 +53,8 @@ class Dispatcher:
         self._lock = threading.Lock()
         # One receiver may use at most this many of the delivery slots.
         self._per_destination = max(1, settings.outbox_concurrency // 2)
+        # Deliveries done and not yet recorded: (message id, lease, transport, response status).
+        self._sent: list[tuple[int, str, str, int | None]] = []
 
     # --- running ----------------------------------------------------------------------------
 
@@ -66,6 +68,7 @@ class Dispatcher:
         if self._thread is not None:
             self._thread.join(timeout)
         self._pool.shutdown(wait=True, cancel_futures=True)
+        self._record_sent()
 
     def wake(self) -> None:
         self._wake.set()
@@ -74,6 +77,7 @@ class Dispatcher:
         while not self._stop.is_set():
             self._wake.clear()
             try:
+                self._record_sent()
                 started = self._fill()
             except Exception:  # the database is away: try again after the poll interval
                 log.warning("outbox: claiming failed", exc_info=True)
@@ -103,7 +107,7 @@ class Dispatcher:
             with self._lock:
                 self._in_flight += 1
                 self._busy[key] = self._busy.get(key, 0) + 1
-            future = self._pool.submit(self.deliver, message)
+            future = self._pool.submit(self.deliver, message, record_now=False)
             future.add_done_callback(partial(self._done, key))
         return len(claimed)
 
@@ -121,7 +125,8 @@ class Dispatcher:
             claimed = self._claim(max(1, self.settings.outbox_concurrency))
             if not claimed:
                 return total
-            list(self._pool.map(self.deliver, claimed))
+            list(self._pool.map(partial(self.deliver, record_now=False), claimed))
+            self._record_sent()
             total += len(claimed)
 
     # --- one message --------------------------------------------------------------------------
@@ -136,7 +141,25 @@ class Dispatcher:
             db.commit()
             return claimed
 
-    def deliver(self, message: OutboxMessage) -> MessageStatus:
+    def _record_sent(self) -> None:
+        """Record the deliveries done since the last time, in one transaction: a rush's e-mails
+        are marked sent in batches, not one transaction each. Until then a delivered message is
+        still leased; if this process dies first, it is sent again once the lease runs out (the
+        at-least-once window, README), with the same Message-ID / webhook-id."""
+        with self._lock:
+            batch, self._sent = self._sent, []
+        if not batch:
+            return
+        try:
+            with self._write(), open_session(self.engine, write=True) as db:
+                outbox.delivered_many(db, batch)
+                db.commit()
+        except Exception:
+            with self._lock:  # the database is away: keep them for the next round
+                self._sent[:0] = batch
+            raise
+
+    def deliver(self, message: OutboxMessage, *, record_now: bool = True) -> MessageStatus:
         started = time.perf_counter()
         lease = message.lease or ""
         channel = str(message.channel)
@@ -152,9 +175,14 @@ class Dispatcher:
             log.info("outbox: %s %s attempt %d failed (%s)", channel, message.uid, message.attempts + 1,
                      ADDRESS.sub("<address>", exc.reason))
             return outcome
-        with self._write(), open_session(self.engine, write=True) as db:
-            outbox.delivered(db, message_id=message.id or 0, lease=lease, transport=transport, response_status=status)
-            db.commit()
+        if record_now:
+            with self._write(), open_session(self.engine, write=True) as db:
+                outbox.delivered(db, message_id=message.id or 0, lease=lease, transport=transport,
+                                 response_status=status)
+                db.commit()
+        else:
+            with self._lock:
+                self._sent.append((message.id or 0, lease, transport, status))
         metrics.observe_delivery(channel, "sent", time.perf_counter() - started)
         return MessageStatus.sent
 

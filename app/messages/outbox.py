@@ -131,6 +131,26 @@ def delivered(db: Session, *, message_id: int, lease: str, transport: str, respo
                .values(recipient=ERASED, recipient_name="", body_text="", body_html=""))
 
 
+def delivered_many(db: Session, batch: Sequence[tuple[int, str, str, int | None]]) -> None:
+    """`delivered` for many messages: (id, lease, transport, response status) each; one UPDATE per
+    claim and outcome (a rush's e-mails share them), the lease still checked per row."""
+    groups: dict[tuple[str, str, int | None], list[int]] = {}
+    for message_id, lease, transport, status in batch:
+        groups.setdefault((lease, transport, status), []).append(message_id)
+    now = utcnow()
+    for (lease, transport, status), ids in groups.items():
+        db.execute(update(OutboxMessage).where(
+            col(OutboxMessage.id).in_(ids), col(OutboxMessage.lease) == lease,
+            col(OutboxMessage.status) == MessageStatus.pending,
+        ).values(status=MessageStatus.sent, sent_at=now, transport=transport, response_status=status,
+                 attempts=OutboxMessage.attempts + 1, last_error=None, sealed_secret=None, lease=None)
+          .execution_options(synchronize_session=False))
+    db.execute(update(OutboxMessage).where(col(OutboxMessage.id).in_([m for m, *_ in batch]),
+                                           col(OutboxMessage.kind).in_(WIPED_WHEN_SENT))
+               .values(recipient=ERASED, recipient_name="", body_text="", body_html="")
+               .execution_options(synchronize_session=False))
+
+
 def backoff(attempts: int, settings: Settings) -> float:
     """Seconds before attempt `attempts + 1`: exponential with ±20% jitter, capped."""
     base = min(settings.outbox_backoff_seconds * 2.0 ** max(attempts - 1, 0), settings.outbox_backoff_cap_seconds)

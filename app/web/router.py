@@ -80,8 +80,14 @@ def recover_page(
 
 @router.get("/admin", response_class=FileResponse, status_code=status.HTTP_200_OK)
 def admin_page() -> FileResponse:
-    """Organizer pages: registrations, poll results, assignment, exports."""
+    """Organizer console: registrations, programme, polls and results, the workshop assignment, exports."""
     return _page("admin")
+
+
+@router.get("/admin/messages", response_class=FileResponse, status_code=status.HTTP_200_OK)
+def admin_messages_page() -> FileResponse:
+    """Organizer messages: the event's outbox, a message to participants, webhooks (signed in like /admin)."""
+    return _page("admin-messages")
 
 
 class _Static(StaticFiles):

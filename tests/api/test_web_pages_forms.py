@@ -60,8 +60,10 @@ def test_pages_have_the_form_elements(client: TestClient) -> None:
         assert needle in me, needle
     admin = client.get("/admin").text
     for needle in ('id="questions-admin"', 'id="question-new"', 'id="invites-table"', 'id="invite-editor"',
-                   'id="approve-selected"', '<option value="pending"', 'id="s-approval"'):
+                   'id="approve-selected"', '<option value="pending"'):
         assert needle in admin, needle
+    setup = client.get("/static/js/admin-setup.js").text  # the event form (approval) is built by its script
+    assert "name: 'requires_approval'" in setup
 
 
 def test_the_api_paths_the_pages_call_exist(client: TestClient) -> None:

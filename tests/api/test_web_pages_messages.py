@@ -9,7 +9,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-PAGES = ["/recover", "/recover?event=1", "/recover?event=not-a-number", "/me", "/admin",
+PAGES = ["/recover", "/recover?event=1", "/recover?event=not-a-number", "/me", "/admin", "/admin/messages",
          "/events/seminarium-serock-2022"]
 ASSET = re.compile(r"""(?:src|href)="(/static/[^"]+)\"""")
 IMPORT = re.compile(r"""^\s*import\s[^;]*?from\s+'\./([\w.-]+\.js)';""", re.MULTILINE)
@@ -62,8 +62,9 @@ def test_every_referenced_static_file_is_served(client: TestClient, path: str) -
 
 def test_pages_load_their_own_scripts(client: TestClient) -> None:
     assert "/static/js/recover.js" in assets_of(client, "/recover")
-    admin = modules_from(client, "/static/js/admin.js")
-    assert {"/static/js/admin-messages.js", "/static/js/admin-webhooks.js"} <= admin
+    assert "/static/js/admin-messages-page.js" in assets_of(client, "/admin/messages")
+    messages = modules_from(client, "/static/js/admin-messages-page.js")
+    assert {"/static/js/admin-messages.js", "/static/js/admin-webhooks.js"} <= messages
     assert "/static/js/me-calendar.js" in modules_from(client, "/static/js/me.js")
 
 

@@ -200,7 +200,9 @@ def test_pending_registrations_are_approved_on_the_admin_page(browsing: Browsing
 
     admin = browsing.page()
     sign_in(admin, world.admin_token, event["id"])
-    expect(admin.get_by_label("Registrations need my approval")).to_be_checked()
+    setting = admin.locator("#event-form").get_by_label("Registrations need my approval")  # the event's own form
+    expect(setting).to_be_checked()
+    expect(setting).to_have_accessible_description(re.compile("until you approve them in the registrations list"))
     admin.get_by_label("Status", exact=True).select_option("pending")
     admin.get_by_role("button", name="Filter").click()
     expect(admin.locator("#regs-table tbody tr")).to_have_count(2)

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.e2e.axe import assert_accessible
 from tests.e2e.conftest import Browsing
 from tests.e2e.world import World
 from tests.factories import bearer
@@ -39,11 +40,13 @@ def open_me(browsing: Browsing, token: str) -> Page:
     return page
 
 
-def sign_in(page: Page, key: str) -> None:
+def sign_in(page: Page, key: str, event_id: int) -> None:
+    """Sign in on /admin and choose the event (other tests' events may come first in the menu)."""
     page.goto("/admin")
     page.get_by_label("Organizer key").fill(key)
     page.get_by_role("button", name="Sign in").click()
     expect(page.locator("#console")).to_be_visible()
+    page.get_by_label("Event", exact=True).select_option(str(event_id))
 
 
 def test_register_through_the_form(browsing: Browsing, world: World) -> None:
@@ -141,7 +144,7 @@ def test_organizer_console(browsing: Browsing, world: World, api: httpx.Client) 
     page.get_by_label("Organizer key").fill("not-a-key")
     page.get_by_role("button", name="Sign in").click()
     expect(page.locator("#key-error")).to_have_text("This key is not valid.")
-    sign_in(page, world.admin_token)
+    sign_in(page, world.admin_token, world.event["id"])
     assert page.evaluate("sessionStorage.getItem('seminar.organizerKey')") == world.admin_token
 
     expect(page.locator("#regs-table tbody tr")).to_have_count(4)
@@ -166,22 +169,41 @@ def test_organizer_console(browsing: Browsing, world: World, api: httpx.Client) 
     expect(page.locator("#results-summary")).to_contain_text("Single Transferable Vote (STV)")
     expect(page.locator("#results-summary")).to_contain_text("Ballots: 1")
 
+    panel = page.locator("#plan-heading").locator("xpath=..")
+    topics = [s["topic_id"] for s in api.get(f"/api/v1/events/{world.event['id']}/sessions",
+                                             params={"kind": "workshop", "limit": 500}).json()["items"]
+              if s["topic_id"] is not None]
+    repeated = len(set(topics)) < len(topics)
+    expect(panel.get_by_label("Rank by topic")).to_be_checked(checked=repeated)  # on when topics repeat
     expected = api.post(f"/api/v1/events/{world.event['id']}/assignments", headers=world.admin,
-                        json={"method": "optimal", "dry_run": True}).json()
-    page.get_by_role("button", name="Dry run").click()
-    expect(page.locator("#assign-status")).to_contain_text("Dry run done")
-    chart = page.locator("#assign-chart")
+                        json={"method": "optimal", "dry_run": True, "topic_ranks": repeated}).json()
+    panel.get_by_role("button", name="Try the assignment").click()
+    expect(page.locator("#live")).to_contain_text("Dry run done")
+    expect(page.locator("#plan-result-heading")).to_be_focused()
+    chart = page.locator("#plan-chart")
     expect(chart).to_contain_text("First come, first served")
-    figures = page.locator("#assign-figures")
-    first_row = figures.locator("tr", has_text="First choice")
-    expect(first_row.locator("td").nth(0)).to_have_text(percent(expected["first_choice_share"]))
-    expect(first_row.locator("td").nth(1)).to_have_text(percent(expected["baseline"]["first_choice_share"]))
+    first_choice = chart.get_by_role("list", name="First choice")
+    expect(first_choice.locator("li", has_text="This run").locator(".value")).to_have_text(
+        percent(expected["first_choice_share"]))
+    expect(first_choice.locator("li", has_text="First come, first served").locator(".value")).to_have_text(
+        percent(expected["baseline"]["first_choice_share"]))
+    top3 = chart.get_by_role("list", name="One of top 3")
+    expect(top3.locator("li", has_text="This run").locator(".value")).to_have_text(percent(expected["top3_share"]))
     assert expected["first_choice_share"] > expected["baseline"]["first_choice_share"]
-    page.get_by_role("button", name="Write seats").click()
+    expect(page.locator("#plan-result")).not_to_contain_text("null")
+    first_rank = page.locator("#plan-ranks tbody tr").first.locator("td")
+    expect(first_rank.nth(0)).to_have_text(str(expected["rank_counts"][0]))
+    expect(first_rank.nth(1)).to_have_text(str(expected["baseline"]["rank_counts"][0]))
+    assert_accessible(page, "admin: assignment dry run")
+    panel.get_by_role("button", name="Write these seats").click()
     dialog = page.get_by_role("dialog")
     expect(dialog).to_be_visible()
-    dialog.get_by_role("button", name="Write seats").click()
-    expect(page.locator("#assign-status")).to_have_text(f"Seats written: {expected['assigned']} people placed.")
+    assert_accessible(page, "admin: write the seats?")
+    dialog.get_by_role("button", name="Write these seats").click()
+    expect(page.locator("#live")).to_have_text(f"Seats written: {expected['assigned']} people placed.")
+    expect(page.locator("#plan-result-heading")).to_have_text("Seats written")
+    expect(page.locator("#plan-lists")).to_contain_text(f"{NAME['first']} {NAME['last']}")  # each workshop's people
+    assert_accessible(page, "admin: seats written")
     world.shared["written"] = True
 
 
@@ -205,7 +227,7 @@ def test_export_downloads(browsing: Browsing, world: World, api: httpx.Client, t
     if api.get(path, params={"format": "csv"}, headers=world.admin).status_code == 404:
         pytest.xfail(f"GET {path}?format=csv|xlsx is not there yet (app/exports is being built)")
     page = browsing.page()
-    sign_in(page, world.admin_token)
+    sign_in(page, world.admin_token, world.event["id"])
     with page.expect_download() as info:
         page.get_by_role("button", name="CSV (Excel)").click()
     csv_file = tmp_path / info.value.suggested_filename

@@ -1,5 +1,5 @@
 """Messages in a real browser: the e-mail notes, the lost-link flow, the calendar feed, and the
-organizer's outbox, broadcast and webhooks.
+organizer's outbox, broadcast and webhooks (their own page, /admin/messages, signed in like /admin).
 
 The live server has no SMTP: its outbox writes every e-mail as an .eml file into
 `server.outbox_dir`, which these tests read as the participants' inbox. Each test makes its own
@@ -22,7 +22,8 @@ import pytest
 
 from app.webhooks.signing import verify
 from tests.concurrency.server import LiveServer
-from tests.e2e.conftest import Browsing
+from tests.e2e.axe import assert_accessible
+from tests.e2e.conftest import PHONE, Browsing
 from tests.e2e.world import World
 from tests.factories import bearer, person
 
@@ -64,11 +65,13 @@ def wait_for_mail(server: LiveServer, address: str, pattern: re.Pattern[str], *,
         time.sleep(0.2)
 
 
-def sign_in(page: Page, key: str) -> None:
+def sign_in(page: Page, key: str, event_id: int) -> None:
+    """Sign in on /admin and choose the event (other tests' events may come first in the menu)."""
     page.goto("/admin")
     page.get_by_label("Organizer key").fill(key)
     page.get_by_role("button", name="Sign in").click()
     expect(page.locator("#console")).to_be_visible()
+    page.get_by_label("Event", exact=True).select_option(str(event_id))
 
 
 def register_through_the_form(page: Page, world: World) -> None:
@@ -222,7 +225,14 @@ def test_outbox_broadcast_and_webhooks(browsing: Browsing, world: World, api: ht
     somebody = world.others[0]["body"]["email"]
     wait_for_sent(api, world, somebody)
     page = browsing.page()
-    sign_in(page, world.admin_token)
+    sign_in(page, world.admin_token, world.event["id"])
+    page.get_by_role("link", name="Messages", exact=True).click()  # their own page, signed in by the tab's key
+    page.wait_for_url(re.compile(r"/admin/messages$"))
+    expect(page.locator("#console")).to_be_visible()
+    expect(page.locator("#signin")).to_be_hidden()
+    expect(page.locator("#event-select")).to_have_value(str(event_id))
+    expect(page.locator("#outbox-table tbody tr").first).to_be_visible()
+    assert_accessible(page, "messages: signed in")
 
     # Outbox: the confirmation to an earlier registrant, read without its secret link.
     page.get_by_label("Message status").select_option("sent")
@@ -234,6 +244,7 @@ def test_outbox_broadcast_and_webhooks(browsing: Browsing, world: World, api: ht
     dialog = page.get_by_role("dialog")
     expect(dialog).to_contain_text("/me#token=[hidden]")
     assert world.others[0]["token"] not in (dialog.text_content() or "")
+    assert_accessible(page, "messages: one e-mail read")
     dialog.get_by_role("button", name="Close").click()
     expect(dialog).to_be_hidden()
 
@@ -249,6 +260,8 @@ def test_outbox_broadcast_and_webhooks(browsing: Browsing, world: World, api: ht
     form.get_by_role("button", name="Count recipients").click()
     expect(page.locator("#broadcast-status")).to_have_text(f"{expected} people match. Nothing has been sent yet.")
     expect(send).to_have_text(f"Send to {expected} people")
+    expect(page.locator("#live")).to_have_text(f"{expected} people match. Nothing has been sent yet.")
+    assert_accessible(page, "messages: recipients counted")
     form.get_by_label("Subject").fill("Zmiana sali: warsztaty w Sali C")
     expect(send).to_be_disabled()
     form.get_by_role("button", name="Count recipients").click()
@@ -270,6 +283,7 @@ def test_outbox_broadcast_and_webhooks(browsing: Browsing, world: World, api: ht
     row = page.locator("#webhooks-table tbody tr", has_text=receiver.url)
     expect(row).to_contain_text("registration.created")
     expect(row).to_contain_text(world.event["title"])
+    assert_accessible(page, "messages: webhook secret shown")
 
     created = api.post(f"/api/v1/events/{event_id}/registrations", json=person(72))
     assert created.status_code == 201, created.text
@@ -284,11 +298,38 @@ def test_outbox_broadcast_and_webhooks(browsing: Browsing, world: World, api: ht
     expect(delivery).to_contain_text("registration.created")
     expect(delivery).to_contain_text("Sent")
     expect(delivery).to_contain_text("200")
+    assert_accessible(page, "messages: webhook deliveries")
 
     row.get_by_role("button", name=re.compile("^Delete")).click()
     page.get_by_role("dialog").get_by_role("button", name="Delete endpoint").click()
     expect(row).to_have_count(0)
     assert all(h["url"] != receiver.url for h in api.get("/api/v1/webhooks", headers=world.admin).json()["items"])
+
+    page.get_by_role("link", name="Organizer console").click()  # and back, still signed in
+    page.wait_for_url(re.compile(r"/admin$"))
+    expect(page.locator("#console")).to_be_visible()
+    expect(page.locator("#regs-table tbody tr").first).to_be_visible()
+
+
+def test_messages_page_at_phone_width(browsing: Browsing, world: World) -> None:
+    """Opened directly in a new tab: its own sign-in form; on a phone no page-wide sideways scrolling."""
+    page = browsing.page(viewport=PHONE, locale="pl-PL")
+    page.goto("/admin/messages")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Wiadomości i webhooki")
+    assert_accessible(page, "messages pl: sign in")
+    page.get_by_label("Klucz organizatora").fill(world.admin_token)
+    page.get_by_role("button", name="Zaloguj").click()
+    expect(page.locator("#console")).to_be_visible()
+    page.get_by_label("Wydarzenie", exact=True).select_option(str(world.event["id"]))
+    expect(page.locator("#outbox-table tbody tr").first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), "horizontal scrolling"
+    regions = page.evaluate("""() => [...document.querySelectorAll('#console .table-wrap')]
+        .filter((w) => w.querySelector('table')).map((w) => [w.getAttribute('role'), w.getAttribute('tabindex')])""")
+    assert regions and all(r == ["region", "0"] for r in regions), regions
+    assert_accessible(page, "messages pl: phone, signed in")
+    page.get_by_role("button", name="Wyloguj").click()
+    expect(page.locator("#signin")).to_be_visible()
+    assert page.evaluate("sessionStorage.getItem('seminar.organizerKey')") is None
 
 
 def wait_for_sent(api: httpx.Client, world: World, address: str) -> None:

@@ -71,11 +71,18 @@ def test_pages_at_phone_width(browsing: Browsing, world: World, api: httpx.Clien
     checks(page)
     page.get_by_label("Klucz organizatora").fill(world.admin_token)
     page.get_by_role("button", name="Zaloguj").click()
+    page.get_by_label("Wydarzenie", exact=True).select_option(str(world.event["id"]))  # others' events may come first
     expect(page.locator("#results .chart li").first).to_be_visible()
-    page.get_by_role("button", name="Próbne przeliczenie").click()
-    expect(page.locator("#assign-chart")).to_be_visible()
+    page.get_by_role("button", name="Próbne przydzielenie").click()
+    expect(page.locator("#plan-chart")).to_be_visible()
     checks(page)
     page.screenshot(path=str(ARTIFACTS / "phone-admin.png"), full_page=True)
+
+    page.get_by_role("link", name="Wiadomości").click()  # the messages page: signed in by the key this tab keeps
+    page.wait_for_url("**/admin/messages")
+    expect(page.locator("#outbox-table")).not_to_be_empty()
+    checks(page)
+    page.screenshot(path=str(ARTIFACTS / "phone-admin-messages.png"), full_page=True)
 
 
 def test_a_wrong_personal_link_says_so(browsing: Browsing) -> None:

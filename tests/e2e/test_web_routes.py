@@ -12,7 +12,7 @@ SCRIPTS = sorted((STATIC / "js").glob("*.js"))
 
 
 def test_pages_are_html_with_a_strict_content_security_policy(client: TestClient) -> None:
-    for path in ("/", "/events/seminarium-serock-2022", "/events/7", "/me", "/admin"):
+    for path in ("/", "/events/seminarium-serock-2022", "/events/7", "/me", "/admin", "/admin/messages"):
         response = client.get(path)
         assert response.status_code == 200, path
         assert response.headers["content-type"].startswith("text/html")
@@ -28,7 +28,7 @@ def test_pages_do_not_shadow_the_api(client: TestClient) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
     assert client.get("/docs").status_code == 200
     schema = client.get("/openapi.json").json()
-    assert not any(p in schema["paths"] for p in ("/", "/me", "/admin", "/events/{key}"))
+    assert not any(p in schema["paths"] for p in ("/", "/me", "/admin", "/admin/messages", "/events/{key}"))
 
 
 def test_static_files_are_served_as_modules(client: TestClient) -> None:

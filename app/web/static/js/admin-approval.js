@@ -1,8 +1,9 @@
-// Organizer console: approving registrations (events with `requires_approval`): approve or reject
-// one person, or approve the selected ones at once; and the event setting itself.
+// Organizer console: approving registrations (events with `requires_approval`, set in the event's form,
+// admin-setup.js): approve or reject one person, or approve the selected ones at once.
 import { api } from './api.js';
+import { notify } from './admin-console.js';
 import { t } from './i18n.js';
-import { $, announce, clearFormErrors, el, say } from './ui.js';
+import { $, el, say } from './ui.js';
 
 const state = { ctx: null, handle: null, reload: null, selected: new Set() };
 
@@ -62,39 +63,10 @@ async function decide(regs, action, bulk = false) {
       : !bulk ? t('approve.approved', { name: fullName(regs[0]) }) : t('approve.approvedMany', { n: regs.length });
     await state.reload();
     $('#approve-status').textContent = message;
-    announce(message);
+    notify(message);
     ($('#regs-table .select-reg') || $('#regs-heading')).focus();
   } catch (err) {
     state.handle(err, box);
-  }
-}
-
-// ---- the event's setting -------------------------------------------------------------------------
-
-export function renderSettings() {
-  const { event } = state.ctx;
-  if (!event) return;
-  $('#s-approval').checked = Boolean(event.requires_approval);
-  $('#settings-status').textContent = '';
-}
-
-async function saveSettings(submitEvent) {
-  submitEvent.preventDefault();
-  const { ctx } = state;
-  const form = submitEvent.currentTarget;
-  clearFormErrors(form);
-  say($('#settings-error'), '');
-  try {
-    const updated = await api(`/events/${ctx.event.id}`, {
-      method: 'PATCH', token: ctx.key, body: { requires_approval: $('#s-approval').checked },
-    });
-    ctx.events = ctx.events.map((ev) => (ev.id === updated.id ? updated : ev));
-    ctx.event = updated;
-    renderSettings();
-    $('#settings-status').textContent = t('settings.saved');
-    await state.reload();
-  } catch (err) {
-    state.handle(err, $('#settings-error'));
   }
 }
 
@@ -104,5 +76,4 @@ export function initApproval(ctx, handle, reload) {
     const regs = (ctx.page?.items || []).filter((r) => state.selected.has(r.id));
     if (regs.length) decide(regs, 'approve', true);
   });
-  $('#settings-form').addEventListener('submit', saveSettings);
 }

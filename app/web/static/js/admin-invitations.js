@@ -1,10 +1,11 @@
 // Organizer console: invitation codes of the event. Make one (the code is shown once, with a
 // copy button), see uses and held seats, withdraw one (its unused held seats go back to the public).
 import { ApiError, api } from './api.js';
+import { notify } from './admin-console.js';
 import { confirmAction } from './confirm.js';
 import { checkbox, field, showProblem } from './formkit.js';
 import { onLangChange, t } from './i18n.js';
-import { $, announce, clearFormErrors, el, fmtDateTime, say, zonedToUtc } from './ui.js';
+import { $, clearFormErrors, el, fmtDateTime, say, zonedToUtc } from './ui.js';
 
 const state = { ctx: null, handle: null, items: [], eventId: null };
 
@@ -138,7 +139,7 @@ async function create(event) {
   say(box, '');
   try {
     const created = await api(`/events/${state.ctx.event.id}/invitations`, { method: 'POST', token: state.ctx.key, body: body(form) });
-    announce(t('invites.created', { item: nameOf(created) }));
+    notify(t('invites.created', { item: nameOf(created) }));
     $('#invite-editor').replaceChildren(); // a fresh form for the next code
     await loadInvitations(state.ctx);
     showCode(created);
@@ -154,7 +155,7 @@ async function revoke(inv, opener) {
   if (!ok) return;
   try {
     await api(`/invitations/${inv.id}/revoke`, { method: 'POST', token: state.ctx.key });
-    announce(t('invites.revokedDone', { item: nameOf(inv) }));
+    notify(t('invites.revokedDone', { item: nameOf(inv) }));
     await loadInvitations(state.ctx);
     $('#invites-heading').focus();
   } catch (err) {

@@ -1,8 +1,9 @@
-// Organizer console, part three: the event's outbox (waiting, sent, failed; retry; read one
+// Organizer messages page (/admin/messages): the event's outbox (waiting, sent, failed; retry; read one
 // message) and a message to a filtered set of participants (count first, then send).
-import { api, problemMessage } from './api.js';
+import { api } from './api.js';
+import { notify } from './admin-console.js';
 import { has, onLangChange, t } from './i18n.js';
-import { $, announce, clearFormErrors, el, fmtDateTime, plural, say, showFormProblem } from './ui.js';
+import { $, clearFormErrors, el, fmtDateTime, plural, say, showFormProblem } from './ui.js';
 
 const PAGE = 50;
 const state = { ctx: null, handle: null, page: null, offset: 0, status: '', sessions: [], counted: null };
@@ -56,8 +57,11 @@ async function loadOutbox() {
   if (!ctx.event) return;
   const params = new URLSearchParams({ limit: String(PAGE), offset: String(state.offset) });
   if (state.status) params.set('status', state.status);
+  const eventId = ctx.event.id;
   try {
-    state.page = await api(`/events/${ctx.event.id}/messages?${params}`, { token: ctx.key });
+    const page = await api(`/events/${eventId}/messages?${params}`, { token: ctx.key });
+    if (ctx.event?.id !== eventId) return; // another event was chosen meanwhile
+    state.page = page;
     say($('#outbox-error'), '');
     renderOutbox();
   } catch (err) {
@@ -68,7 +72,7 @@ async function loadOutbox() {
 async function retryMessage(m) {
   try {
     await api(`/messages/${m.id}/retry`, { method: 'POST', token: state.ctx.key });
-    announce(t('outbox.retried', { to: m.to }));
+    notify(t('outbox.retried', { to: m.to }));
     await loadOutbox();
   } catch (err) {
     state.handle(err, $('#outbox-error'));
@@ -90,6 +94,12 @@ async function showMessage(id, opener) {
 }
 
 // ---- broadcast --------------------------------------------------------------------------------
+
+/** What counting or sending did: beside the buttons, and said in the status line. */
+function note(text) {
+  $('#broadcast-status').textContent = text;
+  if (text) notify(text);
+}
 
 function renderSessions() {
   const select = $('#b-session');
@@ -132,9 +142,9 @@ async function countRecipients(event) {
     const answer = await api(`/events/${state.ctx.event.id}/broadcasts`, { method: 'POST', token: state.ctx.key,
       body: { ...body, dry_run: true } });
     state.counted = { json: JSON.stringify(body), recipients: answer.recipients };
-    $('#broadcast-status').textContent = plural('broadcast.counted', answer.recipients);
+    note(plural('broadcast.counted', answer.recipients));
   } catch (err) {
-    $('#broadcast-status').textContent = '';
+    note('');
     if (err.status === 401) state.handle(err, box); else showFormProblem(form, box, err);
   }
   renderBroadcast();
@@ -152,7 +162,7 @@ async function sendBroadcast() {
       body: { ...body, dry_run: false } });
     state.counted = null;
     form.reset();
-    $('#broadcast-status').textContent = plural('broadcast.sent', answer.recipients);
+    note(plural('broadcast.sent', answer.recipients));
     $('#b-subject').focus();
     await loadOutbox();
   } catch (err) {
@@ -166,7 +176,7 @@ function forgetCount() {
   if (!state.counted) return;
   if (state.counted.json === JSON.stringify(broadcastBody($('#broadcast-form')))) return;
   state.counted = null;
-  $('#broadcast-status').textContent = t('broadcast.recount');
+  note(t('broadcast.recount'));
   renderBroadcast();
 }
 
@@ -195,7 +205,7 @@ export function initMessages(ctx, handle) {
 export async function loadMessages(ctx) {
   state.offset = 0;
   state.counted = null;
-  $('#broadcast-status').textContent = '';
+  note('');
   renderBroadcast();
   try {
     const sessions = await api(`/events/${ctx.event.id}/sessions?limit=500`, { token: ctx.key });

@@ -2,9 +2,10 @@
 // English, type, required, categories, and for choice questions the options with capacities.
 // A question with answers refuses some changes (409): the message goes next to what caused it.
 import { ApiError, api } from './api.js';
+import { notify } from './admin-console.js';
 import { checkbox, field, showFields, showProblem } from './formkit.js';
 import { t } from './i18n.js';
-import { $, announce, clearFormErrors, el, say } from './ui.js';
+import { $, clearFormErrors, el, say } from './ui.js';
 
 const TYPES = ['text', 'long_text', 'number', 'boolean', 'single_choice', 'multiple_choice', 'date'];
 const CATEGORIES = ['local_government', 'partnership_advisor', 'ministry', 'foundation', 'other'];
@@ -158,7 +159,7 @@ async function save(event) {
       : await api(`/events/${ctx.event.id}/questions`, { method: 'POST', token: ctx.key, body: data });
     state.opener = null;
     closeEditor();
-    announce(t('questions.saved', { item: saved.label.pl }));
+    notify(t('questions.saved', { item: saved.label.pl }));
     $('#questions-status').textContent = t('questions.saved', { item: saved.label.pl });
     document.dispatchEvent(new CustomEvent('question-saved', {
       detail: { focusId: saved.id, focusLabel: t('questions.editLabel', { item: saved.label.pl }) } }));

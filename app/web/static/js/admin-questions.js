@@ -1,10 +1,11 @@
 // Organizer console: the event's registration form. The questions in order with their options,
 // places taken and left; move up / down, edit (admin-question-editor.js) and delete.
 import { ApiError, api } from './api.js';
+import { notify } from './admin-console.js';
 import { openEditor } from './admin-question-editor.js';
 import { confirmAction } from './confirm.js';
 import { onLangChange, t } from './i18n.js';
-import { $, announce, el, plural, say } from './ui.js';
+import { $, el, plural, say } from './ui.js';
 
 const state = { ctx: null, handle: null, questions: [], eventId: null };
 
@@ -87,7 +88,7 @@ async function move(q, step, opener) {
         await api(`/questions/${item.id}`, { method: 'PATCH', token: ctx.key, body: { position: i + 1 } });
       }
     }
-    announce(t('rank.moved', { item: labelOf(q), n: to + 1, total: order.length }));
+    notify(t('rank.moved', { item: labelOf(q), n: to + 1, total: order.length }));
     await loadQuestions(ctx, { focusId: q.id, focusLabel: opener.getAttribute('aria-label') });
   } catch (err) {
     state.handle(err, $('#questions-error'));
@@ -100,7 +101,7 @@ async function remove(q, opener) {
   if (!ok) return;
   try {
     await api(`/questions/${q.id}`, { method: 'DELETE', token: state.ctx.key });
-    announce(t('questions.deleted', { item: labelOf(q) }));
+    notify(t('questions.deleted', { item: labelOf(q) }));
     await loadQuestions(state.ctx);
     $('#form-heading').focus();
   } catch (err) {

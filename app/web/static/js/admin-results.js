@@ -1,15 +1,17 @@
-// Organizer console, part two: live poll results per voting rule and the workshop assignment.
+// Organizer console: live poll results per voting rule (with the equal-shares explanation, admin-explain.js).
+// The workshop assignment: admin-assignment.js.
 import { api } from './api.js';
 import { t } from './i18n.js';
-import { barChart, groupedShares } from './charts.js';
-import { $, announce, el, fmtNumber, fmtPercent, plural, say } from './ui.js';
+import { barChart } from './charts.js';
+import { explanationBlock, propertiesBlock } from './admin-explain.js';
+import { $, el, plural, say } from './ui.js';
 
-const RULES = {
+export const RULES = {
   approval: ['equal_shares', 'pav', 'seq_phragmen', 'approval'],
   ranked: ['stv', 'borda', 'equal_shares', 'pav', 'seq_phragmen', 'approval'],
 };
 const REFRESH_MS = 10000;
-const state = { polls: [], results: null, assignment: null, timer: null, ctx: null, handle: null };
+const state = { polls: [], results: null, timer: null, ctx: null, handle: null };
 
 function selectedPoll() {
   return state.polls.find((p) => p.id === Number($('#poll-select').value)) || null;
@@ -54,6 +56,7 @@ function renderResults() {
     el('p', {}, el('strong', { text: `${t('results.winners')}: ` }),
       r.winners.length ? r.winners.map((id) => names.get(id)).join(', ') : t('results.noWinners')),
     barChart(rows, { label: t('results.chartLabel', { rule: t(`rule.${r.rule}`) }) }),
+    propertiesBlock(r, names), explanationBlock(r, names),
     el('p', { class: 'muted', text: t('results.updated', { time: new Date().toLocaleTimeString() }) }));
 }
 
@@ -62,7 +65,8 @@ async function fetchResults() {
   if (!poll) { state.results = null; renderResults(); return; }
   const rule = $('#rule-select').value;
   try {
-    state.results = await api(`/polls/${poll.id}/results?rule=${encodeURIComponent(rule)}`, { token: state.ctx.key });
+    const explain = $('#explain-results')?.checked ? '&explain=true' : '';
+    state.results = await api(`/polls/${poll.id}/results?rule=${encodeURIComponent(rule)}${explain}`, { token: state.ctx.key });
     say($('#results-error'), '');
   } catch (err) {
     state.results = null;
@@ -81,87 +85,20 @@ function schedule() {
   }
 }
 
-/** (Re)load the polls of the selected event and their results; `quiet` keeps the assignment shown. */
-export async function loadResults(ctx, { quiet = false } = {}) {
+/** (Re)load the polls of the selected event and their results. */
+export async function loadResults(ctx) {
   state.ctx = ctx;
+  const eventId = ctx.event.id;
   try {
-    const polls = await api(`/events/${ctx.event.id}/polls?limit=100`, { token: ctx.key });
+    const polls = await api(`/events/${eventId}/polls?limit=100`, { token: ctx.key });
+    if (ctx.event?.id !== eventId) return; // another event was chosen meanwhile
     state.polls = polls.items;
   } catch (err) {
     state.handle(err, $('#results-error'));
     return;
   }
   fillSelects();
-  if (!quiet) { state.assignment = null; $('#assign-write').disabled = true; $('#assign-status').textContent = ''; }
-  renderAssignment();
   await fetchResults();
-}
-
-function figuresTable(a) {
-  const rows = [
-    ['assign.participants', a.participants, a.participants],
-    ['assign.assigned', a.assigned, a.baseline.assigned],
-    ['assign.unassigned', a.unassigned, a.baseline.unassigned],
-    ['assign.firstChoice', fmtPercent(a.first_choice_share), fmtPercent(a.baseline.first_choice_share)],
-    ['assign.top3', fmtPercent(a.top3_share), fmtPercent(a.baseline.top3_share)],
-  ];
-  return el('table', { id: 'assign-figures' }, el('caption', { text: t('assign.figuresCaption') }),
-    el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: t('assign.measure') }),
-      el('th', { scope: 'col', class: 'num', text: t('assign.optimal') }), el('th', { scope: 'col', class: 'num', text: t('assign.firstCome') }))),
-    el('tbody', {}, rows.map(([key, mine, base]) => el('tr', {}, el('th', { scope: 'row', text: t(key) }),
-      el('td', { class: 'num', text: String(mine) }), el('td', { class: 'num', text: String(base) })))));
-}
-
-function sessionsTable(a) {
-  return el('table', { id: 'assign-sessions' }, el('caption', { text: t('assign.sessionsCaption') }),
-    el('thead', {}, el('tr', {}, ['assign.workshop', 'assign.slot', 'assign.seats'].map((k, i) =>
-      el('th', { scope: 'col', class: i ? 'num' : '', text: t(k) })))),
-    el('tbody', {}, a.sessions.map((s) => el('tr', {}, el('th', { scope: 'row', text: s.title }),
-      el('td', { class: 'num', text: String(s.slot + 1) }),
-      el('td', { class: 'num', text: s.capacity === null ? String(s.assigned) : `${s.assigned} / ${s.capacity}` })))));
-}
-
-function renderAssignment() {
-  const box = $('#assignment');
-  const a = state.assignment;
-  if (!a) { box.replaceChildren(); return; }
-  const series = [{ key: 'optimal', label: t('assign.optimal') }, { key: 'baseline', label: t('assign.firstCome'), kind: 'alt' }];
-  const groups = [
-    { label: t('assign.firstChoice'), values: { optimal: a.first_choice_share, baseline: a.baseline.first_choice_share } },
-    { label: t('assign.top3'), values: { optimal: a.top3_share, baseline: a.baseline.top3_share } },
-  ];
-  box.replaceChildren(
-    el('h3', { text: t(a.dry_run ? 'assign.dryHeading' : 'assign.writtenHeading') }),
-    el('p', { text: t('assign.summary', { assigned: a.assigned, participants: a.participants, prefs: a.with_preferences,
-      seconds: fmtNumber(a.seconds, 2) }) + (a.optimal ? ` ${t('assign.proven')}` : '') }),
-    el('figure', { id: 'assign-chart' }, el('figcaption', { text: t('assign.chartCaption') }), groupedShares(groups, series, fmtPercent)),
-    el('div', { class: 'table-wrap' }, figuresTable(a)),
-    el('div', { class: 'table-wrap' }, sessionsTable(a)));
-}
-
-async function runAssignment(dryRun) {
-  const button = dryRun ? $('#assign-dry') : $('#assign-write');
-  button.disabled = true;
-  button.setAttribute('aria-busy', 'true');
-  $('#assign-status').textContent = t('assign.running');
-  try {
-    state.assignment = await api(`/events/${state.ctx.event.id}/assignments`, {
-      method: 'POST', token: state.ctx.key, body: { method: 'optimal', dry_run: dryRun },
-    });
-    say($('#assign-error'), '');
-    const done = t(dryRun ? 'assign.dryDone' : 'assign.written', { n: state.assignment.assigned });
-    $('#assign-status').textContent = done;
-    announce(done);
-    $('#assign-write').disabled = !dryRun;
-  } catch (err) {
-    $('#assign-status').textContent = '';
-    state.handle(err, $('#assign-error'));
-    $('#assign-write').disabled = true;
-  } finally {
-    button.removeAttribute('aria-busy');
-    $('#assign-dry').disabled = false;
-  }
-  renderAssignment();
 }
 
 export function initResults(ctx, handle) {
@@ -169,12 +106,11 @@ export function initResults(ctx, handle) {
   state.handle = handle;
   $('#poll-select').addEventListener('change', () => { fillSelects({ resetRule: true }); fetchResults(); });
   $('#rule-select').addEventListener('change', fetchResults);
+  const explain = el('input', { type: 'checkbox', id: 'explain-results' });
+  $('#results-refresh').before(el('div', { class: 'field' }, el('label', { class: 'check', for: 'explain-results' },
+    explain, el('span', { i18n: 'explain.toggle' }))));
+  explain.addEventListener('change', fetchResults);
   $('#results-refresh').addEventListener('click', fetchResults);
   $('#live-refresh').addEventListener('change', schedule);
-  $('#assign-dry').addEventListener('click', () => runAssignment(true));
-  const dialog = $('#write-dialog');
-  $('#assign-write').addEventListener('click', () => dialog.showModal());
-  $('#write-cancel').addEventListener('click', () => dialog.close());
-  $('#write-confirm').addEventListener('click', () => { dialog.close(); runAssignment(false); });
   schedule();
 }

@@ -1,9 +1,10 @@
-// Organizer console, part four: webhook endpoints (list, add, delete) and each one's delivery log.
+// Organizer messages page (/admin/messages): webhook endpoints (list, add, delete) and each one's delivery log.
 // The signing secret comes only in the answer to the creation, so it is shown once, here.
 import { api } from './api.js';
+import { notify } from './admin-console.js';
 import { onLangChange, t } from './i18n.js';
 import { deliveryBadge, noticeName } from './admin-messages.js';
-import { $, announce, clearFormErrors, el, fmtDateTime, say, showFormProblem } from './ui.js';
+import { $, clearFormErrors, el, fmtDateTime, say, showFormProblem } from './ui.js';
 
 export const EVENT_TYPES = [
   'registration.created', 'registration.approved', 'registration.rejected', 'registration.promoted',
@@ -111,7 +112,7 @@ async function addWebhook(event) {
     $('#webhook-secret-status').textContent = '';
     $('#webhook-secret-box').hidden = false;
     $('#webhook-secret-box').focus();
-    announce(t('webhooks.added', { url: created.url }));
+    notify(t('webhooks.added', { url: created.url }));
     await loadWebhooks(state.ctx);
   } catch (err) {
     if (err.status === 401) state.handle(err, box); else showFormProblem(form, box, err);
@@ -130,7 +131,7 @@ async function confirmDelete() {
   if (!hook) return;
   try {
     await api(`/webhooks/${hook.id}`, { method: 'DELETE', token: state.ctx.key });
-    announce(t('webhooks.deleted', { url: hook.url }));
+    notify(t('webhooks.deleted', { url: hook.url }));
     await loadWebhooks(state.ctx);
     $('#webhooks-heading').focus();
   } catch (err) {
@@ -142,12 +143,14 @@ async function copySecret() {
   try {
     await navigator.clipboard.writeText($('#webhook-secret').textContent);
     $('#webhook-secret-status').textContent = t('webhooks.secretCopied');
+    notify(t('webhooks.secretCopied'));
   } catch {
     const range = document.createRange();
     range.selectNodeContents($('#webhook-secret'));
     getSelection().removeAllRanges();
     getSelection().addRange(range);
     $('#webhook-secret-status').textContent = t('me.copyManually');
+    notify(t('me.copyManually'));
   }
 }
 

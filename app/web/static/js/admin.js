@@ -1,48 +1,32 @@
-// Organizer console: sign in with a key, pick an event, registrations with filters and counts, exports.
-// Poll results and assignment: admin-results.js; e-mails and broadcasts: admin-messages.js; webhooks: admin-webhooks.js;
+// Organizer console (/admin): pick an event, registrations with filters and counts, exports. Signing in,
+// the event menu and the status line: admin-console.js (shared with /admin/messages: e-mails, broadcasts,
+// webhooks). Poll results: admin-results.js; the workshop assignment: admin-assignment.js;
 // approval: admin-approval.js; the registration form: admin-questions.js; invitation codes: admin-invitations.js.
-import { ApiError, api, download, problemMessage } from './api.js';
+import { api } from './api.js';
 import { onLangChange, t } from './i18n.js';
-import { decisionCell, hasPending, initApproval, renderBar, renderSettings, selectCell } from './admin-approval.js';
+import { decisionCell, hasPending, initApproval, renderBar, selectCell } from './admin-approval.js';
+import { ctx, handle, notify, renderEventSelect, selectEvent, startConsole } from './admin-console.js';
 import { initInvitations, loadInvitations } from './admin-invitations.js';
-import { initMessages, loadMessages } from './admin-messages.js';
 import { initQuestions, loadQuestions } from './admin-questions.js';
 import { initResults, loadResults } from './admin-results.js';
-import { initWebhooks, loadWebhooks } from './admin-webhooks.js';
-import { forgetOrganizer, organizerKey, setOrganizerKey } from './session.js';
-import { $, clearFormErrors, el, fmtDateTime, initPage, say } from './ui.js';
+import { initSetup, loadSetup } from './admin-setup.js'; // programme & polls: the event, sessions, polls
+import { initSessions, loadSessions } from './admin-sessions.js';
+import { initPolls, loadPolls } from './admin-polls.js';
+import { initPeople, loadPeople, personLink, renderPerson } from './admin-people.js'; // people & exports
+import { initAssignment, loadAssignment, renderAssignment } from './admin-assignment.js';
+import { exportList, initExports, loadExports, renderExports } from './admin-exports.js';
+import { $, el, fmtDateTime } from './ui.js';
 
 const PAGE = 50;
-const ctx = { key: null, events: [], event: null, offset: 0, filters: {}, page: null, stats: null };
+Object.assign(ctx, { offset: 0, filters: {}, page: null, stats: null });
 
-async function signIn(key) {
-  await api('/organizer-keys?limit=1', { token: key }); // 401 wrong key, 403 a check-in-only key
-  ctx.key = key;
-  setOrganizerKey(key);
-  const events = await api('/events?limit=500', { token: key });
-  ctx.events = events.items;
-  $('#signin').hidden = true;
-  $('#console').hidden = false;
-  $('#admin-nav').hidden = false;
-  renderEventSelect();
-  await selectEvent(Number(sessionStorage.getItem('seminar.adminEvent')) || ctx.events[0]?.id);
-}
-
-function renderEventSelect() {
-  const select = $('#event-select');
-  select.replaceChildren(...ctx.events.map((ev) => el('option', { value: String(ev.id), text: ev.title })));
-  if (!ctx.events.length) select.append(el('option', { value: '', text: t('admin.noEvents') }));
-}
-
-async function selectEvent(id) {
-  ctx.event = ctx.events.find((ev) => ev.id === id) || ctx.events[0] || null;
+/** The event chosen (or none yet): everything on the page follows it. */
+async function eventChanged() {
+  loadSetup(ctx);
   if (!ctx.event) return;
-  $('#event-select').value = String(ctx.event.id);
-  sessionStorage.setItem('seminar.adminEvent', String(ctx.event.id));
   ctx.offset = 0;
-  renderSettings();
-  await Promise.all([loadRegistrations(), loadResults(ctx), loadMessages(ctx), loadWebhooks(ctx), loadQuestions(ctx),
-    loadInvitations(ctx)]);
+  await Promise.all([loadRegistrations(), loadResults(ctx), loadQuestions(ctx), loadInvitations(ctx), loadSessions(ctx),
+    loadPolls(ctx), loadPeople(), loadAssignment(ctx), loadExports(ctx)]);
 }
 
 function renderStats() {
@@ -81,7 +65,7 @@ function renderRegistrations() {
       head.map((key) => el('th', { scope: 'col', text: t(key) })), deciding ? el('th', { scope: 'col', text: t('approve.colDecision') }) : null)),
     el('tbody', {}, page.items.map((r) => el('tr', { 'data-registration-id': String(r.id) },
       deciding ? selectCell(r) : null,
-      el('th', { scope: 'row', text: `${r.first_name} ${r.last_name}` }), el('td', { text: r.email }),
+      el('th', { scope: 'row' }, personLink(r)), el('td', { text: r.email }),
       el('td', {}, r.organization, r.partnership ? el('span', { class: 'hint', text: r.partnership }) : null),
       el('td', { text: t(`category.${r.category}`) }), el('td', {}, statusBadge(r)),
       el('td', { text: fmtDateTime(r.created_at, tz) }), deciding ? decisionCell(r) : null))));
@@ -93,14 +77,19 @@ function renderRegistrations() {
   renderBar();
 }
 
+let loading = 0; // only the newest answer is shown: another event chosen meanwhile must not get this one's list
+
 async function loadRegistrations() {
   const params = new URLSearchParams({ limit: String(PAGE), offset: String(ctx.offset) });
   for (const [k, v] of Object.entries(ctx.filters)) if (v) params.set(k, v);
+  loading += 1;
+  const mine = loading;
   try {
     const [page, stats] = await Promise.all([
       api(`/events/${ctx.event.id}/registrations?${params}`, { token: ctx.key }),
       api(`/events/${ctx.event.id}/registrations/stats`, { token: ctx.key }),
     ]);
+    if (mine !== loading) return;
     Object.assign(ctx, { page, stats });
     renderStats();
     renderRegistrations();
@@ -109,60 +98,12 @@ async function loadRegistrations() {
   }
 }
 
-export function handle(err, box) {
-  if (err instanceof ApiError && err.status === 401) { signOut(t('admin.expired')); return; }
-  say(box, problemMessage(err));
-  box.focus();
-}
-
-function signOut(message = '') {
-  forgetOrganizer();
-  ctx.key = null;
-  $('#console').hidden = true;
-  $('#admin-nav').hidden = true;
-  $('#signin').hidden = false;
-  say($('#error'), message);
-  $('#organizer-key').value = '';
-  $('#organizer-key').focus();
-}
-
-async function exportList(format) {
-  const status = $('#export-status');
-  status.textContent = t('admin.downloading');
-  try {
-    const name = await download(`/events/${ctx.event.id}/registrations/export?format=${format}`, ctx.key,
-      `${ctx.event.slug}-registrations.${format}`);
-    status.textContent = t('admin.downloaded', { name });
-  } catch (err) {
-    status.textContent = '';
-    handle(err, $('#error'));
-  }
-}
-
 function wire() {
-  $('#signin-form').addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const form = event.currentTarget;
-    clearFormErrors(form);
-    const key = $('#organizer-key').value.trim();
-    try {
-      if (!key) throw new ApiError(401, {});
-      await signIn(key);
-      say($('#error'), '');
-    } catch (err) {
-      const input = $('#organizer-key');
-      const known = err instanceof ApiError && [401, 403].includes(err.status);
-      $('#key-error').textContent = known ? t(err.status === 403 ? 'admin.checkinKey' : 'admin.wrongKey') : problemMessage(err);
-      input.setAttribute('aria-invalid', 'true');
-      input.focus();
-    }
-  });
-  $('#signout').addEventListener('click', () => signOut());
-  $('#event-select').addEventListener('change', (e) => selectEvent(Number(e.target.value)));
   $('#filters').addEventListener('submit', (event) => {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
-    ctx.filters = { status: data.get('status'), category: data.get('category'), q: String(data.get('q') || '').trim() };
+    ctx.filters = { status: data.get('status'), category: data.get('category'), q: String(data.get('q') || '').trim(),
+      organization: String(data.get('organization') || '').trim() };
     ctx.offset = 0;
     loadRegistrations();
   });
@@ -172,22 +113,20 @@ function wire() {
   $('#export-xlsx').addEventListener('click', () => exportList('xlsx'));
 }
 
-async function main() {
-  initPage();
+function init() {
   wire();
   initResults(ctx, handle);
-  initMessages(ctx, handle);
-  initWebhooks(ctx, handle);
   initApproval(ctx, handle, loadRegistrations);
   initQuestions(ctx, handle);
   initInvitations(ctx, handle);
-  onLangChange(() => { renderStats(); renderRegistrations(); if (ctx.event) loadResults(ctx, { quiet: true }); });
-  const saved = organizerKey();
-  if (saved) {
-    try { await signIn(saved); } catch (err) { signOut(problemMessage(err)); }
-  } else {
-    $('#organizer-key').focus();
-  }
+  initPeople(ctx, handle, loadRegistrations);
+  initAssignment(ctx, handle, notify);
+  initExports(ctx, handle, notify);
+  initSetup(ctx, handle, async (id) => { renderEventSelect(); await selectEvent(id); });
+  initSessions(ctx, handle);
+  initPolls(ctx, handle);
+  onLangChange(() => { renderStats(); renderRegistrations(); if (ctx.event) loadResults(ctx); });
+  onLangChange(() => { renderPerson(); renderAssignment(); renderExports(); });
 }
 
-main();
+startConsole({ init, eventChanged });

@@ -1,17 +1,25 @@
 // Event page: details, programme and the registration form (with the event's own questions,
 // an invitation code and the choice of being listed; questions: questions.js).
-import { api, problemMessage } from './api.js';
+import { ApiError, api, problemMessage } from './api.js';
 import { showProblem } from './formkit.js';
 import { currentLang, onLangChange, t } from './i18n.js';
 import { renderProgramme } from './programme.js';
 import { answerMessage, conflictFields, missingAnswers, readAnswers, renderQuestions } from './questions.js';
-import { $, clearFormErrors, fmtDate, fmtDateTime, initPage, plural, randomKey, say } from './ui.js';
+import { $, clearFormErrors, fmtDateRange, fmtDateTime, initPage, plural, randomKey, say } from './ui.js';
 import { TOKEN_KEY, setNotice } from './session.js';
 
 const state = { event: null, sessions: [], questions: [], draft: {}, window: { open: false }, idem: { body: '', key: '' } };
 
+/** The event by id or slug; null when there is none (or it is not published). */
 async function findEvent(key) {
-  if (/^\d+$/.test(key)) return api(`/events/${key}`);
+  if (/^\d+$/.test(key)) {
+    try {
+      return await api(`/events/${key}`);
+    } catch (err) {
+      if (err instanceof ApiError && [404, 422].includes(err.status)) return null;
+      throw err;
+    }
+  }
   for (let offset = 0; ; offset += 500) {
     const page = await api(`/events?limit=500&offset=${offset}`);
     const hit = page.items.find((ev) => ev.slug === key);
@@ -34,12 +42,51 @@ function windowState(ev) {
   return { open: true, text: '' };
 }
 
+/** The consent box links to the organizers' privacy notice, or opens the built-in one. */
+function renderPrivacy(ev) {
+  const link = $('#privacy-link');
+  const own = Boolean(ev.privacy_url);
+  $('#privacy-notice').hidden = own;
+  link.dataset.i18n = own ? 'privacy.link' : 'privacy.builtinLink';
+  link.textContent = t(link.dataset.i18n);
+  link.href = own ? ev.privacy_url : '#privacy-notice';
+  if (own) {
+    link.target = '_blank';
+    link.rel = 'noopener noreferrer';
+  } else {
+    link.removeAttribute('target');
+    link.removeAttribute('rel');
+  }
+}
+
+function openBuiltinNotice(event) {
+  if (state.event?.privacy_url) return; // the organizers' page opens in a new tab
+  event.preventDefault();
+  const notice = $('#privacy-notice');
+  notice.open = true;
+  notice.querySelector('summary').focus();
+}
+
+/** No such event (or the programme could not be read): a heading, the reason and the way home. */
+function renderMissing() {
+  const heading = $('#event-name');
+  const reason = state.missing;
+  if (!reason) return;
+  heading.hidden = false;
+  heading.textContent = t(reason === 'not-found' ? 'event.notFoundHeading' : 'event.title');
+  document.title = `${heading.textContent} – ${t('brand')}`;
+  $('#not-found').hidden = false;
+  $('#not-found-text').hidden = reason !== 'not-found';
+}
+
 function render() {
+  renderMissing();
   const ev = state.event;
   if (!ev) return;
   document.title = `${ev.title} – ${t('brand')}`;
   $('#event-name').textContent = ev.title;
-  $('#event-meta').textContent = `${fmtDate(ev.starts_on)} – ${fmtDate(ev.ends_on)} · ${ev.venue}`;
+  $('#event-name').hidden = false;
+  $('#event-meta').textContent = `${fmtDateRange(ev.starts_on, ev.ends_on)} · ${ev.venue}`;
   $('#event-desc').textContent = ev.description || '';
   const badge = $('#seats-badge');
   badge.textContent = ev.seats_left > 0 ? plural('event.seatsLeft', ev.seats_left) : t('event.fullWaitlist');
@@ -50,6 +97,7 @@ function render() {
   state.window = windowState(ev);
   $('#register-window').textContent = state.window.text;
   $('#register-approval').hidden = !ev.requires_approval;
+  renderPrivacy(ev);
   renderForm();
   updateSubmit();
 }
@@ -161,18 +209,26 @@ async function main() {
   $('#category').addEventListener('change', renderForm);
   $('#invitation-toggle').addEventListener('click', toggleInvitation);
   $('#invitation_code').addEventListener('input', updateSubmit);
-  const key = decodeURIComponent(location.pathname.split('/')[2] || '');
+  $('#privacy-link').addEventListener('click', openBuiltinNotice);
+  let key = '';
+  try { key = decodeURIComponent(location.pathname.split('/')[2] || ''); } catch { /* a malformed address: no such event */ }
   try {
-    state.event = await findEvent(key);
-    if (!state.event) {
-      say($('#error'), t('event.notFound'));
+    const found = await findEvent(key);
+    if (!found) {
+      state.missing = 'not-found';
+      render();
       return;
     }
-    const [sessions] = await Promise.all([api(`/events/${state.event.id}/sessions?limit=500`), loadQuestions()]);
+    state.event = found;
+    const [sessions] = await Promise.all([api(`/events/${found.id}/sessions?limit=500`), loadQuestions()]);
     state.sessions = sessions.items;
     $('#event').hidden = false;
+    $('#event-nav').hidden = false;
     render();
   } catch (err) {
+    state.event = null;
+    state.missing = 'error';
+    render();
     say($('#error'), problemMessage(err));
   } finally {
     $('#loading').hidden = true;

@@ -3,7 +3,7 @@
 // field that has an error slot on the page, so nested fields get their own message.
 import { ApiError, problemMessage } from './api.js';
 import { has, t } from './i18n.js';
-import { clearFormErrors, el, say } from './ui.js';
+import { clearFormErrors, el, fieldMessage, say, untranslated } from './ui.js';
 
 /** A labelled input with its hint and error slot: {id, name, label, type, hint, required, attrs}. */
 export function field({ id, name, label, type = 'text', hint = null, required = false, attrs = {}, value = '' }) {
@@ -63,7 +63,7 @@ function defaultMessage(name, e) {
   const generic = `fielderr.${e.type}`;
   if (has(specific)) return t(specific);
   if (has(byLast)) return t(byLast);
-  return has(generic) ? t(generic) : e.msg;
+  return has(generic) ? t(generic) : untranslated(e.msg, e);
 }
 
 /** Field name -> message from a problem: 422 `errors`, or a 409 that names a `field`. */
@@ -73,7 +73,9 @@ export function problemFields(form, err, messageFor = () => null) {
   for (const e of err.problem.errors || []) {
     const loc = (e.loc || []).filter((p) => p !== 'body').map(String);
     const name = slotFor(form, loc);
-    if (name && !out[name]) out[name] = messageFor(name, e, loc) ?? defaultMessage(name, e);
+    if (name && !out[name]) {
+      out[name] = messageFor(name, e, loc) ?? fieldMessage(target(form, name), name, e.type, defaultMessage(name, e));
+    }
   }
   const named = err.problem.field;
   if (err.status === 409 && named && !Object.keys(out).length) {

@@ -1,7 +1,7 @@
 // Home page: the published events.
 import { api, problemMessage } from './api.js';
 import { onLangChange, t } from './i18n.js';
-import { $, el, fmtDate, initPage, plural, say } from './ui.js';
+import { $, el, fmtDateRange, initPage, plural, say } from './ui.js';
 
 let events = [];
 
@@ -9,7 +9,7 @@ function render() {
   const list = $('#events');
   list.replaceChildren(...events.map((ev) => el('li', { class: 'card' },
     el('h2', {}, el('a', { href: `/events/${encodeURIComponent(ev.slug)}`, text: ev.title })),
-    el('p', { class: 'muted', text: `${fmtDate(ev.starts_on)} – ${fmtDate(ev.ends_on)} · ${ev.venue}` }),
+    el('p', { class: 'muted', text: `${fmtDateRange(ev.starts_on, ev.ends_on)} · ${ev.venue}` }),
     el('p', { text: ev.seats_left > 0 ? plural('event.seatsLeft', ev.seats_left) : t('event.full') }))));
   if (!events.length) list.replaceWith(el('p', { id: 'events', class: 'muted', text: t('index.none') }));
 }

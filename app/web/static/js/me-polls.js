@@ -2,10 +2,12 @@
 // and the ranking of workshops for the assignment. Unsaved choices survive re-renders.
 import { api, problemMessage } from './api.js';
 import { t } from './i18n.js';
+import { field, showProblem } from './formkit.js';
 import { RankList } from './ranklist.js';
-import { $, el, fmtDateTime, say, sessionWhen } from './ui.js';
+import { $, clearFormErrors, el, fmtDateTime, say, sessionWhen } from './ui.js';
 
-const drafts = new Map(); // poll id -> topic ids; 'prefs' -> session ids
+const drafts = new Map(); // poll id -> topic ids; 'proposal-<poll id>' -> {title, description}; 'prefs' -> choice keys
+const proposed = new Map(); // poll id -> titles proposed from this page (the API lists no one's own proposals)
 let prefsList = null;
 let prefsWired = false;
 
@@ -30,19 +32,78 @@ function approvalInputs(poll, chosen, disabled) {
   return fieldset;
 }
 
+/** Proposals are taken until the poll closes (also before it opens), when the poll allows them. */
+function takesProposals(poll) {
+  return poll.allow_proposals && (poll.is_open || !poll.closes_at || Date.parse(poll.closes_at) > Date.now());
+}
+
+function proposalForm(poll, ctx) {
+  const prefix = `proposal-${poll.id}`;
+  const headingId = `${prefix}-heading`;
+  const draft = drafts.get(prefix) ?? {};
+  const form = el('form', { class: 'proposal', novalidate: true, 'aria-labelledby': headingId, 'data-poll-id': String(poll.id) },
+    el('h4', { id: headingId, text: t('proposal.heading') }),
+    el('p', { class: 'hint', text: t('proposal.help') }));
+  const error = el('div', { class: 'alert error', role: 'alert', tabindex: '-1' });
+  const status = el('p', { role: 'status', class: 'proposal-status' });
+  form.append(error,
+    field({ id: `${prefix}-title`, name: 'title', label: t('proposal.title'), required: true,
+      attrs: { maxlength: '300', autocomplete: 'off' }, value: draft.title ?? '' }),
+    field({ id: `${prefix}-description`, name: 'description', label: t('proposal.description'), type: 'textarea',
+      hint: t('proposal.descriptionHint'), attrs: { maxlength: '10000' }, value: draft.description ?? '' }),
+    el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'secondary', text: t('proposal.send') })),
+    status);
+  const sent = proposed.get(poll.id) ?? [];
+  if (sent.length) {
+    form.append(el('p', { class: 'hint', text: t('proposal.yours') }),
+      el('ul', { class: 'proposals' }, sent.map((title) => el('li', {}, title, ' ',
+        el('span', { class: 'badge warn', text: t('proposal.awaiting') })))));
+  }
+  form.addEventListener('input', () => {
+    drafts.set(prefix, { title: form.elements.namedItem('title').value, description: form.elements.namedItem('description').value });
+  });
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearFormErrors(form);
+    say(error, '');
+    status.textContent = '';
+    const title = form.elements.namedItem('title').value.trim();
+    const description = form.elements.namedItem('description').value.trim();
+    const body = { title, ...(description ? { description } : {}) };
+    const button = form.querySelector('button[type=submit]');
+    button.disabled = true;
+    try {
+      const topic = await api(`/polls/${poll.id}/proposals`, { method: 'POST', token: ctx.token, body });
+      proposed.set(poll.id, [...(proposed.get(poll.id) ?? []), topic.title]);
+      drafts.delete(prefix);
+      const fresh = proposalForm(poll, ctx);
+      form.replaceWith(fresh);
+      const done = fresh.querySelector('.proposal-status');
+      done.textContent = t('proposal.sent', { title: topic.title });
+      fresh.querySelector('input[name=title]').focus();
+    } catch (err) {
+      showProblem(form, error, err);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return form;
+}
+
 function pollForm(poll, ctx) {
   const saved = ctx.me.ballots.find((b) => b.poll_id === poll.id)?.topic_ids ?? [];
   const chosen = drafts.get(poll.id) ?? saved;
   const titleId = `poll-${poll.id}-title`;
-  const form = el('form', { class: 'panel poll', novalidate: true, 'aria-labelledby': titleId, 'data-poll-id': String(poll.id) });
+  const block = el('section', { class: 'panel poll', 'aria-labelledby': titleId });
+  const form = el('form', { class: 'ballot', novalidate: true, 'aria-labelledby': titleId, 'data-poll-id': String(poll.id) });
   const closed = !poll.is_open;
   const help = t(poll.ballot === 'ranked' ? 'polls.rankedHelp' : 'polls.approvalHelp', { n: poll.seats });
   const state = pollState(poll, ctx.event.timezone);
-  form.append(...[el('h3', { id: titleId, text: poll.title }),
+  block.append(...[el('h3', { id: titleId, text: poll.title }),
     poll.description && el('p', { text: poll.description }),
     el('p', { class: 'muted', text: help }),
     state && el('p', { class: closed ? 'alert warn' : 'muted', text: state }),
-    saved.length > 0 && el('p', {}, el('span', { class: 'badge ok', text: t('polls.voted') }))].filter(Boolean));
+    saved.length > 0 && el('p', {}, el('span', { class: 'badge ok', text: t('polls.voted') }))].filter(Boolean), form);
   let list = null;
   if (!poll.topics.length) {
     form.append(el('p', { class: 'muted', text: t('polls.noTopics') }));
@@ -74,7 +135,8 @@ function pollForm(poll, ctx) {
       error.focus();
     }
   });
-  return form;
+  if (takesProposals(poll)) block.append(proposalForm(poll, ctx));
+  return block;
 }
 
 export function renderPolls(container, ctx) {
@@ -89,8 +151,61 @@ export function renderPolls(container, ctx) {
   container.replaceChildren(...ctx.polls.map((poll) => pollForm(poll, ctx)));
 }
 
+// ---- ranking the workshops ------------------------------------------------------------------
+// The API ranks sessions; people rank *choices*: a topic published in several slots (the same
+// `topic_id`) is one choice, a workshop without a topic is a choice of its own. Saving sends each
+// choice's sessions in its place, earliest first: "this topic, in whichever slot".
+
+/** Choices in programme order, each with its sessions (earliest first) and the slots it runs in. */
+export function workshopChoices(sessions) {
+  const workshops = sessions.filter((s) => s.kind === 'workshop')
+    .sort((a, b) => Date.parse(a.starts_at) - Date.parse(b.starts_at) || a.id - b.id);
+  const choices = new Map();
+  for (const s of workshops) {
+    const key = s.topic_id === null || s.topic_id === undefined ? `s${s.id}` : `t${s.topic_id}`;
+    if (!choices.has(key)) choices.set(key, { key, title: s.title, sessions: [] });
+    choices.get(key).sessions.push(s);
+  }
+  for (const choice of choices.values()) {
+    choice.slots = [...new Set(choice.sessions.map((s) => `${s.starts_at}|${s.ends_at}`))];
+  }
+  return [...choices.values()];
+}
+
+/** The saved ranking of sessions as choices, in the order each choice first appears. */
+function savedChoices(sessionIds, choices) {
+  const keyOf = new Map(choices.flatMap((c) => c.sessions.map((s) => [s.id, c.key])));
+  return [...new Set(sessionIds.map((id) => keyOf.get(id)).filter(Boolean))];
+}
+
+function sessionIds(keys, choices) {
+  const byKey = new Map(choices.map((c) => [c.key, c]));
+  return keys.flatMap((key) => byKey.get(key)?.sessions.map((s) => s.id) ?? []);
+}
+
+function choiceHint(choice, tz) {
+  const where = choice.sessions.map((s) => [sessionWhen(s, tz), s.room].filter(Boolean).join(', '));
+  return choice.sessions.length > 1 ? t('prefs.runsTwice', { n: choice.sessions.length, when: where.join('; ') }) : where[0];
+}
+
+/** Groups of choices by when they run: one slot ("Tuesday …, 14:00–15:30"), or the same slots. */
+function choiceGroups(choices, tz) {
+  const groups = new Map();
+  for (const choice of choices) {
+    const key = choice.slots.join(' ');
+    if (!groups.has(key)) {
+      const first = choice.sessions.filter((s, i, all) => all.findIndex((o) => o.starts_at === s.starts_at) === i);
+      const when = first.map((s) => sessionWhen(s, tz));
+      groups.set(key, { heading: when.length > 1 ? t('prefs.inEverySlot', { when: when.join('; ') }) : when[0],
+        ids: [], note: when.length > 1 ? t('prefs.oneOfSlots') : null });
+    }
+    groups.get(key).ids.push(choice.key);
+  }
+  return [...groups.values()];
+}
+
 export function renderPreferences(container, ctx) {
-  const workshops = ctx.sessions.filter((s) => s.kind === 'workshop');
+  const choices = workshopChoices(ctx.sessions);
   const form = $('#prefs-form');
   const save = $('#prefs-save');
   if (!prefsWired) {
@@ -100,27 +215,30 @@ export function renderPreferences(container, ctx) {
       const box = $('#prefs-error');
       say(box, '');
       $('#prefs-status').textContent = '';
+      const now = workshopChoices(ctx.sessions);
+      const keys = prefsList.value;
       try {
-        const saved = await api('/me/preferences', { method: 'PUT', token: ctx.token, body: { session_ids: prefsList.value } });
+        const saved = await api('/me/preferences', { method: 'PUT', token: ctx.token,
+          body: { session_ids: sessionIds(keys, now) } });
         ctx.me.preferences = saved.session_ids;
         drafts.delete('prefs');
-        $('#prefs-status').textContent = t('prefs.saved', { n: saved.session_ids.length });
+        $('#prefs-status').textContent = t('prefs.saved', { n: keys.length });
       } catch (err) {
         say(box, problemMessage(err));
         box.focus();
       }
     });
   }
-  if (ctx.me.status !== 'confirmed' || !workshops.length) {
+  if (ctx.me.status !== 'confirmed' || !choices.length) {
     container.replaceChildren(el('p', { class: ctx.me.status !== 'confirmed' ? 'alert warn' : 'muted',
       text: t(ctx.me.status !== 'confirmed' ? 'prefs.confirmedOnly' : 'prefs.none') }));
     save.hidden = true;
     return;
   }
   save.hidden = false;
-  const items = workshops.map((s) => ({
-    id: s.id, label: s.title, hint: [sessionWhen(s, ctx.event.timezone), s.room].filter(Boolean).join(' · '),
-  }));
-  const selected = drafts.get('prefs') ?? ctx.me.preferences ?? [];
-  prefsList = new RankList(container, { items, selected, prefix: 'prefs', onChange: (ids) => drafts.set('prefs', ids) });
+  const tz = ctx.event.timezone;
+  const items = choices.map((c) => ({ id: c.key, label: c.title, hint: choiceHint(c, tz) }));
+  const selected = drafts.get('prefs') ?? savedChoices(ctx.me.preferences ?? [], choices);
+  prefsList = new RankList(container, { items, selected, prefix: 'prefs', level: 3, groups: choiceGroups(choices, tz),
+    onChange: (keys) => drafts.set('prefs', keys) });
 }

@@ -36,8 +36,10 @@ function renderMine() {
   })));
 }
 
+/** Sign up / leave: only where the session has seats of its own (a plenary without a capacity is for everyone). */
 function enrollButton(session, enrollment) {
-  if (ctx.me.status !== 'confirmed' || session.capacity === null) return null;
+  if (ctx.me.status !== 'confirmed') return null;
+  if ((session.capacity === null || session.capacity === undefined) && !enrollment) return null;
   const leaving = Boolean(enrollment);
   const button = el('button', { type: 'button', class: 'small secondary',
     text: t(leaving ? 'enroll.leave' : 'enroll.join'), 'aria-label': t(leaving ? 'enroll.leaveLabel' : 'enroll.joinLabel', { item: session.title }) });
@@ -121,6 +123,7 @@ function wireCancel() {
     dialog.close();
     try {
       ctx.me = await api('/me', { method: 'DELETE', token: ctx.token });
+      await refreshCounts(); // the seats this person held are free now
       render();
       $('#me-status').focus();
     } catch (err) {
@@ -143,10 +146,19 @@ async function copyLink() {
   }
 }
 
+/** Seats left in the sessions and the event, as they are now (after a sign-up, leaving or cancelling). */
+async function refreshCounts() {
+  try {
+    const [sessions, event] = await Promise.all([
+      api(`/events/${ctx.me.event_id}/sessions?limit=500`), api(`/events/${ctx.me.event_id}`)]);
+    ctx.sessions = sessions.items;
+    ctx.event = event;
+  } catch { /* keep the figures we have; the change itself is done */ }
+}
+
 export async function reload() {
   ctx.me = await api('/me', { token: ctx.token });
-  const sessions = await api(`/events/${ctx.me.event_id}/sessions?limit=500`);
-  ctx.sessions = sessions.items;
+  await refreshCounts();
   render();
 }
 
@@ -155,8 +167,11 @@ async function main() {
   ctx.token = participantToken();
   ctx.notice = takeNotice(); // "the confirmation e-mail is on its way" after registering, or after a new link
   window.addEventListener('hashchange', () => { if (/token=/.test(location.hash)) location.reload(); });
-  $('#loading').hidden = Boolean(ctx.token);
-  if (!ctx.token) { $('#no-token').hidden = false; return; }
+  if (!ctx.token) {
+    $('#loading').hidden = true;
+    $('#no-token').hidden = false;
+    return;
+  }
   onLangChange(() => ctx.event && render());
   $('#details-form').addEventListener('submit', saveDetails);
   $('#copy-link').addEventListener('click', copyLink);

@@ -4,9 +4,15 @@ import { t } from './i18n.js';
 import { announce, el } from './ui.js';
 
 export class RankList {
-  /** items: [{id, label, hint?}]; selected: ids in order; prefix: unique id prefix. */
-  constructor(container, { items, selected = [], prefix, onChange = () => {} }) {
+  /**
+   * items: [{id, label, hint?}]; selected: ids in order; prefix: unique id prefix; level: the
+   * heading level of "your order" / "not chosen"; groups: [{heading, ids, note?}] to show the items
+   * not chosen yet in groups under their own headings (e.g. by time slot).
+   */
+  constructor(container, { items, selected = [], prefix, onChange = () => {}, level = 4, groups = null }) {
     this.container = container;
+    this.level = Math.min(Math.max(level, 2), 5);
+    this.groups = groups;
     this.items = new Map(items.map((item) => [item.id, item]));
     this.order = selected.filter((id) => this.items.has(id));
     this.prefix = prefix;
@@ -65,16 +71,38 @@ export class RankList {
         this.makeButton(id, 'remove', t('rank.removeShort'), t('rank.remove', { item: item.label })))));
     });
     const rest = [...this.items.values()].filter((item) => !this.order.includes(item.id));
-    const other = el('ul', { class: 'rank-list', 'aria-labelledby': otherId });
-    for (const item of rest) {
-      other.append(el('li', { 'data-id': String(item.id) }, this.itemLabel(item), el('span', { class: 'item-buttons' },
+    const heading = `h${this.level}`;
+    this.container.replaceChildren(
+      el(heading, { id: rankedId, text: t('rank.yourOrder') }),
+      this.order.length ? ranked : el('p', { class: 'muted', text: t('rank.emptyOrder') }),
+      el(heading, { id: otherId, text: t('rank.others') }),
+      ...(rest.length ? this.renderRest(rest, otherId) : [el('p', { class: 'muted', text: t('rank.noOthers') })]),
+    );
+  }
+
+  otherList(items, labelledBy) {
+    const list = el('ul', { class: 'rank-list', 'aria-labelledby': labelledBy });
+    for (const item of items) {
+      list.append(el('li', { 'data-id': String(item.id) }, this.itemLabel(item), el('span', { class: 'item-buttons' },
         this.makeButton(item.id, 'add', t('rank.addShort'), t('rank.add', { item: item.label })))));
     }
-    this.container.replaceChildren(
-      el('h4', { id: rankedId, text: t('rank.yourOrder') }),
-      this.order.length ? ranked : el('p', { class: 'muted', text: t('rank.emptyOrder') }),
-      el('h4', { id: otherId, text: t('rank.others') }),
-      rest.length ? other : el('p', { class: 'muted', text: t('rank.noOthers') }),
-    );
+    return list;
+  }
+
+  /** The items not chosen: one list, or a list per group (groups left empty are not shown). */
+  renderRest(rest, otherId) {
+    if (!this.groups) return [this.otherList(rest, otherId)];
+    const left = new Set(rest.map((item) => item.id));
+    const out = [];
+    this.groups.forEach((group, i) => {
+      const items = group.ids.filter((id) => left.has(id)).map((id) => this.items.get(id));
+      if (!items.length) return;
+      const id = `${this.prefix}-group-${i}`;
+      out.push(el('div', { class: 'rank-group', 'data-group': String(i) },
+        el(`h${this.level + 1}`, { id, class: 'rank-group-heading', text: group.heading }),
+        group.note ? el('p', { class: 'hint', text: group.note }) : null,
+        this.otherList(items, id)));
+    });
+    return out;
   }
 }

@@ -1,5 +1,5 @@
 // DOM helpers. User data only ever goes through textContent / attributes, never innerHTML.
-import { applyI18n, currentLang, initLangSwitch, t } from './i18n.js';
+import { applyI18n, currentLang, has, initLangSwitch, t } from './i18n.js';
 import { fieldErrors, problemMessage } from './api.js';
 
 /** el('p', {class: 'x', text: 'hi', 'aria-live': 'polite'}, child, 'text', ...) */
@@ -37,16 +37,55 @@ export function say(box, message, kind = 'error') {
   box.textContent = message || '';
 }
 
+/** Whether a control (or a group of radios) holds nothing: empty text, nothing ticked or chosen. */
+export function isBlank(node) {
+  if (!node) return false;
+  if (!(node instanceof Element)) return ![...node].some((radio) => radio.checked); // a RadioNodeList
+  if (node.tagName === 'FIELDSET') {
+    const inputs = [...node.querySelectorAll('input, select, textarea')];
+    return inputs.length > 0 && inputs.every((input) => isBlank(input));
+  }
+  if (node.type === 'checkbox' || node.type === 'radio') return !node.checked;
+  return 'value' in node && String(node.value).trim() === '';
+}
+
+function isRequired(node) {
+  if (!(node instanceof Element)) return [...node].some((radio) => radio.required);
+  return node.required || node.getAttribute('aria-required') === 'true';
+}
+
+/**
+ * The message for a field the server refused: "required" when the person left it empty (a
+ * required control, or one the server says is missing or too short), else `invalid` (the
+ * message for the wrong value). `field.<name>.missing` may say it in the field's own words.
+ */
+export function fieldMessage(node, name, type, invalid) {
+  const missing = type === 'missing' || (isBlank(node) && (isRequired(node) || type === 'string_too_short'));
+  if (!missing) return invalid;
+  const last = name.split('.').filter((p) => !/^\d+$/.test(p)).pop();
+  return has(`field.${last}.missing`) ? t(`field.${last}.missing`) : t('fielderr.missing');
+}
+
+/** The server's own (English) words stand only on an English page; elsewhere a general "check this". */
+export function untranslated(message, error) {
+  return error && message === error.msg && currentLang() !== 'en' ? t('fielderr.invalid') : message;
+}
+
 /** Clear and then show a problem on a form: field errors next to fields, a summary at the top. */
 export function showFormProblem(form, box, err) {
   clearFormErrors(form);
   const fields = fieldErrors(err);
+  const raw = {}; // field name -> the server's first error for it
+  for (const e of err?.problem?.errors || []) {
+    const name = String((e.loc || []).filter((p) => p !== 'body')[0] ?? '');
+    if (!(name in raw)) raw[name] = e;
+  }
   let first = null;
   for (const [name, message] of Object.entries(fields)) {
     const input = form.elements.namedItem(name);
     const slot = form.querySelector(`[data-error-for="${name}"]`);
     if (!input || !slot) continue;
-    slot.textContent = message;
+    slot.textContent = fieldMessage(input, name, raw[name]?.type, untranslated(message, raw[name]));
     input.setAttribute('aria-invalid', 'true');
     first = first || input;
   }
@@ -81,9 +120,29 @@ export function fmtTime(iso, tz) {
 export function fmtDateTime(iso, tz) {
   return new Intl.DateTimeFormat(locale(), { timeZone: tz, dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 }
-export function fmtDate(isoDate) { // a plain date (YYYY-MM-DD): no time zone shift
+function plainDate(isoDate) {
   const [y, m, d] = isoDate.split('-').map(Number);
-  return new Intl.DateTimeFormat(locale(), { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(Date.UTC(y, m - 1, d)));
+  return new Date(Date.UTC(y, m - 1, d));
+}
+export function fmtDate(isoDate) { // a plain date (YYYY-MM-DD): no time zone shift
+  return new Intl.DateTimeFormat(locale(), { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' }).format(plainDate(isoDate));
+}
+/** The month as it follows a day number ("listopada", "November"). */
+function monthName(date) {
+  const parts = new Intl.DateTimeFormat(locale(), { timeZone: 'UTC', day: 'numeric', month: 'long' }).formatToParts(date);
+  return parts.find((p) => p.type === 'month').value;
+}
+/**
+ * Two plain dates as app/messages/render.date_range writes them: "29–30 listopada 2022",
+ * "30 listopada – 1 grudnia 2022", "31 grudnia 2022 – 1 stycznia 2023" (one date when they agree).
+ */
+export function fmtDateRange(first, last) {
+  if (!last || first === last) return fmtDate(first);
+  const [a, b] = [plainDate(first), plainDate(last)];
+  const [ay, by] = [a.getUTCFullYear(), b.getUTCFullYear()];
+  if (ay !== by) return `${fmtDate(first)} – ${fmtDate(last)}`;
+  if (a.getUTCMonth() === b.getUTCMonth()) return `${a.getUTCDate()}–${b.getUTCDate()} ${monthName(b)} ${by}`;
+  return `${a.getUTCDate()} ${monthName(a)} – ${b.getUTCDate()} ${monthName(b)} ${by}`;
 }
 /** A wall-clock time in the event's zone ("2026-05-01T12:00", from <input type=datetime-local>) as UTC ISO. */
 export function zonedToUtc(local, tz) {

@@ -1,0 +1,127 @@
+// What the organizer pages (/admin and /admin/messages) share: signing in with the organizer key (kept in
+// sessionStorage, so the other page signs in by itself), the event chosen (remembered across both pages),
+// problems shown in their box, the console's one status line (a polite live region fixed to the bottom
+// of the screen) and tables wider than a phone made into regions the keyboard can reach and scroll.
+import { ApiError, api, problemMessage } from './api.js';
+import { t } from './i18n.js';
+import { forgetOrganizer, organizerKey, setOrganizerKey } from './session.js';
+import { $, clearFormErrors, el, initPage, say } from './ui.js';
+
+const EVENT_KEY = 'seminar.adminEvent';
+const STATUS_MS = 15000;
+/** The signed-in console: the key, the events it may see and the one chosen; pages add their own state. */
+export const ctx = { key: null, events: [], event: null };
+const hooks = { eventChanged: async () => {} };
+const line = { seq: 0, timer: null };
+
+/** Say what happened in the console's status line (#live); it clears itself after a while. */
+export function notify(message) {
+  const box = document.getElementById('live');
+  if (!box) return;
+  line.seq += 1;
+  const seq = line.seq;
+  clearTimeout(line.timer);
+  box.textContent = '';
+  if (!message) return;
+  setTimeout(() => { if (seq === line.seq) box.textContent = message; }, 50); // said again even when unchanged
+  line.timer = setTimeout(() => { if (seq === line.seq) box.textContent = ''; }, STATUS_MS);
+}
+
+/** A problem in its box (focused); an expired key signs out. */
+export function handle(err, box) {
+  if (err instanceof ApiError && err.status === 401) { signOut(t('admin.expired')); return; }
+  say(box, problemMessage(err));
+  box.focus();
+}
+
+export function renderEventSelect() {
+  const select = $('#event-select');
+  select.replaceChildren(...ctx.events.map((ev) => el('option', { value: String(ev.id), text: ev.title })));
+  if (!ctx.events.length) select.append(el('option', { value: '', text: t('admin.noEvents') }));
+}
+
+/** Choose an event (the first when `id` is unknown) and let the page load what it shows of it. */
+export async function selectEvent(id) {
+  ctx.event = ctx.events.find((ev) => ev.id === id) || ctx.events[0] || null;
+  if (ctx.event) {
+    $('#event-select').value = String(ctx.event.id);
+    sessionStorage.setItem(EVENT_KEY, String(ctx.event.id));
+  }
+  await hooks.eventChanged(ctx);
+}
+
+async function signIn(key) {
+  await api('/organizer-keys?limit=1', { token: key }); // 401 wrong key, 403 a check-in-only key
+  ctx.key = key;
+  setOrganizerKey(key);
+  ctx.events = (await api('/events?limit=500', { token: key })).items;
+  $('#signin').hidden = true;
+  $('#console').hidden = false;
+  $('#admin-nav').hidden = false;
+  renderEventSelect();
+  await selectEvent(Number(sessionStorage.getItem(EVENT_KEY)) || ctx.events[0]?.id);
+}
+
+function signOut(message = '') {
+  forgetOrganizer();
+  ctx.key = null;
+  $('#console').hidden = true;
+  $('#admin-nav').hidden = true;
+  $('#signin').hidden = false;
+  say($('#error'), message);
+  $('#organizer-key').value = '';
+  $('#organizer-key').focus();
+}
+
+/** Tables wider than a phone scroll inside their box: make every such box a named region the keyboard can reach. */
+function watchScrollRegions(root) {
+  const mark = () => root.querySelectorAll('.table-wrap').forEach((box) => {
+    if (box.dataset.region === 'own') return;
+    const table = box.querySelector('table');
+    if (!table) {
+      if (box.dataset.region) { box.removeAttribute('tabindex'); box.removeAttribute('role'); box.removeAttribute('aria-label'); }
+      return;
+    }
+    const label = table.querySelector('caption')?.textContent.trim() || box.closest('section')?.querySelector('h2')?.textContent.trim() || '';
+    box.dataset.region = 'auto';
+    box.setAttribute('tabindex', '0');
+    box.setAttribute('role', 'region');
+    if (box.getAttribute('aria-label') !== label) box.setAttribute('aria-label', label);
+  });
+  root.querySelectorAll('.table-wrap[role=region]').forEach((box) => { box.dataset.region ||= 'own'; });
+  new MutationObserver(mark).observe(root, { childList: true, subtree: true });
+  mark();
+}
+
+/** Wire the sign-in form, the event menu and sign-out; `eventChanged(ctx)` runs for each chosen event
+ * (also with `ctx.event` null: no events yet). `init()` wires the page's own parts before signing in. */
+export async function startConsole({ init, eventChanged }) {
+  initPage();
+  hooks.eventChanged = eventChanged;
+  $('#signin-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearFormErrors(event.currentTarget);
+    const input = $('#organizer-key');
+    const key = input.value.trim();
+    try {
+      if (!key) throw new ApiError(401, {});
+      await signIn(key);
+      say($('#error'), '');
+    } catch (err) {
+      const known = err instanceof ApiError && [401, 403].includes(err.status);
+      $('#key-error').textContent = known ? t(err.status === 403 ? 'admin.checkinKey' : 'admin.wrongKey') : problemMessage(err);
+      input.setAttribute('aria-invalid', 'true');
+      input.focus();
+    }
+  });
+  $('#signout').addEventListener('click', () => signOut());
+  $('#event-select').addEventListener('change', (e) => selectEvent(Number(e.target.value)));
+  init();
+  watchScrollRegions($('#console'));
+  const saved = organizerKey();
+  if (saved) {
+    try { await signIn(saved); } catch (err) { signOut(problemMessage(err)); }
+  } else {
+    $('#organizer-key').focus();
+  }
+}

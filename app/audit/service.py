@@ -6,7 +6,7 @@ entry are stored (or rolled back) together.
 
 from typing import Any
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, col, func, select
 
 from app.audit.models import AuditEntry
@@ -30,11 +30,16 @@ def record(
 
 def list_entries(
     db: Session, *, event_id: int | None, action: str | None, actor: str | None, limit: int, offset: int,
-    within: frozenset[int] | None = None,
+    within: frozenset[int] | None = None, registration_id: int | None = None,
 ) -> tuple[list[AuditEntry], int]:
     """Newest first. `action` matches exactly, or a prefix when it ends with ``.`` (``export.``).
-    With `within`, only entries about those events (none of no event)."""
+    With `within`, only entries about those events (none of no event). With `registration_id`,
+    the person's trail: entries whose target is the registration, or whose details name it
+    (``registration_id``, e.g. a placement in a session)."""
     cond: list[ColumnElement[bool]] = []
+    if registration_id is not None:
+        cond.append(or_(col(AuditEntry.target) == f"registration:{registration_id}",
+                        col(AuditEntry.details)["registration_id"].as_integer() == registration_id))
     if event_id is not None:
         cond.append(col(AuditEntry.event_id) == event_id)
     if within is not None:

@@ -112,7 +112,9 @@ def audited_organizer(
 
     The entry is added after the route has returned and before the request's transaction
     commits (this dependency closes before `get_db`), so it is stored exactly when the change
-    is; a route that fails writes nothing, entry included.
+    is; a route that fails writes nothing, entry included. A `{registration_id}` of the path that
+    is not the target goes to `details`, so the person's trail finds it. Facts from the body (which this
+    dependency does not read) come from the route through `audit_note`.
     """
     yield principal
     route = request.scope.get("route")
@@ -121,10 +123,21 @@ def audited_organizer(
     event_id = params.get("event_id")
     target = next((f"{k.removesuffix('_id')}:{v}" for k, v in params.items()), None)
     details: dict[str, object] = {"path": request.url.path}
+    if "registration_id" in params and not (target or "").startswith("registration:"):
+        details["registration_id"] = params["registration_id"]  # e.g. DELETE .../enrollments/{registration_id}
     if request.query_params:
         details["query"] = dict(request.query_params)
+    details.update(getattr(request.state, "audit_details", {}))
     record(db, actor=principal.label, action=f"{request.method} {template}",
            event_id=event_id if isinstance(event_id, int) else None, target=target, details=details)
+
+
+def audit_note(request: Request, **facts: object) -> None:
+    """Add facts to the request's audit entry (`audited_organizer`), e.g. the `registration_id` of a
+    body, so the trail of a person (GET /audit-log?registration_id=) finds it. No secrets."""
+    if not hasattr(request.state, "audit_details"):
+        request.state.audit_details = {}
+    request.state.audit_details.update(facts)
 
 
 def require_checkin(request: Request, principal: Annotated[Organizer, Depends(_resolve)]) -> Organizer:

@@ -2,9 +2,9 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
-from app.auth.deps import AuditedOrganizerDep, OrganizerDep
+from app.auth.deps import AuditedOrganizerDep, OrganizerDep, audit_note
 from app.common.ids import id_of
 from app.common.pagination import Page, PageDep
 from app.common.types import IdPath
@@ -36,9 +36,10 @@ def list_enrollments(
              responses={200: {"description": "Already seated; now marked as placed by an organizer",
                               "model": EnrollmentPublic}})
 def place(body: PlacementCreate, db: SessionDep, _: AuditedOrganizerDep, session: OrganizerSessionDep,
-          response: Response) -> EnrollmentPublic:
+          response: Response, request: Request) -> EnrollmentPublic:
     """Give a confirmed person a seat by hand (never the waiting list). Assignment runs keep it."""
     session_id = id_of(session)
+    audit_note(request, registration_id=body.registration_id)
     enrollment, created = service.place(db, registration_id=body.registration_id, session_id=session_id)
     if not created:
         response.status_code = status.HTTP_200_OK

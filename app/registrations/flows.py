@@ -21,8 +21,12 @@ from app.messages import notices
 from app.questions import service as questions
 from app.registrations import waitlist
 from app.registrations.models import INACTIVE, Registration, RegistrationStatus
-from app.registrations.schemas import MeUpdate
+from app.registrations.schemas import DetailsUpdate, MeUpdate, RegistrationUpdate
 from app.registrations.service import get_registration, locked_event, normalize_org
+
+# What update_me writes on the registration (a status is set_status's; answers are the questions').
+DETAIL_FIELDS = ("first_name", "last_name", "organization", "partnership", "position", "language", "category",
+                 "listing")
 
 
 def _locked(db: Session, registration_id: int) -> tuple[Event, Registration]:
@@ -136,18 +140,20 @@ def reject(db: Session, *, registration_id: int) -> Registration:
     return reg
 
 
-def update_me(db: Session, *, registration_id: int, data: MeUpdate) -> Registration:
-    """A participant changes their own details. A new organization must have room under the
-    event's `max_per_organization` (409 otherwise); the organization left may promote its
-    waiting people."""
+def update_me(db: Session, *, registration_id: int, data: DetailsUpdate) -> Registration:
+    """A participant (PATCH /me) or an organizer (PATCH /registrations/{id}) changes a person's
+    details. A new organization must have room under the event's `max_per_organization` (409
+    otherwise); the organization left may promote its waiting people. Names and organization
+    rewrite `sort_key` and the folded `search_key`."""
     event, reg = _locked(db, registration_id)
     if reg.status == RegistrationStatus.cancelled:
         raise Conflict("This registration was cancelled; register again to take part.")
-    changes = data.model_dump(exclude_unset=True, exclude={"answers"})
-    if data.answers is not None:
+    changes = data.model_dump(exclude_unset=True, include=set(DETAIL_FIELDS))
+    answers = data.answers if isinstance(data, MeUpdate) else None
+    if answers is not None:
         previous = questions.answers_of(db, registration_ids=[registration_id]).get(registration_id, {})
         checked = questions.check(db, event=event, category=str(changes.get("category", reg.category)),
-                                  answers=data.answers, previous=previous, partial=True)
+                                  answers=answers, previous=previous, partial=True)
         questions.save(db, registration_id=registration_id, checked=checked, replace=True,
                        hold=reg.status not in INACTIVE)
     new_org = normalize_org(changes["organization"]) if changes.get("organization") else None
@@ -168,3 +174,13 @@ def update_me(db: Session, *, registration_id: int, data: MeUpdate) -> Registrat
     if moves:
         waitlist.promote(db, event)
     return reg
+
+
+def organizer_update(db: Session, *, registration_id: int, data: RegistrationUpdate) -> Registration:
+    """The organizer's PATCH /registrations/{id}: the details first (through `update_me`, the
+    workflow of PATCH /me), then the status (`set_status`), in the request's one transaction."""
+    if data.model_fields_set & set(DETAIL_FIELDS):
+        update_me(db, registration_id=registration_id, data=data)
+    if data.status is not None:
+        return set_status(db, registration_id=registration_id, status=data.status, move_to_end=data.move_to_end)
+    return get_registration(db, registration_id=registration_id)

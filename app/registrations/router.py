@@ -1,8 +1,8 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Header, Query, Request, Response, status
 
-from app.auth.deps import AuditedOrganizerDep, OrganizerDep
+from app.auth.deps import AuditedOrganizerDep, OrganizerDep, audit_note
 from app.auth.optional import MaybeOrganizerDep
 from app.common.ids import id_of
 from app.common.pagination import Page, PageDep
@@ -17,7 +17,7 @@ from app.registrations.schemas import (
     RegistrationCreated,
     RegistrationPublic,
     RegistrationStats,
-    StatusUpdate,
+    RegistrationUpdate,
     public,
 )
 from app.settings import SettingsDep
@@ -99,13 +99,16 @@ def get_registration(registration_id: IdPath, db: SessionDep, who: OrganizerDep)
 @router.patch("/registrations/{registration_id}", response_model=RegistrationPublic,
               status_code=status.HTTP_200_OK)
 def change_status(
-    registration_id: IdPath, body: StatusUpdate, db: SessionDep, who: AuditedOrganizerDep
+    registration_id: IdPath, body: RegistrationUpdate, db: SessionDep, who: AuditedOrganizerDep, request: Request
 ) -> RegistrationPublic:
-    """Organizer override: confirm from the waiting list (within capacity), move to the end of it
-    (`move_to_end` for a person already waiting), or cancel."""
+    """Organizer override: change the person's details (as `PATCH /me`: a new organization must have
+    room under `max_per_organization`, 409 otherwise) and/or the status: confirm from the waiting list
+    (within capacity), move to the end of it (`move_to_end` for a person already waiting), or cancel.
+    Details first, then the status, all or nothing. The audit entry names the fields sent."""
     who.check_event(service.get_registration(db, registration_id=registration_id).event_id,
                     f"Registration {registration_id} does not exist.")
-    reg = flows.set_status(db, registration_id=registration_id, status=body.status, move_to_end=body.move_to_end)
+    audit_note(request, fields=sorted(body.model_fields_set))
+    reg = flows.organizer_update(db, registration_id=registration_id, data=body)
     db.refresh(reg)
     return public(reg, waitlist.position_of(db, reg))
 

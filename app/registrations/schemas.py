@@ -1,4 +1,4 @@
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import EmailStr, Field, StringConstraints, field_validator, model_validator
 
@@ -90,8 +90,10 @@ def public(reg: object, position: int | None) -> RegistrationPublic:
     return RegistrationPublic.model_validate(reg).model_copy(update={"waitlist_position": position})
 
 
-class MeUpdate(PatchModel):
-    NOT_NULL = ("first_name", "last_name", "organization", "listing")
+class DetailsUpdate(PatchModel):
+    """A person's details, as PATCH /me and the organizer's PATCH /registrations/{id} change them."""
+
+    NOT_NULL: ClassVar[tuple[str, ...]] = ("first_name", "last_name", "organization")
 
     first_name: Name | None = None
     last_name: Name | None = None
@@ -99,21 +101,35 @@ class MeUpdate(PatchModel):
     partnership: Org | None = None
     position: Org | None = None
     language: Language | None = None
+
+
+class MeUpdate(DetailsUpdate):
+    NOT_NULL = ("first_name", "last_name", "organization", "listing")
+
     answers: Answers = None
     listing: Listing | None = Field(default=None, description=LISTING_HELP)
 
 
-class StatusUpdate(RequestModel):
-    status: RegistrationStatus = Field(
-        description="confirmed (from the waiting list, within capacity), waitlisted (to the end of the list) "
-        "or cancelled (frees the seat for the next on the waiting list)."
-    )
-    move_to_end: bool = Field(
-        default=False, description="With `waitlisted`: a person already on the waiting list goes to its end "
-        "(without it, waitlisting a waiting person changes nothing). Only with `waitlisted` (422 otherwise).")
+STATUS_HELP = ("confirmed (from the waiting list, within capacity), waitlisted (to the end of the list) "
+               "or cancelled (frees the seat for the next on the waiting list).")
+MOVE_TO_END_HELP = ("With `waitlisted`: a person already on the waiting list goes to its end "
+                    "(without it, waitlisting a waiting person changes nothing). "
+                    "Only with `waitlisted` (422 otherwise).")
+
+
+class RegistrationUpdate(DetailsUpdate):
+    """The organizer's change of a registration: the person's details (as PATCH /me) and/or its status."""
+
+    NOT_NULL = ("first_name", "last_name", "organization", "category", "status")
+
+    category: Category | None = None
+    status: RegistrationStatus | None = Field(default=None, description=STATUS_HELP)
+    move_to_end: bool = Field(default=False, description=MOVE_TO_END_HELP)
 
     @model_validator(mode="after")
-    def _end_of_waitlist(self) -> "StatusUpdate":
+    def _something_and_end_of_waitlist(self) -> "RegistrationUpdate":
+        if not self.model_fields_set - {"move_to_end"}:
+            raise ValueError("send at least one field to change")
         if self.move_to_end and self.status != RegistrationStatus.waitlisted:
             raise ValueError("move_to_end goes only with status waitlisted")
         return self

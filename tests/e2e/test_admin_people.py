@@ -1,6 +1,7 @@
 """The organizer runs the seminar from /admin (issue 14): a person opened from the list, moved to the
-end of the waiting list, placed in and taken out of a workshop, their audit trail, cancelled and
-erased with a confirmation; the assignment dry run with "place everyone who didn't rank", written;
+end of the waiting list, their details edited (a field error, then a new last name), placed in and
+taken out of a workshop, their audit trail, cancelled and erased with a confirmation; the assignment
+dry run with "place everyone who didn't rank", written;
 each workshop's people; the registrations CSV following the filters, in the page's language.
 
 At desktop and phone sizes, in Polish and English, each on an event of its own; every state the
@@ -41,7 +42,8 @@ TEXT = {
            "written": "Miejsca zapisane",
            "header": ["Nr zgłoszenia", "Nazwisko", "Imię", "E-mail", "Instytucja"],
            "status": "potwierdzone", "delimiter": ";", "file": "uczestnicy-{slug}-", "workshops": "Warsztaty",
-           "position": "Miejsce na liście rezerwowej", "statusCol": "Status", "last": "Nazwisko"},
+           "position": "Miejsce na liście rezerwowej", "statusCol": "Status", "last": "Nazwisko",
+           "tooShort": "To pole jest wymagane.", "edited": "Zmiana danych (Nazwisko)"},
     "en": {"waiting": "Waiting list", "toEnd": "{first} {last} is now at the end of the waiting list.",
            "place": "Place in {title}", "remove": "Remove from {title}", "seat": "Seat",
            "statusChanged": "Status changed", "removed": "Removed from a workshop: {title}",
@@ -49,7 +51,8 @@ TEXT = {
            "written": "Seats written",
            "header": ["Registration no.", "Last name", "First name", "E-mail", "Organization"],
            "status": "confirmed", "delimiter": ",", "file": "{slug}-registrations-", "workshops": "Workshops",
-           "position": "Waiting-list position", "statusCol": "Status", "last": "Last name"},
+           "position": "Waiting-list position", "statusCol": "Status", "last": "Last name",
+           "tooShort": "This field is required.", "edited": "Details changed (Last name)"},
 }
 _numbers = count(1)
 
@@ -136,6 +139,23 @@ def test_organizer_runs_the_seminar(browsing: Browsing, server: LiveServer, api:
     expect(page.locator("#person-audit tbody tr").first).to_contain_text(text["statusChanged"])
     expect(page.locator(f'#regs-table tr[data-registration-id="{sliwa["id"]}"]')).to_contain_text("#2")
     assert_accessible(page, f"{lang}: moved to the end, audit trail")
+
+    # the organizer edits the person's details: the API's field error at the field, then the new last name
+    # in the list and in the audit trail
+    page.locator("#person-edit summary").click()
+    page.locator("#pe-last_name").fill("")
+    page.locator("#person-edit-form button[type=submit]").click()
+    expect(page.locator("#pe-last_name")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#pe-last_name-error")).to_have_text(text["tooShort"])
+    expect(page.locator("#pe-last_name")).to_be_focused()
+    assert_accessible(page, f"{lang}: details with an error at the field")
+    page.locator("#pe-last_name").fill("Śliwińska")
+    page.locator("#person-edit-form button[type=submit]").click()
+    expect(page.locator("#person-heading")).to_have_text(f"{sliwa['first']} Śliwińska")
+    expect(page.locator(f'#regs-table tr[data-registration-id="{sliwa["id"]}"]')).to_contain_text("Śliwińska")
+    expect(page.locator("#person-audit tbody tr").first).to_contain_text(text["edited"])
+    assert api.get(f"/api/v1/registrations/{sliwa['id']}", headers=s["admin"]).json()["last_name"] == "Śliwińska"
+    assert_accessible(page, f"{lang}: details edited, audit trail")
 
     # a confirmed person placed in a workshop, taken out, placed again; the audit trail shows it
     open_person(page, zajac)

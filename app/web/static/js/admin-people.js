@@ -1,14 +1,16 @@
 // Organizer console: one person. A registration in the list opens here: their details, the status
 // (confirm from the waiting list, move to its end, cancel; PATCH /registrations/{id}), their places in
-// the workshops (place / remove), erasure of their data, and what organizers did about them (the audit log).
+// the workshops (place / remove), erasure of their data, their details (admin-person-edit.js) and what
+// organizers did about them (GET /audit-log?registration_id=, the person's trail).
 import { ApiError, api } from './api.js';
 import { confirmAction } from './confirm.js';
 import { notify } from './admin-console.js';
 import { t } from './i18n.js';
 import { byDayAndTime, loadBoard, scrollTable } from './admin-assignment.js';
+import { editDetails } from './admin-person-edit.js';
 import { $, el, fmtDateTime, say } from './ui.js';
 
-const AUDIT_PAGES = 2; // the newest 1000 entries are searched for the person's
+const AUDIT_LIMIT = 200; // the newest entries of the person's trail
 const state = { ctx: null, handle: null, reloadList: null, id: null, reg: null, board: null, audit: null };
 
 /** The person's name in the registrations list: a link that opens the person view. */
@@ -94,7 +96,7 @@ function workshopsTable(reg) {
 }
 
 const AUDIT_LABELS = [
-  [/^PATCH .*\/registrations\/\{registration_id\}$/, 'people.audit.status'],
+  [/^POST .*\/sessions\/\{session_id\}\/enrollments$/, 'people.audit.placed'],
   [/\/registrations\/\{registration_id\}\/approve$/, 'people.audit.approve'],
   [/\/registrations\/\{registration_id\}\/reject$/, 'people.audit.reject'],
   [/\/registrations\/\{registration_id\}\/erase$/, 'people.audit.erase'],
@@ -102,13 +104,19 @@ const AUDIT_LABELS = [
   [/^checkin\.create$/, 'people.audit.checkin'], [/^checkin\.undo$/, 'people.audit.checkinUndo'],
 ];
 
-function concerns(entry, id) {
-  const path = String(entry.details?.path || '');
-  return entry.target === `registration:${id}` || new RegExp(`/registrations/${id}(/|$)`).test(path)
-    || path.endsWith(`/enrollments/${id}`);
+const FIELD_LABELS = { language: 'me.language' };
+
+/** A PATCH of the registration: which details were changed (the entry names the fields), and/or the status. */
+function patchWhat(entry) {
+  const fields = (entry.details?.fields || []).filter((f) => f !== 'status' && f !== 'move_to_end');
+  const parts = fields.length
+    ? [t('people.audit.edited', { fields: fields.map((f) => t(FIELD_LABELS[f] || `field.${f}`)).join(', ') })] : [];
+  if (!fields.length || entry.details.fields.includes('status')) parts.push(t('people.audit.status'));
+  return parts.join('; ');
 }
 
 function auditWhat(entry) {
+  if (/^PATCH .*\/registrations\/\{registration_id\}$/.test(entry.action)) return patchWhat(entry);
   const known = AUDIT_LABELS.find(([pattern]) => pattern.test(entry.action));
   const sessionId = /^session:(\d+)$/.exec(entry.target || '')?.[1];
   const session = sessionId && state.board.workshops.find((s) => s.id === Number(sessionId));
@@ -118,8 +126,8 @@ function auditWhat(entry) {
 
 function auditTable() {
   const tz = state.ctx.event.timezone;
-  const { items, searched, total } = state.audit;
-  const note = total > searched ? el('p', { class: 'muted', text: t('people.auditLimit', { n: searched }) }) : null;
+  const { items, total } = state.audit;
+  const note = total > items.length ? el('p', { class: 'muted', text: t('people.auditLimit', { n: items.length }) }) : null;
   if (!items.length) return [el('p', { class: 'muted', id: 'person-audit-empty', text: t('people.auditNone') }), note];
   return [scrollTable(t('people.audit'), el('table', { id: 'person-audit' },
     el('caption', { class: 'visually-hidden', text: t('people.audit') }),
@@ -137,24 +145,15 @@ function render() {
     el('h3', { text: t('people.statusHeading') }),
     el('p', { class: 'hint', text: t('people.editNote') }),
     el('div', { class: 'actions', id: 'person-actions' }, statusActions(reg)),
+    reg.erased_at || reg.status === 'cancelled' ? null : editDetails(reg, saveDetails, state.handle),
     el('h3', { text: t('people.workshops') }),
     workshopsTable(reg),
     el('h3', { text: t('people.audit') }),
     ...auditTable().filter(Boolean));
 }
 
-async function loadAudit(id) {
-  const items = [];
-  let total = 0;
-  let searched = 0;
-  for (let page = 0; page < AUDIT_PAGES; page += 1) {
-    const answer = await api(`/audit-log?limit=500&offset=${page * 500}`, { token: state.ctx.key });
-    total = answer.total;
-    searched += answer.items.length;
-    items.push(...answer.items.filter((e) => concerns(e, id)));
-    if (searched >= total || !answer.items.length) break;
-  }
-  return { items, searched, total };
+function loadAudit(id) {
+  return api(`/audit-log?registration_id=${id}&limit=${AUDIT_LIMIT}`, { token: state.ctx.key });
 }
 
 async function refresh() {
@@ -189,6 +188,14 @@ async function act(work, doneKey) {
     if (err instanceof ApiError && err.status === 404) { closePerson(); }
     state.handle(err, $('#person-error'));
   }
+}
+
+/** The edit form's changes; its errors go back to the form (shown at the fields). */
+async function saveDetails(body) {
+  await api(`/registrations/${state.id}`, { method: 'PATCH', token: state.ctx.key, body });
+  await Promise.all([refresh(), state.reloadList()]);
+  notify(t('people.editSaved', { name: `${state.reg.first_name} ${state.reg.last_name}` }));
+  $('#person-heading').focus();
 }
 
 function change(body, doneKey) {

@@ -93,9 +93,28 @@ function watchScrollRegions(root) {
   mark();
 }
 
+/** The sign-in form and the bar with the event menu and sign-out: the same on both pages, built here. */
+function mountSignin() {
+  $('#signin').replaceChildren(
+    el('h2', { id: 'signin-heading', i18n: 'admin.signinHeading' }),
+    el('form', { id: 'signin-form', novalidate: true },
+      el('div', { class: 'field' },
+        el('label', { for: 'organizer-key' }, el('span', { i18n: 'admin.key' }), ' ',
+          el('span', { class: 'hint', i18n: 'admin.keyHint' })),
+        el('input', { id: 'organizer-key', name: 'key', type: 'password', autocomplete: 'current-password',
+          required: true, 'aria-required': 'true', 'aria-describedby': 'key-error' }),
+        el('p', { id: 'key-error', class: 'field-error', 'data-error-for': 'key' })),
+      el('div', { class: 'actions' }, el('button', { type: 'submit', i18n: 'admin.signin' }))));
+  $('#console-bar').replaceChildren(
+    el('div', { class: 'field' }, el('label', { for: 'event-select', i18n: 'admin.event' }),
+      el('select', { id: 'event-select' })),
+    el('button', { type: 'button', id: 'signout', class: 'secondary', i18n: 'admin.signout' }));
+}
+
 /** Wire the sign-in form, the event menu and sign-out; `eventChanged(ctx)` runs for each chosen event
  * (also with `ctx.event` null: no events yet). `init()` wires the page's own parts before signing in. */
 export async function startConsole({ init, eventChanged }) {
+  mountSignin();
   initPage();
   hooks.eventChanged = eventChanged;
   $('#signin-form').addEventListener('submit', async (event) => {

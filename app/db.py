@@ -11,15 +11,19 @@ One request = one transaction: `get_db` commits when the route returns and rolls
 any error. Services only ``flush()``.
 """
 
+import functools
+import inspect
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import anyio
 from fastapi import Depends, Request
+from fastapi.routing import APIRoute
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
@@ -174,16 +178,26 @@ def make_write_gate(engine: Engine, settings: Settings) -> WriteGate | None:
 # --- the request's transaction ------------------------------------------------------------------
 #
 # Opening the request's session costs no I/O: the connection, the write gate and (on SQLite)
-# BEGIN IMMEDIATE come with its first statement, in the thread that runs the route. So
-# `get_db` is an async dependency, and a request crosses to the thread pool only for the
-# route itself and for the commit, not also to open its session (each crossing costs a wake-up
-# of the event loop and some hundred Python calls).
+# BEGIN IMMEDIATE come with its first statement, in the thread that runs the route. A sync
+# route (`TransactionRoute`) commits in that same thread the moment it returns, so the locks it
+# took (the event's row, SQLite's write gate) are not held while the request waits for the
+# event loop to hand it back to the thread pool for the commit; only a route that fails, an
+# async route, or one whose dependencies still write after it (the audit entry) commits in
+# `get_db`'s teardown. Either way the commit precedes the answer, and a failed commit is
+# reported to the client instead of a success that was never stored.
 
 GATE_KEY, GATE_HELD_KEY = "write_gate", "write_gate_held"  # Session.info
+WAKE_KEY = "wake_deliverer"  # Session.info: called after a commit that queued messages
+# Session.info: a dependency writes after the route has returned (audited_organizer), so the
+# route's thread must leave the commit to get_db's teardown.
+WRITES_AFTER_ROUTE = "writes_after_route"
+_CURRENT: ContextVar["RequestSession | None"] = ContextVar("request_session", default=None)
 
 
 class RequestSession(Session):
     """The session of one request (one transaction)."""
+
+    finished = False
 
 
 @event.listens_for(RequestSession, "after_transaction_create")
@@ -200,18 +214,24 @@ def write_engine(engine: Engine) -> Engine:
     return engine.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"}) if engine.dialect.name == "sqlite" else engine
 
 
-def _request_session(request: Request) -> Session:
+def _request_session(request: Request) -> RequestSession:
     state = request.app.state
     write = _route_writes(request)
     session = RequestSession(state.write_engine if write else state.engine, expire_on_commit=False)
     session.info["settings"] = state.settings
     if write and state.write_gate is not None:
         session.info[GATE_KEY] = state.write_gate
+    dispatcher = getattr(state, "dispatcher", None)
+    if dispatcher is not None:
+        session.info[WAKE_KEY] = dispatcher.wake
     return session
 
 
-def _finish(session: Session, request: Request, ok: bool) -> None:
+def _finish(session: RequestSession, ok: bool) -> None:
     """Commit (or roll back) and close the request's session; its write gate opens after."""
+    if session.finished:
+        return
+    session.finished = True
     try:
         if ok:
             session.commit()
@@ -224,8 +244,34 @@ def _finish(session: Session, request: Request, ok: bool) -> None:
         session.close()
         if session.info.pop(GATE_HELD_KEY, False):
             session.info[GATE_KEY].release()
-    if ok and session.info.get("outbox_queued"):
-        _wake_deliverer(request)
+    if ok and session.info.get("outbox_queued") and WAKE_KEY in session.info:
+        session.info[WAKE_KEY]()
+
+
+def commit_after_route(session: Session) -> None:
+    """Called by a dependency that writes after the route has returned: commit after it."""
+    session.info[WRITES_AFTER_ROUTE] = True
+
+
+def _commits_on_return(endpoint: F) -> F:
+    @functools.wraps(endpoint)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        result = endpoint(*args, **kwargs)
+        session = _CURRENT.get()
+        if session is not None and not session.info.get(WRITES_AFTER_ROUTE):
+            _finish(session, True)
+        return result
+
+    return run  # type: ignore[return-value]
+
+
+class TransactionRoute(APIRoute):
+    """A route whose sync endpoint commits the request's transaction in its own thread."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        if not inspect.iscoroutinefunction(endpoint):
+            endpoint = _commits_on_return(endpoint)
+        super().__init__(path, endpoint, **kwargs)
 
 
 @contextmanager
@@ -235,29 +281,26 @@ def request_transaction(request: Request) -> Iterator[Session]:
     try:
         yield session
     except BaseException:
-        _finish(session, request, False)
+        _finish(session, False)
         raise
-    _finish(session, request, True)
+    _finish(session, True)
 
 
 async def get_db(request: Request) -> AsyncIterator[Session]:
     session = _request_session(request)
+    _CURRENT.set(session)  # the request's task context, copied into the route's thread
     try:
         yield session
     except BaseException:
-        with anyio.CancelScope(shield=True):  # a client gone mid-request still frees its gate
-            await run_in_threadpool(_finish, session, request, False)
+        if not session.finished:
+            with anyio.CancelScope(shield=True):  # a client gone mid-request still frees its gate
+                await run_in_threadpool(_finish, session, False)
         raise
-    with anyio.CancelScope(shield=True):
-        await run_in_threadpool(_finish, session, request, True)
+    if not session.finished:
+        with anyio.CancelScope(shield=True):
+            await run_in_threadpool(_finish, session, True)
 
 
-def _wake_deliverer(request: Request) -> None:
-    dispatcher = getattr(request.app.state, "dispatcher", None)
-    if dispatcher is not None:
-        dispatcher.wake()
-
-
-# scope="function": commit runs before the response is sent, so a failed commit is
+# scope="function": the transaction ends before the response is sent, so a failed commit is
 # reported to the client instead of a success that was never stored.
 SessionDep = Annotated[Session, Depends(get_db, scope="function")]

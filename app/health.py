@@ -2,12 +2,12 @@ from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel
 from sqlalchemy import text
 
-from app.db import open_session
+from app.db import TransactionRoute, open_session
 from app.errors import Unavailable
 from app.messages import outbox
 from app.observability import metrics
 
-router = APIRouter(tags=["health"])
+router = APIRouter(route_class=TransactionRoute, tags=["health"])
 
 
 class Health(BaseModel):

@@ -17,11 +17,11 @@ from app.assignment.schemas import (
 from app.auth.deps import AuditedOrganizerDep, OrganizerDep
 from app.common.ids import id_of
 from app.common.types import IdPath
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute
 from app.registrations.deps import MeDep
 from app.voting.deps import OrganizerPollDep
 
-router = APIRouter(prefix="/api/v1", tags=["workshop assignment"])
+router = APIRouter(route_class=TransactionRoute, prefix="/api/v1", tags=["workshop assignment"])
 
 
 @router.put("/me/preferences", response_model=PreferencesPublic, status_code=status.HTTP_200_OK)

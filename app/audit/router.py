@@ -6,10 +6,10 @@ from app.auth.deps import OrganizerDep
 from app.auth.models import KEY_LABEL_MAX
 from app.common.pagination import Page, PageDep
 from app.common.types import MAX_ID
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute
 from app.registrations.models import Registration
 
-router = APIRouter(prefix="/api/v1", tags=["audit log"])
+router = APIRouter(route_class=TransactionRoute, prefix="/api/v1", tags=["audit log"])
 
 
 @router.get("/audit-log", response_model=Page[AuditEntryPublic], status_code=status.HTTP_200_OK)

@@ -26,7 +26,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from app.audit.service import record
 from app.auth.models import KeyRole
 from app.auth.service import Scope, find_active_key
-from app.db import SessionDep
+from app.db import SessionDep, commit_after_route
 from app.errors import Forbidden, NotFound, Unauthorized
 
 bearer = HTTPBearer(auto_error=False, description="Organizer key or registration token.")
@@ -116,6 +116,7 @@ def audited_organizer(
     is not the target goes to `details`, so the person's trail finds it. Facts from the body (which this
     dependency does not read) come from the route through `audit_note`.
     """
+    commit_after_route(db)
     yield principal
     route = request.scope.get("route")
     template = getattr(route, "path", request.url.path)

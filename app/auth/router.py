@@ -10,10 +10,10 @@ from app.auth.models import OrganizerKey
 from app.auth.schemas import KeyCreate, KeyCreated, KeyPublic
 from app.common.pagination import Page, PageDep
 from app.common.types import IdPath
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute
 from app.errors import Forbidden
 
-router = APIRouter(prefix="/api/v1/organizer-keys", tags=["organizer keys"])
+router = APIRouter(route_class=TransactionRoute, prefix="/api/v1/organizer-keys", tags=["organizer keys"])
 
 
 def _public(key: OrganizerKey, scope: frozenset[int] | None) -> KeyPublic:

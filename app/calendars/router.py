@@ -13,13 +13,13 @@ from app.calendars import service
 from app.calendars.schemas import CalendarFeedPublic
 from app.common.ids import id_of
 from app.common.types import IdPath
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute
 from app.errors import NotFound
 from app.events.models import Event
 from app.registrations.deps import MeDep
 from app.settings import Settings, SettingsDep
 
-router = APIRouter(prefix="/api/v1", tags=["calendars"])
+router = APIRouter(route_class=TransactionRoute, prefix="/api/v1", tags=["calendars"])
 
 # Any string: a malformed one is answered like an unknown one (404), never 422.
 FeedPath = Annotated[str, Path(description="The feed secret from `POST /me/calendar`.")]

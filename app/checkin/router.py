@@ -11,14 +11,14 @@ from app.checkin.schemas import CheckinCode, CheckinCreate, CheckinPublic, Check
 from app.common.ids import id_of
 from app.common.pagination import Page, PageDep
 from app.common.types import MAX_ID, IdPath
-from app.db import SessionDep, writes
+from app.db import SessionDep, TransactionRoute, writes
 from app.events.deps import OrganizerEventDep
 from app.exports.query import ExportSpec, count
 from app.registrations.models import Registration, RegistrationStatus
 from app.registrations.schemas import CONFIRMED_ONLY
 from app.registrations.service import get_registration
 
-router = APIRouter(prefix="/api/v1", tags=["check-in"])
+router = APIRouter(route_class=TransactionRoute, prefix="/api/v1", tags=["check-in"])
 
 
 def _code(reg: Registration, code: str) -> CheckinCode:

@@ -8,14 +8,14 @@ from app.auth.deps import AuditedOrganizerDep, OrganizerDep, audit_note
 from app.common.ids import id_of
 from app.common.pagination import Page, PageDep
 from app.common.types import IdPath
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute
 from app.enrollments import service
 from app.enrollments.models import EnrollmentStatus
 from app.enrollments.schemas import EnrollmentPublic, PlacementCreate, SessionEnrollment
 from app.errors import NotFound
 from app.sessions.deps import OrganizerSessionDep
 
-router = APIRouter(prefix="/api/v1/sessions/{session_id}/enrollments", tags=["sessions"])
+router = APIRouter(route_class=TransactionRoute, prefix="/api/v1/sessions/{session_id}/enrollments", tags=["sessions"])
 
 
 @router.get("", response_model=Page[SessionEnrollment], status_code=status.HTTP_200_OK)

@@ -4,11 +4,11 @@ from app.auth.deps import AuditedOrganizerDep
 from app.auth.optional import MaybeOrganizerDep
 from app.common.pagination import Page, PageDep
 from app.common.types import IdPath
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute
 from app.events import flows, service
 from app.events.schemas import EventCreate, EventPublic, EventUpdate
 
-router = APIRouter(prefix="/api/v1/events", tags=["events"])
+router = APIRouter(route_class=TransactionRoute, prefix="/api/v1/events", tags=["events"])
 
 
 @router.post("", response_model=EventPublic, status_code=status.HTTP_201_CREATED)

@@ -13,7 +13,7 @@ from app.audit.service import record
 from app.auth.deps import Organizer, OrganizerDep
 from app.checkin.service import confirmed_with_codes
 from app.common.ids import id_of
-from app.db import SessionDep, writes
+from app.db import SessionDep, TransactionRoute, writes
 from app.enrollments.models import EnrollmentStatus
 from app.events.deps import OrganizerEventDep
 from app.events.models import Event
@@ -27,7 +27,7 @@ from app.registrations.models import Category, RegistrationStatus
 from app.registrations.schemas import CONFIRMED_ONLY
 from app.sessions.deps import OrganizerSessionDep
 
-router = APIRouter(prefix="/api/v1", tags=["exports"])
+router = APIRouter(route_class=TransactionRoute, prefix="/api/v1", tags=["exports"])
 
 FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"description": "The file (CSV: UTF-8 with BOM; XLSX workbook)",

@@ -3,12 +3,12 @@ from fastapi import APIRouter, status
 from app.auth.deps import AuditedOrganizerDep, OrganizerDep
 from app.common.ids import id_of
 from app.common.types import IdPath
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute
 from app.events.deps import OrganizerEventDep
 from app.invitations import flows, service
 from app.invitations.schemas import InvitationCreate, InvitationCreated, InvitationPublic
 
-router = APIRouter(prefix="/api/v1", tags=["invitations"])
+router = APIRouter(route_class=TransactionRoute, prefix="/api/v1", tags=["invitations"])
 
 
 @router.post("/events/{event_id}/invitations", response_model=InvitationCreated,

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from app.common.ids import id_of
 from app.common.types import IdPath
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute
 from app.enrollments import service as enrollments
 from app.enrollments.schemas import EnrollmentCreate, EnrollmentPublic
 from app.me.schemas import MePublic
@@ -14,7 +14,7 @@ from app.registrations import flows as registrations
 from app.registrations.deps import MeDep
 from app.registrations.schemas import MeUpdate
 
-router = APIRouter(prefix="/api/v1/me", tags=["me (participant)"])
+router = APIRouter(route_class=TransactionRoute, prefix="/api/v1/me", tags=["me (participant)"])
 
 
 @router.get("", response_model=MePublic, status_code=status.HTTP_200_OK)

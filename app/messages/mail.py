@@ -3,8 +3,14 @@
 `SMTP_URL` forms: smtp://host:port (plain), smtp+starttls://user:pass@host:port (STARTTLS,
 then login), smtps://user:pass@host:port (TLS from the start). Headers are built with the
 standard library's `email` package: names and subjects with Polish letters are encoded as
-RFC 2047 words, and no field can add a header (control characters are removed first, and
-the policy refuses CR/LF in any header value).
+RFC 2047 words, and no field can add a header (control characters, CR and LF included, are
+removed from every value first).
+
+Messages to ASCII addresses (all but a few) are built with the `email.mime` classes and
+`email.utils`/`email.header` encoders: the same headers and parts as an `EmailMessage`, at a
+quarter of the cost (0.6 ms instead of 2.8 ms a message, bench/README.md), which matters
+because deliverers share the web workers' interpreter. An internationalised address keeps the
+`EmailMessage` path, whose policy knows how to write it.
 """
 
 import contextlib
@@ -13,9 +19,12 @@ import ssl
 import threading
 import time
 from dataclasses import dataclass
+from email.header import Header
 from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import format_datetime, parseaddr
+from email.message import EmailMessage, Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import format_datetime, formataddr, parseaddr
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -51,17 +60,35 @@ def _address(name: str, addr: str) -> Address:
     return Address(display_name=one_line(name), username=local, domain=domain)
 
 
-def build(message: OutboxMessage, *, text: str, html: str, settings: Settings) -> EmailMessage:
+def _headers(message: OutboxMessage, sender_addr: str) -> dict[str, str]:
+    domain = sender_addr.rpartition("@")[2] or "localhost"
+    return {"Date": format_datetime(message.created_at), "Message-ID": f"<{message.uid}@{domain}>",
+            "Auto-Submitted": "auto-generated", "Content-Language": one_line(message.language)}
+
+
+def build(message: OutboxMessage, *, text: str, html: str, settings: Settings) -> Message:
     sender_name, sender_addr = parseaddr(settings.mail_from)
+    if not (sender_addr.isascii() and message.recipient.isascii()):
+        return _build_international(message, text=text, html=html, sender=(sender_name, sender_addr))
+    mail = MIMEMultipart("alternative")
+    mail["From"] = formataddr((one_line(sender_name), sender_addr), charset="utf-8")
+    mail["To"] = formataddr((one_line(message.recipient_name), message.recipient), charset="utf-8")
+    subject = one_line(message.subject)
+    mail["Subject"] = subject if subject.isascii() else Header(subject, "utf-8", header_name="Subject").encode()
+    for name, value in _headers(message, sender_addr).items():
+        mail[name] = value
+    mail.attach(MIMEText(text, "plain", "utf-8"))
+    mail.attach(MIMEText(html, "html", "utf-8"))
+    return mail
+
+
+def _build_international(message: OutboxMessage, *, text: str, html: str, sender: tuple[str, str]) -> EmailMessage:
     mail = EmailMessage()
-    mail["From"] = _address(sender_name, sender_addr)
+    mail["From"] = _address(*sender)
     mail["To"] = _address(message.recipient_name, message.recipient)
     mail["Subject"] = one_line(message.subject)
-    mail["Date"] = format_datetime(message.created_at)
-    domain = sender_addr.rpartition("@")[2] or "localhost"
-    mail["Message-ID"] = f"<{message.uid}@{domain}>"
-    mail["Auto-Submitted"] = "auto-generated"
-    mail["Content-Language"] = message.language
+    for name, value in _headers(message, sender[1]).items():
+        mail[name] = value
     mail.set_content(text, charset="utf-8")
     mail.add_alternative(html, subtype="html", charset="utf-8")
     return mail
@@ -102,7 +129,7 @@ def _reset() -> None:
             _drop()
 
 
-def send(mail: EmailMessage, *, settings: Settings) -> None:
+def send(mail: Message, *, settings: Settings) -> None:
     """Send over this thread's SMTP connection, opened on first use and kept for the next
     messages (a burst of notices then costs one handshake per thread, not one per message).
     A connection the server closed meanwhile is replaced once, at once."""
@@ -142,7 +169,7 @@ def send(mail: EmailMessage, *, settings: Settings) -> None:
         raise MailFailed(f"SMTP: {type(exc).__name__}: {str(exc)[:200]}") from exc
 
 
-def write_file(mail: EmailMessage, message: OutboxMessage, *, settings: Settings) -> Path:
+def write_file(mail: Message, message: OutboxMessage, *, settings: Settings) -> Path:
     """No SMTP_URL: the message as it would have been sent, under `outbox_dir`."""
     folder = Path(settings.outbox_dir)
     folder.mkdir(parents=True, exist_ok=True)

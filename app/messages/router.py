@@ -7,7 +7,7 @@ from fastapi import APIRouter, Path, Query, Response, status
 from app.auth.deps import AuditedOrganizerDep, Organizer, OrganizerDep
 from app.common.pagination import Page, PageDep
 from app.common.types import IdPath
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute
 from app.errors import NotFound
 from app.events.deps import OrganizerEventDep
 from app.messages import outbox, service
@@ -24,7 +24,7 @@ from app.messages.schemas import (
 )
 from app.webhooks.models import WebhookEndpoint
 
-router = APIRouter(prefix="/api/v1", tags=["messages"])
+router = APIRouter(route_class=TransactionRoute, prefix="/api/v1", tags=["messages"])
 
 KindPath = Annotated[str, Path(max_length=64, pattern=r"^[a-z]+\.[a-z]+$", description="e.g. registration.created")]
 

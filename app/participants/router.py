@@ -4,12 +4,12 @@ from app.auth.deps import BearerDep
 from app.auth.optional import MaybeOrganizerDep
 from app.common.pagination import Page, PageDep
 from app.common.types import IdPath
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute
 from app.events.service import get_event
 from app.participants import service
 from app.participants.schemas import ParticipantPublic
 
-router = APIRouter(prefix="/api/v1", tags=["participants"])
+router = APIRouter(route_class=TransactionRoute, prefix="/api/v1", tags=["participants"])
 
 
 @router.get("/events/{event_id}/participants", response_model=Page[ParticipantPublic],

@@ -10,7 +10,7 @@ from app.auth.deps import AuditedOrganizerDep
 from app.calendars import service as calendars
 from app.common.ids import id_of
 from app.common.types import IdPath
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute
 from app.me.service import me_public
 from app.messages import outbox
 from app.messages.schemas import MessagePublic
@@ -20,7 +20,7 @@ from app.registrations.deps import MeDep
 from app.registrations.schemas import RegistrationPublic, public
 from app.registrations.service import get_registration
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(route_class=TransactionRoute, prefix="/api/v1")
 
 
 @router.get("/me/export", response_model=MeExport, status_code=status.HTTP_200_OK, tags=["me (participant)"])

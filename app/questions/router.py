@@ -3,14 +3,14 @@ from fastapi import APIRouter, Response, status
 from app.auth.deps import AuditedOrganizerDep, Organizer
 from app.auth.optional import MaybeOrganizerDep
 from app.common.types import IdPath
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute
 from app.events.deps import OrganizerEventDep
 from app.events.service import get_event
 from app.questions import service
 from app.questions.models import Question
 from app.questions.schemas import QuestionCreate, QuestionPublic, QuestionUpdate, question_public
 
-router = APIRouter(prefix="/api/v1", tags=["registration form"])
+router = APIRouter(route_class=TransactionRoute, prefix="/api/v1", tags=["registration form"])
 
 
 def _public(db: SessionDep, question_id: int) -> QuestionPublic:

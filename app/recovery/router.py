@@ -7,12 +7,12 @@ from fastapi import APIRouter, Request, status
 from starlette.concurrency import run_in_threadpool
 
 from app.common.types import IdPath
-from app.db import SessionDep, request_transaction
+from app.db import SessionDep, TransactionRoute, request_transaction
 from app.recovery import service
 from app.recovery.schemas import RecoveryAccepted, RecoveryConfirm, RecoveryConfirmed, RecoveryRequest
 from app.settings import SettingsDep
 
-router = APIRouter(prefix="/api/v1", tags=["recovery"])
+router = APIRouter(route_class=TransactionRoute, prefix="/api/v1", tags=["recovery"])
 
 # Every 202 of `request_code` is sent this long after the request began, whatever the work
 # took: what only a registered address costs (two INSERTs and a commit that writes, 2-4 ms

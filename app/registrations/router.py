@@ -7,7 +7,7 @@ from app.auth.optional import MaybeOrganizerDep
 from app.common.ids import id_of
 from app.common.pagination import Page, PageDep
 from app.common.types import IdPath
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute
 from app.events.deps import OrganizerEventDep
 from app.registrations import flows, service, waitlist
 from app.registrations.models import Category, RegistrationStatus
@@ -22,7 +22,7 @@ from app.registrations.schemas import (
 )
 from app.settings import SettingsDep
 
-router = APIRouter(prefix="/api/v1", tags=["registrations"])
+router = APIRouter(route_class=TransactionRoute, prefix="/api/v1", tags=["registrations"])
 
 IdempotencyKey = Annotated[
     str | None,

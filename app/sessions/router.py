@@ -7,13 +7,13 @@ from app.auth.optional import MaybeOrganizerDep
 from app.common.ids import id_of
 from app.common.pagination import Page, PageDep
 from app.common.types import IdPath
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute
 from app.sessions import flows, service
 from app.sessions.deps import OrganizerSessionDep
 from app.sessions.models import SessionKind
 from app.sessions.schemas import SessionCreate, SessionPublic, SessionUpdate
 
-router = APIRouter(prefix="/api/v1", tags=["sessions"])
+router = APIRouter(route_class=TransactionRoute, prefix="/api/v1", tags=["sessions"])
 
 
 @router.post("/events/{event_id}/sessions", response_model=SessionPublic, status_code=status.HTTP_201_CREATED)

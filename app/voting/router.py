@@ -7,7 +7,7 @@ from app.auth.optional import MaybeOrganizerDep
 from app.common.ids import id_of
 from app.common.pagination import Page, PageDep
 from app.common.types import IdPath
-from app.db import SessionDep, writes
+from app.db import SessionDep, TransactionRoute, writes
 from app.messages.schemas import AnnounceOut
 from app.registrations.deps import MeDep
 from app.sessions.schemas import SessionPublic
@@ -30,7 +30,7 @@ from app.voting.schemas import (
     TopicUpdate,
 )
 
-router = APIRouter(prefix="/api/v1", tags=["topic polls"])
+router = APIRouter(route_class=TransactionRoute, prefix="/api/v1", tags=["topic polls"])
 
 PB_MEDIA_TYPE = "text/plain; charset=utf-8"
 PB_RESPONSES: dict[int | str, dict[str, Any]] = {

@@ -16,6 +16,8 @@ from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
+from app.db import TransactionRoute
+
 log = logging.getLogger("app.web")
 HERE = FsPath(__file__).resolve().parent
 PAGES = HERE / "pages"
@@ -35,7 +37,7 @@ CSP = "; ".join([
 ])
 PAGE_HEADERS = {"Content-Security-Policy": CSP, "Cache-Control": "no-cache", "Referrer-Policy": "no-referrer"}
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(route_class=TransactionRoute, include_in_schema=False)
 
 
 def _page(name: str) -> FileResponse:

@@ -10,14 +10,14 @@ from fastapi import APIRouter, Response, status
 from app.auth.deps import AuditedOrganizerDep, Organizer, OrganizerDep
 from app.common.pagination import Page, PageDep
 from app.common.types import IdPath
-from app.db import SessionDep
+from app.db import SessionDep, TransactionRoute
 from app.messages.models import OutboxMessage
 from app.settings import SettingsDep
 from app.webhooks import service
 from app.webhooks.models import WebhookEndpoint
 from app.webhooks.schemas import WebhookCreate, WebhookCreated, WebhookDelivery, WebhookPublic
 
-router = APIRouter(prefix="/api/v1", tags=["webhooks"])
+router = APIRouter(route_class=TransactionRoute, prefix="/api/v1", tags=["webhooks"])
 
 
 def _fields(endpoint: WebhookEndpoint) -> dict[str, Any]:

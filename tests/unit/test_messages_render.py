@@ -1,6 +1,9 @@
 """Rendering and building e-mails: dates in Polish and English, no header injection."""
 
+import email
+import email.policy
 from datetime import UTC, date, datetime
+from email.message import EmailMessage
 
 import pytest
 
@@ -52,10 +55,21 @@ def test_polish_names_and_subjects_are_encoded_words() -> None:
     raw = bytes(built)
     head = raw.split(b"\n\n", 1)[0]
     assert head.isascii()  # RFC 2047 encoded words, readable by every server
-    assert str(built["Subject"]) == "Zwolniło się miejsce – Łódź"
-    assert built["From"].addresses[0].display_name == "Sekretariat Żółć"
-    assert built["Message-ID"] == "<msg_abc@seminarium.example>"
-    assert {p.get_content_type() for p in built.iter_parts()} == {"text/plain", "text/html"}
+    received = email.message_from_bytes(raw, policy=email.policy.default)  # as a mail client reads it
+    assert isinstance(received, EmailMessage)
+    assert str(received["Subject"]) == "Zwolniło się miejsce – Łódź"
+    assert received["From"].addresses[0].display_name == "Sekretariat Żółć"
+    assert received["To"].addresses[0].display_name == "Ola Żak"
+    assert received["Message-ID"] == "<msg_abc@seminarium.example>"
+    assert received["Content-Language"] == "pl"
+    assert {p.get_content_type() for p in received.iter_parts()} == {"text/plain", "text/html"}
+    assert received.get_body(("plain",)).get_content() == "ż"  # type: ignore[union-attr]
+
+
+def test_an_internationalised_address_keeps_the_email_message_path() -> None:
+    built = mail.build(_message(recipient="ola@żak.pl"), text="ż", html="<p>ż</p>", settings=Settings())
+    assert isinstance(built, EmailMessage)
+    assert built["To"].addresses[0].domain == "żak.pl"
 
 
 @pytest.mark.parametrize(("url", "expected"), [

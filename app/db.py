@@ -188,6 +188,7 @@ def make_write_gate(engine: Engine, settings: Settings) -> WriteGate | None:
 
 GATE_KEY, GATE_HELD_KEY = "write_gate", "write_gate_held"  # Session.info
 WAKE_KEY = "wake_deliverer"  # Session.info: called after a commit that queued messages
+ENDPOINT_KEY = "endpoint"  # Session.info: the endpoint of the route the session was opened for
 # Session.info: a dependency writes after the route has returned (audited_organizer), so the
 # route's thread must leave the commit to get_db's teardown.
 WRITES_AFTER_ROUTE = "writes_after_route"
@@ -258,7 +259,9 @@ def _commits_on_return(endpoint: F) -> F:
     def run(*args: Any, **kwargs: Any) -> Any:
         result = endpoint(*args, **kwargs)
         session = _CURRENT.get()
-        if session is not None and not session.info.get(WRITES_AFTER_ROUTE):
+        # Only the session get_db opened for this very route (a context copied into a nested
+        # call, as in tests, may still name another request's session).
+        if session is not None and session.info.get(ENDPOINT_KEY) is run and not session.info.get(WRITES_AFTER_ROUTE):
             _finish(session, True)
         return result
 
@@ -288,6 +291,7 @@ def request_transaction(request: Request) -> Iterator[Session]:
 
 async def get_db(request: Request) -> AsyncIterator[Session]:
     session = _request_session(request)
+    session.info[ENDPOINT_KEY] = getattr(request.scope.get("route"), "endpoint", None)
     _CURRENT.set(session)  # the request's task context, copied into the route's thread
     try:
         yield session

@@ -186,6 +186,9 @@ class WrkResult:
     non_2xx: int
     statuses: dict[int, int]
     ratio: float = float("nan")
+    # CPU milliseconds per answered request during the run: the app's processes (web workers and
+    # a delivery worker), PostgreSQL's, and the whole machine's (wrk included).
+    cpu_ms: dict[str, float] = field(default_factory=dict)
     checks: list[str] = field(default_factory=list)
     failed_checks: list[str] = field(default_factory=list)
 
@@ -214,6 +217,28 @@ def parse_wrk(scenario: str, endpoint: str, out: str) -> WrkResult:
         pct.get("99", float("nan")), {k: v for k, v in socket_errors.items() if v}, int(non.group(1)) if non else 0,
         dict(sorted(statuses.items())),
     )  # fmt: skip
+
+
+TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_ticks(app_pgids: set[int]) -> dict[str, int]:
+    """CPU clock ticks used so far by the app's process groups, by PostgreSQL, by the machine."""
+    used = {"app": 0, "postgresql": 0}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # gone meanwhile
+            continue
+        comm, fields = text[text.index("(") + 1:text.rindex(")")], text[text.rindex(")") + 2:].split()
+        ticks = int(fields[11]) + int(fields[12])  # utime + stime
+        if int(fields[2]) in app_pgids:
+            used["app"] += ticks
+        elif comm.startswith("postgres"):
+            used["postgresql"] += ticks
+    cpu = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    used["machine"] = sum(map(int, cpu)) - int(cpu[3]) - int(cpu[4])  # all but idle and iowait
+    return used
 
 
 def run_wrk(url: str, script: Path, *, threads: int, connections: int, duration: int, timeout: int) -> str:
@@ -396,8 +421,9 @@ def run_scenario(name: str, args: argparse.Namespace) -> list[WrkResult]:
     env = {"RATE_LIMIT_STORE": "off", **({"OUTBOX_DISPATCH": "off"} if args.dispatch == "worker" else {})}
     with tempfile.TemporaryDirectory(prefix=f"bench-wrk-{name}-") as tmp, live_server(
         backend, Path(tmp), workers=workers, extra_env=env
-    ) as server, server.client() as client, delivery_worker(server, args.dispatch):
+    ) as server, server.client() as client, delivery_worker(server, args.dispatch) as worker_pgid:
         tmp_dir = Path(tmp)
+        app_pgids = {server.pid} | ({worker_pgid} if worker_pgid else set())
         print(f"{name}: {backend}, {workers} worker(s) at {server.base_url}; preparing {args.people} people, "
               f"{DAYS * SESSIONS_PER_DAY} sessions, a poll ...", flush=True)
         rush_event = make_event(client, server, capacity=1_000_000, days=1)
@@ -430,8 +456,11 @@ def run_scenario(name: str, args: argparse.Namespace) -> list[WrkResult]:
             if endpoint == HEALTHZ:  # unmeasured: every worker past its first requests
                 run_wrk(server.base_url, script, duration=WARMUP_SECONDS, **wrk)
             print(f"{name}: wrk {endpoint} for {args.duration} s ...", flush=True)
+            before = cpu_ticks(app_pgids)
             out = run_wrk(server.base_url, script, duration=args.duration, **wrk)
+            after = cpu_ticks(app_pgids)
             result = parse_wrk(name, endpoint, out)
+            result.cpu_ms = {k: (after[k] - before[k]) * TICK_MS / max(result.requests, 1) for k in after}
             results.append(result)
             if endpoint == REGISTER:
                 check_registrations(client, server, result, rush_event, args.connections)
@@ -455,18 +484,19 @@ def run_scenario(name: str, args: argparse.Namespace) -> list[WrkResult]:
 
 
 @contextmanager
-def delivery_worker(server: LiveServer, dispatch: str) -> Iterator[None]:
+def delivery_worker(server: LiveServer, dispatch: str) -> Iterator[int | None]:
     """`--dispatch worker`: the web workers queue messages only (OUTBOX_DISPATCH=off) and one
-    `python -m app.worker` process beside them delivers, as the README suggests for production."""
+    `python -m app.worker` process beside them delivers, as the README suggests for production.
+    Yields the worker's process group (None without one)."""
     if dispatch != "worker":
-        yield
+        yield None
         return
     env = {**os.environ, "DATABASE_URL": server.database_url, "LOG_LEVEL": "WARNING",
            "OUTBOX_DIR": str(server.outbox_dir or Path(tempfile.gettempdir()) / "bench-outbox")}
     proc = subprocess.Popen([sys.executable, "-m", "app.worker"], cwd=Path(__file__).resolve().parents[1], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        yield
+        yield proc.pid
     finally:
         proc.terminate()
         try:
@@ -479,12 +509,13 @@ def print_table(results: list[WrkResult], args: argparse.Namespace) -> None:
     print(f"\nwrk -t{args.threads} -c{args.connections} -d{args.duration}s --timeout={args.timeout}s --latency, "
           f"loopback, load generator on the same machine; e-mails delivered by: {args.dispatch}")
     head = (f"{'scenario':<9} {'endpoint':<20} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} "
-            f"{'/healthz':>8}  statuses")
+            f"{'/healthz':>8} {'CPU ms/request: app':>19} {'pg':>5} {'all':>5}  statuses")
     print(head + "\n" + "-" * len(head))
     for r in results:
         statuses = " ".join(f"{code}:{n}" for code, n in r.statuses.items())
+        cpu = r.cpu_ms or {"app": float("nan"), "postgresql": float("nan"), "machine": float("nan")}
         print(f"{r.scenario:<9} {r.endpoint:<20} {r.rate:>8.1f} {r.p50_ms:>8.1f} {r.p99_ms:>8.1f} {r.errors:>7} "
-              f"{r.ratio:>8.2f}  {statuses}")
+              f"{r.ratio:>8.2f} {cpu['app']:>19.2f} {cpu['postgresql']:>5.2f} {cpu['machine']:>5.2f}  {statuses}")
     for r in results:
         if r.errors:
             print(f"{r.scenario} {r.endpoint}: Non-2xx or 3xx responses {r.non_2xx}, socket errors "

@@ -19,7 +19,7 @@ from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
 from app.common.counters import bump
-from app.common.locking import lock, lock_many
+from app.common.locking import lock, lock_many, lock_shared
 from app.enrollments.models import Enrollment, EnrollmentSource, EnrollmentStatus
 from app.errors import Conflict, Forbidden, NotFound
 from app.events.models import Event
@@ -124,12 +124,19 @@ def busy_during(db: Session, *, event_id: int, starts_at: datetime, ends_at: dat
 # --- the locked entry points ----------------------------------------------------------------
 
 def _lock_scope(db: Session, *, registration_id: int, session_id: int) -> tuple[Registration, EventSession]:
-    """Event, then registration, then session; 404 when they are not of one event."""
+    """Event (shared), then registration, then session; 404 when they are not of one event.
+
+    One person taking one place changes only their own rows and the session's counter, which
+    the registration's and the session's locks serialise; the event's lock is taken shared, so
+    places in different sessions are taken side by side, while every workflow that moves
+    other people (leaving and promoting, cancelling, assignment, moving a session) holds it
+    exclusively and waits for them, or they for it.
+    """
     reg = db.get(Registration, registration_id)
     target = db.get(EventSession, session_id)
     if reg is None or target is None or target.event_id != reg.event_id:
         raise NotFound(f"Session {session_id} does not exist in the registration's event.")
-    lock(db, Event, reg.event_id)
+    lock_shared(db, Event, reg.event_id)
     reg = lock(db, Registration, registration_id)
     target = lock(db, EventSession, session_id)
     assert reg is not None and target is not None  # rows are deleted only under the event's lock

@@ -36,6 +36,11 @@ class AlreadyRegistered(AppError):
     status, code, title = 409, "already-registered", "Already registered"
 
 
+class SeatTakenMeanwhile(TransactionCollided):
+    """The event filled between reading it and taking the seat: the request runs again as a whole
+    (app/middleware.py: RetryTransient), reads the event full and joins the waiting list."""
+
+
 @dataclass
 class Registered:
     registration: Registration
@@ -118,12 +123,16 @@ def register(
     organization go to the waiting list (they are promoted when their organization has room).
 
     Everything that does not need the seat (replay of an idempotent request, the window, a
-    duplicate address) is checked before the event's lock. The lock is then taken by the
-    conditional seat UPDATE itself and held for the INSERTs and the commit only; with a
-    per-organization limit it is taken first, so that counting the organization and taking the
-    seat are one step. A duplicate that slips past the early check is refused by the partial
-    unique index (409); two requests with one Idempotency-Key meet at the key's unique index,
-    and the loser is replayed (app/middleware.py: RetryTransient) to return the winner's answer.
+    duplicate address) is checked before the event's lock. When the event, as read, has a free
+    seat, the person is stored as confirmed with their notices, and the seat is taken last by
+    the conditional seat UPDATE, whose row lock is then held for the commit alone; should the
+    UPDATE find the event full after all, the whole request is rolled back and run again
+    (SeatTakenMeanwhile). When the event reads full, the UPDATE is tried first, and the person
+    joins the waiting list without a seat. With a per-organization limit or seats held by
+    invitation codes the lock is taken first, so that counting and taking the seat are one step.
+    A duplicate that slips past the early check is refused by the partial unique index (409);
+    two requests with one Idempotency-Key meet at the key's unique index, and the loser
+    is replayed (app/middleware.py: RetryTransient) to return the winner's answer.
     """
     event = _visible_event(db, event_id, include_unpublished=by_organizer)
     body = data.model_dump(mode="json")
@@ -161,6 +170,7 @@ def register(
         search_key=search_key(data.first_name, data.last_name, data.organization),
     )
     pending = event.requires_approval and not by_organizer and invitation is None
+    seat_last = False
     if pending:  # no seat until an organizer approves (app/registrations/flows.py: approve)
         seated = False
     elif invitation is not None:  # the code's held seats first, then a public one
@@ -174,7 +184,9 @@ def register(
             waitlist.promote(db, event)  # seats an expired code held go to those already waiting first
         seated = waitlist.under_org_limit(db, event, reg.organization_normalized) and waitlist.take_seat(
             db, event_id=event_id)
-    else:
+    elif waitlist.looks_free(event):  # the seat is taken last, just before the commit (below)
+        seated = seat_last = True
+    else:  # full, most likely: try for a seat now, and join the waiting list without one
         seated = waitlist.take_seat(db, event_id=event_id)
     if pending:
         reg.status = RegistrationStatus.pending
@@ -195,6 +207,8 @@ def register(
     questions.save(db, registration_id=id_of(reg), checked=answers, replace=False)
     position = waitlist.position_of(db, reg)
     notices.registration_created(db, event=event, reg=reg, token=token, position=position)
+    if seat_last and not waitlist.take_seat(db, event_id=event_id):
+        raise SeatTakenMeanwhile("The last seat went to another request a moment ago.")
     return Registered(registration=reg, token=token, replayed=False, position=position)
 
 

@@ -231,7 +231,8 @@ def cpu_ticks(app_pgids: set[int]) -> dict[str, int]:
         except OSError:  # gone meanwhile
             continue
         comm, fields = text[text.index("(") + 1:text.rindex(")")], text[text.rindex(")") + 2:].split()
-        ticks = int(fields[11]) + int(fields[12])  # utime + stime
+        # utime + stime, and cutime + cstime: what children that ended (PostgreSQL backends) used
+        ticks = sum(map(int, fields[11:15]))
         if int(fields[2]) in app_pgids:
             used["app"] += ticks
         elif comm.startswith("postgres"):

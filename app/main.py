@@ -5,6 +5,7 @@ import hashlib
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 
 import fastapi_offline
@@ -34,7 +35,7 @@ from app.invitations.router import router as invitations_router
 from app.me.router import router as me_router
 from app.messages.dispatch import Dispatcher
 from app.messages.router import router as messages_router
-from app.middleware import BodySizeLimit, ConcurrencyLimit, RetryTransient, SecurityHeaders
+from app.middleware import BodySizeLimit, ConcurrencyLimit, Load, RetryTransient, SecurityHeaders
 from app.observability import logs
 from app.observability.middleware import RequestContext
 from app.participants.router import router as participants_router
@@ -66,7 +67,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         dispatcher = None
         if settings.outbox_dispatch == "inprocess":
-            dispatcher = Dispatcher(app.state.engine, settings, write_gate=app.state.write_gate)
+            dispatcher = Dispatcher(app.state.engine, settings, write_gate=app.state.write_gate,
+                                    busy=partial(app.state.load.busy, settings.outbox_yield_requests))
             dispatcher.start()
         app.state.dispatcher = dispatcher
         yield
@@ -89,13 +91,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.write_gate = make_write_gate(app.state.engine, settings)
     app.state.write_engine = write_engine(app.state.engine)
     app.state.dispatcher = None
+    app.state.load = Load()
     # Middleware added last runs first: CORS, headers, body limit, queue, rate limit, replay, app.
     app.add_middleware(RetryTransient)
     app.add_middleware(RateLimit, store=make_store(settings, app.state.engine),
                        limits={"register": settings.rate_limit_register, "token": settings.rate_limit_token,
                                "recover": settings.rate_limit_recover})
     app.add_middleware(ConcurrencyLimit, limit=concurrency_limit(settings),
-                       wait_seconds=settings.db_lock_timeout_ms / 1000)
+                       wait_seconds=settings.db_lock_timeout_ms / 1000, load=app.state.load)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     if settings.cors_origins:

@@ -100,12 +100,13 @@ class ConcurrencyLimit:
     Waiting longer than `wait_seconds` gives 503 with Retry-After.
     """
 
-    def __init__(self, app: ASGIApp, limit: int, wait_seconds: float,
+    def __init__(self, app: ASGIApp, limit: int, wait_seconds: float, load: "Load | None" = None,
                  exempt: tuple[str, ...] = ("/healthz", "/metrics")) -> None:
         self.app = app
         self.limit = limit
         self.wait_seconds = wait_seconds
         self.exempt = exempt
+        self.load = load or Load()
         self._semaphore: asyncio.Semaphore | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -126,10 +127,23 @@ class ConcurrencyLimit:
             return
         finally:
             metrics.QUEUED.dec()
+        self.load.active += 1
         try:
             await self.app(scope, receive, send)
         finally:
+            self.load.active -= 1
             self._semaphore.release()
+
+
+class Load:
+    """Requests of this process at work now (past ConcurrencyLimit's queue). Written by the
+    event loop only; read from other threads (the in-process deliverer yields to a rush)."""
+
+    def __init__(self) -> None:
+        self.active = 0
+
+    def busy(self, at_least: int) -> bool:
+        return self.active >= at_least
 
 
 class RetryTransient:

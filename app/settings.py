@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     outbox_poll_seconds: float = 1.0
     # After a commit wakes the deliverer, how long it lets further messages gather before claiming.
     outbox_gather_seconds: float = 0.2
+    # In-process delivery yields to a rush: while at least `outbox_yield_requests` requests are at
+    # work in the process, it waits, but never more than `outbox_yield_seconds` between rounds.
+    outbox_yield_requests: int = 2
+    outbox_yield_seconds: float = 5.0
     # A claimed message is taken up again by any deliverer after this long (a deliverer died).
     outbox_lease_seconds: float = 60.0
     # Retries: base * 2^(attempt-1), at most the cap; after `max_attempts` the message is failed.

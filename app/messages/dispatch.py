@@ -11,6 +11,7 @@ import logging
 import re
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from functools import partial
@@ -27,6 +28,7 @@ from app.observability import metrics
 from app.settings import Settings
 
 log = logging.getLogger("app.outbox")
+YIELD_STEP = 0.05  # seconds between two looks at whether requests still keep the process busy
 # An SMTP server's answer may quote the recipient: never an address in the logs.
 ADDRESS = re.compile(r"[^\s<>\"']+@[^\s<>\"']+")
 
@@ -42,8 +44,12 @@ class Failed(Exception):
 
 
 class Dispatcher:
-    def __init__(self, engine: Engine, settings: Settings, *, write_gate: Gate | None = None) -> None:
+    def __init__(self, engine: Engine, settings: Settings, *, write_gate: Gate | None = None,
+                 busy: Callable[[], bool] | None = None) -> None:
         self.engine, self.settings, self.gate = engine, settings, write_gate
+        # In a web process: whether requests are at work now (a rush), which delivery yields to.
+        self.busy = busy
+        self._yielding_since: float | None = None
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -73,8 +79,28 @@ class Dispatcher:
     def wake(self) -> None:
         self._wake.set()
 
+    def _yield_to_requests(self) -> bool:
+        """While the process is busy with requests, wait: delivery shares their interpreter, and
+        in a registration rush it took a third of the rate. Never longer than
+        `outbox_yield_seconds` between two rounds, so messages still go out during a long rush
+        (and all of them as soon as it calms)."""
+        if self.busy is None or not self.busy():
+            self._yielding_since = None
+            return False
+        now = time.monotonic()
+        if self._yielding_since is None:
+            self._yielding_since = now
+        if now - self._yielding_since >= self.settings.outbox_yield_seconds:
+            self._yielding_since = None  # one round now
+            return False
+        metrics.OUTBOX_YIELDED.inc(YIELD_STEP)
+        self._stop.wait(YIELD_STEP)
+        return True
+
     def _loop(self) -> None:
         while not self._stop.is_set():
+            if self._yield_to_requests():
+                continue
             self._wake.clear()
             try:
                 self._record_sent()

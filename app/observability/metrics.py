@@ -50,6 +50,7 @@ LOCK_WAIT = Histogram("db_lock_wait_seconds", "Time spent waiting for row locks 
 
 OUTBOX_DELIVERIES = Counter("outbox_deliveries_total", "Delivery attempts of queued messages, by channel and outcome.",
                             ["channel", "outcome"])
+OUTBOX_YIELDED = Counter("outbox_yielded_seconds", "Seconds in-process delivery waited for a rush of requests to calm.")
 OUTBOX_SECONDS = Histogram("outbox_delivery_seconds", "Time one delivery attempt took.", ["channel"],
                            buckets=LATENCY_BUCKETS)
 

@@ -487,7 +487,7 @@ def run_scenario(name: str, args: argparse.Namespace) -> list[WrkResult]:
 @contextmanager
 def delivery_worker(server: LiveServer, dispatch: str) -> Iterator[int | None]:
     """`--dispatch worker`: the web workers queue messages only (OUTBOX_DISPATCH=off) and one
-    `python -m app.worker` process beside them delivers, as the README suggests for production.
+    `python -m app.worker` process beside them delivers, as on a machine with cores to spare.
     Yields the worker's process group (None without one)."""
     if dispatch != "worker":
         yield None

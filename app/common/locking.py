@@ -4,11 +4,11 @@
 sessions (ascending id). A workflow that changes seats, waiting lists or session places of an
 event takes the event's lock before anything else (`lock` on `Event`), so all such writes of
 one event are serialised and can never wait on each other in a cycle. One person taking one
-session place (app/enrollments: enroll, place) takes the event's lock shared (`lock_shared`),
-then their registration and the session: such places are taken side by side, and every
-exclusive holder still waits for them (and they for it). Writers that touch only one person's
-own rows (a ballot, a ranking) lock just that registration and never wait for the event
-afterwards, so they cannot close a cycle either.
+session place (app/enrollments: enroll, place; not leaving, which promotes others) takes the
+event's lock shared (`lock_shared`), then their registration and the session: such places are
+taken side by side, and every exclusive holder still waits for them (and they for it).
+Writers that touch only one person's own rows (a ballot, a ranking) lock just that
+registration and never wait for the event afterwards, so they cannot close a cycle either.
 
 Locks are ``FOR NO KEY UPDATE`` on PostgreSQL: they exclude other writers of the row but not
 the ``KEY SHARE`` locks that foreign-key checks take when a child row (an enrollment, a

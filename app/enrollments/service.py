@@ -123,24 +123,27 @@ def busy_during(db: Session, *, event_id: int, starts_at: datetime, ends_at: dat
 
 # --- the locked entry points ----------------------------------------------------------------
 
-def _lock_scope(db: Session, *, registration_id: int, session_id: int) -> tuple[Registration, EventSession]:
-    """Event (shared), then registration, then session; 404 when they are not of one event.
+def _lock_scope(db: Session, *, registration_id: int, session_id: int,
+                shared: bool = False) -> tuple[Event, Registration, EventSession]:
+    """Event, then registration, then session; 404 when they are not of one event.
 
-    One person taking one place changes only their own rows and the session's counter, which
-    the registration's and the session's locks serialise; the event's lock is taken shared, so
-    places in different sessions are taken side by side, while every workflow that moves
-    other people (leaving and promoting, cancelling, assignment, moving a session) holds it
-    exclusively and waits for them, or they for it.
+    One person taking one place (`shared=True`: enroll, place) changes only their own rows and
+    the session's counter, which the registration's and the session's locks serialise; the
+    event's lock is then taken shared, so places in different sessions are taken side by side,
+    while every workflow that moves other people (leaving and promoting, cancelling, assignment,
+    moving a session) holds it exclusively and waits for them, or they for it.
     """
     reg = db.get(Registration, registration_id)
     target = db.get(EventSession, session_id)
     if reg is None or target is None or target.event_id != reg.event_id:
         raise NotFound(f"Session {session_id} does not exist in the registration's event.")
-    lock_shared(db, Event, reg.event_id)
+    event = (lock_shared if shared else lock)(db, Event, reg.event_id)
     reg = lock(db, Registration, registration_id)
     target = lock(db, EventSession, session_id)
-    assert reg is not None and target is not None  # rows are deleted only under the event's lock
-    return reg, target
+    # Rows are deleted only under the event's lock. The event is returned, and so kept: the
+    # session's identity map holds rows weakly, and its notices read it again.
+    assert event is not None and reg is not None and target is not None
+    return event, reg, target
 
 
 def _check_fits(db: Session, reg: Registration, target: EventSession,
@@ -167,7 +170,7 @@ def enroll(
     db: Session, *, registration_id: int, session_id: int, source: EnrollmentSource = EnrollmentSource.self
 ) -> tuple[Enrollment, bool]:
     """Take a seat, or a place on the session's waiting list when it is full. Returns (enrollment, created)."""
-    reg, target = _lock_scope(db, registration_id=registration_id, session_id=session_id)
+    event, reg, target = _lock_scope(db, registration_id=registration_id, session_id=session_id, shared=True)
     if reg.status != RegistrationStatus.confirmed:
         raise Forbidden("Only confirmed registrants can enroll in sessions.")
     mine = enrollments_of(db, registration_id=registration_id)
@@ -183,7 +186,7 @@ def enroll(
         enrollment.waitlist_seq = _next_seq(db, session_id=session_id)
     db.add(enrollment)
     db.flush()
-    notices.enrollment_created(db, reg=reg, session=target, enrollment=enrollment,
+    notices.enrollment_created(db, event=event, reg=reg, session=target, enrollment=enrollment,
                                position=position_of(db, enrollment))
     return enrollment, True
 
@@ -194,7 +197,7 @@ def place(db: Session, *, registration_id: int, session_id: int) -> tuple[Enroll
     The seat is marked `organizer`, so assignment runs leave it alone. 409 when the session
     is full (raise its capacity first) or the person is in a parallel session.
     """
-    reg, target = _lock_scope(db, registration_id=registration_id, session_id=session_id)
+    event, reg, target = _lock_scope(db, registration_id=registration_id, session_id=session_id, shared=True)
     if reg.status != RegistrationStatus.confirmed:
         raise Conflict("Only confirmed registrants can be placed in sessions.")
     mine = enrollments_of(db, registration_id=registration_id)
@@ -213,7 +216,7 @@ def place(db: Session, *, registration_id: int, session_id: int) -> tuple[Enroll
     enrollment.source = EnrollmentSource.organizer
     db.add(enrollment)
     db.flush()
-    notices.enrollment_created(db, reg=reg, session=target, enrollment=enrollment, position=None)
+    notices.enrollment_created(db, event=event, reg=reg, session=target, enrollment=enrollment, position=None)
     return enrollment, existing is None
 
 

@@ -162,9 +162,8 @@ def _session_context(event: Event, session: EventSession, language: str) -> dict
             "session_when": render.when(session.starts_at, session.ends_at, event.timezone, language)}
 
 
-def enrollment_created(db: Session, *, reg: Registration, session: EventSession, enrollment: Enrollment,
-                       position: int | None) -> None:
-    event = _event(db, session.event_id)
+def enrollment_created(db: Session, *, event: Event, reg: Registration, session: EventSession,
+                       enrollment: Enrollment, position: int | None) -> None:
     enrolled = enrollment.status == EnrollmentStatus.enrolled
     email(db, kind="enrollment.created", event=event, reg=reg, extra=_session_context(
         event, session, language_of(event, reg)) | {"enrolled": enrolled, "position": position})

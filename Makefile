@@ -13,7 +13,8 @@ SERVER_URL = http://$(HOST):$(PORT)
 endif
 export DATABASE_URL ?= sqlite:///data/seminar.db
 
-.PHONY: browser install lint run test test-fast openapi demo bench migrate migration retention docker clean worker
+.PHONY: browser install lint run test test-fast openapi demo bench migrate migration retention docker clean worker \
+	repeat-races
 
 # `make run &` and `make demo` at once: one builds .venv (and migrates), the other waits for it
 # and then finds the stamp fresh (and the database at head). Without flock (util-linux; not on
@@ -71,6 +72,13 @@ test: lint
 
 test-fast: install
 	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+
+## Run the race and invariant tests COUNT times in a row (both databases when TEST_DATABASE_URL is
+## set): make repeat-races COUNT=30 RACES=tests/concurrency/test_invariant_traffic.py
+COUNT ?= 30
+RACES ?= tests/concurrency/test_invariant_traffic.py::test_mixed_participant_traffic_never_fails
+repeat-races: install
+	$(BIN)/python -m pytest -q -x --count $(COUNT) $(RACES)
 
 ## Regenerate openapi/openapi.json from the app.
 openapi: install

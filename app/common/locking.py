@@ -1,12 +1,13 @@
 """Row locks: one lock order for every write that changes seats or places.
 
 **The order, everywhere:** the event row first, then registrations (ascending id), then
-sessions (ascending id). A workflow that changes seats, waiting lists or session places of an
-event takes the event's lock before anything else (`lock` on `Event`), so all such writes of
-one event are serialised and can never wait on each other in a cycle. One person taking one
-session place (app/enrollments: enroll, place; not leaving, which promotes others) takes the
-event's lock shared (`lock_shared`), then their registration and the session: such places are
-taken side by side, and every exclusive holder still waits for them (and they for it).
+sessions (ascending id), then question options (ascending id: their units, app/questions).
+A workflow that changes seats, waiting lists, session places or option units of an event takes
+the event's lock before anything else (`lock` on `Event`), so all such writes of one event are
+serialised and can never wait on each other in a cycle. One person taking one session place
+(app/enrollments: enroll, place; not leaving, which promotes others) takes the event's lock
+shared (`lock_shared`), then their registration and the session: such places are taken side by
+side, and every exclusive holder still waits for them (and they for it).
 Writers that touch only one person's own rows (a ballot, a ranking) lock just that
 registration and never wait for the event afterwards, so they cannot close a cycle either.
 

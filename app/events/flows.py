@@ -14,6 +14,7 @@ from app.registrations.service import count_active
 
 def update_event(db: Session, *, event_id: int, data: EventUpdate) -> Event:
     event = service.lock_event(db, event_id=event_id)
+    waitlist.release_expired_holds(db, event)  # expired held seats never block a smaller capacity
     changed = service.update_event(db, event=event, data=data)
     if changed & {"capacity", "max_per_organization"}:
         waitlist.promote(db, event)  # more room: the waiting list moves up at once

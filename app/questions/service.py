@@ -27,6 +27,7 @@ from sqlmodel import Session, col, select
 
 from app.common.counters import bump
 from app.common.ids import id_of
+from app.common.locking import lock
 from app.errors import Conflict, Invalid, NotFound
 from app.events import config
 from app.events.models import Event
@@ -106,7 +107,13 @@ def _answered(db: Session, question_id: int) -> bool:
 
 
 def update_question(db: Session, *, question: Question, data: Any) -> Question:
-    """`data`: QuestionUpdate. Options are matched by `id`; new ones have none."""
+    """`data`: QuestionUpdate. Options are matched by `id`; new ones have none.
+
+    The event's lock comes first, as in every workflow that takes or gives back option units
+    (app/common/locking.py), then the option rows: locking the options first and the event
+    last (its configuration version) deadlocked with people cancelling or changing answers.
+    """
+    lock(db, Event, question.event_id)
     changes = data.model_dump(exclude_unset=True)
     answered = _answered(db, id_of(question))
     if "type" in changes and changes["type"] != question.type and answered:
@@ -140,7 +147,7 @@ def _replace_options(db: Session, *, question: Question, wanted: Sequence[Any]) 
     if not wanted:
         raise Invalid("A choice question needs at least one option.", field="options")
     current = {id_of(o): o for o in db.exec(select(QuestionOption).where(QuestionOption.question_id == question.id)
-                                            .with_for_update()).all()}
+                                            .order_by(col(QuestionOption.id)).with_for_update(key_share=True)).all()}
     kept: set[int] = set()
     for position, item in enumerate(wanted, start=1):
         if item.id is None:
@@ -168,6 +175,7 @@ def _replace_options(db: Session, *, question: Question, wanted: Sequence[Any]) 
 
 
 def delete_question(db: Session, *, question: Question) -> None:
+    lock(db, Event, question.event_id)  # the lock order: the event before its options (update_question)
     if _answered(db, id_of(question)):
         raise Conflict("This question has answers; it cannot be deleted (its answers would be lost).")
     db.delete(question)

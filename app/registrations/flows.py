@@ -80,6 +80,9 @@ def set_status(db: Session, *, registration_id: int, status: RegistrationStatus,
     if reg.status in INACTIVE:  # back from cancelled or rejected: their options are taken again (409 when full)
         questions.hold_all(db, registration_id=registration_id)
     if status == RegistrationStatus.confirmed:
+        waitlist.release_expired_holds(db, event)
+        if reg.status == RegistrationStatus.confirmed:  # promoted into a seat an expired code held
+            return reg
         if not waitlist.take_seat(db, event_id=id_of(event)):
             raise Conflict("The event is full; raise its capacity or cancel someone first.")
         waitlist.confirm(reg)
@@ -106,6 +109,7 @@ def approve(db: Session, *, registration_id: int) -> Registration:
     event, reg = _locked(db, registration_id)
     if reg.status != RegistrationStatus.pending:
         raise Conflict(f"Registration {registration_id} is {reg.status}, not pending.")
+    waitlist.release_expired_holds(db, event)
     org_ok = waitlist.under_org_limit(db, event, reg.organization_normalized)
     if org_ok and waitlist.take_seat(db, event_id=id_of(event)):
         waitlist.confirm(reg)

@@ -127,9 +127,15 @@ def register(
     seat, the person is stored as confirmed with their notices, and the seat is taken last by
     the conditional seat UPDATE, whose row lock is then held for the commit alone; should the
     UPDATE find the event full after all, the whole request is rolled back and run again
-    (SeatTakenMeanwhile). When the event reads full, the UPDATE is tried first, and the person
-    joins the waiting list without a seat. With a per-organization limit or seats held by
-    invitation codes the lock is taken first, so that counting and taking the seat are one step.
+    (SeatTakenMeanwhile). When the event reads full, the person draws a waiting-list number,
+    which takes the event's row lock, and only then tries the seat UPDATE: a seat freed by a
+    cancellation that committed before is taken, and one freed after waits for this commit and
+    promotes this person. (Trying the seat before the lock left a seat idle while the person
+    joined the waiting list: the cancellation's promotion did not see them yet.)
+    With a per-organization limit or seats held by invitation codes the lock is taken first,
+    so that counting and taking the seat are one step;
+    so it is when the answers take option units, whose rows come after the event's in the lock
+    order (app/common/locking.py).
     A duplicate that slips past the early check is refused by the partial unique index (409);
     two requests with one Idempotency-Key meet at the key's unique index, and the loser
     is replayed (app/middleware.py: RetryTransient) to return the winner's answer.
@@ -171,6 +177,7 @@ def register(
     )
     pending = event.requires_approval and not by_organizer and invitation is None
     seat_last = False
+    queue_number: int | None = None  # taken with the event's lock by whoever may join the waiting list
     if pending:  # no seat until an organizer approves (app/registrations/flows.py: approve)
         seated = False
     elif invitation is not None:  # the code's held seats first, then a public one
@@ -178,22 +185,22 @@ def register(
         invitations.use(db, invitation_id=id_of(invitation))
         seated = invitations.take_held_seat(db, invitation_id=id_of(invitation), event_id=event_id) or (
             waitlist.under_org_limit(db, event, organization) and waitlist.take_seat(db, event_id=event_id))
-    elif event.max_per_organization is not None or event.reserved_open:
+    elif event.max_per_organization is not None or event.reserved_open or answers.option_ids:
         event = locked_event(db, event_id, include_unpublished=by_organizer)
-        if event.reserved_open and invitations.release_expired(db, event_id=event_id):
-            waitlist.promote(db, event)  # seats an expired code held go to those already waiting first
+        waitlist.release_expired_holds(db, event)
         seated = waitlist.under_org_limit(db, event, reg.organization_normalized) and waitlist.take_seat(
             db, event_id=event_id)
     elif waitlist.looks_free(event):  # the seat is taken last, just before the commit (below)
         seated = seat_last = True
-    else:  # full, most likely: try for a seat now, and join the waiting list without one
+    else:  # full, most likely: the event's lock first (its waiting-list number), then a last try for a seat
+        queue_number = waitlist.next_waitlist_seq(db, event_id=event_id)
         seated = waitlist.take_seat(db, event_id=event_id)
     if pending:
         reg.status = RegistrationStatus.pending
     elif seated:
         waitlist.confirm(reg)
     else:
-        waitlist.put_on_waitlist(db, reg)
+        waitlist.put_on_waitlist(db, reg, seq=queue_number)
     try:
         _insert(db, reg)
         if idempotency_key:

@@ -75,10 +75,22 @@ def confirm(reg: Registration) -> None:
     reg.confirmed_at = reg.updated_at = utcnow()
 
 
-def put_on_waitlist(db: Session, reg: Registration) -> None:
+def put_on_waitlist(db: Session, reg: Registration, *, seq: int | None = None) -> None:
+    """To the end of the waiting list: a new number, or `seq` drawn earlier in this transaction
+    (drawing it takes the event's row lock: app/registrations/service.py: register)."""
     reg.status = RegistrationStatus.waitlisted
-    reg.waitlist_seq = next_waitlist_seq(db, event_id=reg.event_id)
+    reg.waitlist_seq = seq if seq is not None else next_waitlist_seq(db, event_id=reg.event_id)
     reg.updated_at = utcnow()
+
+
+def release_expired_holds(db: Session, event: Event) -> None:
+    """Seats held by invitation codes whose time ran out go back, to those already waiting first.
+
+    Every locked workflow that reads the free seats calls it (directly or through `promote`):
+    expiry is noticed by whoever looks, not only at the next public registration.
+    """
+    if event.reserved_open and invitations.release_expired(db, event_id=id_of(event)):
+        promote(db, event)
 
 
 def promote(db: Session, event: Event) -> list[Registration]:

@@ -90,3 +90,40 @@ def test_revoking_and_expiry_give_held_seats_to_the_waiting_list(app, client: Te
                           params={"status": ["confirmed"]}).json()
     assert statuses["total"] == 2
     assert client.get(f"/api/v1/events/{event['id']}").json()["reserved_seats"] == 0
+
+
+def _expire(app, invitation_id: int) -> None:
+    with Session(app.state.engine) as db:
+        db.execute(update(Invitation).where(Invitation.id == invitation_id).values(
+            expires_at=datetime.now(UTC) - timedelta(minutes=1)))
+        db.commit()
+
+
+def test_expired_held_seats_never_block_a_smaller_capacity(app, client: TestClient, admin: dict[str, str]) -> None:
+    event = make_event(client, admin, capacity=3)
+    code = _invite(client, admin, event["id"], uses=2, reserved_seats=2)
+    assert _reg(client, event["id"], 1).json()["status"] == "confirmed"
+    assert_problem(client.patch(f"/api/v1/events/{event['id']}", json={"capacity": 1}, headers=admin), 409)
+    _expire(app, code["id"])  # noticed by the capacity change itself, not only by the next registration
+    r = client.patch(f"/api/v1/events/{event['id']}", json={"capacity": 1}, headers=admin)
+    assert r.status_code == 200, r.text
+    assert (r.json()["capacity"], r.json()["reserved_seats"], r.json()["confirmed"]) == (1, 0, 1)
+
+
+def test_expired_held_seats_go_to_whoever_an_organizer_confirms_or_approves(
+        app, client: TestClient, admin: dict[str, str]) -> None:
+    event = make_event(client, admin, capacity=3)
+    code = _invite(client, admin, event["id"], uses=2, reserved_seats=2)
+    assert _reg(client, event["id"], 1).json()["status"] == "confirmed"
+    waiting = _reg(client, event["id"], 2).json()
+    assert waiting["status"] == "waitlisted"
+    client.patch(f"/api/v1/events/{event['id']}", json={"requires_approval": True}, headers=admin)
+    pending = _reg(client, event["id"], 3).json()
+    assert pending["status"] == "pending"
+    _expire(app, code["id"])
+    r = client.patch(f"/api/v1/registrations/{waiting['id']}", json={"status": "confirmed"}, headers=admin)
+    assert r.status_code == 200 and r.json()["status"] == "confirmed", r.text
+    r = client.post(f"/api/v1/registrations/{pending['id']}/approve", headers=admin)
+    assert r.status_code == 200 and r.json()["status"] == "confirmed", r.text
+    got = client.get(f"/api/v1/events/{event['id']}", headers=admin).json()
+    assert (got["confirmed"], got["reserved_seats"]) == (3, 0)

@@ -14,27 +14,36 @@ endif
 export DATABASE_URL ?= sqlite:///data/seminar.db
 
 .PHONY: browser install lint run test test-fast openapi demo bench migrate migration retention docker clean worker \
-	repeat-races
+	repeat-races lock
 
 # `make run &` and `make demo` at once: one builds .venv (and migrates), the other waits for it
 # and then finds the stamp fresh (and the database at head). Without flock (util-linux; not on
 # macOS) nothing is guarded.
 locked = $(if $(shell command -v flock 2>/dev/null),flock $(1))
 ifdef INSTALL_LOCKED
-$(STAMP): pyproject.toml requirements-reference.txt
+$(STAMP): pyproject.toml requirements.lock requirements-dev.lock requirements-reference.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements-dev.lock
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e .
 	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -r requirements-reference.txt
 	touch $(STAMP)
 else
-$(STAMP): pyproject.toml requirements-reference.txt
+$(STAMP): pyproject.toml requirements.lock requirements-dev.lock requirements-reference.txt
 	@mkdir -p $(VENV)
 	@$(call locked,$(VENV)/.install-lock) $(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) \
 		INSTALL_LOCKED=1 $(STAMP)
 endif
 
 install: $(STAMP)
+
+## Pin every dependency again from pyproject.toml: requirements.lock (what the service runs on,
+## and the image installs) and requirements-dev.lock (the same pins, plus the test tools).
+PIP_COMPILE = $(BIN)/python -m piptools compile -q --strip-extras --no-emit-index-url --no-emit-find-links
+lock: install
+	$(BIN)/python -m pip install -q --disable-pip-version-check pip-tools==7.6.2
+	$(PIP_COMPILE) -o requirements.lock pyproject.toml
+	$(PIP_COMPILE) --extra dev -c requirements.lock -o requirements-dev.lock pyproject.toml
 
 migrate: install
 	@mkdir -p data
@@ -61,10 +70,11 @@ browser:
 	  && $$( [ "$$(id -u)" -eq 0 ] || echo sudo ) sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium' \
 	  || echo "no /usr/bin/chromium and no apt-get: the e2e tests will be skipped"; }
 
-## Lint (ruff) and type-check (mypy); `make test` runs it first.
+## Lint (ruff), type-check (mypy) and who may import whom (import-linter); `make test` runs it first.
 lint: install
 	$(BIN)/ruff check app tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 ## Run the whole suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set).
 test: lint

@@ -17,7 +17,7 @@ from app.events.models import Event
 from app.invitations import service as invitations
 from app.messages import notices
 from app.questions import service as questions
-from app.registrations import idempotency, waitlist
+from app.registrations import decision, idempotency, waitlist
 from app.registrations.models import Category, Registration, RegistrationStatus
 from app.registrations.schemas import (
     OptionCount,
@@ -123,19 +123,9 @@ def register(
     organization go to the waiting list (they are promoted when their organization has room).
 
     Everything that does not need the seat (replay of an idempotent request, the window, a
-    duplicate address) is checked before the event's lock. When the event, as read, has a free
-    seat, the person is stored as confirmed with their notices, and the seat is taken last by
-    the conditional seat UPDATE, whose row lock is then held for the commit alone; should the
-    UPDATE find the event full after all, the whole request is rolled back and run again
-    (SeatTakenMeanwhile). When the event reads full, the person draws a waiting-list number,
-    which takes the event's row lock, and only then tries the seat UPDATE: a seat freed by a
-    cancellation that committed before is taken, and one freed after waits for this commit and
-    promotes this person. (Trying the seat before the lock left a seat idle while the person
-    joined the waiting list: the cancellation's promotion did not see them yet.)
-    With a per-organization limit or seats held by invitation codes the lock is taken first,
-    so that counting and taking the seat are one step;
-    so it is when the answers take option units, whose rows come after the event's in the lock
-    order (app/common/locking.py).
+    duplicate address) is checked before the event's lock. Which way the person goes for a seat
+    is decided on the event as read (app/registrations/decision.py: the ways and their locks);
+    the seat counters' conditional UPDATEs have the last word.
     A duplicate that slips past the early check is refused by the partial unique index (409);
     two requests with one Idempotency-Key meet at the key's unique index, and the loser
     is replayed (app/middleware.py: RetryTransient) to return the winner's answer.
@@ -175,27 +165,31 @@ def register(
         sort_key=sort_key(data.last_name, data.first_name),
         search_key=search_key(data.first_name, data.last_name, data.organization),
     )
-    pending = event.requires_approval and not by_organizer and invitation is None
-    seat_last = False
-    queue_number: int | None = None  # taken with the event's lock by whoever may join the waiting list
-    if pending:  # no seat until an organizer approves (app/registrations/flows.py: approve)
-        seated = False
-    elif invitation is not None:  # the code's held seats first, then a public one
-        event = locked_event(db, event_id, include_unpublished=by_organizer)
-        invitations.use(db, invitation_id=id_of(invitation))
-        seated = invitations.take_held_seat(db, invitation_id=id_of(invitation), event_id=event_id) or (
-            waitlist.under_org_limit(db, event, organization) and waitlist.take_seat(db, event_id=event_id))
-    elif event.max_per_organization is not None or event.reserved_open or answers.option_ids:
-        event = locked_event(db, event_id, include_unpublished=by_organizer)
-        waitlist.release_expired_holds(db, event)
-        seated = waitlist.under_org_limit(db, event, reg.organization_normalized) and waitlist.take_seat(
-            db, event_id=event_id)
-    elif waitlist.looks_free(event):  # the seat is taken last, just before the commit (below)
-        seated = seat_last = True
-    else:  # full, most likely: the event's lock first (its waiting-list number), then a last try for a seat
-        queue_number = waitlist.next_waitlist_seq(db, event_id=event_id)
-        seated = waitlist.take_seat(db, event_id=event_id)
-    if pending:
+    chosen = decision.way(
+        decision.Seen(requires_approval=event.requires_approval, capacity=event.capacity,
+                      confirmed=event.confirmed_count, reserved_open=event.reserved_open,
+                      max_per_organization=event.max_per_organization),
+        by_organizer=by_organizer, invited=invitation is not None, takes_option_units=bool(answers.option_ids))
+    queue_number: int | None = None  # drawn with the event's lock by whoever may join the waiting list
+    match chosen:
+        case decision.Way.pending:
+            seated = False
+        case decision.Way.invited:
+            assert invitation is not None
+            event = locked_event(db, event_id, include_unpublished=by_organizer)
+            invitations.use(db, invitation_id=id_of(invitation))
+            seated = invitations.take_held_seat(db, invitation_id=id_of(invitation), event_id=event_id) or (
+                waitlist.under_org_limit(db, event, organization) and waitlist.take_seat(db, event_id=event_id))
+        case decision.Way.counted:
+            event = locked_event(db, event_id, include_unpublished=by_organizer)
+            waitlist.release_expired_holds(db, event)
+            seated = waitlist.under_org_limit(db, event, organization) and waitlist.take_seat(db, event_id=event_id)
+        case decision.Way.seat_last:
+            seated = True  # taken just before the commit (below)
+        case decision.Way.queue_first:
+            queue_number = waitlist.next_waitlist_seq(db, event_id=event_id)
+            seated = waitlist.take_seat(db, event_id=event_id)
+    if chosen == decision.Way.pending:
         reg.status = RegistrationStatus.pending
     elif seated:
         waitlist.confirm(reg)
@@ -214,7 +208,7 @@ def register(
     questions.save(db, registration_id=id_of(reg), checked=answers, replace=False)
     position = waitlist.position_of(db, reg)
     notices.registration_created(db, event=event, reg=reg, token=token, position=position)
-    if seat_last and not waitlist.take_seat(db, event_id=event_id):
+    if chosen == decision.Way.seat_last and not waitlist.take_seat(db, event_id=event_id):
         raise SeatTakenMeanwhile("The last seat went to another request a moment ago.")
     return Registered(registration=reg, token=token, replayed=False, position=position)
 

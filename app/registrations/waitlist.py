@@ -37,11 +37,6 @@ def take_seat(db: Session, *, event_id: int) -> bool:
     return True
 
 
-def looks_free(event: Event) -> bool:
-    """A free public seat in the event as read (no lock): `take_seat` decides."""
-    return event.confirmed_count + event.reserved_open < event.capacity
-
-
 def release_seat(db: Session, *, event_id: int) -> None:
     bump(db, Event, event_id, "confirmed_count", delta=-1)
 

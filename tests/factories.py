@@ -22,16 +22,20 @@ def make_event(client: TestClient, headers: dict[str, str], **overrides: Any) ->
 
 
 def make_session(client: TestClient, headers: dict[str, str], event_id: int, **overrides: Any) -> dict[str, Any]:
+    """A session; without a `room` given, the first of Sala A, Sala B, ... free at its time."""
     body = {
         "title": "Transformacja energetyczna",
         "kind": "workshop",
         "starts_at": "2022-11-29T14:00:00+01:00",
         "ends_at": "2022-11-29T15:30:00+01:00",
-        "room": "Sala A",
         "capacity": 30,
         **overrides,
     }
-    response = client.post(f"/api/v1/events/{event_id}/sessions", json=body, headers=headers)
+    rooms = [body["room"]] if "room" in overrides else [f"Sala {c}" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"]
+    for room in rooms:
+        response = client.post(f"/api/v1/events/{event_id}/sessions", json={**body, "room": room}, headers=headers)
+        if response.status_code != 409 or "room" in overrides:
+            break
     assert response.status_code == 201, response.text
     return response.json()
 

@@ -12,6 +12,8 @@ voter in a topic they approved, maximising the number of people placed. Starts f
 of Equal Shares winners for large polls (local search); small polls are solved exactly (MILP).
 """
 
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 from datetime import UTC, datetime, time, timedelta
 
 from sqlmodel import Session
@@ -30,6 +32,7 @@ from app.assignment.schemas import (
 from app.assignment.service import Built, build_problem
 from app.assignment.solver import algorithm, changes
 from app.assignment.solver.joint import choose_topics_and_assign
+from app.assignment.solver.problem import Problem
 from app.common.ids import id_of
 from app.enrollments.models import EnrollmentSource
 from app.enrollments.service import busy_during, places_in_sessions, replace_assignment_locked, seat_all_locked
@@ -46,11 +49,9 @@ from app.voting.schemas import RoomIn
 from app.voting.service import topics_of
 
 
-def _figures(result: algorithm.Result) -> Figures:
-    return Figures(method=result.method, assigned=result.assigned, unassigned=len(result.unassigned),
-                   first_choice_share=result.first_choice_share, top3_share=result.top3_share,
-                   rank_counts=list(result.rank_counts), unranked_placements=result.unranked_placements,
-                   unplaced_slots=result.unplaced_slots)
+def _figures(method: str, problem: Problem, assignment: Mapping[int, Sequence[int]]) -> Figures:
+    """A run's, the baseline's and the standing seats' figures, all counted by `changes.figures`."""
+    return Figures(method=method, **asdict(changes.figures(problem, assignment)))
 
 
 def _fill(built: Built, result: algorithm.Result) -> list[SessionFill]:
@@ -93,6 +94,7 @@ def run(db: Session, *, event_id: int, method: Method, dry_run: bool, fill_unran
     except ValueError as exc:
         raise Invalid(f"The workshops cannot be assigned: {exc}") from exc
     moves = changes.moves(problem, result.assignment) if keep_improving_only else []
+    mine = _figures(result.method, problem, result.assignment)
     if not dry_run:
         fixed = {(p, w) for p, ws in problem.fixed.items() for w in ws}
         seats = {p: [w for w in ws if (p, w) not in fixed] for p, ws in result.assignment.items()}
@@ -102,7 +104,7 @@ def run(db: Session, *, event_id: int, method: Method, dry_run: bool, fill_unran
         notices.assignment_committed(db, event=event, seats={p: ws for p, ws in result.assignment.items()
                                                              if not keep_improving_only or p in moved})
     return AssignmentOut(
-        **_figures(result).model_dump(),
+        **mine.model_dump(),
         dry_run=dry_run,
         participants=len(problem.participants) + len(built.held_as_is),
         with_preferences=sum(1 for p in problem.preferences.values() if p),
@@ -112,12 +114,13 @@ def run(db: Session, *, event_id: int, method: Method, dry_run: bool, fill_unran
         gap=result.gap,
         seconds=round(result.seconds, 4),
         sessions=_fill(built, result),
-        baseline=_figures(baseline),
-        current=_figures(before),
+        baseline=_figures(baseline.method, problem, baseline.assignment),
+        current=_figures("current", problem, before.assignment),
         moves=[MoveOut(registration_id=m.participant, slot=m.slot, from_session_id=m.from_workshop,
                        to_session_id=m.to_workshop, from_rank=m.from_rank, to_rank=m.to_rank) for m in moves],
         **fairness_fields(problem, result, fairness),
-        networking=networking_out(problem, result, unconstrained, net, _figures(unconstrained))
+        networking=networking_out(problem, result, unconstrained, net, mine,
+                                  _figures(unconstrained.method, problem, unconstrained.assignment))
         if unconstrained is not None else None,
     )
 
@@ -135,7 +138,8 @@ def standing(db: Session, *, event_id: int) -> AssignmentStateOut:
     return AssignmentStateOut(
         participants=len(built.problem.participants) + len(built.held_as_is),
         with_preferences=sum(1 for p in built.problem.preferences.values() if p),
-        held_as_is_registration_ids=built.held_as_is, current=_figures(now), baseline=_figures(baseline),
+        held_as_is_registration_ids=built.held_as_is, current=_figures("current", built.problem, now.assignment),
+        baseline=_figures(baseline.method, built.problem, baseline.assignment),
         sessions=_fill(built, now))
 
 

@@ -58,21 +58,23 @@ def fairness_fields(problem: Problem, result: Result, fairness: str) -> dict[str
             "regret_counts": [count.get(v, 0) for v in range(top + 1)] if regrets else []}
 
 
-def _groups(problem: Problem, result: Result, net: networking.Networking) -> tuple[GroupFigures, list[OverCapOut]]:
-    figures = networking.report(problem, result.assignment, net)
-    return GroupFigures(first_choice_share=result.first_choice_share, top3_share=result.top3_share,
-                        largest_organization_group=figures.largest_organization_group,
-                        largest_partnership_group=figures.largest_partnership_group,
-                        pairs_together=figures.pairs_together, pairs_apart=figures.pairs_apart), [
+def _groups(problem: Problem, result: Result, net: networking.Networking,
+            figures: Figures) -> tuple[GroupFigures, list[OverCapOut]]:
+    report = networking.report(problem, result.assignment, net)
+    return GroupFigures(first_choice_share=figures.first_choice_share, top3_share=figures.top3_share,
+                        largest_organization_group=report.largest_organization_group,
+                        largest_partnership_group=report.largest_partnership_group,
+                        pairs_together=report.pairs_together, pairs_apart=report.pairs_apart), [
         OverCapOut(kind=o.kind, group=o.group, session_id=o.workshop, seats=o.seats, fixed=o.fixed, cap=o.cap)
-        for o in figures.over_cap]
+        for o in report.over_cap]
 
 
 def networking_out(problem: Problem, result: Result, unconstrained: Result, net: networking.Networking,
-                   unconstrained_figures: Figures) -> NetworkingOut:
-    mine, over = _groups(problem, result, net)
-    free, _ = _groups(problem, unconstrained, net)
+                   figures: Figures, unconstrained_figures: Figures) -> NetworkingOut:
+    """`figures`: this run's, counted as every run's (app/assignment/solver/changes.py: `figures`)."""
+    mine, over = _groups(problem, result, net, figures)
+    free, _ = _groups(problem, unconstrained, net, unconstrained_figures)
     return NetworkingOut(
         constrained=mine, unconstrained=unconstrained_figures, unconstrained_groups=free,
-        first_choice_cost=unconstrained.first_choice_share - result.first_choice_share, over_cap=over,
+        first_choice_cost=unconstrained_figures.first_choice_share - figures.first_choice_share, over_cap=over,
         together_met=(mine.pairs_apart == 0) if net.keep_partnerships_together else None)

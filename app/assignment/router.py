@@ -70,8 +70,8 @@ def run_assignment(event_id: IdPath, body: AssignmentIn, db: SessionDep, who: Au
     on, `networking` compares the run with the optimum without it.
     """
     who.check_event(event_id)
-    options = Options(fairness=body.fairness, max_per_organization=body.max_per_organization_per_workshop,
-                      max_per_partnership=body.max_per_partnership_per_workshop,
+    options = Options(fairness=body.fairness, max_per_organization=body.max_per_organization,
+                      max_per_partnership=body.max_per_partnership,
                       keep_partnerships_together=body.keep_partnerships_together)
     return flows.run(db, event_id=event_id, method=body.method, dry_run=body.dry_run,
                        fill_unranked=body.fill_unranked, time_limit=body.time_limit,

@@ -1,7 +1,7 @@
 from enum import StrEnum
 from typing import Self
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from app.common.schemas import RequestModel, ResponseModel
 from app.common.types import Id, UtcInput, UtcOutput
@@ -57,14 +57,20 @@ class AssignmentIn(RequestModel):
                     "choice: its rank is the position of its first session in the list among distinct topics, so "
                     "its session on day two is as good as on day one (the participant page sends every session "
                     "of a chosen topic, in order). Not with `keep_improving_only`.")
-    max_per_organization_per_workshop: int | None = Field(
+    max_per_organization: int | None = Field(
         default=None, ge=1, le=100_000,
         description="optimal only: at most this many people of one organization in one workshop (spread people "
                     "out so they meet others). Rank-maximal within the cap. Seats taken directly or placed by "
                     "organizers stay and count; where they alone exceed the cap the workshop gets nobody new of that "
                     "organization and `networking.over_cap` lists it. Not with `keep_improving_only`.")
-    max_per_partnership_per_workshop: int | None = Field(
+    max_per_partnership: int | None = Field(
         default=None, ge=1, le=100_000, description="The same per partnership (people without one are not capped).")
+    max_per_organization_per_workshop: int | None = Field(
+        default=None, ge=1, le=100_000, description="The same as `max_per_organization` (its earlier name); "
+                                                    "both with different values: 422.")
+    max_per_partnership_per_workshop: int | None = Field(
+        default=None, ge=1, le=100_000, description="The same as `max_per_partnership` (its earlier name); "
+                                                    "both with different values: 422.")
     keep_partnerships_together: bool = Field(
         default=False,
         description="optimal only: among the rank-maximal assignments (within the caps) the one where partners "
@@ -82,6 +88,22 @@ class AssignmentIn(RequestModel):
                     "`time_limit` and stop early (still rank-maximal, `fairness_status` says so). `none` "
                     "(default): any rank-maximal assignment, by the exact min-cost-flow path (about 1 s at 10,000 "
                     "people), with the same tie-breaks as earlier runs, so a re-run moves nobody without a reason.")
+
+    @field_validator("max_per_organization_per_workshop", "max_per_partnership_per_workshop")
+    @classmethod
+    def _one_value_per_cap(cls, value: int | None, info: ValidationInfo) -> int | None:
+        """The earlier, longer names are aliases of the caps: both given must agree."""
+        name = info.field_name.removesuffix("_per_workshop") if info.field_name else ""
+        given = info.data.get(name)
+        if value is not None and given is not None and value != given:
+            raise ValueError(f"{name} is {given} but {info.field_name} is {value}: they name the same cap")
+        return value
+
+    @model_validator(mode="after")
+    def _merge_aliases(self) -> Self:
+        self.max_per_organization = self.max_per_organization or self.max_per_organization_per_workshop
+        self.max_per_partnership = self.max_per_partnership or self.max_per_partnership_per_workshop
+        return self
 
 
 class JointIn(RequestModel):

@@ -19,7 +19,7 @@ from app.enrollments.models import EnrollmentSource, EnrollmentStatus
 from app.enrollments.service import places_in_sessions
 from app.errors import Forbidden, Invalid
 from app.registrations.models import Registration, RegistrationStatus
-from app.sessions.models import EventSession, SessionKind
+from app.sessions.models import FOR_EVERYONE, EventSession, SessionKind
 from app.sessions.service import overlaps
 
 
@@ -28,8 +28,12 @@ def set_preferences(db: Session, *, reg: Registration, session_ids: list[int]) -
         raise Forbidden("Only confirmed registrants can rank workshops.")
     if session_ids:
         found = {s.id: s for s in db.exec(select(EventSession).where(col(EventSession.id).in_(session_ids))).all()}
-        bad = [i for i in session_ids
-               if i not in found or found[i].event_id != reg.event_id or found[i].kind != SessionKind.workshop]
+        ours = {i: s for i, s in found.items() if s.event_id == reg.event_id}
+        for_everyone = [i for i in session_ids if i in ours and ours[i].kind in FOR_EVERYONE]
+        if for_everyone:
+            raise Invalid(f"Breaks, meals and social items are in the programme for everyone and cannot be "
+                          f"ranked: {for_everyone}.", field="session_ids")
+        bad = [i for i in session_ids if i not in ours or ours[i].kind != SessionKind.workshop]
         if bad:
             raise Invalid(f"Not workshops of your event: {bad}.", field="session_ids")
     reg_id = id_of(reg)

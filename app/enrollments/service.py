@@ -25,7 +25,7 @@ from app.errors import Conflict, Forbidden, NotFound
 from app.events.models import Event
 from app.messages import notices
 from app.registrations.models import Registration, RegistrationStatus
-from app.sessions.models import EventSession
+from app.sessions.models import FOR_EVERYONE, EventSession
 from app.sessions.service import first_overlap, overlaps
 
 
@@ -35,6 +35,17 @@ class Overlap(Conflict):
 
 class SameTopic(Conflict):
     code, title = "same-topic", "Topic already taken"
+
+
+class NoPlaces(Conflict):
+    code, title = "no-places", "Nothing to sign up for"
+
+
+def _check_takes_places(target: EventSession) -> None:
+    """409 for a break, a meal or a social item: in the programme for everyone, no places to take."""
+    if target.kind in FOR_EVERYONE:
+        raise NoPlaces(f"Session {target.id} is a {target.kind} ({target.title!r}): it is in the programme for "
+                       "everyone, with no places to take.")
 
 
 # --- counters -------------------------------------------------------------------------------
@@ -173,6 +184,7 @@ def enroll(
     event, reg, target = _lock_scope(db, registration_id=registration_id, session_id=session_id, shared=True)
     if reg.status != RegistrationStatus.confirmed:
         raise Forbidden("Only confirmed registrants can enroll in sessions.")
+    _check_takes_places(target)
     mine = enrollments_of(db, registration_id=registration_id)
     existing = next((e for e, _ in mine if e.session_id == session_id), None)
     if existing is not None:
@@ -200,6 +212,7 @@ def place(db: Session, *, registration_id: int, session_id: int) -> tuple[Enroll
     event, reg, target = _lock_scope(db, registration_id=registration_id, session_id=session_id, shared=True)
     if reg.status != RegistrationStatus.confirmed:
         raise Conflict("Only confirmed registrants can be placed in sessions.")
+    _check_takes_places(target)
     mine = enrollments_of(db, registration_id=registration_id)
     existing = next((e for e, _ in mine if e.session_id == session_id), None)
     if existing is not None and existing.status == EnrollmentStatus.enrolled:

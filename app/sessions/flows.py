@@ -7,7 +7,7 @@ from sqlmodel import Session
 from app.enrollments import service as enrollments
 from app.errors import Conflict
 from app.sessions import service
-from app.sessions.models import EventSession
+from app.sessions.models import FOR_EVERYONE, EventSession
 from app.sessions.schemas import SessionUpdate
 
 
@@ -16,7 +16,8 @@ def update_session(db: Session, *, session_id: int, data: SessionUpdate) -> Even
     starts_at, ends_at = service.planned_times(row, data)
     if (starts_at, ends_at) != (row.starts_at, row.ends_at):
         enrollments.check_move_locked(db, session=row, starts_at=starts_at, ends_at=ends_at)
-    changed = service.update_session(db, row=row, data=data)
+    places = enrollments.count_in_session(db, session_id=session_id) if data.kind in FOR_EVERYONE else 0
+    changed = service.update_session(db, row=row, data=data, places=places)
     if "capacity" in changed:
         enrollments.promote_locked(db, session_id=session_id)  # more seats: the waiting list moves up
         db.refresh(row)

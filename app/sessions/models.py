@@ -9,10 +9,19 @@ class SessionKind(StrEnum):
     plenary = "plenary"
     panel = "panel"
     workshop = "workshop"
+    break_ = "break"
+    meal = "meal"
+    social = "social"
+
+
+# Breaks, meals and social items are in the programme for everyone: they have no places to take
+# (nobody enrolls or is placed), and they are never ranked nor assigned.
+FOR_EVERYONE = frozenset({SessionKind.break_, SessionKind.meal, SessionKind.social})
 
 
 class EventSession(SQLModel, table=True):
-    """A programme item (plenary, panel, workshop). Named so it never collides with the DB Session."""
+    """A programme item (plenary, panel, workshop; break, meal, social). Named so it never collides with the
+    DB Session."""
 
     __tablename__ = "sessions"
     __table_args__ = (

@@ -4,7 +4,7 @@ people in a session: app/sessions/flows.py."""
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, func, select
@@ -13,8 +13,12 @@ from app.common.locking import lock
 from app.errors import Conflict, Invalid, NotFound
 from app.events.models import Event
 from app.events.service import get_event, lock_event
-from app.sessions.models import EventSession, SessionKind
+from app.sessions.models import FOR_EVERYONE, EventSession, SessionKind
 from app.sessions.schemas import SessionCreate, SessionUpdate
+
+
+class RoomTaken(Conflict):
+    code, title = "room-taken", "The room is taken"
 
 
 def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:
@@ -50,13 +54,41 @@ def _check_within_event(event: Event, starts_at: datetime, ends_at: datetime) ->
 
 
 def create_session(db: Session, *, event_id: int, data: SessionCreate, topic_id: int | None = None) -> EventSession:
-    """Add a programme item; `topic_id` when it runs a poll's winning topic."""
-    event = get_event(db, event_id=event_id, include_unpublished=True)
+    """Add a programme item; `topic_id` when it runs a poll's winning topic.
+
+    The event's lock serialises the room check with other changes to the programme."""
+    event = lock_event(db, event_id=event_id)
     _check_within_event(event, data.starts_at, data.ends_at)
-    row = EventSession(event_id=event_id, topic_id=topic_id, **data.model_dump())
+    if not data.force:
+        check_room_free(db, event_id=event_id, room=data.room, starts_at=data.starts_at, ends_at=data.ends_at)
+    row = EventSession(event_id=event_id, topic_id=topic_id, **data.model_dump(exclude={"force"}))
     db.add(row)
     db.flush()
     return row
+
+
+def room_key(room: str | None) -> str:
+    """A room's name as compared: case and surrounding spaces ignored ("" for none)."""
+    return (room or "").strip().casefold()
+
+
+def check_room_free(db: Session, *, event_id: int, room: str | None, starts_at: datetime, ends_at: datetime,
+                    except_id: int | None = None) -> None:
+    """409 `room-taken` when another session of the event uses `room` at an overlapping time.
+
+    Sessions without a room never collide. Compared in Python: SQL's lower() folds only ASCII."""
+    key = room_key(room)
+    if not key:
+        return
+    rows = db.exec(select(EventSession).where(
+        EventSession.event_id == event_id, col(EventSession.room).is_not(None),
+        col(EventSession.starts_at) < ends_at, col(EventSession.ends_at) > starts_at,
+    ).order_by(col(EventSession.starts_at), col(EventSession.id))).all()
+    clash = next((s for s in rows if s.id != except_id and room_key(s.room) == key), None)
+    if clash is not None:
+        raise RoomTaken(f"Room {clash.room!r} is taken at that time by session {clash.id} ({clash.title!r}); choose "
+                        "another room or time, or repeat with force: true to share it.",
+                        conflicting_session_id=clash.id)
 
 
 def list_sessions(
@@ -95,13 +127,23 @@ def planned_times(row: EventSession, data: SessionUpdate) -> tuple[datetime, dat
     return starts_at, ends_at
 
 
-def update_session(db: Session, *, row: EventSession, data: SessionUpdate) -> set[str]:
-    """Apply a change to a locked session; returns the names of the fields changed."""
-    changes = data.model_dump(exclude_unset=True)
+def update_session(db: Session, *, row: EventSession, data: SessionUpdate, places: int = 0) -> set[str]:
+    """Apply a change to a locked session; returns the names of the fields changed.
+
+    `places`: the people enrolled or waiting (a session with people cannot become a break)."""
+    changes = data.model_dump(exclude_unset=True, exclude={"force"})
     starts_at, ends_at = planned_times(row, data)
     _check_within_event(get_event(db, event_id=row.event_id, include_unpublished=True), starts_at, ends_at)
     if "capacity" in changes and changes["capacity"] is not None and changes["capacity"] < row.enrolled:
         raise Conflict(f"Capacity {changes['capacity']} is below the {row.enrolled} people enrolled.")
+    if changes.get("kind") in FOR_EVERYONE and row.kind not in FOR_EVERYONE and places:
+        raise Conflict(f"{places} people are enrolled or waiting in this session; a {changes['kind']} has no "
+                       "places: move them or delete their places first.", enrollments=places)
+    room = changes.get("room", row.room)
+    moved = (starts_at, ends_at, room_key(room)) != (row.starts_at, row.ends_at, room_key(row.room))
+    if moved and not data.force:
+        check_room_free(db, event_id=row.event_id, room=room, starts_at=starts_at, ends_at=ends_at,
+                        except_id=row.id)
     for name, value in changes.items():
         setattr(row, name, value)
     db.add(row)
@@ -121,3 +163,9 @@ def sessions_of_topics_during(db: Session, *, event_id: int, topic_ids: list[int
         EventSession.event_id == event_id, col(EventSession.topic_id).in_(topic_ids),
         col(EventSession.starts_at) < ends_at, col(EventSession.ends_at) > starts_at,
     ).order_by(col(EventSession.id))).all()))
+
+
+def any_session_of_topics(db: Session, *, topic_ids: Any) -> bool:
+    """Whether a session runs one of these topics (`topic_ids`: ids, or a subquery of them)."""
+    return db.exec(select(EventSession.id).where(col(EventSession.topic_id).in_(topic_ids)).limit(1)).first() \
+        is not None

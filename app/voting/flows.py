@@ -5,17 +5,22 @@ from datetime import datetime
 from sqlmodel import Session
 
 from app.common.ids import id_of
-from app.common.locking import lock_shared
+from app.common.locking import lock
 from app.errors import Conflict, Invalid
 from app.events.models import Event
+from app.events.service import lock_event
 from app.messages import notices
 from app.sessions.models import EventSession, SessionKind
 from app.sessions.schemas import SessionCreate
-from app.sessions.service import create_session
-from app.voting.models import Poll, Topic
+from app.sessions.service import create_session, sessions_of_topics_during
+from app.voting.models import Poll, Topic, TopicStatus
 from app.voting.results import results
 from app.voting.schemas import PollResults, RoomIn
-from app.voting.service import is_open
+from app.voting.service import is_open, topics_of
+
+
+class AlreadyPublished(Conflict):
+    code, title = "already-published", "Already published in this time slot"
 
 
 def publish(
@@ -23,10 +28,20 @@ def publish(
 ) -> tuple[PollResults, list[EventSession]]:
     """Make one workshop session per winning topic in the given slot, in rooms given in order.
 
-    The poll's shared lock keeps topics from being changed or deleted between the tally and
-    the sessions made from it (app/voting/service.py takes it exclusively for that).
+    409 when workshops of this poll's topics already run at an overlapping time: a repeated publish
+    would double them in the same rooms and e-mail everyone again (nothing is made or sent). The
+    event's lock comes first (sessions are made under it), then the poll's, exclusively: one publish
+    at a time, and no topic change or ballot between the tally and the sessions made from it. The
+    first publish closes the poll for good (app/voting/service.py: `status_of`).
     """
-    lock_shared(db, Poll, id_of(poll))
+    lock_event(db, event_id=poll.event_id)
+    lock(db, Poll, id_of(poll))
+    topic_ids = [id_of(t) for t in topics_of(db, poll_id=id_of(poll), statuses=tuple(TopicStatus))]
+    running = sessions_of_topics_during(db, event_id=poll.event_id, topic_ids=topic_ids, starts_at=starts_at,
+                                       ends_at=ends_at)
+    if running:
+        raise AlreadyPublished(f"Workshops of this poll already run at that time (sessions {running}); choose "
+                               "another time slot, or delete them first.", session_ids=running)
     outcome = results(db, poll=poll, rule=rule)
     if not outcome.winners:
         raise Invalid("The poll has no winners yet (no topics or no ballots).")
@@ -49,7 +64,7 @@ def publish(
 
 def announce(db: Session, *, poll: Poll) -> int:
     """E-mail the event's confirmed people that the poll is open; returns how many."""
-    if not is_open(poll):
+    if not is_open(db, poll):
         raise Conflict("The poll is not open for voting now; set its opening and closing times first.")
     event = db.get(Event, poll.event_id)
     assert event is not None

@@ -15,6 +15,15 @@ class TopicStatus(StrEnum):
     rejected = "rejected"
 
 
+class PollStatus(StrEnum):
+    """Derived when read (app/voting/service.py: status_of), never stored."""
+
+    upcoming = "upcoming"  # before `opens_at`
+    open = "open"  # ballots and proposals taken
+    closed = "closed"  # after `closes_at`
+    published = "published"  # its winners run as workshops: closed for good, whatever the window says
+
+
 class Poll(SQLModel, table=True):
     __tablename__ = "polls"
     __table_args__ = (

@@ -15,7 +15,7 @@ from app.settings import SettingsDep
 from app.voting import export, flows, service
 from app.voting import results as tally
 from app.voting.deps import OrganizerPollDep, OrganizerTopicDep
-from app.voting.models import Poll, TopicStatus
+from app.voting.models import Poll, PollStatus, TopicStatus
 from app.voting.schemas import (
     BallotIn,
     BallotPublic,
@@ -41,7 +41,9 @@ PB_RESPONSES: dict[int | str, dict[str, Any]] = {
 def _poll(db: SessionDep, poll: Poll, *, organizer: bool) -> PollPublic:
     statuses = tuple(TopicStatus) if organizer else (TopicStatus.approved,)
     topics = [TopicPublic.model_validate(t) for t in service.topics_of(db, poll_id=id_of(poll), statuses=statuses)]
-    return PollPublic.model_validate(poll).model_copy(update={"topics": topics, "is_open": service.is_open(poll)})
+    state = service.status_of(db, poll)
+    return PollPublic.model_validate(poll).model_copy(update={"topics": topics, "status": state,
+                                                              "is_open": state == PollStatus.open})
 
 
 @router.post("/events/{event_id}/polls", response_model=PollPublic, status_code=status.HTTP_201_CREATED)

@@ -6,7 +6,7 @@ from app.common.patch import PatchModel
 from app.common.schemas import RequestModel, ResponseModel
 from app.common.types import Id, LongText, ShortText, Title, UtcInput, UtcOutput
 from app.sessions.schemas import SessionPublic
-from app.voting.models import BallotType, TopicStatus
+from app.voting.models import BallotType, PollStatus, TopicStatus
 
 
 class PollCreate(RequestModel):
@@ -67,7 +67,10 @@ class PollPublic(ResponseModel):
     opens_at: UtcOutput | None
     closes_at: UtcOutput | None
     allow_proposals: bool
-    is_open: bool = False
+    status: PollStatus = Field(default=PollStatus.closed, description=(
+        "upcoming (before opens_at), open (ballots and proposals taken), closed (after closes_at) or published "
+        "(its winners run as workshops: closed for good, ballots and proposals answer 409)."))
+    is_open: bool = Field(default=False, description="status is open.")
     topics: list[TopicPublic] = []
 
 

@@ -11,7 +11,8 @@ from app.common.time import utcnow
 from app.errors import AppError, Conflict, Forbidden, Invalid, NotFound
 from app.events.service import get_event
 from app.registrations.models import Registration, RegistrationStatus
-from app.voting.models import Ballot, BallotChoice, Poll, Topic, TopicStatus
+from app.sessions.service import any_session_of_topics
+from app.voting.models import Ballot, BallotChoice, Poll, PollStatus, Topic, TopicStatus
 from app.voting.schemas import PollCreate, PollUpdate, TopicCreate, TopicUpdate
 
 
@@ -19,9 +20,34 @@ class PollClosed(AppError):
     status, code, title = 409, "poll-closed", "The poll is not open"
 
 
-def is_open(poll: Poll, now: datetime | None = None) -> bool:
+def in_window(poll: Poll, now: datetime | None = None) -> bool:
     now = now or utcnow()
     return (poll.opens_at is None or now >= poll.opens_at) and (poll.closes_at is None or now < poll.closes_at)
+
+
+def is_published(db: Session, *, poll_id: int) -> bool:
+    """Whether workshops of this poll's topics are in the programme (published, or made by a joint run):
+    the ballots they were chosen from can no longer change."""
+    return any_session_of_topics(db, topic_ids=select(Topic.id).where(Topic.poll_id == poll_id))
+
+
+def status_of(db: Session, poll: Poll, now: datetime | None = None) -> PollStatus:
+    now = now or utcnow()
+    if is_published(db, poll_id=id_of(poll)):
+        return PollStatus.published
+    if in_window(poll, now):
+        return PollStatus.open
+    return PollStatus.upcoming if poll.opens_at is not None and now < poll.opens_at else PollStatus.closed
+
+
+def is_open(db: Session, poll: Poll) -> bool:
+    """Ballots (and proposals) are taken: inside the window and not yet published."""
+    return status_of(db, poll) == PollStatus.open
+
+
+def _check_not_published(db: Session, poll: Poll) -> None:
+    if is_published(db, poll_id=id_of(poll)):
+        raise PollClosed("The poll's winners are published as workshops; the poll is closed for good.")
 
 
 def get_poll(db: Session, *, poll_id: int, include_unpublished: bool = False) -> Poll:
@@ -81,8 +107,9 @@ def add_topic(db: Session, *, poll_id: int, data: TopicCreate, proposed_by: Regi
         if not poll.allow_proposals:
             raise Forbidden("This poll does not take proposals from participants.")
         _check_voter(poll, proposed_by)
-        if not is_open(poll) and poll.closes_at is not None and utcnow() >= poll.closes_at:
+        if not in_window(poll) and poll.closes_at is not None and utcnow() >= poll.closes_at:
             raise PollClosed("The poll has closed; proposals are no longer taken.")
+        _check_not_published(db, poll)
         status = TopicStatus.proposed
     topic = Topic(poll_id=poll_id, status=status, proposed_by=proposed_by.id if proposed_by else None,
                   **data.model_dump())
@@ -136,14 +163,15 @@ def cast_ballot(db: Session, *, poll_id: int, reg: Registration, topic_ids: list
     """Store the caller's ballot, replacing an earlier one (one ballot per registration)."""
     poll = get_poll(db, poll_id=poll_id)
     _check_voter(poll, reg)
-    if not is_open(poll):
+    if not in_window(poll):
         raise PollClosed("Voting is possible only while the poll is open "
                          f"({poll.opens_at or 'now'} to {poll.closes_at or 'its close'}).")
     reg_id = id_of(reg)
     lock(db, Registration, reg_id)  # one person's concurrent ballots are serialised
-    # Voters share the poll's lock; a topic's status change takes it exclusively, so the ballot
-    # is checked against the topics as they are once no status change is under way.
+    # Voters share the poll's lock; a topic's status change and publishing take it exclusively,
+    # so the ballot is checked against the topics as they are once no such change is under way.
     lock_shared(db, Poll, poll_id)
+    _check_not_published(db, poll)
     valid = {t.id for t in topics_of(db, poll_id=poll_id)}
     unknown = [t for t in topic_ids if t not in valid]
     if unknown:
@@ -185,7 +213,7 @@ def _check_voter_event(poll: Poll, reg: Registration) -> None:
 
 def withdraw_ballot(db: Session, *, poll_id: int, reg: Registration) -> None:
     ballot = own_ballot(db, poll_id=poll_id, reg=reg)
-    if not is_open(get_poll(db, poll_id=poll_id)):
+    if not is_open(db, get_poll(db, poll_id=poll_id)):
         raise PollClosed("The poll is closed; the ballot can no longer be withdrawn.")
     db.delete(ballot)
     db.flush()

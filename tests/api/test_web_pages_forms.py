@@ -112,3 +112,23 @@ def test_the_page_knows_every_question_type_and_status() -> None:
         assert f"'listing.{listing.value}':" in english and f"'listing.yours.{listing.value}':" in english, listing
         for page in ("event.html", "me.html"):
             assert f'name="listing" value="{listing.value}"' in (HTML / page).read_text(encoding="utf-8"), page
+
+
+def test_the_programme_console_offers_every_session_kind() -> None:
+    """The session form offers every kind the API has (breaks, meals and social items included), both
+    languages name them, and the participant page offers no sign-up for the kinds without places."""
+    from app.sessions.models import FOR_EVERYONE, SessionKind
+    from app.web.router import STATIC
+
+    console = (STATIC / "js" / "admin-sessions.js").read_text(encoding="utf-8")
+    listed = re.search(r"const KINDS = \[(.*?)\];", console, re.DOTALL)
+    assert listed is not None
+    assert sorted(re.findall(r"'(\w+)'", listed.group(1))) == sorted(k.value for k in SessionKind)
+    for language in ("en", "pl"):
+        messages = (STATIC / "js" / f"messages-{language}.js").read_text(encoding="utf-8")
+        for kind in SessionKind:
+            assert f"'kind.{kind.value}':" in messages, (language, kind)
+    page = (STATIC / "js" / "me.js").read_text(encoding="utf-8")
+    everyone = re.search(r"const FOR_EVERYONE = new Set\(\[(.*?)\]\);", page)
+    assert everyone is not None
+    assert sorted(re.findall(r"'(\w+)'", everyone.group(1))) == sorted(k.value for k in FOR_EVERYONE)

@@ -188,6 +188,7 @@ class Scenario:
         }  # fmt: skip
         self.event_id: int = ok(http.post(f"{API}/events", json=body, headers=live.admin), 201)["id"]
         self.registered = 0
+        self.sessions = 0
 
     def people(self, n: int) -> list[Person]:
         """n new registrations, in order (confirmed while the event has seats, then waitlisted)."""
@@ -200,8 +201,9 @@ class Scenario:
 
     def session(self, *, capacity: int | None, slot: int = 0, kind: str = "workshop") -> int:
         starts_at, ends_at = SLOTS[slot]
+        self.sessions += 1  # a room of its own: one room holds one session at a time
         body = {"title": f"Warsztat {slot}", "kind": kind, "starts_at": starts_at, "ends_at": ends_at,
-                "room": "Sala B", "capacity": capacity}
+                "room": f"Sala {self.sessions}", "capacity": capacity}
         return ok(self.http.post(f"{API}/events/{self.event_id}/sessions", json=body, headers=self.live.admin),
                   201)["id"]
 

@@ -136,22 +136,47 @@ def test_options_validated(client, admin):
 
 
 def test_joint_assignment_leaves_out_topics_a_voter_already_holds(client, admin, app):
-    # p0 holds topic A from a first run (day 1). A second run on day 2 runs A again for p1; p0, who
-    # approved only A, must not get it a second time (the old code seated p0 in A twice).
+    # One of p0, p1 holds topic A from a first run (day 1, one seat). A second run on day 2 runs A again
+    # for the other; the holder, who approved only A, must not get it a second time (the old code seated
+    # them in A twice).
     event = make_event(client, admin, capacity=50)
     poll = make_poll(client, admin, event["id"], seats=2)
     topic_a = poll["topic_ids"][0]
     p0, p1 = (register(client, event["id"], i) for i in range(2))
-    client.put(f"/api/v1/polls/{poll['id']}/ballot", json={"topic_ids": [topic_a]}, headers=bearer(p0["token"]))
+    for p in (p0, p1):  # both vote before the first run: its sessions close the poll
+        client.put(f"/api/v1/polls/{poll['id']}/ballot", json={"topic_ids": [topic_a]}, headers=bearer(p["token"]))
     url = f"/api/v1/polls/{poll['id']}/joint-assignment"
-    rooms = [{"room": "Sala A", "capacity": 5}]
-    first = client.post(url, json={**SLOT1, "rooms": rooms, "dry_run": False}, headers=admin)
+    first = client.post(url, json={**SLOT1, "rooms": [{"room": "Sala A", "capacity": 1}], "dry_run": False},
+                        headers=admin)
     assert first.status_code == 200, first.text
-    assert first.json()["covered"] == 1 and len(_seats(client, p0)) == 1
-    client.put(f"/api/v1/polls/{poll['id']}/ballot", json={"topic_ids": [topic_a]}, headers=bearer(p1["token"]))
-    second = client.post(url, json={**SLOT2, "rooms": rooms, "dry_run": False}, headers=admin)
+    assert first.json()["covered"] == 1 and sorted(len(_seats(client, p)) for p in (p0, p1)) == [0, 1]
+    second = client.post(url, json={**SLOT2, "rooms": [{"room": "Sala A", "capacity": 5}], "dry_run": False},
+                         headers=admin)
     assert second.status_code == 200, second.text
     out = second.json()
     assert out["voters"] == 1 and out["covered"] == 1 and [t["topic_id"] for t in out["topics"]] == [topic_a]
     assert len(_seats(client, p0)) == 1 and len(_seats(client, p1)) == 1
     assert violations(app.state.engine) == []
+
+
+def test_the_contract_names_of_the_caps_and_their_aliases(client, admin):
+    # The contract names the caps max_per_organization and max_per_partnership; the longer names stay
+    # as aliases. Four people of one organization and partnership, all wanting A: a cap of 2 leaves
+    # two of them for B, whichever name carries it.
+    event = make_event(client, admin)
+    a, b = (make_session(client, admin, event["id"], title=t, capacity=6, **SLOT1)["id"] for t in "AB")
+    for i in range(4):
+        _rank(client, register(client, event["id"], i, organization="Gmina Serock", partnership="Dolina Bugu"), [a, b])
+    for body in ({"max_per_organization": 2}, {"max_per_organization_per_workshop": 2},
+                 {"max_per_organization": 2, "max_per_organization_per_workshop": 2},
+                 {"max_per_partnership": 2}, {"max_per_partnership_per_workshop": 2}):
+        out = _run(client, admin, event["id"], **body)
+        assert {s["session_id"]: s["assigned"] for s in out["sessions"]} == {a: 2, b: 2}, body
+        assert out["networking"]["constrained"]["largest_organization_group"] == 2, body
+    url = f"/api/v1/events/{event['id']}/assignments"
+    for name in ("max_per_organization", "max_per_partnership"):
+        both = client.post(url, json={name: 2, f"{name}_per_workshop": 3}, headers=admin)
+        problem = assert_problem(both, 422)
+        assert problem["errors"][0]["loc"] == ["body", f"{name}_per_workshop"]
+        assert_problem(client.post(url, json={"method": "first_come", name: 2}, headers=admin), 422)
+        assert_problem(client.post(url, json={name: 0}, headers=admin), 422)

@@ -153,7 +153,8 @@ def test_publish_makes_workshop_sessions(client, admin):
     assert [s["room"] for s in out["items"]] == ["Sala A", "Sala B", "Sala C"]
     sessions = client.get(f"/api/v1/events/{event['id']}/sessions", params={"kind": "workshop"}).json()
     assert sessions["total"] == 3
-    too_few = {**body, "rooms": body["rooms"][:2]}
+    day2 = {"starts_at": "2022-11-30T14:00:00+01:00", "ends_at": "2022-11-30T16:00:00+01:00"}
+    too_few = {**body, **day2, "rooms": body["rooms"][:2]}
     assert_problem(client.post(f"/api/v1/polls/{poll['id']}/publish", json=too_few, headers=admin), 422)
 
 

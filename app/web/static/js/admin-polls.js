@@ -41,6 +41,12 @@ function windowText(poll) {
   return t('pa.windowAlways');
 }
 
+/** Open, closed, or published (its topics are in the programme: closed for good). */
+function statusBadge(poll) {
+  if (poll.status === 'published') return el('span', { class: 'badge', text: t('pa.published') });
+  return el('span', { class: `badge ${poll.is_open ? 'ok' : 'warn'}`, text: t(poll.is_open ? 'pa.open' : 'pa.closed') });
+}
+
 function table() {
   const head = ['pa.colTitle', 'pa.colBallot', 'pa.colSeats', 'pa.colWindow', 'pa.colTopics', 'pa.colProposals', 'pa.colActions'];
   return el('table', {}, el('caption', { class: 'visually-hidden', text: t('pa.heading') }),
@@ -48,7 +54,7 @@ function table() {
     el('tbody', {}, state.polls.map((p) => el('tr', { 'data-poll-id': String(p.id) },
       el('th', { scope: 'row', text: p.title }), el('td', { text: t(`pa.ballot.${p.ballot}`) }),
       el('td', { class: 'num', text: String(p.seats) }),
-      el('td', {}, windowText(p), ' ', el('span', { class: `badge ${p.is_open ? 'ok' : 'warn'}`, text: t(p.is_open ? 'pa.open' : 'pa.closed') })),
+      el('td', {}, windowText(p), ' ', statusBadge(p)),
       el('td', { class: 'num', text: String(count(p, 'approved')) }), el('td', { class: 'num', text: String(count(p, 'proposed')) }),
       el('td', {}, itemButton(t('pa.manage'), t('pa.manageLabel', { item: p.title }), () => manage(p.id)))))));
 }
@@ -74,7 +80,7 @@ function render({ keep = false } = {}) {
     body.push(el('div', { id: 'poll-manage', class: 'panel' },
       el('h3', { id: 'poll-manage-heading', tabindex: '-1', text: t('pa.manageHeading', { item: poll.title }) }),
       el('p', {}, t(`pa.ballot.${poll.ballot}`), ' · ', t('pa.seatsText', { n: poll.seats }), ' · ', windowText(poll), ' ',
-        el('span', { class: `badge ${poll.is_open ? 'ok' : 'warn'}`, text: t(poll.is_open ? 'pa.open' : 'pa.closed') })),
+        statusBadge(poll)),
       el('div', { id: 'poll-manage-error', class: 'alert error', role: 'alert', tabindex: '-1' }),
       el('details', { id: 'poll-settings' }, el('summary', { id: 'poll-settings-heading', text: t('pa.settingsHeading') }), pollForm(poll, keep)),
       topicsBlock(state.ctx, state.handle, poll, reload, keep),

@@ -8,7 +8,7 @@ import { itemButton, keepValues, onSubmit, scrollRegion, specBody, specForm } fr
 import { $, el, sessionWhen } from './ui.js';
 
 const state = { ctx: null, handle: null, items: [], editing: null, eventId: null };
-const KINDS = ['plenary', 'workshop', 'panel'];
+const KINDS = ['plenary', 'workshop', 'panel', 'break', 'meal', 'social'];
 
 const FIELDS = [
   { name: 'title', required: true, attrs: { maxlength: '300' } },
@@ -85,12 +85,27 @@ function edit(s) {
   $('#session-form-heading').focus();
 }
 
+/** Create or change a session; when its room is taken at that time (409 room-taken), ask before sharing it. */
+async function send(body) {
+  const { ctx, editing } = state;
+  const request = (data) => (editing ? api(`/sessions/${editing.id}`, { method: 'PATCH', token: ctx.key, body: data })
+    : api(`/events/${ctx.event.id}/sessions`, { method: 'POST', token: ctx.key, body: data }));
+  try {
+    return await request(body);
+  } catch (err) {
+    if (err.kind !== 'room-taken') throw err;
+    const share = await confirmAction({ heading: t('sessions.roomTakenHeading'), text: err.message,
+      confirm: t('sessions.roomTakenConfirm'), opener: $('#session-form button[type="submit"]') });
+    if (!share) throw err;
+    return request({ ...body, force: true });
+  }
+}
+
 async function save(form) {
   const { ctx } = state;
   const editing = state.editing;
   const body = specBody(form, FIELDS, ctx.event.timezone, { create: !editing });
-  const saved = editing ? await api(`/sessions/${editing.id}`, { method: 'PATCH', token: ctx.key, body })
-    : await api(`/events/${ctx.event.id}/sessions`, { method: 'POST', token: ctx.key, body });
+  const saved = await send(body);
   state.editing = null;
   await loadSessions(ctx);
   notify(t(editing ? 'sessions.saved' : 'sessions.added', { item: saved.title }));

@@ -12,6 +12,7 @@ let prefsList = null;
 let prefsWired = false;
 
 function pollState(poll, tz) {
+  if (poll.status === 'published') return t('polls.published');
   if (poll.is_open) return poll.closes_at ? t('polls.openUntil', { when: fmtDateTime(poll.closes_at, tz) }) : '';
   if (poll.opens_at && Date.parse(poll.opens_at) > Date.now()) return t('polls.opensAt', { when: fmtDateTime(poll.opens_at, tz) });
   return t('polls.closed');
@@ -34,6 +35,7 @@ function approvalInputs(poll, chosen, disabled) {
 
 /** Proposals are taken until the poll closes (also before it opens), when the poll allows them. */
 function takesProposals(poll) {
+  if (poll.status === 'published') return false;
   return poll.allow_proposals && (poll.is_open || !poll.closes_at || Date.parse(poll.closes_at) > Date.now());
 }
 

@@ -36,9 +36,13 @@ function renderMine() {
   })));
 }
 
+/** Breaks, meals and social items are for everyone: nothing to sign up for (the API answers 409). */
+const FOR_EVERYONE = new Set(['break', 'meal', 'social']);
+
 /** Sign up / leave: only where the session has seats of its own (a plenary without a capacity is for everyone). */
 function enrollButton(session, enrollment) {
   if (ctx.me.status !== 'confirmed') return null;
+  if (FOR_EVERYONE.has(session.kind) && !enrollment) return null;
   if ((session.capacity === null || session.capacity === undefined) && !enrollment) return null;
   const leaving = Boolean(enrollment);
   const button = el('button', { type: 'button', class: 'small secondary',

@@ -12,8 +12,9 @@ voter in a topic they approved, maximising the number of people placed. Starts f
 of Equal Shares winners for large polls (local search); small polls are solved exactly (MILP).
 """
 
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from sqlmodel import Session
@@ -29,14 +30,15 @@ from app.assignment.schemas import (
     MoveOut,
     SessionFill,
 )
-from app.assignment.service import Built, build_problem
-from app.assignment.solver import algorithm, changes
+from app.assignment.service import Built, build_problem, fingerprint
+from app.assignment.solver import algorithm, changes, networking
 from app.assignment.solver.joint import choose_topics_and_assign
 from app.assignment.solver.problem import Problem
 from app.common.ids import id_of
 from app.enrollments.models import EnrollmentSource
 from app.enrollments.service import busy_during, places_in_sessions, replace_assignment_locked, seat_all_locked
 from app.errors import Conflict, Invalid
+from app.events.models import Event
 from app.events.service import get_event, lock_event
 from app.messages import notices
 from app.sessions.models import SessionKind
@@ -60,14 +62,42 @@ def _fill(built: Built, result: algorithm.Result) -> list[SessionFill]:
             for w in built.workshops]
 
 
-def run(db: Session, *, event_id: int, method: Method, dry_run: bool, fill_unranked: bool,
-        time_limit: float, maximize_assigned: bool = False, keep_improving_only: bool = False,
-        options: Options | None = None, topic_ranks: bool = False) -> AssignmentOut:
+class ChangedMeanwhile(Conflict):
+    code, title = "changed-meanwhile", "Changed meanwhile"
+
+
+@dataclass
+class Snapshot:
+    """What a run reads, read in one short transaction, and its digest (service.fingerprint)."""
+
+    event: Event
+    built: Built
+    net: networking.Networking
+    digest: str
+
+
+def _snapshot(db: Session, *, event_id: int, keep: bool, opts: Options) -> Snapshot:
+    event = get_event(db, event_id=event_id, include_unpublished=True)
+    built = build_problem(db, event_id=event_id, keep=keep)
+    net = opts.networking(db, event_id=event_id, participants=list(built.problem.participants))
+    return Snapshot(event=event, built=built, net=net,
+                    digest=fingerprint(built, (net.organization, net.partnership)))
+
+
+def run(db: Session, *, read: Callable[[], AbstractContextManager[Session]], event_id: int, method: Method,
+        dry_run: bool, fill_unranked: bool, time_limit: float, maximize_assigned: bool = False,
+        keep_improving_only: bool = False, options: Options | None = None, topic_ranks: bool = False) -> AssignmentOut:
     """Solve, compare with first come first served and the seats as they stand, write back (not a dry run).
+
+    The solver runs outside any write transaction: what it needs is read in a short read
+    transaction of its own (`read` opens it; a caller whose own transaction holds data not yet
+    committed, as the demo's, passes that one), and only the write-back takes the event's lock,
+    in the request's transaction `db`, after checking under that lock that nothing the run read
+    has changed meanwhile (409 `changed-meanwhile` otherwise: run again). A dry run never writes,
+    so registrations and enrollments go on while it solves (on SQLite too: no write lock).
 
     `keep_improving_only`: see `AssignmentIn`; the solver's `keep_ranks` keeps everyone's standing.
     `options`: the networking options and fairness (app/assignment/networking_flows.py)."""
-    event = get_event(db, event_id=event_id, include_unpublished=True)
     opts = options or Options()
     if keep_improving_only and method != Method.optimal:
         raise Invalid("keep_improving_only works with method 'optimal' only.", field="keep_improving_only")
@@ -75,11 +105,9 @@ def run(db: Session, *, event_id: int, method: Method, dry_run: bool, fill_unran
         raise Invalid("topic_ranks works with method 'optimal' only, and not with keep_improving_only.",
                       field="topic_ranks")
     opts.check(method=method, keep_improving_only=keep_improving_only)
-    if not dry_run:
-        lock_event(db, event_id=event_id)  # nobody enrolls, leaves or cancels meanwhile
-    built = build_problem(db, event_id=event_id, keep=keep_improving_only)
-    problem = built.problem
-    net = opts.networking(db, event_id=event_id, participants=list(problem.participants))
+    with read() as snapshot_db:
+        snap = _snapshot(snapshot_db, event_id=event_id, keep=keep_improving_only, opts=opts)
+    built, problem, net = snap.built, snap.built.problem, snap.net
     fairness = opts.fairness.value if method == Method.optimal else "none"
     try:
         result = algorithm.solve(problem, method=method.value, fill_unranked=fill_unranked, time_limit=time_limit,
@@ -96,13 +124,8 @@ def run(db: Session, *, event_id: int, method: Method, dry_run: bool, fill_unran
     moves = changes.moves(problem, result.assignment) if keep_improving_only else []
     mine = _figures(result.method, problem, result.assignment)
     if not dry_run:
-        fixed = {(p, w) for p, ws in problem.fixed.items() for w in ws}
-        seats = {p: [w for w in ws if (p, w) not in fixed] for p, ws in result.assignment.items()}
-        seats.update(built.kept)  # keep mode: people held as is keep their previous-run seats
-        replace_assignment_locked(db, workshop_ids=[w.id for w in built.workshops if w.id is not None], seats=seats)
-        moved = {m.participant for m in moves}  # an improving run tells only the people it moves
-        notices.assignment_committed(db, event=event, seats={p: ws for p, ws in result.assignment.items()
-                                                             if not keep_improving_only or p in moved})
+        _write_back(db, snap, result.assignment, keep=keep_improving_only, opts=opts,
+                    moved={m.participant for m in moves})
     return AssignmentOut(
         **mine.model_dump(),
         dry_run=dry_run,
@@ -123,6 +146,24 @@ def run(db: Session, *, event_id: int, method: Method, dry_run: bool, fill_unran
                                   _figures(unconstrained.method, problem, unconstrained.assignment))
         if unconstrained is not None else None,
     )
+
+
+def _write_back(db: Session, snap: Snapshot, assignment: Mapping[int, Sequence[int]], *, keep: bool, opts: Options,
+                moved: set[int]) -> None:
+    """The run's seats, under the event's lock, if the database still holds what the run read."""
+    event_id = id_of(snap.event)
+    event = lock_event(db, event_id=event_id)  # nobody enrolls, leaves or cancels meanwhile
+    if _snapshot(db, event_id=event_id, keep=keep, opts=opts).digest != snap.digest:
+        raise ChangedMeanwhile("People, rankings, places or workshops changed while the assignment was being "
+                               "solved; nothing was written. Run it again.")
+    built, problem = snap.built, snap.built.problem
+    fixed = {(p, w) for p, ws in problem.fixed.items() for w in ws}
+    seats = {p: [w for w in ws if (p, w) not in fixed] for p, ws in assignment.items()}
+    seats.update(built.kept)  # keep mode: people held as is keep their previous-run seats
+    replace_assignment_locked(db, workshop_ids=[w.id for w in built.workshops if w.id is not None], seats=seats)
+    # an improving run tells only the people it moves
+    notices.assignment_committed(db, event=event, seats={p: list(ws) for p, ws in assignment.items()
+                                                         if not keep or p in moved})
 
 
 def standing(db: Session, *, event_id: int) -> AssignmentStateOut:

@@ -1,4 +1,6 @@
-from fastapi import APIRouter, status
+from functools import partial
+
+from fastapi import APIRouter, Request, status
 
 from app.assignment import explain, flows, service
 from app.assignment.networking_flows import Options
@@ -17,7 +19,7 @@ from app.assignment.schemas import (
 from app.auth.deps import AuditedOrganizerDep, OrganizerDep
 from app.common.ids import id_of
 from app.common.types import IdPath
-from app.db import SessionDep, TransactionRoute
+from app.db import SessionDep, TransactionRoute, open_session
 from app.registrations.deps import MeDep
 from app.voting.deps import OrganizerPollDep
 
@@ -56,7 +58,8 @@ def joint_assignment(body: JointIn, db: SessionDep, _: AuditedOrganizerDep, poll
 
 
 @router.post("/events/{event_id}/assignments", response_model=AssignmentOut, status_code=status.HTTP_200_OK)
-def run_assignment(event_id: IdPath, body: AssignmentIn, db: SessionDep, who: AuditedOrganizerDep) -> AssignmentOut:
+def run_assignment(event_id: IdPath, body: AssignmentIn, db: SessionDep, who: AuditedOrganizerDep,
+                   request: Request) -> AssignmentOut:
     """Assign confirmed participants to parallel workshops from their rankings, within room capacity.
 
     `optimal` is rank-maximal: as many first choices as possible, then as many second choices, and
@@ -73,7 +76,8 @@ def run_assignment(event_id: IdPath, body: AssignmentIn, db: SessionDep, who: Au
     options = Options(fairness=body.fairness, max_per_organization=body.max_per_organization,
                       max_per_partnership=body.max_per_partnership,
                       keep_partnerships_together=body.keep_partnerships_together)
-    return flows.run(db, event_id=event_id, method=body.method, dry_run=body.dry_run,
+    return flows.run(db, read=partial(open_session, request.app.state.engine), event_id=event_id,
+                     method=body.method, dry_run=body.dry_run,
                        fill_unranked=body.fill_unranked, time_limit=body.time_limit,
                        maximize_assigned=body.maximize_assigned, keep_improving_only=body.keep_improving_only,
                        options=options, topic_ranks=body.topic_ranks)

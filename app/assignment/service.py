@@ -4,9 +4,11 @@ The optimisation lives in `app.assignment.solver` (pure); `build_problem` turns 
 into its input. Running it and writing the seats back: app/assignment/flows.py.
 """
 
+import hashlib
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
@@ -193,3 +195,21 @@ def groups_of(db: Session, *, event_id: int, participants: list[int]) -> tuple[d
             if partnership and partnership.strip():
                 part[reg_id] = partnership.strip().casefold()
     return org, part
+
+
+def fingerprint(built: Built, groups: tuple[Mapping[int, str], Mapping[int, str]]) -> str:
+    """A digest of everything a run reads (people, rankings, workshops and their free seats,
+    places held, the networking groups): equal digests, equal inputs. A run solved on a snapshot
+    writes back only when the database still gives the same digest under the event's lock."""
+    p = built.problem
+
+    def ordered(mapping: Mapping[int, Any]) -> list[tuple[int, list[Any]]]:
+        return sorted((k, list(v)) for k, v in mapping.items())
+
+    canonical = (
+        list(p.participants), [(w.id, w.slot, w.topic, w.capacity) for w in p.workshops],
+        ordered(p.preferences), ordered(p.fixed), ordered({k: sorted(v) for k, v in p.blocked.items()}),
+        ordered(p.current), sorted(built.held_as_is), sorted(built.reserved.items()), ordered(built.kept),
+        sorted(groups[0].items()), sorted(groups[1].items()),
+    )
+    return hashlib.sha256(repr(canonical).encode()).hexdigest()

@@ -26,7 +26,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from app.audit.service import record
 from app.auth.models import KeyRole
 from app.auth.service import Scope, find_active_key
-from app.db import SessionDep, commit_after_route
+from app.db import SessionDep, commit_after_route, open_session
 from app.errors import Forbidden, NotFound, Unauthorized
 
 bearer = HTTPBearer(auto_error=False, description="Organizer key or registration token.")
@@ -76,15 +76,21 @@ def bearer_token(creds: HTTPAuthorizationCredentials | None) -> str:
     return creds.credentials
 
 
-def _resolve(request: Request, db: SessionDep, creds: BearerDep) -> Organizer:
-    """The key and its scope (one query; FastAPI caches it for the request's other dependencies)."""
+def _resolve(request: Request, creds: BearerDep) -> Organizer:
+    """The key and its scope (one query; FastAPI caches it for the request's other dependencies).
+
+    Read in a short read transaction of its own, not the request's: a write request's
+    transaction (on SQLite, the database's write lock) starts with the route's first statement,
+    so a route that first computes for long (an assignment solved outside the lock) does not
+    hold it meanwhile."""
     token = bearer_token(creds)
     admin = request.app.state.settings.admin_token
     if admin is not None and admin.get_secret_value() and hmac.compare_digest(
         token.encode(), admin.get_secret_value().encode()
     ):
         return Organizer(name="bootstrap", role=KeyRole.organizer, key_id=None)
-    found = find_active_key(db, secret=token)
+    with open_session(request.app.state.engine) as db:
+        found = find_active_key(db, secret=token)
     if found is None:
         raise Unauthorized()
     key, scope = found

@@ -15,16 +15,15 @@ from starlette.concurrency import run_in_threadpool
 
 from app.auth.deps import BearerDep, Organizer, _resolve, check_path_event
 from app.auth.models import KeyRole
-from app.db import SessionDep
 from app.errors import Unauthorized
 
 
-async def optional_organizer(request: Request, db: SessionDep, creds: BearerDep) -> Organizer | None:
+async def optional_organizer(request: Request, creds: BearerDep) -> Organizer | None:
     """Async, so that an anonymous call (most of them: a registration) takes no thread for it."""
     if creds is None:
         return None
     try:
-        who = await run_in_threadpool(_resolve, request, db, creds)
+        who = await run_in_threadpool(_resolve, request, creds)
     except Unauthorized:
         return None  # e.g. a participant's registration token: reads stay public
     if who.role != KeyRole.organizer:

@@ -175,6 +175,8 @@ def test_pending_is_tentative_and_rejected_has_no_feed(client, admin):
     assert client.post(f"/api/v1/registrations/{pending['id']}/reject", headers=admin).status_code == 200
     assert_problem(client.get(feed), 404)
     assert_problem(client.post("/api/v1/me/calendar", headers=bearer(pending["token"])), 409)
+    me = client.get("/api/v1/me", headers=bearer(pending["token"]))  # the page still reads, the feed does not
+    assert me.status_code == 200 and me.json()["status"] == "rejected"
 
     # approved onto the waiting list (the seat went to the other): tentative; seated: confirmed
     other = _new_feed(client, later["token"])

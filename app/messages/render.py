@@ -117,8 +117,8 @@ def variables(source: str) -> frozenset[str]:
 
 
 def _run(source: str, context: dict[str, Any]) -> str:
-    template, _ = sandbox.compiled(sandbox.environment(TEMPLATES), source)
     try:
+        template, _ = sandbox.compiled(sandbox.environment(TEMPLATES), source)
         return sandbox.render(template, context)
     except TemplateInvalid:
         raise

@@ -86,10 +86,12 @@ def compiled(env: SandboxedEnvironment, source: str) -> tuple[Template, frozense
     Cached: a rush of registrations renders one organizer's template thousands of times."""
     try:
         tree = env.parse(source)
+        _check(tree, loops=0)
+        return env.from_string(tree), frozenset(meta.find_undeclared_variables(tree))
     except TemplateSyntaxError as exc:
         raise TemplateInvalid(f"line {exc.lineno}: {exc.message}") from exc
-    _check(tree, loops=0)
-    return env.from_string(tree), frozenset(meta.find_undeclared_variables(tree))
+    except RecursionError as exc:
+        raise TemplateInvalid("it is nested too deeply") from exc
 
 
 def _check(node: nodes.Node, *, loops: int) -> None:

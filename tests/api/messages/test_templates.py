@@ -55,6 +55,8 @@ def test_a_variable_of_another_kind_is_refused_naming_it(client, admin, kind):
     '{% include "pl/registration.created.txt" %}',
     "{{ ''.__class__.__mro__ }}",
     "{% if %}",
+    "{{ " + "(" * 5000 + "1" + ")" * 5000 + " }}",
+    "{% if first_name %}" * 2000 + "{% endif %}" * 2000,
 ])
 def test_templates_that_fail_or_grow_are_refused(client, admin, text):
     event = make_event(client, admin)

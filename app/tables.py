@@ -1,4 +1,12 @@
-"""Imports every table model so that `metadata` is complete (for Alembic and tests)."""
+"""Imports every table model so that `metadata` is complete (for Alembic and tests).
+
+Ids are never reused: an id outlives its row in the audit log, in exports, in webhook
+receivers and in organizer keys' scopes, so a new row must never take a deleted one's id.
+PostgreSQL's sequences never reuse one; SQLite does (the largest id in use plus one) unless
+the table is declared AUTOINCREMENT, which every table with an integer id is (migration 0014).
+"""
+
+from sqlalchemy import Integer
 
 from app.assignment.models import Preference
 from app.audit.models import AuditEntry
@@ -18,6 +26,16 @@ from app.registrations.models import IdempotencyRecord, Registration
 from app.sessions.models import EventSession
 from app.voting.models import Ballot, BallotChoice, Poll, Topic
 from app.webhooks.models import WebhookEndpoint
+
+
+def _ids_never_reused() -> None:
+    for table in metadata.tables.values():
+        [*key] = table.primary_key.columns
+        if len(key) == 1 and isinstance(key[0].type, Integer) and not key[0].foreign_keys:
+            table.dialect_options["sqlite"]["autoincrement"] = True
+
+
+_ids_never_reused()
 
 __all__ = ["metadata", "Event", "EventSession", "OrganizerKey", "Registration", "IdempotencyRecord", "Enrollment",
            "Poll", "Topic", "Ballot", "BallotChoice", "Preference", "RateLimitWindow", "AuditEntry", "Attendance",

@@ -68,3 +68,5 @@ def reset(engine) -> None:
         else:
             for t in tables:
                 conn.execute(text(f'DELETE FROM "{t}"'))
+            if conn.execute(text("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'")).first():
+                conn.execute(text("DELETE FROM sqlite_sequence"))  # ids start at 1 again, as RESTART IDENTITY does

@@ -9,7 +9,7 @@ with its VTIMEZONE, so calendar apps show them right wherever their user is.
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar
+from icalendar import Calendar, vDuration, vText
 from icalendar import Event as VEvent
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
@@ -24,7 +24,7 @@ from app.enrollments.service import enrollments_of
 from app.errors import Conflict, NotFound
 from app.events.models import Event
 from app.events.service import get_event
-from app.registrations.models import Registration, RegistrationStatus
+from app.registrations.models import INACTIVE, Registration, RegistrationStatus
 from app.sessions.models import EventSession
 
 FEED_PREFIX = "cal"
@@ -32,6 +32,7 @@ _FEED_MAX = 100  # longer than any secret we make: refused before the database i
 PRODID = "-//Seminar registration//Calendar//EN"
 REFRESH = timedelta(hours=1)
 WAITING = {"pl": "lista rezerwowa", "en": "waiting list"}
+PENDING = {"pl": "czeka na zatwierdzenie", "en": "awaiting approval"}
 MINE = {"pl": "mój program", "en": "my programme"}
 
 
@@ -41,7 +42,7 @@ def create_feed(db: Session, *, registration_id: int) -> str:
     """A new feed secret for the person (the previous one, if any, stops working at once)."""
     reg = lock(db, Registration, registration_id)  # one feed row per person, even when asked twice at once
     if reg is None or _closed(reg):
-        raise Conflict("A cancelled registration has no calendar feed.")
+        raise Conflict("A cancelled, rejected or erased registration has no calendar feed.")
     secret = new_secret(FEED_PREFIX)
     feed = db.get(CalendarFeed, registration_id)
     if feed is None:
@@ -64,7 +65,8 @@ def has_feed(db: Session, *, registration_id: int) -> bool:
 
 
 def feed_owner(db: Session, *, secret: str) -> Registration | None:
-    """The registration a feed secret belongs to; None when unknown, revoked, cancelled or erased."""
+    """The registration a feed secret belongs to; None when unknown, revoked, cancelled, rejected
+    or erased (the feed of a person an organizer takes back works again)."""
     if not secret.startswith(f"{FEED_PREFIX}_") or len(secret) > _FEED_MAX:
         return None
     reg = db.exec(
@@ -75,7 +77,7 @@ def feed_owner(db: Session, *, secret: str) -> Registration | None:
 
 
 def _closed(reg: Registration) -> bool:
-    return reg.status == RegistrationStatus.cancelled or reg.erased_at is not None
+    return reg.status in INACTIVE or reg.erased_at is not None
 
 
 # --- calendars (the documents) --------------------------------------------------------------
@@ -97,7 +99,9 @@ def programme(db: Session, *, event_id: int, host: str) -> tuple[Event, bytes]:
 
 
 def personal(db: Session, *, reg: Registration, host: str) -> tuple[Event, bytes]:
-    """The person's sessions and workshops; places on a session's waiting list are tentative."""
+    """The person's sessions and workshops, or the event's days when they have none. Only what
+    is certain is CONFIRMED: a registration waiting for approval or on the event's waiting
+    list, and a place on a session's waiting list, are TENTATIVE."""
     event = db.get(Event, reg.event_id)
     if event is None:  # the registration's event cascades away with it; only a race gets here
         raise NotFound("This calendar does not exist.")
@@ -107,22 +111,29 @@ def personal(db: Session, *, reg: Registration, host: str) -> tuple[Event, bytes
                     uid=f"feed-{id_of(reg)}@{host}")
     stamp = utcnow()
     places = enrollments_of(db, registration_id=id_of(reg))
+    seated = reg.status == RegistrationStatus.confirmed
     for enrollment, row in places:
-        tentative = enrollment.status == EnrollmentStatus.waitlisted
-        cal.add_component(_session_event(event, row, host=host, stamp=stamp,
-                                         suffix=f" ({waiting})" if tentative else "",
-                                         status="TENTATIVE" if tentative else "CONFIRMED"))
+        waits = enrollment.status == EnrollmentStatus.waitlisted
+        cal.add_component(_session_event(event, row, host=host, stamp=stamp, suffix=f" ({waiting})" if waits else "",
+                                         status="CONFIRMED" if seated and not waits else "TENTATIVE"))
     if not places:
-        tentative = reg.status == RegistrationStatus.waitlisted
-        cal.add_component(_whole_event(event, host=host, stamp=stamp, suffix=f" ({waiting})" if tentative else "",
-                                       status="TENTATIVE" if tentative else "CONFIRMED"))
+        suffix = {RegistrationStatus.waitlisted: f" ({waiting})",
+                  RegistrationStatus.pending: f" ({PENDING.get(language, PENDING['en'])})"}.get(reg.status, "")
+        cal.add_component(_whole_event(event, host=host, stamp=stamp, suffix=suffix,
+                                       status="CONFIRMED" if seated else "TENTATIVE"))
     return event, _finish(cal, event)
 
 
 def _calendar(event: Event, *, name: str, uid: str) -> Calendar:
-    cal = Calendar.new(prodid=PRODID, name=name, uid=uid, method="PUBLISH", refresh_interval=REFRESH)
-    cal.add("X-WR-TIMEZONE", event.timezone)
-    cal.add("X-PUBLISHED-TTL", REFRESH)
+    """The calendar's own properties, each with its value type: the library knows NAME and the
+    X- properties of other calendar apps only as raw text, so it would write a title's `,` `;`
+    and `\\` unescaped (RFC 5545 3.3.11) and the refresh time as `1:00:00`."""
+    cal = Calendar.new(prodid=PRODID, uid=uid, method="PUBLISH")
+    cal.add("NAME", vText(name))  # RFC 7986
+    cal.add("X-WR-CALNAME", vText(name))  # what Apple and Google calendars read
+    cal.add("REFRESH-INTERVAL", vDuration(REFRESH), parameters={"VALUE": "DURATION"})  # RFC 7986: VALUE required
+    cal.add("X-PUBLISHED-TTL", vDuration(REFRESH))
+    cal.add("X-WR-TIMEZONE", vText(event.timezone))
     return cal
 
 

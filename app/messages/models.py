@@ -53,6 +53,8 @@ class OutboxMessage(SQLModel, table=True):
     status: MessageStatus = Field(default=MessageStatus.pending, sa_type=sa.String(16))
     attempts: int = Field(default=0)
     last_error: str | None = Field(default=None, max_length=500)
+    # Why the organizer's own template gave way to the built-in text (it failed when rendered).
+    template_error: str | None = Field(default=None, max_length=300)
     # HTTP status of the last webhook attempt.
     response_status: int | None = None
     # When the message may be tried (again); a deliverer that claims it pushes this forward by

@@ -12,6 +12,7 @@ the body: the body holds `SECRET_MARK` and the secret is sealed beside it (app/k
 put in when the message is sent, and wiped then.
 """
 
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -30,6 +31,7 @@ from app.registrations.models import Registration, RegistrationStatus
 from app.sessions.models import EventSession
 from app.settings import Settings, get_settings
 
+log = logging.getLogger("app.messages")
 SECRET_MARK = "\u27e6secret\u27e7"  # ⟦secret⟧
 # What the person asked for themselves goes out even when the event sends no e-mails.
 ALWAYS_SENT = frozenset({"recovery.code", "registration.erased"})
@@ -81,12 +83,16 @@ def email(db: Session, *, kind: str, event: Event, reg: Registration, extra: Map
     language = language_of(event, reg)
     context = base_context(settings, event, language) | _person(reg) | dict(extra or {})
     override = _override(db, event=event, kind=kind, language=language) if overridable else None
-    message = render.render(kind, language, context, override=override)
+    message, template_error = render.render_or_builtin(kind, language, context, override=override)
+    if template_error is not None:  # the reason may quote the person's data: it stays on the row
+        log.warning("event %s: the organizer's template %s/%s failed; the built-in text was used",
+                    event.id, kind, language)
     outbox.enqueue_email(
         db, kind=kind, event_id=event.id, registration_id=reg.id if to is None else None,
         to=to or reg.email, to_name=f"{reg.first_name} {reg.last_name}" if to is None else "",
         language=language, subject=message.subject, text=message.text, html=message.html,
         sealed_secret=keyring.seal(db, settings, secret) if secret is not None else None,
+        template_error=template_error,
     )
 
 

@@ -45,7 +45,8 @@ def _insert(db: Session, **values: Any) -> None:
     ORM's unit of work would cost more than the rest of the notice."""
     now = utcnow()
     row = {"recipient_name": "", "language": "pl", "subject": "", "body_text": "", "body_html": "", "payload": "",
-           "sealed_secret": None, "registration_id": None, "webhook_id": None, "status": MessageStatus.pending,
+           "sealed_secret": None, "registration_id": None, "webhook_id": None, "template_error": None,
+           "status": MessageStatus.pending,
            "attempts": 0, "created_at": now, "next_attempt_at": now, **values}
     db.flush()  # the rows it refers to (a registration just added) are in the database first
     db.execute(insert(table_of(OutboxMessage)), row)
@@ -55,10 +56,11 @@ def _insert(db: Session, **values: Any) -> None:
 def enqueue_email(
     db: Session, *, kind: str, event_id: int | None, registration_id: int | None, to: str, to_name: str,
     language: str, subject: str, text: str, html: str, sealed_secret: str | None = None,
+    template_error: str | None = None,
 ) -> None:
     _insert(db, uid=new_uid(), channel=Channel.email, kind=kind, event_id=event_id, registration_id=registration_id,
             recipient=to, recipient_name=to_name[:210], language=language, subject=subject[:300], body_text=text,
-            body_html=html, sealed_secret=sealed_secret)
+            body_html=html, sealed_secret=sealed_secret, template_error=template_error)
 
 
 def enqueue_webhook(db: Session, *, kind: str, event_id: int | None, webhook_id: int, url: str,

@@ -1,9 +1,11 @@
 """Rendering messages: Jinja2 text templates in Polish and English, an HTML version from the text.
 
 A template's first line is the subject, then a blank line, then the text. Organizers may
-replace both per event, kind and language (`message_templates`); their templates run in
-Jinja's sandbox with the same variables. The HTML part is the text, escaped, in paragraphs
-with its links made clickable, inside one layout; so the two parts always say the same.
+replace both per event, kind and language (`message_templates`); their templates run in a
+narrowed, size-bounded sandbox (app/messages/sandbox.py) with the same variables, and one that
+fails when a message is made gives way to the built-in text (`render_or_builtin`). The HTML
+part is the text, escaped, in paragraphs with its links made clickable, inside one layout; so
+the two parts always say the same.
 """
 
 import re
@@ -14,9 +16,11 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
+
+from app.messages import sandbox
+from app.messages.sandbox import TemplateInvalid as TemplateInvalid
 
 TEMPLATES = Path(__file__).parent / "templates"
 LANGUAGES = ("pl", "en")
@@ -29,10 +33,6 @@ MONTHS = {
     "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December"],
 }
-
-
-class TemplateInvalid(ValueError):
-    """An organizer's template does not render (syntax, unknown variable)."""
 
 
 @dataclass(frozen=True)
@@ -85,35 +85,45 @@ def _files() -> Environment:
                        undefined=StrictUndefined, keep_trailing_newline=False, trim_blocks=True, lstrip_blocks=True)
 
 
-@lru_cache
-def _sandbox() -> SandboxedEnvironment:
-    return SandboxedEnvironment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined, autoescape=False,
-                                trim_blocks=True, lstrip_blocks=True)
-
-
 def _split(rendered: str) -> tuple[str, str]:
     subject, _, text = rendered.strip().partition("\n")
     return one_line(subject), text.strip() + "\n"
 
 
 def render(kind: str, language: str, context: dict[str, Any], *, override: tuple[str, str] | None = None) -> Rendered:
-    """The message of `kind` in `language`; `override` is an organizer's (subject, text)."""
+    """The message of `kind` in `language`; `override` is an organizer's (subject, text), and
+    TemplateInvalid says why it cannot be used (any error it raises, a message too long)."""
     if override is not None:
-        subject_src, text_src = override
-        env = _sandbox()
-        try:
-            subject = one_line(env.from_string(subject_src).render(context))
-            text = env.from_string(text_src).render(context).strip() + "\n"
-        except TemplateError as exc:
-            raise TemplateInvalid(str(exc)) from exc
+        subject = one_line(_run(override[0], context))
+        text = _run(override[1], context).strip() + "\n"
     else:
         subject, text = _split(_files().get_template(f"{language}/{kind}.txt").render(context))
     return Rendered(subject=subject, text=text, html=_html(text, title=subject, language=language))
 
 
-def check_override(subject: str, text: str, context: dict[str, Any]) -> Rendered:
-    """Render an organizer's template with sample data: 422 material before it is saved."""
-    return render("override", "pl", context, override=(subject, text))
+def render_or_builtin(kind: str, language: str, context: dict[str, Any],
+                      *, override: tuple[str, str] | None = None) -> tuple[Rendered, str | None]:
+    """As `render`, but an organizer's template that fails gives way to the built-in text, with
+    the reason: a message is never lost (nor the decision that sends it) to a template."""
+    try:
+        return render(kind, language, context, override=override), None
+    except TemplateInvalid as exc:
+        return render(kind, language, context), f"The organizer's template was not used: {exc.reason}"[:300]
+
+
+def variables(source: str) -> frozenset[str]:
+    """The variables a template reads (TemplateInvalid when it cannot be used at all)."""
+    return sandbox.compiled(sandbox.environment(TEMPLATES), source)[1]
+
+
+def _run(source: str, context: dict[str, Any]) -> str:
+    try:
+        template, _ = sandbox.compiled(sandbox.environment(TEMPLATES), source)
+        return sandbox.render(template, context)
+    except TemplateInvalid:
+        raise
+    except Exception as exc:  # whatever an organizer's template raises only stops its use
+        raise TemplateInvalid(f"{type(exc).__name__}: {exc}", reason=f"it raised {type(exc).__name__}") from exc
 
 
 def kinds() -> list[str]:

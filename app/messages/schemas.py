@@ -8,6 +8,8 @@ from app.messages.models import MessageStatus
 from app.registrations.models import Category, RegistrationStatus
 
 Subject = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# A template's subject line may hold Jinja (the built-in ones choose their words by status).
+TemplateSubject = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 Body = Annotated[str, StringConstraints(min_length=1, max_length=20_000), AllowControl(LINE_BREAKS)]
 Language = Literal["pl", "en"]
 
@@ -25,6 +27,8 @@ class MessagePublic(ResponseModel):
     created_at: UtcOutput
     sent_at: UtcOutput | None
     transport: str | None = None
+    template_error: str | None = Field(default=None, description=(
+        "Set when the organizer's own template failed for this message: why; the built-in text was sent."))
 
 
 class MessageDetail(MessagePublic):
@@ -50,7 +54,7 @@ class BroadcastOut(ResponseModel):
 
 
 class TemplateIn(RequestModel):
-    subject: Subject
+    subject: TemplateSubject
     text: Body
 
 

@@ -56,16 +56,37 @@ def _check_kind(kind: str) -> None:
         raise NotFound(f"No message kind {kind!r} can be changed; these can: {', '.join(OVERRIDABLE)}.")
 
 
-def sample_context(db: Session, event: Event, language: str) -> dict[str, object]:
-    """Every variable any message may use, with plausible values, to check a template."""
+def samples(db: Session, event: Event, kind: str, language: str) -> list[dict[str, object]]:
+    """The variables messages of `kind` have, with plausible values, in each shape they come in
+    (a confirmed person has no waiting-list position, a session may have no room...)."""
     start = datetime.combine(event.starts_on, datetime.min.time(), tzinfo=UTC) + timedelta(hours=13)
     when = render.when(start, start + timedelta(minutes=90), event.timezone, language)
-    workshop = {"title": "Transformacja energetyczna", "room": "Sala A", "when": when}
-    return notices.base_context(notices.settings_of(db), event, language) | {
-        "first_name": "Zofia", "last_name": "Żak", "status": "confirmed", "position": 3,
-        "self_service_url": "https://example.org/me#token=…", "session_title": workshop["title"],
-        "session_room": "Sala A", "session_when": when, "enrolled": True, "workshops": [workshop],
-        "topics": [workshop], "poll_title": "Tematy warsztatów", "poll_closes": when,
+    base = notices.base_context(notices.settings_of(db), event, language) | {"first_name": "Zofia", "last_name": "Żak"}
+    return [base | shape for shape in _shapes(when)[kind]]
+
+
+def _shapes(when: str) -> dict[str, list[dict[str, object]]]:
+    """What app/messages/notices.py gives each kind beyond the event and the person's name."""
+    link: dict[str, object] = {"self_service_url": "https://example.org/me#token=…"}
+    session: dict[str, object] = {"session_title": "Transformacja energetyczna", "session_room": "Sala A",
+                                  "session_when": when}
+    workshops = [{"title": "Transformacja energetyczna", "room": "Sala A", "when": when},
+                 {"title": "Gospodarka wodna", "room": None, "when": when}]
+    poll: dict[str, object] = {"poll_title": "Tematy warsztatów"}
+    return {
+        "registration.created": [link | {"status": "pending", "position": None},
+                                 link | {"status": "confirmed", "position": None},
+                                 link | {"status": "waitlisted", "position": 3}],
+        "registration.approved": [{"status": "confirmed", "position": None}, {"status": "waitlisted", "position": 3}],
+        "registration.rejected": [{"status": "rejected", "position": None}],
+        "registration.promoted": [{}],
+        "registration.cancelled": [{}],
+        "enrollment.created": [session | {"enrolled": True, "position": None},
+                               session | {"session_room": None, "enrolled": False, "position": 2}],
+        "enrollment.promoted": [session, session | {"session_room": None}],
+        "assignment.committed": [{"workshops": workshops}, {"workshops": workshops[:1]}],
+        "poll.opened": [poll | {"poll_closes": when}, poll | {"poll_closes": None}],
+        "poll.published": [poll | {"topics": workshops}, poll | {"topics": workshops[:1]}],
     }
 
 
@@ -73,6 +94,23 @@ def _builtin(kind: str, language: str) -> tuple[str, str]:
     source = (render.TEMPLATES / language / f"{kind}.txt").read_text(encoding="utf-8")
     subject, _, text = source.partition("\n")
     return subject, text.strip() + "\n"
+
+
+def _check_variables(kind: str, sources: dict[str, str], *, known: set[str]) -> None:
+    for field, source in sources.items():
+        try:
+            unknown = render.variables(source) - known
+        except render.TemplateInvalid as exc:
+            raise Invalid(f"The template cannot be used: {exc}", field=field) from exc
+        if unknown:
+            raise Invalid(f"Messages {kind} have no {', '.join(sorted(unknown))}; they have: "
+                          f"{', '.join(sorted(known))}.", field=field)
+
+
+def _describe(context: dict[str, object], shapes: list[dict[str, object]]) -> str:
+    """The values that make this sample differ from the others: `status='confirmed', position=None`."""
+    varying = [k for k in context if any(shape.get(k) != context[k] for shape in shapes)]
+    return ", ".join(f"{k}={context[k]!r}" for k in varying if not isinstance(context[k], list)) or "the sample values"
 
 
 def list_templates(db: Session, *, event_id: int) -> list[TemplatePublic]:
@@ -88,13 +126,18 @@ def list_templates(db: Session, *, event_id: int) -> list[TemplatePublic]:
 
 
 def set_template(db: Session, *, event: Event, kind: str, language: str, data: TemplateIn) -> TemplatePublic:
-    """Save an organizer's subject and text (Jinja, sandboxed) after rendering them once with
-    sample values: a template that does not render is refused (422), never stored."""
+    """Save an organizer's subject and text (Jinja, sandboxed) once they use only the variables
+    messages of `kind` have and render with sample values of each shape these come in: any
+    other template is refused (422), never stored."""
     _check_kind(kind)
-    try:
-        render.render(kind, language, sample_context(db, event, language), override=(data.subject, data.text))
-    except render.TemplateInvalid as exc:
-        raise Invalid(f"The template does not render: {exc}", field="text") from exc
+    shapes = samples(db, event, kind, language)
+    _check_variables(kind, {"subject": data.subject, "text": data.text}, known=set().union(*shapes))
+    for context in shapes:
+        try:
+            render.render(kind, language, context, override=(data.subject, data.text))
+        except render.TemplateInvalid as exc:
+            raise Invalid(f"The template does not render for {_describe(context, shapes)}: {exc}",
+                          field="text") from exc
     row = db.exec(select(MessageTemplate).where(MessageTemplate.event_id == event.id, MessageTemplate.kind == kind,
                                                 MessageTemplate.language == language)).first()
     row = row or MessageTemplate(event_id=id_of(event), kind=kind, language=language, subject="", text="")

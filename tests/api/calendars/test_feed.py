@@ -161,3 +161,46 @@ def test_feed_secret_is_not_logged(client, admin, caplog):
     assert app_records  # the access lines were written ...
     for record in app_records:  # ... by route template, without the secret
         assert secret not in record.getMessage() and secret not in str(vars(record))
+
+
+def test_pending_is_tentative_and_rejected_has_no_feed(client, admin):
+    event = make_event(client, admin, capacity=1, requires_approval=True)
+    pending, later = register(client, event["id"], 1), register(client, event["id"], 2)
+    assert pending["status"] == "pending"
+    feed = _new_feed(client, pending["token"])
+    [item] = _read(client, feed).events
+    assert str(item["STATUS"]) == "TENTATIVE"
+    assert str(item["SUMMARY"]) == f"{event['title']} (czeka na zatwierdzenie)"
+
+    assert client.post(f"/api/v1/registrations/{pending['id']}/reject", headers=admin).status_code == 200
+    assert_problem(client.get(feed), 404)
+    assert_problem(client.post("/api/v1/me/calendar", headers=bearer(pending["token"])), 409)
+    me = client.get("/api/v1/me", headers=bearer(pending["token"]))  # the page still reads, the feed does not
+    assert me.status_code == 200 and me.json()["status"] == "rejected"
+
+    # approved onto the waiting list (the seat went to the other): tentative; seated: confirmed
+    other = _new_feed(client, later["token"])
+    assert client.post(f"/api/v1/registrations/{later['id']}/approve", headers=admin).status_code == 200
+    [item] = _read(client, other).events
+    assert str(item["STATUS"]) == "CONFIRMED" and str(item["SUMMARY"]) == event["title"]
+
+
+def test_approved_onto_the_waiting_list_is_tentative(client, admin):
+    event = make_event(client, admin, capacity=1, requires_approval=True)
+    first, second = register(client, event["id"], 1), register(client, event["id"], 2)
+    feed = _new_feed(client, second["token"])
+    for person in (first, second):
+        assert client.post(f"/api/v1/registrations/{person['id']}/approve", headers=admin).status_code == 200
+    [item] = _read(client, feed).events
+    assert str(item["STATUS"]) == "TENTATIVE"
+    assert str(item["SUMMARY"]) == f"{event['title']} (lista rezerwowa)"
+
+
+def test_feed_of_a_person_erased_by_an_organizer_is_gone(client, admin):
+    event = make_event(client, admin)
+    person = register(client, event["id"], 1)
+    feed = _new_feed(client, person["token"])
+    assert client.post(f"/api/v1/registrations/{person['id']}/erase", headers=admin).status_code == 200
+    assert_problem(client.get(feed), 404)
+    assert_problem(client.post("/api/v1/me/calendar", headers=bearer(person["token"])), 401)
+

@@ -1,6 +1,7 @@
 """Exchanging a code: a fresh token once, the old token dead; every bad code a 400, never a 500."""
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from sqlmodel import Session, select
 
@@ -117,3 +118,18 @@ def test_code_format():
     assert service.normalize_code("oIlo-0000-00") == "01100000" + "00"
     assert service.normalize_code("ABCD-EFGH-JU") is None
     assert service.normalize_code("ABCD-EFGH-J") is None
+
+
+def test_calendar_feed_survives_lost_link_recovery(client, admin, app, box):
+    """By design: the feed has its own secret, which a fresh registration token leaves alone
+    (the person revokes it with the new token at DELETE /me/calendar)."""
+    event = make_event(client, admin)
+    reg = register(client, event["id"], 1)
+    made = client.post("/api/v1/me/calendar", headers=bearer(reg["token"]))
+    assert made.status_code == 201, made.text
+    feed = urlsplit(made.json()["url"]).path
+    token = confirm(client, _code_for(client, app, box, event["id"])).json()["token"]
+    assert_problem(client.get("/api/v1/me", headers=bearer(reg["token"])), 401)
+    assert client.get(feed).status_code == 200
+    assert client.delete("/api/v1/me/calendar", headers=bearer(token)).status_code == 204
+    assert_problem(client.get(feed), 404)

@@ -157,18 +157,19 @@ class WriteGate:
         self._lock = threading.Lock()
         self.timeout = timeout
 
-    def acquire(self) -> None:
+    def acquire(self, *, observed: bool = True) -> None:
         started = time.perf_counter()
         if not self._lock.acquire(timeout=self.timeout):
             raise OperationalError("write gate", {}, Exception("database is locked (write gate)"))
-        metrics.observe_lock_wait("sqlite_write_gate", time.perf_counter() - started)
+        if observed:
+            metrics.observe_lock_wait("sqlite_write_gate", time.perf_counter() - started)
 
     def release(self) -> None:
         self._lock.release()
 
     @contextmanager
-    def held(self) -> Iterator[None]:
-        self.acquire()
+    def held(self, *, observed: bool = True) -> Iterator[None]:
+        self.acquire(observed=observed)
         try:
             yield
         finally:

@@ -4,7 +4,7 @@ erasure; organizers' broadcasts and own templates."""
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from tests.api.messages.helpers import rows
+from tests.api.messages.helpers import make_due, rows
 from tests.api.voting.test_polls import make_poll
 from tests.factories import assert_problem, bearer, make_event, make_session, register
 from tests.mailbox import Box, deliver
@@ -94,6 +94,25 @@ def test_erasure_drops_pending_mail_and_sends_one_last_message_then_forgets_it(
     left = rows(mail_app)
     assert [r.kind for r in left] == ["registration.erased"]
     assert left[0].status == "sent" and "lucja" not in left[0].recipient + left[0].body_text
+
+
+def test_a_notice_of_erasure_that_fails_for_good_forgets_the_address(
+        mail_app: FastAPI, mail_client: TestClient, box: Box, admin: dict[str, str]) -> None:
+    event = make_event(mail_client, admin)
+    person = register(mail_client, event["id"], 1)
+    box.refuse = 451  # the server quotes the recipient in its answer
+    assert mail_client.delete("/api/v1/me?erase=true", headers=bearer(person["token"])).status_code in (200, 204)
+    for _ in range(3):  # OUTBOX_MAX_ATTEMPTS
+        make_due(mail_app)
+        deliver(mail_app)
+    [row] = rows(mail_app)
+    assert (row.kind, row.status, row.attempts) == ("registration.erased", "failed", 3)
+    assert "451" in (row.last_error or "")
+    stored = " ".join(str(v) for v in vars(row).values())
+    assert "lucja" not in stored.lower() and "gmina-serock" not in stored
+    listed = mail_client.get(f"/api/v1/events/{event['id']}/messages?status=failed", headers=admin).json()
+    assert [m["to"] for m in listed["items"]] == ["(erased)"]
+    assert "gmina-serock" not in mail_client.get(f"/api/v1/messages/{row.id}", headers=admin).text
 
 
 def test_broadcast_dry_run_filters_and_sends(mail_app: FastAPI, mail_client: TestClient, box: Box,

@@ -15,6 +15,9 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///data/seminar.db"
     # Bootstrap organizer key: always accepted as an organizer key when set.
     admin_token: SecretStr | None = None
+    # Bearer token of the Prometheus scraper for GET /metrics (ADMIN_TOKEN and organizer keys
+    # of every event are accepted too); unset: only those.
+    metrics_token: SecretStr | None = None
     # Browser front-ends allowed to call the API (comma-separated list in the env).
     cors_origins: list[str] = Field(default_factory=list)
     # Connection pool for PostgreSQL (per worker process).

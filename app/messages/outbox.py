@@ -244,9 +244,11 @@ def retry(db: Session, *, message_id: int) -> OutboxMessage:
 
 
 def backlog(db: Session) -> dict[str, int]:
-    """Messages per status (for /metrics)."""
+    """Messages per status (for /metrics), lost-link codes left out (UNCOUNTED)."""
     counts = {s.value: 0 for s in MessageStatus}
-    for status, n in db.exec(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all():
+    for status, n in db.exec(select(OutboxMessage.status, func.count())
+                             .where(col(OutboxMessage.kind).not_in(UNCOUNTED))
+                             .group_by(OutboxMessage.status)).all():
         counts[str(status)] = n
     return counts
 

@@ -143,6 +143,20 @@ def test_broadcast_dry_run_filters_and_sends(mail_app: FastAPI, mail_client: Tes
     assert_problem(mail_client.post(url, json=body), 401)
 
 
+def test_a_broadcast_of_an_event_without_emails_is_refused_not_claimed(
+        mail_app: FastAPI, mail_client: TestClient, box: Box, admin: dict[str, str]) -> None:
+    event = make_event(mail_client, admin, emails_enabled=False)
+    for i in (1, 2):
+        register(mail_client, event["id"], i)
+    url = f"/api/v1/events/{event['id']}/broadcasts"
+    body = {"subject": "Zmiana sali", "text": "Panel przenosimy do Sali B."}
+    assert mail_client.post(url, json=body, headers=admin).json() == {"recipients": 2, "dry_run": True}
+    refused = assert_problem(mail_client.post(url, json={**body, "dry_run": False}, headers=admin), 409)
+    assert refused["type"] == "/problems/emails-disabled" and "emails_enabled" in refused["detail"]
+    deliver(mail_app)
+    assert not rows(mail_app, kind="broadcast") and not box.messages
+
+
 def test_organizer_templates_replace_the_builtin_text(mail_app: FastAPI, mail_client: TestClient, box: Box,
                                                       admin: dict[str, str]) -> None:
     event = make_event(mail_client, admin)

@@ -19,6 +19,7 @@ from app.messages import outbox
 from app.messages.dispatch import Dispatcher
 from app.settings import Settings
 from tests.api.messages.helpers import rows
+from tests.api.webhooks.receiver import receiver
 from tests.dbutil import reset
 from tests.factories import make_event, register
 from tests.mailbox import Box, deliver
@@ -58,6 +59,33 @@ def test_a_slow_smtp_server_gets_one_attempt_not_a_copy_per_lease(slow_app: Fast
     assert "time" in (row.last_error or "")
     assert row.next_attempt_at > utcnow() + timedelta(seconds=30)
     assert row.lease is None
+
+
+def test_a_slow_webhook_receiver_gets_one_attempt_not_a_copy_per_lease(settings: Settings,
+                                                                         admin: dict[str, str]) -> None:
+    app = create_app(settings.model_copy(update={
+        "webhook_allow_private": True, "webhook_timeout_seconds": 5.0, "outbox_lease_seconds": LEASE,
+        "outbox_poll_seconds": 0.05, "outbox_gather_seconds": 0.0, "outbox_backoff_seconds": 60.0,
+    }))
+    reset(app.state.engine)
+    try:
+        with receiver() as hook, TestClient(app, raise_server_exceptions=False) as client:
+            hook.delay = 1.5 * LEASE
+            assert client.post("/api/v1/webhooks", json={"url": hook.url, "events": ["registration.created"]},
+                               headers=admin).status_code == 201
+            register(client, make_event(client, admin)["id"], 1)
+            deliverers = [Dispatcher(app.state.engine, app.state.settings, write_gate=app.state.write_gate)
+                          for _ in range(2)]
+            for d in deliverers:
+                d.start()
+            time.sleep(3.5 * LEASE)
+            for d in deliverers:
+                d.stop()
+            assert len(hook.requests) == 1
+        [row] = rows(app, channel="webhook")
+        assert (row.status, row.attempts, row.lease) == ("pending", 1, None)
+    finally:
+        app.state.engine.dispose()
 
 
 def test_a_slow_but_timely_server_gets_the_message_once(slow_app: FastAPI, box: Box,

@@ -60,7 +60,7 @@ run: migrate
 	@echo "  Organizer key:     $${ADMIN_TOKEN:-$$(cat data/admin-token)}   (ADMIN_TOKEN; kept in data/admin-token)"
 	@echo "  E-mail:            $${SMTP_URL:+sent through SMTP_URL}$${SMTP_URL:-no SMTP_URL: written to data/outbox/*.eml}"
 	@echo ""
-	ADMIN_TOKEN="$${ADMIN_TOKEN:-$$(cat data/admin-token)}" PUBLIC_BASE_URL="$${PUBLIC_BASE_URL:-http://$(HOST):$(PORT)}" \
+	ADMIN_TOKEN="$${ADMIN_TOKEN:-$$(cat data/admin-token)}" PUBLIC_BASE_URL="$${PUBLIC_BASE_URL:-http://$(HOST):$(PORT)}" WORKERS=$(WORKERS) \
 		$(BIN)/uvicorn app.main:create_app --factory \
 		--host $(HOST) --port $(PORT) --workers $(WORKERS) --proxy-headers
 

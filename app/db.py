@@ -13,6 +13,7 @@ any error. Services only ``flush()``.
 
 import functools
 import inspect
+import logging
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -24,9 +25,9 @@ from typing import Annotated, Any, TypeVar
 import anyio
 from fastapi import Depends, Request
 from fastapi.routing import APIRoute
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import SessionTransaction
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session
@@ -35,6 +36,7 @@ from starlette.concurrency import run_in_threadpool
 from app.observability import metrics
 from app.settings import Settings
 
+log = logging.getLogger("app.db")
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 F = TypeVar("F", bound=Callable[..., Any])
 # Connection execution option read by the SQLite "begin" hook.
@@ -51,8 +53,7 @@ def make_engine(settings: Settings) -> Engine:
         # pooled connection made before the failure, so the next requests connect afresh.
         engine = create_engine(
             url,
-            pool_size=settings.db_pool_size,
-            max_overflow=settings.db_max_overflow,
+            **_pool(settings),
             pool_pre_ping=settings.db_pool_pre_ping,
             connect_args={"options": f"-c lock_timeout={settings.db_lock_timeout_ms} -c timezone=UTC"},
         )
@@ -74,7 +75,7 @@ def _sqlite_engine(settings: Settings) -> Engine:
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     in_memory = not url.database or url.database == ":memory:"
-    pool = {} if in_memory else {"pool_size": settings.db_pool_size, "max_overflow": settings.db_max_overflow}
+    pool = {} if in_memory else _pool(settings)
     engine = create_engine(
         url, connect_args={"check_same_thread": False, "timeout": settings.db_lock_timeout_ms / 1000}, **pool
     )
@@ -109,12 +110,54 @@ def _unicode_lower(value: object) -> object:
 
 
 THREADS_PER_WORKER = 40  # AnyIO's default thread limiter, which runs sync endpoints
+# Connections of a worker beyond its requests': the in-process deliverer's (its threads hold
+# one for a statement or two, and wait for one otherwise) and /metrics (not queued).
+POOL_HEADROOM = 2
+# Connections of a PostgreSQL server kept out of the workers' budget: the superuser's reserve
+# (3), migrations, a separate deliverer (`make worker`), an operator's psql.
+RESERVED_CONNECTIONS = 10
+
+
+def pool_size(settings: Settings) -> int:
+    """Connections one worker keeps: DB_POOL_SIZE, else its requests at once plus the headroom."""
+    if settings.db_pool_size is not None:
+        return settings.db_pool_size
+    return max(1, min(settings.max_concurrent_requests, THREADS_PER_WORKER - 2)) + POOL_HEADROOM
+
+
+def _pool(settings: Settings) -> dict[str, Any]:
+    """A fixed pool: past it a request waits (DB_LOCK_TIMEOUT_MS, then 503) for a connection to
+    come back instead of opening one more, so the workers never exceed their budget."""
+    return {"pool_size": pool_size(settings), "max_overflow": settings.db_max_overflow,
+            "pool_timeout": settings.db_lock_timeout_ms / 1000}
 
 
 def concurrency_limit(settings: Settings) -> int:
     """Requests that may work at once in one worker: below the threads and the connections."""
-    return max(1, min(settings.max_concurrent_requests, settings.db_pool_size + settings.db_max_overflow,
+    return max(1, min(settings.max_concurrent_requests, pool_size(settings) + settings.db_max_overflow,
                       THREADS_PER_WORKER - 2))
+
+
+def check_connection_budget(engine: Engine, settings: Settings) -> int | None:
+    """PostgreSQL: warn when `workers x pool + reserve` exceeds the server's max_connections (under
+    load it would refuse connections: 503 "database unavailable"). Its max_connections, or None
+    (SQLite, or the database not answering yet)."""
+    if engine.dialect.name != "postgresql":
+        return None
+    try:
+        with engine.connect() as conn:
+            limit = int(conn.execute(text("SHOW max_connections")).scalar_one())
+    except (DBAPIError, ValueError):
+        log.warning("could not read max_connections to check the connection budget")
+        return None
+    per_worker = pool_size(settings) + settings.db_max_overflow
+    needed = settings.workers * per_worker + RESERVED_CONNECTIONS
+    if needed > limit:
+        log.warning(
+            "connection budget: %d workers x %d connections + %d reserved = %d > max_connections %d; "
+            "lower WORKERS, MAX_CONCURRENT_REQUESTS or DB_POOL_SIZE, or raise max_connections",
+            settings.workers, per_worker, RESERVED_CONNECTIONS, needed, limit)
+    return limit
 
 
 def open_session(engine: Engine, *, write: bool = False) -> Session:
@@ -157,18 +200,19 @@ class WriteGate:
         self._lock = threading.Lock()
         self.timeout = timeout
 
-    def acquire(self) -> None:
+    def acquire(self, *, observed: bool = True) -> None:
         started = time.perf_counter()
         if not self._lock.acquire(timeout=self.timeout):
             raise OperationalError("write gate", {}, Exception("database is locked (write gate)"))
-        metrics.observe_lock_wait("sqlite_write_gate", time.perf_counter() - started)
+        if observed:
+            metrics.observe_lock_wait("sqlite_write_gate", time.perf_counter() - started)
 
     def release(self) -> None:
         self._lock.release()
 
     @contextmanager
-    def held(self) -> Iterator[None]:
-        self.acquire()
+    def held(self, *, observed: bool = True) -> Iterator[None]:
+        self.acquire(observed=observed)
         try:
             yield
         finally:

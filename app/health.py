@@ -1,7 +1,8 @@
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 from pydantic import BaseModel
 from sqlalchemy import text
 
+from app.auth.deps import metrics_reader
 from app.db import TransactionRoute, open_session
 from app.errors import Unavailable
 from app.messages import outbox
@@ -32,11 +33,17 @@ def readyz(request: Request) -> Health:
 
 
 @router.get("/metrics", response_class=Response, status_code=status.HTTP_200_OK,
-            responses={200: {"description": "Prometheus text format", "content": {"text/plain": {}}}})
+            responses={200: {"description": "Prometheus text format", "content": {"text/plain": {}}}},
+            dependencies=[Depends(metrics_reader)])
 def metrics_text(request: Request) -> Response:
     """Prometheus metrics of all worker processes: requests and latency by route and status,
     requests in progress and queued, database connections in use, lock waits, 503s by type,
-    outbox deliveries and the outbox's messages by status. No personal data: routes are templates."""
+    outbox deliveries and the outbox's messages by status. No personal data: routes are templates.
+
+    For operators only: `Authorization: Bearer` with `METRICS_TOKEN`, `ADMIN_TOKEN` or an
+    organizer key of every event (401 without, 403 for a check-in key or one limited to some
+    events). Lost-link codes are left out of the outbox figures, so that a recovery request
+    moves the same counters whether or not the address is registered."""
     try:
         with open_session(request.app.state.engine) as db:
             backlog: dict[str, int] | None = outbox.backlog(db)

@@ -25,7 +25,7 @@ from app.auth.router import router as keys_router
 from app.calendars.router import router as calendars_router
 from app.checkin.router import router as checkin_router
 from app.common.strict import strict_query
-from app.db import concurrency_limit, make_engine, make_write_gate, write_engine
+from app.db import check_connection_budget, concurrency_limit, make_engine, make_write_gate, write_engine
 from app.enrollments.router import router as enrollments_router
 from app.errors import PROBLEM_RESPONSES, install_handlers
 from app.events.router import router as events_router
@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        check_connection_budget(app.state.engine, settings)
         dispatcher = None
         if settings.outbox_dispatch == "inprocess":
             dispatcher = Dispatcher(app.state.engine, settings, write_gate=app.state.write_gate,

@@ -4,7 +4,7 @@ from functools import lru_cache
 from typing import Annotated, Literal
 
 from fastapi import Depends, Request
-from pydantic import Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -15,14 +15,22 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///data/seminar.db"
     # Bootstrap organizer key: always accepted as an organizer key when set.
     admin_token: SecretStr | None = None
+    # Bearer token of the Prometheus scraper for GET /metrics (ADMIN_TOKEN and organizer keys
+    # of every event are accepted too); unset: only those.
+    metrics_token: SecretStr | None = None
     # Browser front-ends allowed to call the API (comma-separated list in the env).
     cors_origins: list[str] = Field(default_factory=list)
-    # Connection pool for PostgreSQL (per worker process).
-    db_pool_size: int = 10
-    db_max_overflow: int = 20
+    # Connection pool per worker process. Unset: the requests the worker serves at once plus 2
+    # (its in-process deliverer, /metrics); no overflow: a request waits for a connection (at
+    # most DB_LOCK_TIMEOUT_MS, then 503) rather than open one more (README: connection budget).
+    db_pool_size: int | None = Field(default=None, ge=1)
+    db_max_overflow: int = Field(default=0, ge=0)
     # Requests one worker process serves at once (the rest queue without holding a thread or a
     # connection); capped below the thread pool (40) and the connection pool.
-    max_concurrent_requests: int = 24
+    max_concurrent_requests: int = Field(default=20, ge=1)
+    # Worker processes of the server (uvicorn --workers; WORKERS of the Makefile and the image):
+    # the connection budget checked at start is workers x pool.
+    workers: int = Field(default=1, ge=1, validation_alias=AliasChoices("workers", "web_concurrency"))
     # How long a writer waits for SQLite's write lock / PostgreSQL's lock before giving up (ms).
     db_lock_timeout_ms: int = 15_000
     log_level: str = "INFO"

@@ -100,7 +100,7 @@ def main() -> int:
                                              headers=live.admin).status_code)
                         answers.append(c.get(f"/api/v1/events/{event}/registrations/export",
                                              headers=live.admin).status_code)
-                        answers.append(c.get("/metrics").status_code)
+                        answers.append(c.get("/metrics", headers=live.admin).status_code)
                     with lock:
                         statuses.update(answers)
 

@@ -22,6 +22,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import SecretStr
 
 from app.audit.service import record
 from app.auth.models import KeyRole
@@ -95,6 +96,29 @@ def _resolve(request: Request, creds: BearerDep) -> Organizer:
         raise Unauthorized()
     key, scope = found
     return Organizer(name=key.name, role=key.role, key_id=key.id, event_ids=scope)
+
+
+def _matches(token: str, configured: SecretStr | None) -> bool:
+    secret = configured.get_secret_value() if configured is not None else ""
+    return bool(secret) and hmac.compare_digest(token.encode(), secret.encode())
+
+
+def metrics_reader(request: Request, creds: BearerDep) -> None:
+    """Who may read GET /metrics: operators. `METRICS_TOKEN` (the scraper's own), `ADMIN_TOKEN`,
+    or an organizer key of every event; 401 otherwise, 403 for a check-in key or one limited to
+    some events. The two tokens are checked before any database work: a scrape with
+    METRICS_TOKEN still answers while the database is down."""
+    token = bearer_token(creds)
+    settings = request.app.state.settings
+    if _matches(token, settings.metrics_token) or _matches(token, settings.admin_token):
+        return
+    with open_session(request.app.state.engine) as db:
+        found = find_active_key(db, secret=token)
+    if found is None:
+        raise Unauthorized()
+    key, scope = found
+    if key.role != KeyRole.organizer or scope is not None:
+        raise Forbidden("Metrics are for operators: METRICS_TOKEN or an organizer key of every event.")
 
 
 def check_path_event(request: Request, principal: Organizer) -> None:

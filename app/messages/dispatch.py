@@ -5,10 +5,14 @@ One `Dispatcher` runs in every app process (`OUTBOX_DISPATCH=inprocess`, the def
 pool and claims more as soon as one finishes, so a receiver that hangs holds one thread until
 its timeout, never the others. It sleeps until a request commits a new message (`wake`), or
 `OUTBOX_POLL_SECONDS` at most (other processes' messages, retries coming due).
+
+An attempt never outlives its lease: it is cut off after half of `OUTBOX_LEASE_SECONDS`
+(counted from the claim), whatever the per-command timeouts allow, so no other deliverer
+takes the message while it is still being sent; the other half leaves room to record the
+outcome. A cut-off attempt is a failed one (retried after its back-off).
 """
 
 import logging
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -29,12 +33,10 @@ from app.settings import Settings
 
 log = logging.getLogger("app.outbox")
 YIELD_STEP = 0.05  # seconds between two looks at whether requests still keep the process busy
-# An SMTP server's answer may quote the recipient: never an address in the logs.
-ADDRESS = re.compile(r"[^\s<>\"']+@[^\s<>\"']+")
 
 
 class Gate(Protocol):
-    def held(self) -> AbstractContextManager[None]: ...
+    def held(self, *, observed: bool = True) -> AbstractContextManager[None]: ...
 
 
 class Failed(Exception):
@@ -127,13 +129,14 @@ class Dispatcher:
             return 0
         with self._lock:
             busy = dict(self._busy)
+        deadline = self._deadline()
         claimed = self._claim(free, busy=busy)
         for message in claimed:
             key = outbox.destination(message.channel, message.webhook_id)
             with self._lock:
                 self._in_flight += 1
                 self._busy[key] = self._busy.get(key, 0) + 1
-            future = self._pool.submit(self.deliver, message, record_now=False)
+            future = self._pool.submit(self.deliver, message, record_now=False, deadline=deadline)
             future.add_done_callback(partial(self._done, key))
         return len(claimed)
 
@@ -148,22 +151,30 @@ class Dispatcher:
         attempts were made."""
         total = 0
         while True:
+            deadline = self._deadline()
             claimed = self._claim(max(1, self.settings.outbox_concurrency))
             if not claimed:
                 return total
-            list(self._pool.map(partial(self.deliver, record_now=False), claimed))
+            list(self._pool.map(partial(self.deliver, record_now=False, deadline=deadline), claimed))
             self._record_sent()
             total += len(claimed)
 
     # --- one message --------------------------------------------------------------------------
 
     def _write(self) -> AbstractContextManager[None]:
-        return self.gate.held() if self.gate is not None else nullcontext()
+        # Not in the lock-wait metric: that one is the requests' contention (and a deliverer's
+        # rounds would tell when a lost-link code was queued, app/recovery).
+        return self.gate.held(observed=False) if self.gate is not None else nullcontext()
+
+    def _deadline(self) -> float:
+        """When attempts of messages claimed from now on must be over (time.monotonic())."""
+        return time.monotonic() + self.settings.outbox_lease_seconds / 2
 
     def _claim(self, limit: int, busy: dict[str, int] | None = None) -> list[OutboxMessage]:
         with self._write(), open_session(self.engine, write=True) as db:
             claimed = outbox.claim(db, limit=limit, lease_seconds=self.settings.outbox_lease_seconds,
-                                   busy=busy, per_destination=self._per_destination if busy is not None else None)
+                                   max_attempts=self.settings.outbox_max_attempts, busy=busy,
+                                   per_destination=self._per_destination if busy is not None else None)
             db.commit()
             return claimed
 
@@ -185,21 +196,22 @@ class Dispatcher:
                 self._sent[:0] = batch
             raise
 
-    def deliver(self, message: OutboxMessage, *, record_now: bool = True) -> MessageStatus:
+    def deliver(self, message: OutboxMessage, *, record_now: bool = True,
+                deadline: float | None = None) -> MessageStatus:
+        """One attempt at a claimed message, over by `deadline` (default: half a lease from now)."""
         started = time.perf_counter()
         lease = message.lease or ""
         channel = str(message.channel)
         try:
-            transport, status = self._send(message)
+            transport, status = self._send(message, deadline=deadline or self._deadline())
         except Failed as exc:
             with self._write(), open_session(self.engine, write=True) as db:
                 outcome = outbox.attempt_failed(db, message=message, lease=lease, error=exc.reason,
                                                 response_status=exc.status, settings=self.settings)
                 db.commit()
-            metrics.observe_delivery(channel, "failed" if outcome == MessageStatus.failed else "retry",
-                                     time.perf_counter() - started)
-            log.info("outbox: %s %s attempt %d failed (%s)", channel, message.uid, message.attempts + 1,
-                     ADDRESS.sub("<address>", exc.reason))
+            self._observe(message, "failed" if outcome == MessageStatus.failed else "retry", started)
+            log.info("outbox: %s %s attempt %d failed (%s)", channel, message.uid, message.attempts,
+                     outbox.ADDRESS.sub("<address>", exc.reason))
             return outcome
         if record_now:
             with self._write(), open_session(self.engine, write=True) as db:
@@ -209,8 +221,13 @@ class Dispatcher:
         else:
             with self._lock:
                 self._sent.append((message.id or 0, lease, transport, status))
-        metrics.observe_delivery(channel, "sent", time.perf_counter() - started)
+        self._observe(message, "sent", started)
         return MessageStatus.sent
+
+    @staticmethod
+    def _observe(message: OutboxMessage, outcome: str, started: float) -> None:
+        if message.kind not in outbox.UNCOUNTED:
+            metrics.observe_delivery(str(message.channel), outcome, time.perf_counter() - started)
 
     def _secret(self, sealed: str | None) -> str | None:
         if sealed is None:
@@ -218,18 +235,18 @@ class Dispatcher:
         with open_session(self.engine) as db:
             return keyring.unseal(db, self.settings, sealed)
 
-    def _send(self, message: OutboxMessage) -> tuple[str, int | None]:
+    def _send(self, message: OutboxMessage, *, deadline: float) -> tuple[str, int | None]:
         try:
             if message.channel == Channel.webhook:
-                return "http", self._send_webhook(message)
-            return self._send_email(message), None
+                return "http", self._send_webhook(message, deadline=deadline)
+            return self._send_email(message, deadline=deadline), None
         except Failed:
             raise
         except Exception as exc:  # never lose the message to an unexpected error: retry it
             log.exception("outbox: unexpected error delivering %s", message.uid)
             raise Failed(f"internal error: {type(exc).__name__}") from exc
 
-    def _send_email(self, message: OutboxMessage) -> str:
+    def _send_email(self, message: OutboxMessage, *, deadline: float) -> str:
         secret = self._secret(message.sealed_secret)
         text, html = message.body_text, message.body_html
         if secret is not None:
@@ -239,12 +256,12 @@ class Dispatcher:
             mail.write_file(built, message, settings=self.settings)
             return "file"
         try:
-            mail.send(built, settings=self.settings)
+            mail.send(built, settings=self.settings, deadline=deadline)
         except mail.MailFailed as exc:
             raise Failed(str(exc)) from exc
         return "smtp"
 
-    def _send_webhook(self, message: OutboxMessage) -> int:
+    def _send_webhook(self, message: OutboxMessage, *, deadline: float) -> int:
         from app.webhooks import delivery
         from app.webhooks.models import WebhookEndpoint
 
@@ -254,6 +271,6 @@ class Dispatcher:
         if endpoint is None or secret is None or not endpoint.active:
             raise Failed("endpoint deleted or inactive")
         try:
-            return delivery.send(message, secret=secret, settings=self.settings)
+            return delivery.send(message, secret=secret, settings=self.settings, deadline=deadline)
         except delivery.DeliveryFailed as exc:
             raise Failed(exc.reason, exc.status) from exc

@@ -11,9 +11,13 @@ Messages to ASCII addresses (all but a few) are built with the `email.mime` clas
 quarter of the cost (0.6 ms instead of 2.8 ms a message, bench/README.md), which matters
 because deliverers share the web workers' interpreter. An internationalised address keeps the
 `EmailMessage` path, whose policy knows how to write it.
+
+`SMTP_TIMEOUT_SECONDS` bounds each command; a `deadline` bounds the whole message (the
+deliverer's lease, app/messages/dispatch.py): every command waits at most until then.
 """
 
 import contextlib
+import os
 import smtplib
 import ssl
 import threading
@@ -26,11 +30,15 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, parseaddr
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from app.messages.models import OutboxMessage
 from app.messages.render import one_line
 from app.settings import Settings
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 
 class MailFailed(Exception):
@@ -98,12 +106,50 @@ _connections = threading.local()  # one open SMTP connection per delivery thread
 IDLE_SECONDS = 30.0  # a connection idle longer than this is closed rather than reused
 
 
-def _connect(target: SmtpTarget, timeout: float) -> smtplib.SMTP:
-    client: smtplib.SMTP
+class TimeUp(TimeoutError):
+    """The message's deadline passed."""
+
+
+def _left(deadline: float | None, timeout: float) -> float:
+    """Seconds the next step may wait: the per-command timeout, or less near the deadline."""
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise TimeUp("the attempt's time is up")
+    return min(timeout, left)
+
+
+class _Client(smtplib.SMTP):
+    """smtplib's client, each command's wait cut short at `deadline` (time.monotonic())."""
+
+    deadline: float | None = None
+
+    def _bound(self) -> None:
+        if self.sock is not None:
+            self.sock.settimeout(_left(self.deadline, self.timeout))
+
+    def send(self, s: "ReadableBuffer | str") -> None:
+        self._bound()
+        super().send(s)
+
+    def getreply(self) -> tuple[int, bytes]:
+        self._bound()
+        return super().getreply()
+
+
+class _TlsClient(smtplib.SMTP_SSL, _Client):
+    pass
+
+
+def _connect(target: SmtpTarget, timeout: float, deadline: float | None) -> _Client:
+    client: _Client
+    wait = _left(deadline, timeout)
     if target.scheme == "smtps":
-        client = smtplib.SMTP_SSL(target.host, target.port, timeout=timeout, context=ssl.create_default_context())
+        client = _TlsClient(target.host, target.port, timeout=wait, context=ssl.create_default_context())
     else:
-        client = smtplib.SMTP(target.host, target.port, timeout=timeout)
+        client = _Client(target.host, target.port, timeout=wait)
+    client.timeout, client.deadline = timeout, deadline
     if target.scheme == "smtp+starttls":
         client.starttls(context=ssl.create_default_context())
     if target.username:
@@ -111,12 +157,15 @@ def _connect(target: SmtpTarget, timeout: float) -> smtplib.SMTP:
     return client
 
 
-def _drop() -> None:
+def _drop(*, polite: bool = True) -> None:
+    """Close this thread's connection; with QUIT first unless the server stopped answering."""
     client = getattr(_connections, "client", None)
     _connections.client = None
     if client is not None:
-        with contextlib.suppress(smtplib.SMTPException, OSError):
-            client.quit()
+        if polite:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                client.quit()
+        client.close()
 
 
 def _reset() -> None:
@@ -129,10 +178,11 @@ def _reset() -> None:
             _drop()
 
 
-def send(mail: Message, *, settings: Settings) -> None:
+def send(mail: Message, *, settings: Settings, deadline: float | None = None) -> None:
     """Send over this thread's SMTP connection, opened on first use and kept for the next
     messages (a burst of notices then costs one handshake per thread, not one per message).
-    A connection the server closed meanwhile is replaced once, at once."""
+    A connection the server closed meanwhile is replaced once, at once. Nothing waits past
+    `deadline` (time.monotonic()); a message cut short there is not sent again here."""
     assert settings.smtp_url is not None
     url = settings.smtp_url.get_secret_value()
     target = parse_smtp_url(url)
@@ -140,20 +190,7 @@ def send(mail: Message, *, settings: Settings) -> None:
     if getattr(_connections, "url", None) != url or now - getattr(_connections, "used", 0.0) > IDLE_SECONDS:
         _drop()
     try:
-        for attempt in (1, 2):
-            client = getattr(_connections, "client", None)
-            fresh = client is None
-            if client is None:
-                client = _connections.client = _connect(target, settings.smtp_timeout_seconds)
-                _connections.url = url
-            try:
-                client.send_message(mail)
-                _connections.used = time.monotonic()
-                return
-            except smtplib.SMTPServerDisconnected:
-                _drop()
-                if fresh or attempt == 2:
-                    raise
+        _send(mail, url=url, target=target, timeout=settings.smtp_timeout_seconds, deadline=deadline)
     except smtplib.SMTPResponseException as exc:
         if exc.smtp_code >= 500 or exc.smtp_code in (421,):
             _drop()
@@ -165,14 +202,50 @@ def send(mail: Message, *, settings: Settings) -> None:
         _reset()
         raise MailFailed(f"SMTP refused the recipient ({len(exc.recipients)})") from exc
     except (smtplib.SMTPException, OSError) as exc:
-        _drop()
+        _drop(polite=not _timed_out(exc))
+        if _timed_out(exc):
+            raise MailFailed("SMTP: no answer in time (SMTP_TIMEOUT_SECONDS a command, half of "
+                             "OUTBOX_LEASE_SECONDS a message)") from exc
         raise MailFailed(f"SMTP: {type(exc).__name__}: {str(exc)[:200]}") from exc
 
 
+def _send(mail: Message, *, url: str, target: SmtpTarget, timeout: float, deadline: float | None) -> None:
+    for attempt in (1, 2):
+        client = getattr(_connections, "client", None)
+        fresh = client is None
+        if client is None:
+            client = _connections.client = _connect(target, timeout, deadline)
+            _connections.url = url
+        client.deadline = deadline
+        try:
+            client.send_message(mail)
+            _connections.used = time.monotonic()
+            return
+        except smtplib.SMTPServerDisconnected as exc:
+            _drop(polite=False)
+            # An answer that never came may still have been a message accepted: not again.
+            if fresh or attempt == 2 or _timed_out(exc):
+                raise
+        finally:
+            client.deadline = None
+
+
+def _timed_out(exc: BaseException) -> bool:
+    """A wait ran out (smtplib reports a read that timed out as a lost connection)."""
+    return isinstance(exc, TimeoutError) or isinstance(exc.__context__, TimeoutError)
+
+
 def write_file(mail: Message, message: OutboxMessage, *, settings: Settings) -> Path:
-    """No SMTP_URL: the message as it would have been sent, under `outbox_dir`."""
+    """No SMTP_URL: the message as it would have been sent, under `outbox_dir`. The files
+    hold personal links in plain text: the folder is the service user's alone (0700), each
+    file too (0600)."""
     folder = Path(settings.outbox_dir)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if folder.stat().st_mode & 0o077:
+        folder.chmod(0o700)  # made earlier, or by someone with a looser umask
     path = folder / f"{message.created_at:%Y%m%d-%H%M%S}-{message.uid}.eml"
-    path.write_bytes(bytes(mail))
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with open(fd, "wb") as out:
+        os.fchmod(fd, 0o600)  # a file left by an earlier attempt keeps its mode otherwise
+        out.write(bytes(mail))
     return path

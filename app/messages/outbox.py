@@ -12,6 +12,7 @@ the lease (`OUTBOX_LEASE_SECONDS`) has run out. Receivers drop the repeat by its
 
 import json
 import random
+import re
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
@@ -28,8 +29,15 @@ from app.settings import Settings
 
 QUEUED_FLAG = "outbox_queued"  # Session.info: the request's commit should wake the deliverers
 ERASED = "(erased)"
-# Kinds whose recipient and text are wiped once sent (the person asked to be forgotten).
-WIPED_WHEN_SENT = frozenset({"registration.erased"})
+# Kinds whose recipient and text are wiped once sent or failed for good (the person asked to
+# be forgotten).
+WIPED_WHEN_DONE = frozenset({"registration.erased"})
+# Kinds left out of the outbox metrics: a lost-link code is queued only for a registered
+# address, and the recovery request must look the same for any address (app/recovery).
+UNCOUNTED = frozenset({"recovery.code"})
+# An SMTP server's answer may quote the recipient: never an address in logs or stored errors.
+ADDRESS = re.compile(r"[^\s<>\"']+@[^\s<>\"']+")
+LEASE_RAN_OUT = "the delivery did not finish within its lease (the deliverer died or took too long)"
 
 
 def new_uid() -> str:
@@ -79,17 +87,21 @@ def destination(channel: str, webhook_id: int | None) -> str:
     return f"webhook:{webhook_id}" if channel == Channel.webhook else "email"
 
 
-def claim(db: Session, *, limit: int, lease_seconds: float, busy: Mapping[str, int] | None = None,
-          per_destination: int | None = None) -> list[OutboxMessage]:
+def claim(db: Session, *, limit: int, lease_seconds: float, max_attempts: int | None = None,
+          busy: Mapping[str, int] | None = None, per_destination: int | None = None) -> list[OutboxMessage]:
     """Take up to `limit` due messages for `lease_seconds`. Two deliverers never take one row at
     once: PostgreSQL skips rows another deliverer is claiming (FOR UPDATE SKIP LOCKED); SQLite
     has one writer at a time. The caller commits at once.
+
+    A claim is an attempt: `attempts` rises here, so a deliverer that dies or overruns its
+    lease uses one up too, and a message whose lease ran out `max_attempts` times is `failed`
+    instead of claimed again.
 
     With `per_destination`, at most that many messages per receiver are in flight (counting the
     caller's `busy` ones), so a receiver that hangs cannot take every delivery slot."""
     now = utcnow()
     candidates = db.exec(
-        select(OutboxMessage.id, OutboxMessage.channel, OutboxMessage.webhook_id)
+        select(OutboxMessage.id, OutboxMessage.channel, OutboxMessage.webhook_id, OutboxMessage.attempts)
         .where(OutboxMessage.status == MessageStatus.pending, col(OutboxMessage.next_attempt_at) <= now)
         .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
         .limit(limit if per_destination is None else limit * 8)
@@ -97,7 +109,11 @@ def claim(db: Session, *, limit: int, lease_seconds: float, busy: Mapping[str, i
     ).all()
     taken = dict(busy or {})
     ids: list[int] = []
-    for message_id, channel, webhook_id in candidates:
+    exhausted: list[int] = []
+    for message_id, channel, webhook_id, attempts in candidates:
+        if max_attempts is not None and attempts >= max_attempts:
+            exhausted.append(message_id or 0)
+            continue
         key = destination(channel, webhook_id)
         if per_destination is not None and taken.get(key, 0) >= per_destination:
             continue
@@ -105,16 +121,33 @@ def claim(db: Session, *, limit: int, lease_seconds: float, busy: Mapping[str, i
         ids.append(message_id or 0)
         if len(ids) == limit:
             break
+    _fail_for_good(db, exhausted, error=LEASE_RAN_OUT)
     if not ids:
         return []
     lease = uuid.uuid4().hex
     db.execute(
         update(OutboxMessage).where(col(OutboxMessage.id).in_(ids))
-        .values(lease=lease, next_attempt_at=now + timedelta(seconds=lease_seconds))
+        .values(lease=lease, attempts=OutboxMessage.attempts + 1,
+                next_attempt_at=now + timedelta(seconds=lease_seconds))
     )
     rows = db.exec(select(OutboxMessage).where(col(OutboxMessage.id).in_(ids))
                    .execution_options(populate_existing=True).order_by(col(OutboxMessage.id))).all()
     return list(rows)
+
+
+def _fail_for_good(db: Session, ids: Sequence[int], *, error: str) -> None:
+    if ids:
+        db.execute(update(OutboxMessage).where(col(OutboxMessage.id).in_(ids)).values(
+            status=MessageStatus.failed, last_error=error, lease=None).execution_options(synchronize_session=False))
+        _wipe_when_done(db, ids)
+
+
+def _wipe_when_done(db: Session, ids: Sequence[int]) -> None:
+    """The kinds of WIPED_WHEN_DONE among `ids` lose their recipient and text."""
+    db.execute(update(OutboxMessage).where(col(OutboxMessage.id).in_(ids),
+                                           col(OutboxMessage.kind).in_(WIPED_WHEN_DONE))
+               .values(recipient=ERASED, recipient_name="", body_text="", body_html="", sealed_secret=None)
+               .execution_options(synchronize_session=False))
 
 
 def _mine(message_id: int, lease: str) -> list[ColumnElement[bool]]:
@@ -126,11 +159,9 @@ def delivered(db: Session, *, message_id: int, lease: str, transport: str, respo
     """Record a delivery (only by the deliverer still holding the lease); the secret goes."""
     db.execute(update(OutboxMessage).where(*_mine(message_id, lease)).values(
         status=MessageStatus.sent, sent_at=utcnow(), transport=transport, response_status=response_status,
-        attempts=OutboxMessage.attempts + 1, last_error=None, sealed_secret=None, lease=None,
+        last_error=None, sealed_secret=None, lease=None,
     ))
-    db.execute(update(OutboxMessage).where(col(OutboxMessage.id) == message_id,
-                                           col(OutboxMessage.kind).in_(WIPED_WHEN_SENT))
-               .values(recipient=ERASED, recipient_name="", body_text="", body_html=""))
+    _wipe_when_done(db, [message_id])
 
 
 def delivered_many(db: Session, batch: Sequence[tuple[int, str, str, int | None]]) -> None:
@@ -145,12 +176,9 @@ def delivered_many(db: Session, batch: Sequence[tuple[int, str, str, int | None]
             col(OutboxMessage.id).in_(ids), col(OutboxMessage.lease) == lease,
             col(OutboxMessage.status) == MessageStatus.pending,
         ).values(status=MessageStatus.sent, sent_at=now, transport=transport, response_status=status,
-                 attempts=OutboxMessage.attempts + 1, last_error=None, sealed_secret=None, lease=None)
+                 last_error=None, sealed_secret=None, lease=None)
           .execution_options(synchronize_session=False))
-    db.execute(update(OutboxMessage).where(col(OutboxMessage.id).in_([m for m, *_ in batch]),
-                                           col(OutboxMessage.kind).in_(WIPED_WHEN_SENT))
-               .values(recipient=ERASED, recipient_name="", body_text="", body_html="")
-               .execution_options(synchronize_session=False))
+    _wipe_when_done(db, [m for m, *_ in batch])
 
 
 def backoff(attempts: int, settings: Settings) -> float:
@@ -161,14 +189,17 @@ def backoff(attempts: int, settings: Settings) -> float:
 
 def attempt_failed(db: Session, *, message: OutboxMessage, lease: str, error: str, settings: Settings,
                    response_status: int | None = None) -> MessageStatus:
-    """Record a failed attempt: back off and try again, or `failed` after the last attempt."""
-    attempts = message.attempts + 1
+    """Record a failed attempt (counted when claimed): back off and try again, or `failed` after
+    the last attempt. The error is stored without addresses (servers quote the recipient)."""
+    attempts = message.attempts
     final = attempts >= settings.outbox_max_attempts
     status = MessageStatus.failed if final else MessageStatus.pending
-    db.execute(update(OutboxMessage).where(*_mine(message.id or 0, lease)).values(
-        attempts=attempts, status=status, last_error=error[:500], response_status=response_status, lease=None,
+    recorded = db.execute(update(OutboxMessage).where(*_mine(message.id or 0, lease)).values(
+        status=status, last_error=ADDRESS.sub("<address>", error)[:500], response_status=response_status, lease=None,
         next_attempt_at=utcnow() + timedelta(seconds=0 if final else backoff(attempts, settings)),
-    ))
+    ).returning(col(OutboxMessage.id))).first()
+    if final and recorded is not None:
+        _wipe_when_done(db, [message.id or 0])
     return status
 
 
@@ -215,9 +246,11 @@ def retry(db: Session, *, message_id: int) -> OutboxMessage:
 
 
 def backlog(db: Session) -> dict[str, int]:
-    """Messages per status (for /metrics)."""
+    """Messages per status (for /metrics), lost-link codes left out (UNCOUNTED)."""
     counts = {s.value: 0 for s in MessageStatus}
-    for status, n in db.exec(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all():
+    for status, n in db.exec(select(OutboxMessage.status, func.count())
+                             .where(col(OutboxMessage.kind).not_in(UNCOUNTED))
+                             .group_by(OutboxMessage.status)).all():
         counts[str(status)] = n
     return counts
 

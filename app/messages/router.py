@@ -76,7 +76,8 @@ def retry_message(message_id: IdPath, db: SessionDep, who: AuditedOrganizerDep) 
 def broadcast(body: BroadcastIn, db: SessionDep, _: AuditedOrganizerDep, event: OrganizerEventDep) -> BroadcastOut:
     """Send one message to the people matching the filters (confirmed by default). With
     `dry_run` (the default) only the number of recipients is returned; otherwise one e-mail per
-    person is queued in the outbox, and the audit log keeps who sent it."""
+    person is queued in the outbox, and the audit log keeps who sent it. An event with
+    `emails_enabled: false` sends nothing: 409 (`/problems/emails-disabled`) unless a dry run."""
     return BroadcastOut(recipients=service.broadcast(db, event=event, data=body), dry_run=body.dry_run)
 
 

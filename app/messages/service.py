@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from app.common.ids import id_of
 from app.common.time import utcnow
 from app.enrollments.models import Enrollment, EnrollmentStatus
-from app.errors import Invalid, NotFound
+from app.errors import AppError, Invalid, NotFound
 from app.events import config
 from app.events.models import Event
 from app.messages import notices, render
@@ -37,10 +37,20 @@ def broadcast_recipients(db: Session, *, event_id: int, data: BroadcastIn) -> Se
     return db.exec(query.order_by(col(Registration.id))).all()
 
 
+class EmailsDisabled(AppError):
+    status, code, title = 409, "emails-disabled", "The event sends no e-mails"
+
+
 def broadcast(db: Session, *, event: Event, data: BroadcastIn) -> int:
+    """The number of people the filters match; unless a dry run, one e-mail each is queued.
+    An event with `emails_enabled: false` refuses to send (409) rather than answer a count of
+    people nobody wrote to; its dry run still counts them."""
     regs = broadcast_recipients(db, event_id=id_of(event), data=data)
     if data.dry_run:
         return len(regs)
+    if not event.emails_enabled:
+        raise EmailsDisabled(f"Event {event.id} has e-mails turned off (emails_enabled: false): nothing was sent. "
+                             "Turn them on first; a dry run still counts the recipients.")
     return notices.broadcast(db, event=event, regs=regs, subject=data.subject, text=data.text)
 
 

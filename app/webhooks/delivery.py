@@ -7,7 +7,8 @@ client (no pooled connection is shared between endpoints that happen to share an
 ignores proxy variables, follows no redirect and reads no response body.
 
 `WEBHOOK_TIMEOUT_SECONDS` bounds each phase (connect, send, wait for the answer); a receiver
-that hangs fails the attempt within that time.
+that hangs fails the attempt within that time. A `deadline` (the deliverer's lease,
+app/messages/dispatch.py) shortens the phases of a request that starts near it.
 """
 
 import time
@@ -50,11 +51,11 @@ def headers_for(message: OutboxMessage, *, secret: str, timestamp: int, body: by
 
 
 def _request(client: httpx.Client, target: Target, address: str, headers: dict[str, str],
-             body: bytes) -> httpx.Request:
+             body: bytes, timeout: float) -> httpx.Request:
     extensions = {"sni_hostname": target.host} if target.url.scheme == "https" else {}
     return client.build_request(
         "POST", target.url.copy_with(host=address), content=body,
-        headers={**headers, "host": target.url.netloc.decode("ascii")}, extensions=extensions,
+        headers={**headers, "host": target.url.netloc.decode("ascii")}, extensions=extensions, timeout=timeout,
     )
 
 
@@ -64,7 +65,7 @@ def _connect_reason(exc: httpx.ConnectError) -> str:
     return "could not connect"
 
 
-def send(message: OutboxMessage, *, secret: str, settings: Settings) -> int:
+def send(message: OutboxMessage, *, secret: str, settings: Settings, deadline: float | None = None) -> int:
     """POST the message's payload to its webhook; the HTTP status (2xx) or `DeliveryFailed`."""
     try:
         target = vet(message.recipient, allow_private=settings.webhook_allow_private)
@@ -79,8 +80,11 @@ def send(message: OutboxMessage, *, secret: str, settings: Settings) -> int:
     failure = "could not connect"
     with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False, verify=_tls()) as client:
         for address in target.addresses:
+            wait = timeout if deadline is None else min(timeout, deadline - time.monotonic())
+            if wait <= 0:
+                raise DeliveryFailed("no answer within the attempt's time limit")
             try:
-                response = client.send(_request(client, target, address, headers, body), stream=True)
+                response = client.send(_request(client, target, address, headers, body, wait), stream=True)
             except httpx.ConnectError as exc:
                 failure = _connect_reason(exc)
                 continue  # the next address of the host, if any

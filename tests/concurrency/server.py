@@ -146,9 +146,10 @@ def run_server(
         **os.environ,
         "DATABASE_URL": database_url,
         "ADMIN_TOKEN": admin_token,
-        # 4 workers x (5 + 5) connections stays well under PostgreSQL's default 100.
+        # 4 workers x (5 + 5) connections stays well under PostgreSQL's default 100 (checked at start).
         "DB_POOL_SIZE": "5",
         "DB_MAX_OVERFLOW": "5",
+        "WORKERS": str(workers),
         "LOG_LEVEL": "WARNING",
         # One client address sends everything here: per-address rate limits would only get in the way.
         "RATE_LIMIT_STORE": "off",

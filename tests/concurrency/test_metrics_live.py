@@ -14,7 +14,7 @@ pytestmark = pytest.mark.slow
 
 def _healthz_count(live: LiveServer) -> float:
     with live.client() as c:
-        text = c.get("/metrics").text
+        text = c.get("/metrics", headers=live.admin).text
     return sum(s.value for f in text_string_to_metric_families(text) for s in f.samples
                if s.name == "http_requests_total" and s.labels.get("route") == "/healthz")
 

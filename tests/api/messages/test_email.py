@@ -174,6 +174,25 @@ def test_without_smtp_messages_are_written_as_eml_files(settings: Settings, admi
         app.state.engine.dispose()
 
 
+@pytest.mark.parametrize("existing", [False, True])
+def test_eml_files_are_readable_by_the_service_user_only(settings: Settings, admin: dict[str, str],
+                                                          tmp_path: Path, existing: bool) -> None:
+    folder = tmp_path / "outbox"
+    if existing:  # made earlier with a looser mode, or by a deployment script
+        folder.mkdir(mode=0o755)
+        folder.chmod(0o755)
+    app = create_app(settings.model_copy(update={"smtp_url": None, "outbox_dir": str(folder)}))
+    reset(app.state.engine)
+    try:
+        with TestClient(app, raise_server_exceptions=False) as client:
+            register(client, make_event(client, admin)["id"], 1)
+            deliver(app)
+        [path] = list(folder.glob("*.eml"))
+        assert (folder.stat().st_mode & 0o777, path.stat().st_mode & 0o777) == (0o700, 0o600)
+    finally:
+        app.state.engine.dispose()
+
+
 def test_a_message_whose_deliverer_died_is_sent_after_its_lease(mail_app: FastAPI, mail_client: TestClient,
                                                                  box: Box, admin: dict[str, str]) -> None:
     from app.db import open_session
@@ -194,7 +213,7 @@ def test_a_message_whose_deliverer_died_is_sent_after_its_lease(mail_app: FastAP
     with open_session(mail_app.state.engine, write=True) as db:
         outbox.delivered(db, message_id=claimed.id or 0, lease=claimed.lease or "", transport="smtp")
         db.commit()
-    assert rows(mail_app)[0].attempts == 1
+    assert rows(mail_app)[0].attempts == 2  # the dead deliverer's claim was an attempt too
 
 
 def test_the_persons_export_lists_their_messages(mail_app: FastAPI, mail_client: TestClient, box: Box,

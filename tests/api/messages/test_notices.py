@@ -4,7 +4,7 @@ erasure; organizers' broadcasts and own templates."""
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from tests.api.messages.helpers import rows
+from tests.api.messages.helpers import make_due, rows
 from tests.api.voting.test_polls import make_poll
 from tests.factories import assert_problem, bearer, make_event, make_session, register
 from tests.mailbox import Box, deliver
@@ -96,6 +96,25 @@ def test_erasure_drops_pending_mail_and_sends_one_last_message_then_forgets_it(
     assert left[0].status == "sent" and "lucja" not in left[0].recipient + left[0].body_text
 
 
+def test_a_notice_of_erasure_that_fails_for_good_forgets_the_address(
+        mail_app: FastAPI, mail_client: TestClient, box: Box, admin: dict[str, str]) -> None:
+    event = make_event(mail_client, admin)
+    person = register(mail_client, event["id"], 1)
+    box.refuse = 451  # the server quotes the recipient in its answer
+    assert mail_client.delete("/api/v1/me?erase=true", headers=bearer(person["token"])).status_code in (200, 204)
+    for _ in range(3):  # OUTBOX_MAX_ATTEMPTS
+        make_due(mail_app)
+        deliver(mail_app)
+    [row] = rows(mail_app)
+    assert (row.kind, row.status, row.attempts) == ("registration.erased", "failed", 3)
+    assert "451" in (row.last_error or "")
+    stored = " ".join(str(v) for v in vars(row).values())
+    assert "lucja" not in stored.lower() and "gmina-serock" not in stored
+    listed = mail_client.get(f"/api/v1/events/{event['id']}/messages?status=failed", headers=admin).json()
+    assert [m["to"] for m in listed["items"]] == ["(erased)"]
+    assert "gmina-serock" not in mail_client.get(f"/api/v1/messages/{row.id}", headers=admin).text
+
+
 def test_broadcast_dry_run_filters_and_sends(mail_app: FastAPI, mail_client: TestClient, box: Box,
                                              admin: dict[str, str]) -> None:
     event = make_event(mail_client, admin, capacity=3)
@@ -122,6 +141,20 @@ def test_broadcast_dry_run_filters_and_sends(mail_app: FastAPI, mail_client: Tes
     audit = mail_client.get("/api/v1/audit-log", headers=admin).json()["items"]
     assert any("broadcast" in entry["action"] for entry in audit)
     assert_problem(mail_client.post(url, json=body), 401)
+
+
+def test_a_broadcast_of_an_event_without_emails_is_refused_not_claimed(
+        mail_app: FastAPI, mail_client: TestClient, box: Box, admin: dict[str, str]) -> None:
+    event = make_event(mail_client, admin, emails_enabled=False)
+    for i in (1, 2):
+        register(mail_client, event["id"], i)
+    url = f"/api/v1/events/{event['id']}/broadcasts"
+    body = {"subject": "Zmiana sali", "text": "Panel przenosimy do Sali B."}
+    assert mail_client.post(url, json=body, headers=admin).json() == {"recipients": 2, "dry_run": True}
+    refused = assert_problem(mail_client.post(url, json={**body, "dry_run": False}, headers=admin), 409)
+    assert refused["type"] == "/problems/emails-disabled" and "emails_enabled" in refused["detail"]
+    deliver(mail_app)
+    assert not rows(mail_app, kind="broadcast") and not box.messages
 
 
 def test_organizer_templates_replace_the_builtin_text(mail_app: FastAPI, mail_client: TestClient, box: Box,

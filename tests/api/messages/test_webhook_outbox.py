@@ -126,10 +126,10 @@ def test_metrics_show_the_backlog_and_deliveries(settings: Settings, admin: dict
         with TestClient(app, raise_server_exceptions=False) as client:
             event = make_event(client, admin)
             register(client, event["id"], 1)
-            text = client.get("/metrics").text
+            text = client.get("/metrics", headers=admin).text
             assert 'outbox_messages{status="pending"} 1.0' in text
             _deliver(app)
-            text = client.get("/metrics").text
+            text = client.get("/metrics", headers=admin).text
             assert 'outbox_messages{status="sent"} 1.0' in text
             assert 'outbox_deliveries_total{channel="email",outcome="sent"}' in text
     finally:

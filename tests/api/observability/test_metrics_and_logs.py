@@ -1,18 +1,25 @@
-"""GET /metrics in the Prometheus text format, X-Request-ID, and JSON logs without personal data."""
+"""GET /metrics in the Prometheus text format, for operators only; X-Request-ID, and JSON logs
+without personal data."""
 
 import json
 import logging
 
+from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
+from pydantic import SecretStr
 
+from app.main import create_app
 from app.observability.logs import JsonFormatter
-from tests.factories import bearer, make_event, person, register
+from tests.conftest import ADMIN_TOKEN
+from tests.dbutil import reset
+from tests.factories import assert_problem, bearer, make_event, person, register
 
 ROUTE = "/api/v1/events/{event_id}/registrations"
+METRICS_TOKEN = "scraper-token-0123456789"
 
 
 def _samples(client) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
-    response = client.get("/metrics")
+    response = client.get("/metrics", headers=bearer(ADMIN_TOKEN))
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
     out = {}
@@ -47,6 +54,35 @@ def test_metrics_count_requests_by_route_template_and_status(client, admin):
         assert expected in names, expected
     # no label carries a value from a path or a query string
     assert not any(str(event["id"]) == v for _, labels in after for k, v in labels if k == "route")
+
+
+def _key(client: TestClient, admin: dict[str, str], **body: object) -> str:
+    made = client.post("/api/v1/organizer-keys", json={"name": "Monitoring", **body}, headers=admin)
+    assert made.status_code == 201, made.text
+    return str(made.json()["key"])
+
+
+def test_metrics_are_for_operators_only(settings, admin) -> None:
+    app = create_app(settings.model_copy(update={"metrics_token": SecretStr(METRICS_TOKEN)}))
+    reset(app.state.engine)
+    try:
+        with TestClient(app, raise_server_exceptions=False) as client:
+            event = make_event(client, admin)
+            organizer = _key(client, admin)
+            checkin = _key(client, admin, role="checkin")
+            scoped = _key(client, admin, event_ids=[event["id"]])
+            assert_problem(client.get("/metrics"), 401)  # a stranger learns nothing
+            assert_problem(client.get("/metrics", headers=bearer("wrong-token")), 401)
+            assert_problem(client.get("/metrics", headers=bearer(checkin)), 403)
+            assert_problem(client.get("/metrics", headers=bearer(scoped)), 403)
+            for token in (METRICS_TOKEN, ADMIN_TOKEN, organizer):
+                answer = client.get("/metrics", headers=bearer(token))
+                assert answer.status_code == 200 and "http_requests_total" in answer.text
+            # the scraper's token is no organizer key
+            assert_problem(client.get(f"/api/v1/events/{event['id']}/registrations", headers=bearer(METRICS_TOKEN)),
+                           401)
+    finally:
+        app.state.engine.dispose()
 
 
 def test_request_id_is_taken_or_made_and_returned(client):

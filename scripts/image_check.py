@@ -432,12 +432,15 @@ def main() -> None:
     signal.signal(signal.SIGHUP, lambda *_: sys.exit(129))
     if os.geteuid() != 0:
         skip("needs root (debootstrap, buildah's chroot isolation, chroot); run as root or in CI")
-    missing = [tool for tool in ("buildah", "debootstrap", "unshare", "chroot", "psql") if not shutil.which(tool)]
+    missing = [tool for tool in ("buildah", "debootstrap") if not shutil.which(tool)]
     if missing:
-        skip(f"not installed: {', '.join(missing)} (apt-get install buildah debootstrap postgresql-client)")
+        skip(f"not installed: {', '.join(missing)} (apt-get install buildah debootstrap; `make image-check` does)")
     if subprocess.run(["buildah", "info"], capture_output=True).returncode != 0:
         skip("buildah cannot run on this machine (`buildah info` fails)")
     try:
+        missing = [tool for tool in ("unshare", "chroot", "psql") if not shutil.which(tool)]
+        if missing:
+            raise CheckFailed(f"not installed: {', '.join(missing)} (util-linux, coreutils, postgresql-client)")
         with tempfile.TemporaryDirectory(prefix="image-build-") as workdir:
             image = build(base_image(), Path(workdir))
         say(f"built {IMAGE} ({image.removeprefix('sha256:')[:12]}): {image_size(image)}")

@@ -13,8 +13,8 @@ SERVER_URL = http://$(HOST):$(PORT)
 endif
 export DATABASE_URL ?= sqlite:///data/seminar.db
 
-.PHONY: browser install lint run test test-fast openapi demo bench migrate migration retention docker clean worker \
-	repeat-races lock
+.PHONY: browser install lint run test test-fast openapi demo bench migrate migration retention docker image-check clean \
+	worker repeat-races lock
 
 # `make run &` and `make demo` at once: one builds .venv (and migrates), the other waits for it
 # and then finds the stamp fresh (and the database at head). Without flock (util-linux; not on
@@ -72,7 +72,7 @@ browser:
 
 ## Lint (ruff), type-check (mypy) and who may import whom (import-linter); `make test` runs it first.
 lint: install
-	$(BIN)/ruff check app tests bench
+	$(BIN)/ruff check app tests bench scripts
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 
@@ -117,6 +117,16 @@ migration: install
 
 docker:
 	docker build -t seminar-registration .
+
+## Build the Dockerfile with buildah on a debootstrapped Debian base and check that the image serves
+## (scripts/image_check.py). As root with apt-get, buildah and debootstrap are installed (Debian's
+## packages) when missing; elsewhere the check is skipped with the reason.
+image-check:
+	@command -v buildah >/dev/null && command -v debootstrap >/dev/null \
+	  || ! command -v apt-get >/dev/null || [ "$$(id -u)" -ne 0 ] \
+	  || { apt-get -o DPkg::Lock::Timeout=300 update -qq && DEBIAN_FRONTEND=noninteractive apt-get \
+	       -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends buildah debootstrap >/dev/null; }
+	$(PYTHON) scripts/image_check.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -30,9 +30,10 @@ from sqlmodel import Session, col, select
 from app.assignment.models import Preference
 from app.assignment.schemas import MyAssignmentOut, MyUnplacedSlot, MyWorkshop, ReasonCode, ReasonOut
 from app.assignment.service import slots
+from app.capacity import ledger
 from app.common.ids import id_of
 from app.enrollments.models import Enrollment, EnrollmentSource, EnrollmentStatus
-from app.enrollments.service import any_assignment_seat, enrollments_of, places_in_sessions, position_of
+from app.enrollments.service import any_assignment_seat, enrollments_of, places_in_sessions
 from app.registrations.models import Registration, RegistrationStatus
 from app.sessions.models import EventSession, SessionKind
 from app.sessions.service import overlaps
@@ -87,7 +88,7 @@ class _Reader:
         base = {"session_id": sid, "title": target.title, "rank": my_rank}
         name = f"Your choice no. {my_rank}, {target.title!r},"
         mine = next((e for e, _ in self.places if e.session_id == sid), None)
-        waiting = position_of(self.db, mine) if mine is not None else None
+        waiting = ledger.session_position(self.db, mine) if mine is not None else None
         for e, other in self.places:
             if other.id == sid or (other.kind == SessionKind.workshop and e.status == EnrollmentStatus.enrolled):
                 continue

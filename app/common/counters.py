@@ -6,10 +6,12 @@ never both take the last seat; a CHECK constraint on the table backs it up.
 
 from typing import Any, Protocol
 
-from sqlalchemy import Table, update
+from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session
+
+from app.common.core import table_of
 
 
 class _Row(Protocol):
@@ -37,12 +39,6 @@ def bump(db: Session, model: type[_Row], row_id: int, counter: str, *, delta: in
     if value is not None:
         sync(db, model, row_id, **{counter: value})
     return value
-
-
-def table_of(model: type[Any]) -> Table:
-    """The Core table of a table model: UPDATEs on it skip the ORM's bulk-update machinery."""
-    table: Table = model.__table__
-    return table
 
 
 def sync(db: Session, model: type[Any], row_id: int, **values: Any) -> None:

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response, status
 
 from app.auth.deps import AuditedOrganizerDep, OrganizerDep, audit_note
+from app.capacity import ledger
 from app.common.ids import id_of
 from app.common.pagination import Page, PageDep
 from app.common.types import IdPath
@@ -28,7 +29,7 @@ def list_enrollments(
                                               offset=page.offset)
     items = [SessionEnrollment(registration_id=r.id, first_name=r.first_name, last_name=r.last_name,
                                organization=r.organization, status=e.status, source=e.source,
-                               waitlist_position=service.position_of(db, e)) for e, r in rows]
+                               waitlist_position=ledger.session_position(db, e)) for e, r in rows]
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
 

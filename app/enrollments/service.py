@@ -1,8 +1,9 @@
 """Places in sessions: seats and per-session waiting lists. The only writer of `enrollments`
 and of the `sessions.enrolled` / `sessions.waitlist_seq` counters.
 
-Every change of a seat goes through `_take_seat` / `_release_seat`, one conditional UPDATE
-in the caller's transaction per row written, so the counter always equals the rows. A person
+Every change of a seat goes through the capacity ledger (app/capacity/ledger.py), one
+conditional UPDATE in the caller's transaction per row written, so the counter always equals
+the rows. A person
 holds at most one place (a seat or a waiting-list place) among sessions that run at the same
 time, and never two sessions of one topic; only confirmed registrants hold places.
 
@@ -18,7 +19,7 @@ from datetime import datetime
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
-from app.common.counters import bump
+from app.capacity import ledger
 from app.common.locking import lock, lock_many, lock_shared
 from app.enrollments.models import Enrollment, EnrollmentSource, EnrollmentStatus
 from app.errors import Conflict, Forbidden, NotFound
@@ -48,23 +49,6 @@ def _check_takes_places(target: EventSession) -> None:
                        "everyone, with no places to take.")
 
 
-# --- counters -------------------------------------------------------------------------------
-
-def _take_seat(db: Session, *, session_id: int) -> bool:
-    """Take a seat if one is free (a session without capacity never fills)."""
-    return bump(db, EventSession, session_id, "enrolled", below="capacity", unlimited_when_null=True) is not None
-
-
-def _release_seat(db: Session, *, session_id: int) -> None:
-    bump(db, EventSession, session_id, "enrolled", delta=-1)
-
-
-def _next_seq(db: Session, *, session_id: int) -> int:
-    seq = bump(db, EventSession, session_id, "waitlist_seq")
-    assert seq is not None  # an unguarded bump of an existing row always returns
-    return seq
-
-
 # --- reads ----------------------------------------------------------------------------------
 
 def enrollments_of(db: Session, *, registration_id: int) -> list[tuple[Enrollment, EventSession]]:
@@ -78,18 +62,6 @@ def enrollments_of(db: Session, *, registration_id: int) -> list[tuple[Enrollmen
             .execution_options(populate_existing=True)
         ).all()
     )
-
-
-def position_of(db: Session, enrollment: Enrollment) -> int | None:
-    if enrollment.status != EnrollmentStatus.waitlisted or enrollment.waitlist_seq is None:
-        return None
-    return db.exec(
-        select(func.count()).select_from(Enrollment).where(
-            Enrollment.session_id == enrollment.session_id,
-            Enrollment.status == EnrollmentStatus.waitlisted,
-            col(Enrollment.waitlist_seq) <= enrollment.waitlist_seq,
-        )
-    ).one()
 
 
 def session_enrollments(db: Session, *, session_id: int, status: EnrollmentStatus | None, limit: int,
@@ -192,14 +164,14 @@ def enroll(
     _check_fits(db, reg, target, mine)
     enrollment = Enrollment(session_id=session_id, registration_id=registration_id, source=source,
                             status=EnrollmentStatus.waitlisted)
-    if _take_seat(db, session_id=session_id):
+    if ledger.take_session_seat(db, session_id=session_id):
         enrollment.status = EnrollmentStatus.enrolled
     else:
-        enrollment.waitlist_seq = _next_seq(db, session_id=session_id)
+        enrollment.waitlist_seq = ledger.next_session_place(db, session_id=session_id)
     db.add(enrollment)
     db.flush()
     notices.enrollment_created(db, event=event, reg=reg, session=target, enrollment=enrollment,
-                               position=position_of(db, enrollment))
+                               position=ledger.session_position(db, enrollment))
     return enrollment, True
 
 
@@ -221,7 +193,7 @@ def place(db: Session, *, registration_id: int, session_id: int) -> tuple[Enroll
         db.flush()
         return existing, False
     _check_fits(db, reg, target, mine)
-    if not _take_seat(db, session_id=session_id):
+    if not ledger.take_session_seat(db, session_id=session_id):
         raise Conflict(f"Session {session_id} is full; raise its capacity first.")
     enrollment = existing or Enrollment(session_id=session_id, registration_id=registration_id,
                                         status=EnrollmentStatus.enrolled)
@@ -253,7 +225,7 @@ def _drop_locked(db: Session, enrollment: Enrollment) -> None:
     db.delete(enrollment)
     db.flush()
     if was_enrolled:
-        _release_seat(db, session_id=enrollment.session_id)
+        ledger.give_back_session_seats(db, session_id=enrollment.session_id)
         promote_locked(db, session_id=enrollment.session_id)
 
 
@@ -272,14 +244,14 @@ def promote_locked(db: Session, *, session_id: int) -> None:
         .order_by(col(Enrollment.waitlist_seq))
         .execution_options(populate_existing=True)
     ).all()
-    promoted: list[Enrollment] = []
-    for enrollment in waiting:
-        if not _take_seat(db, session_id=session_id):
-            break
-        enrollment.status = EnrollmentStatus.enrolled
-        enrollment.waitlist_seq = None
+    def seat(enrollment: Enrollment) -> bool:
+        if not ledger.take_session_seat(db, session_id=session_id):
+            return False
+        enrollment.status, enrollment.waitlist_seq = EnrollmentStatus.enrolled, None
         db.add(enrollment)
-        promoted.append(enrollment)
+        return True
+
+    promoted = ledger.promote(waiting, eligible=lambda _: True, seat=seat)
     db.flush()
     if promoted:
         session = db.get(EventSession, session_id)
@@ -336,7 +308,7 @@ def replace_assignment_locked(db: Session, *, workshop_ids: Iterable[int],
     db.execute(delete(Enrollment).where(col(Enrollment.session_id).in_(ids),
                                         col(Enrollment.source) == EnrollmentSource.assignment))
     for session_id, n in old:
-        bump(db, EventSession, session_id, "enrolled", delta=-n)
+        ledger.give_back_session_seats(db, session_id=session_id, seats=n)
     existing = {(e.registration_id, e.session_id): e for e in db.exec(
         select(Enrollment).where(col(Enrollment.session_id).in_(ids)).execution_options(populate_existing=True)
     ).all()}
@@ -345,7 +317,7 @@ def replace_assignment_locked(db: Session, *, workshop_ids: Iterable[int],
             row = existing.get((registration_id, session_id))
             if row is not None and row.status == EnrollmentStatus.enrolled:
                 continue  # a seat of their own already
-            if not _take_seat(db, session_id=session_id):
+            if not ledger.take_session_seat(db, session_id=session_id):
                 raise Conflict(f"Session {session_id} filled up while the assignment was written; run it again.")
             row = row or Enrollment(session_id=session_id, registration_id=registration_id,
                                     status=EnrollmentStatus.enrolled)
@@ -361,7 +333,7 @@ def seat_all_locked(db: Session, *, session_id: int, registration_ids: Iterable[
     """Seats for people in a session the caller just made (joint assignment); returns the seats taken."""
     taken = 0
     for registration_id in registration_ids:
-        if not _take_seat(db, session_id=session_id):
+        if not ledger.take_session_seat(db, session_id=session_id):
             raise Conflict(f"Session {session_id} is full.")
         db.add(Enrollment(session_id=session_id, registration_id=registration_id,
                           status=EnrollmentStatus.enrolled, source=source))

@@ -15,11 +15,11 @@ from sqlalchemy import Engine
 from sqlmodel import Session, and_, col, func, select
 from sqlmodel.sql.expression import Select
 
+from app.capacity import ledger
 from app.checkin.models import Attendance
 from app.db import open_session
 from app.enrollments.models import Enrollment, EnrollmentStatus
 from app.questions.service import answers_of
-from app.registrations import waitlist
 from app.registrations.models import Category, Registration, RegistrationStatus
 from app.registrations.service import normalize_org, search_condition
 from app.sessions.models import EventSession, SessionKind
@@ -179,7 +179,7 @@ def stream_people(engine: Engine, spec: ExportSpec, *, answers: bool, workshops:
     (read for one page of people at a time), when asked for."""
     db = open_session(engine)
     try:
-        place = waitlist.positions(db, event_id=spec.event_id) if positions else {}
+        place = ledger.event_positions(db, event_id=spec.event_id) if positions else {}
         for page in _pages(db, spec, page_size=page_size):
             ids = [row.id for row in page]
             given = answers_of(db, registration_ids=ids) if answers else {}

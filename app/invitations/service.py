@@ -17,11 +17,10 @@ is waitlisted); revoking gives them back at once. A use is taken by one conditio
 
 from collections.abc import Sequence
 
-from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from app.capacity import ledger
 from app.common import codes
-from app.common.counters import bump
 from app.common.ids import id_of
 from app.common.time import utcnow
 from app.errors import AppError, Conflict, Invalid, NotFound
@@ -50,12 +49,10 @@ def create(db: Session, *, event: Event, data: InvitationCreate, created_by: str
     if data.email is not None and data.uses != 1:
         raise Invalid("A code for one address has one use.", field="uses")
     code = codes.new_code(CODE_GROUPS)
-    if data.reserved_seats:
+    if data.reserved_seats and not ledger.hold_event_seats(db, event_id=id_of(event), seats=data.reserved_seats):
         free = event.capacity - event.confirmed_count - event.reserved_open
-        if free < data.reserved_seats:
-            raise Conflict(f"Only {max(free, 0)} seats are free to hold; raise the capacity or hold fewer.",
-                           field="reserved_seats")
-        bump(db, Event, id_of(event), "reserved_open", delta=data.reserved_seats)
+        raise Conflict(f"Only {max(free, 0)} seats are free to hold; raise the capacity or hold fewer.",
+                       field="reserved_seats")
     invitation = Invitation(
         event_id=id_of(event), code_digest=_digest(code) or "", label=data.label, email_normalized=email_normalized,
         organization_normalized=organization_normalized, uses=data.uses, reserved_seats=data.reserved_seats,
@@ -81,7 +78,7 @@ def _give_back(db: Session, invitation: Invitation) -> int:
     """The block's unused seats back to the public (the caller holds the event's lock)."""
     left = invitation.reserved_seats - invitation.reserved_used
     if left > 0:
-        bump(db, Event, invitation.event_id, "reserved_open", delta=-left)
+        ledger.give_back_held_seats(db, event_id=invitation.event_id, seats=left)
         invitation.reserved_seats = invitation.reserved_used
         db.add(invitation)
     return left
@@ -136,26 +133,6 @@ def find(db: Session, *, event_id: int, code: str, email_normalized: str,
 
 def use(db: Session, *, invitation_id: int) -> None:
     """Take one use (the caller holds the event's lock); 409 when another request took the last."""
-    now = utcnow()
-    taken = db.execute(update(Invitation).where(
-        col(Invitation.id) == invitation_id, col(Invitation.used) < col(Invitation.uses),
-        col(Invitation.revoked_at).is_(None),
-        (col(Invitation.expires_at).is_(None)) | (col(Invitation.expires_at) > now),
-    ).values(used=Invitation.used + 1).returning(col(Invitation.id))).first()
-    if taken is None:
+    if not ledger.use_invitation(db, invitation_id=invitation_id, now=utcnow()):
         raise InvitationUsedUp("This invitation code has been used as many times as it allows.",
                                field="invitation_code")
-
-
-def take_held_seat(db: Session, *, invitation_id: int, event_id: int) -> bool:
-    """A seat of the invitation's block, if one is left (the caller holds the event's lock)."""
-    held = db.execute(update(Invitation).where(
-        col(Invitation.id) == invitation_id, col(Invitation.reserved_used) < col(Invitation.reserved_seats),
-    ).values(reserved_used=Invitation.reserved_used + 1).returning(col(Invitation.id))).first()
-    if held is None:
-        return False
-    moved = db.execute(update(Event).where(col(Event.id) == event_id, col(Event.reserved_open) > 0).values(
-        confirmed_count=Event.confirmed_count + 1, reserved_open=Event.reserved_open - 1,
-    ).returning(col(Event.id))).first()
-    assert moved is not None  # reserved_open counts this block's unused seats
-    return True

@@ -2,6 +2,7 @@
 
 from fastapi import APIRouter, Query, Response, status
 
+from app.capacity import ledger
 from app.common.ids import id_of
 from app.common.types import IdPath
 from app.db import SessionDep, TransactionRoute
@@ -58,7 +59,7 @@ def enroll(body: EnrollmentCreate, db: SessionDep, me: MeDep, response: Response
     if not created:
         response.status_code = status.HTTP_200_OK
     return EnrollmentPublic(session_id=enrollment.session_id, status=enrollment.status, source=enrollment.source,
-                            waitlist_position=enrollments.position_of(db, enrollment))
+                            waitlist_position=ledger.session_position(db, enrollment))
 
 
 @router.delete("/enrollments/{session_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)

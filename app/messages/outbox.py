@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, delete, func, insert, update
 from sqlmodel import Session, col, select
 
-from app.common.counters import table_of
+from app.common.core import table_of
 from app.common.time import utcnow
 from app.errors import Conflict, NotFound
 from app.messages.models import Channel, MessageStatus, OutboxMessage

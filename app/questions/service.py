@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
-from app.common.counters import bump
+from app.capacity import ledger
 from app.common.ids import id_of
 from app.common.locking import lock
 from app.errors import Conflict, Invalid, NotFound
@@ -294,7 +294,7 @@ def check(db: Session, *, event: Event, category: str, answers: Mapping[str, Any
 def take_options(db: Session, *, option_ids: Iterable[int]) -> None:
     """One unit of each option (ascending id: the lock order); 409 naming a full option."""
     for option_id in sorted(set(option_ids)):
-        if bump(db, QuestionOption, option_id, "taken", below="capacity", unlimited_when_null=True) is None:
+        if not ledger.take_option_unit(db, option_id=option_id):
             option = db.get(QuestionOption, option_id)
             label = option.label_pl if option is not None else str(option_id)
             raise OptionFull(f"{label!r} is full: every place of this option is taken.", option_id=option_id,
@@ -303,7 +303,7 @@ def take_options(db: Session, *, option_ids: Iterable[int]) -> None:
 
 def release_options(db: Session, *, option_ids: Iterable[int]) -> None:
     for option_id in sorted(set(option_ids)):
-        bump(db, QuestionOption, option_id, "taken", delta=-1)
+        ledger.give_back_option_unit(db, option_id=option_id)
 
 
 def held_options(db: Session, *, registration_id: int) -> list[int]:

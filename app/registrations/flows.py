@@ -10,6 +10,7 @@ those seats go to the sessions' waiting lists.
 
 from sqlmodel import Session
 
+from app.capacity import ledger
 from app.common.collation import search_key, sort_key
 from app.common.ids import id_of
 from app.common.locking import lock, lock_many
@@ -57,7 +58,7 @@ def cancel(db: Session, *, registration_id: int) -> list[Registration]:
     notices.registration_cancelled(db, event=event, reg=reg)
     if not was_confirmed:
         return []
-    waitlist.release_seat(db, event_id=id_of(event))
+    ledger.give_back_event_seat(db, event_id=id_of(event))
     return waitlist.promote(db, event)
 
 
@@ -83,9 +84,9 @@ def set_status(db: Session, *, registration_id: int, status: RegistrationStatus,
         waitlist.release_expired_holds(db, event)
         if reg.status == RegistrationStatus.confirmed:  # promoted into a seat an expired code held
             return reg
-        if not waitlist.take_seat(db, event_id=id_of(event)):
+        if not ledger.take_event_seat(db, event_id=id_of(event)):
             raise Conflict("The event is full; raise its capacity or cancel someone first.")
-        waitlist.confirm(reg)
+        waitlist.mark_confirmed(reg)
         reg.cancelled_at = None
         db.add(reg)
         db.flush()
@@ -98,7 +99,7 @@ def set_status(db: Session, *, registration_id: int, status: RegistrationStatus,
     db.add(reg)
     db.flush()
     if was_confirmed:
-        waitlist.release_seat(db, event_id=id_of(event))
+        ledger.give_back_event_seat(db, event_id=id_of(event))
     waitlist.promote(db, event)  # a freed seat, or room for a waiting person
     return reg
 
@@ -111,13 +112,13 @@ def approve(db: Session, *, registration_id: int) -> Registration:
         raise Conflict(f"Registration {registration_id} is {reg.status}, not pending.")
     waitlist.release_expired_holds(db, event)
     org_ok = waitlist.under_org_limit(db, event, reg.organization_normalized)
-    if org_ok and waitlist.take_seat(db, event_id=id_of(event)):
-        waitlist.confirm(reg)
+    if org_ok and ledger.take_event_seat(db, event_id=id_of(event)):
+        waitlist.mark_confirmed(reg)
     else:
         waitlist.put_on_waitlist(db, reg)
     db.add(reg)
     db.flush()
-    notices.registration_decided(db, event=event, reg=reg, position=waitlist.position_of(db, reg))
+    notices.registration_decided(db, event=event, reg=reg, position=ledger.event_position(db, reg))
     return reg
 
 

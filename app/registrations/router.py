@@ -4,12 +4,13 @@ from fastapi import APIRouter, Header, Query, Request, Response, status
 
 from app.auth.deps import AuditedOrganizerDep, OrganizerDep, audit_note
 from app.auth.optional import MaybeOrganizerDep
+from app.capacity import ledger
 from app.common.ids import id_of
 from app.common.pagination import Page, PageDep
 from app.common.types import IdPath
 from app.db import SessionDep, TransactionRoute
 from app.events.deps import OrganizerEventDep
-from app.registrations import flows, service, waitlist
+from app.registrations import flows, service
 from app.registrations.models import Category, RegistrationStatus
 from app.registrations.schemas import (
     ApproveMany,
@@ -56,7 +57,7 @@ def register(
     reg = result.registration
     return RegistrationCreated(
         id=reg.id, event_id=reg.event_id, status=reg.status,
-        waitlist_position=waitlist.position_of(db, reg) if result.replayed else result.position, token=result.token,
+        waitlist_position=ledger.event_position(db, reg) if result.replayed else result.position, token=result.token,
     )
 
 
@@ -77,7 +78,7 @@ def list_registrations(
         partnership=partnership, q=q, limit=page.limit, offset=page.offset,
     )
     waiting = any(r.status == RegistrationStatus.waitlisted for r in rows)
-    positions = waitlist.positions(db, event_id=event_id) if waiting else {}
+    positions = ledger.event_positions(db, event_id=event_id) if waiting else {}
     return Page(items=[public(r, positions.get(id_of(r))) for r in rows], total=total, limit=page.limit,
                 offset=page.offset)
 
@@ -93,7 +94,7 @@ def registration_stats(db: SessionDep, _: OrganizerDep, event: OrganizerEventDep
 def get_registration(registration_id: IdPath, db: SessionDep, who: OrganizerDep) -> RegistrationPublic:
     reg = service.get_registration(db, registration_id=registration_id)
     who.check_event(reg.event_id, f"Registration {registration_id} does not exist.")
-    return public(reg, waitlist.position_of(db, reg))
+    return public(reg, ledger.event_position(db, reg))
 
 
 @router.patch("/registrations/{registration_id}", response_model=RegistrationPublic,
@@ -110,7 +111,7 @@ def change_status(
     audit_note(request, fields=sorted(body.model_fields_set))
     reg = flows.organizer_update(db, registration_id=registration_id, data=body)
     db.refresh(reg)
-    return public(reg, waitlist.position_of(db, reg))
+    return public(reg, ledger.event_position(db, reg))
 
 
 @router.post("/registrations/{registration_id}/approve", response_model=RegistrationPublic,
@@ -122,7 +123,7 @@ def approve(registration_id: IdPath, db: SessionDep, who: AuditedOrganizerDep) -
     who.check_event(service.get_registration(db, registration_id=registration_id).event_id,
                     f"Registration {registration_id} does not exist.")
     reg = flows.approve(db, registration_id=registration_id)
-    return public(reg, waitlist.position_of(db, reg))
+    return public(reg, ledger.event_position(db, reg))
 
 
 @router.post("/registrations/{registration_id}/reject", response_model=RegistrationPublic,
@@ -141,5 +142,5 @@ def approve_many(body: ApproveMany, db: SessionDep, _: AuditedOrganizerDep,
     """Approve several pending registrations at once, first come first seated; if one is not a
     pending registration of the event, nothing changes (404 or 409)."""
     regs = flows.approve_many(db, event_id=id_of(event), registration_ids=body.registration_ids)
-    positions = waitlist.positions(db, event_id=id_of(event))
+    positions = ledger.event_positions(db, event_id=id_of(event))
     return [public(r, positions.get(id_of(r))) for r in regs]

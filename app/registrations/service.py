@@ -6,8 +6,9 @@ from sqlalchemy import ColumnElement, and_, bindparam, func, insert, true
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, or_, select
 
+from app.capacity import ledger
 from app.common.collation import fold, search_key, sort_key
-from app.common.counters import table_of
+from app.common.core import table_of
 from app.common.ids import id_of
 from app.common.locking import lock
 from app.common.security import digest, new_secret
@@ -178,21 +179,21 @@ def register(
             assert invitation is not None
             event = locked_event(db, event_id, include_unpublished=by_organizer)
             invitations.use(db, invitation_id=id_of(invitation))
-            seated = invitations.take_held_seat(db, invitation_id=id_of(invitation), event_id=event_id) or (
-                waitlist.under_org_limit(db, event, organization) and waitlist.take_seat(db, event_id=event_id))
+            seated = ledger.take_held_seat(db, invitation_id=id_of(invitation), event_id=event_id) or (
+                waitlist.under_org_limit(db, event, organization) and ledger.take_event_seat(db, event_id=event_id))
         case decision.Way.counted:
             event = locked_event(db, event_id, include_unpublished=by_organizer)
             waitlist.release_expired_holds(db, event)
-            seated = waitlist.under_org_limit(db, event, organization) and waitlist.take_seat(db, event_id=event_id)
+            seated = waitlist.under_org_limit(db, event, organization) and ledger.take_event_seat(db, event_id=event_id)
         case decision.Way.seat_last:
             seated = True  # taken just before the commit (below)
         case decision.Way.queue_first:
-            queue_number = waitlist.next_waitlist_seq(db, event_id=event_id)
-            seated = waitlist.take_seat(db, event_id=event_id)
+            queue_number = ledger.next_event_place(db, event_id=event_id)
+            seated = ledger.take_event_seat(db, event_id=event_id)
     if chosen == decision.Way.pending:
         reg.status = RegistrationStatus.pending
     elif seated:
-        waitlist.confirm(reg)
+        waitlist.mark_confirmed(reg)
     else:
         waitlist.put_on_waitlist(db, reg, seq=queue_number)
     try:
@@ -206,9 +207,9 @@ def register(
             raise TransactionCollided("The same Idempotency-Key is being used by another request.") from exc
         raise AlreadyRegistered("This e-mail address is already registered for the event.") from exc
     questions.save(db, registration_id=id_of(reg), checked=answers, replace=False)
-    position = waitlist.position_of(db, reg)
+    position = ledger.event_position(db, reg)
     notices.registration_created(db, event=event, reg=reg, token=token, position=position)
-    if chosen == decision.Way.seat_last and not waitlist.take_seat(db, event_id=event_id):
+    if chosen == decision.Way.seat_last and not ledger.take_event_seat(db, event_id=event_id):
         raise SeatTakenMeanwhile("The last seat went to another request a moment ago.")
     return Registered(registration=reg, token=token, replayed=False, position=position)
 

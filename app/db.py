@@ -17,10 +17,10 @@ import logging
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Protocol, TypeVar
 
 import anyio
 from fastapi import Depends, Request
@@ -35,10 +35,12 @@ from starlette.concurrency import run_in_threadpool
 
 from app.observability import metrics
 from app.settings import Settings
+from app.transactions import retrying
 
 log = logging.getLogger("app.db")
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 # Connection execution option read by the SQLite "begin" hook.
 SQLITE_BEGIN = "sqlite_begin"
 
@@ -219,6 +221,12 @@ class WriteGate:
             self.release()
 
 
+class Gate(Protocol):
+    """What a unit of work needs of a write gate (WriteGate, or a test's own)."""
+
+    def held(self, *, observed: bool = True) -> AbstractContextManager[None]: ...
+
+
 def make_write_gate(engine: Engine, settings: Settings) -> WriteGate | None:
     return WriteGate(settings.db_lock_timeout_ms / 1000) if engine.dialect.name == "sqlite" else None
 
@@ -305,24 +313,53 @@ def commit_after_route(session: Session) -> None:
 def _commits_on_return(endpoint: F) -> F:
     @functools.wraps(endpoint)
     def run(*args: Any, **kwargs: Any) -> Any:
-        result = endpoint(*args, **kwargs)
         session = _CURRENT.get()
         # Only the session get_db opened for this very route (a context copied into a nested
         # call, as in tests, may still name another request's session).
-        if session is not None and session.info.get(ENDPOINT_KEY) is run and not session.info.get(WRITES_AFTER_ROUTE):
-            _finish(session, True)
+        if session is None or session.info.get(ENDPOINT_KEY) is not run:
+            return endpoint(*args, **kwargs)
+        owned = session
+
+        def attempt() -> Any:
+            try:
+                return endpoint(*args, **kwargs)
+            except Exception:
+                owned.rollback()  # the objects the route was given are read again on their next use
+                raise
+
+        result = retrying(attempt)
+        if not owned.info.get(WRITES_AFTER_ROUTE):
+            _finish(owned, True)
         return result
 
     return run  # type: ignore[return-value]
 
 
 class TransactionRoute(APIRoute):
-    """A route whose sync endpoint commits the request's transaction in its own thread."""
+    """A route whose sync endpoint is the request's unit of work: run again after a transient
+    collision (app/transactions.py), and committed in its own thread."""
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         if not inspect.iscoroutinefunction(endpoint):
             endpoint = _commits_on_return(endpoint)
         super().__init__(path, endpoint, **kwargs)
+
+
+def unit_of_work(engine: Engine, work: Callable[[Session], T], *, write: bool = True,
+                 gate: Gate | None = None, observed: bool = True) -> T:
+    """`work` in a transaction of its own, committed when it returns, rolled back when it fails,
+    and run again after a transient collision (app/transactions.py): the command line, the demo
+    and the outbox deliverer, as TransactionRoute does for the routes. On SQLite a writer waits
+    at the process's write gate first, when there is one."""
+
+    def attempt() -> T:
+        with gate.held(observed=observed) if gate is not None and write else nullcontext(), \
+                open_session(engine, write=write) as db:
+            result = work(db)
+            db.commit()
+            return result
+
+    return retrying(attempt)
 
 
 @contextmanager

@@ -27,7 +27,7 @@ from app.assignment import flows as assignment_flows
 from app.assignment.schemas import AssignmentOut, Method
 from app.assignment.service import set_preferences
 from app.common.ids import id_of
-from app.db import make_engine, open_session
+from app.db import make_engine, unit_of_work
 from app.events.models import Event
 from app.events.schemas import EventCreate
 from app.events.service import create_event
@@ -274,9 +274,7 @@ def summary(loaded: Loaded, base_url: str) -> str:
 def main() -> None:
     settings = get_settings()
     engine = make_engine(settings)
-    with open_session(engine, write=True) as db:
-        loaded = load(db, consent_version=settings.consent_version)
-        db.commit()
+    loaded = unit_of_work(engine, lambda db: load(db, consent_version=settings.consent_version))
     # The server's address: `make demo` passes it (SERVER_URL); else where the links in messages point.
     base_url = (os.environ.get("SERVER_URL") or settings.public_base_url).rstrip("/")
     if loaded is None:

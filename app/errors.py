@@ -175,18 +175,16 @@ async def _integrity_error(request: Request, exc: IntegrityError) -> JSONRespons
 # and a lock not granted within lock_timeout. SQLite: the busy timeout ran out.
 RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
 BUSY_SQLSTATES = frozenset({"55P03"})
-# Internal response header: the request's transaction collided and may be replayed as a whole
-# (app/middleware.py: RetryTransient); it never reaches the client.
-RETRY_HEADER = "x-transaction-retry"
 
 
 class TransactionCollided(AppError):
-    """The request met a simultaneous one (e.g. at a unique index) and may run again as a whole."""
+    """The unit of work met a simultaneous one (e.g. at a unique index) and may run again as a
+    whole (app/transactions.py); a 503 once its attempts are spent."""
 
     status, code, title = 503, "busy", "Service busy"
 
     def __init__(self, detail: str) -> None:
-        super().__init__(detail, headers={"Retry-After": "1", RETRY_HEADER: "1"})
+        super().__init__(detail, headers={"Retry-After": "1"})
 
 
 def _describe(exc: DBAPIError) -> str:
@@ -206,11 +204,11 @@ def _sqlstate(exc: DBAPIError) -> str | None:
 async def _database_error(request: Request, exc: DBAPIError) -> JSONResponse:
     state = _sqlstate(exc)
     if state in RETRYABLE_SQLSTATES:
-        log.info("transaction collided on %s (%s); it may be replayed", _where(request), state)
+        log.info("transaction collided on %s (%s), its attempts spent", _where(request), state)
         return problem(
             503, "Service busy", "The change collided with another one made at the same moment; nothing was "
             "saved. Try again.", type_=PROBLEM_BASE + "busy", instance=request.url.path,
-            headers={"Retry-After": "1", RETRY_HEADER: "1"},
+            headers={"Retry-After": "1"},
         )
     if state in BUSY_SQLSTATES or (isinstance(exc, OperationalError) and "database is locked" in str(exc.orig)):
         log.warning("lock not granted in time on %s", _where(request))

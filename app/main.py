@@ -35,7 +35,7 @@ from app.invitations.router import router as invitations_router
 from app.me.router import router as me_router
 from app.messages.dispatch import Dispatcher
 from app.messages.router import router as messages_router
-from app.middleware import BodySizeLimit, ConcurrencyLimit, Load, RetryTransient, SecurityHeaders
+from app.middleware import BodySizeLimit, ConcurrencyLimit, Load, SecurityHeaders
 from app.observability import logs
 from app.observability.middleware import RequestContext
 from app.participants.router import router as participants_router
@@ -93,8 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.write_engine = write_engine(app.state.engine)
     app.state.dispatcher = None
     app.state.load = Load()
-    # Middleware added last runs first: CORS, headers, body limit, queue, rate limit, replay, app.
-    app.add_middleware(RetryTransient)
+    # Middleware added last runs first: CORS, headers, body limit, queue, rate limit, app.
     app.add_middleware(RateLimit, store=make_store(settings, app.state.engine),
                        limits={"register": settings.rate_limit_register, "token": settings.rate_limit_token,
                                "recover": settings.rate_limit_recover})

@@ -2,11 +2,10 @@
 and the replay of a request whose transaction collided (a deadlock)."""
 
 import asyncio
-from collections.abc import Iterator
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import RETRY_HEADER, problem
+from app.errors import problem
 from app.observability import metrics
 
 
@@ -144,52 +143,3 @@ class Load:
 
     def busy(self, at_least: int) -> bool:
         return self.active >= at_least
-
-
-class RetryTransient:
-    """Replay a request whose transaction was rolled back as a deadlock or serialization victim.
-
-    The handler marks such an answer with an internal header (`app.errors.RETRY_HEADER`);
-    nothing of it has been sent yet, the transaction left nothing behind, so the request runs
-    again with the same body, up to `attempts` times in all. The last answer goes out without
-    the marker. Other answers pass through untouched (streamed ones included).
-    """
-
-    def __init__(self, app: ASGIApp, attempts: int = 3) -> None:
-        self.app = app
-        self.attempts = attempts
-        self.marker = RETRY_HEADER.encode()
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH", "DELETE"):
-            await self.app(scope, receive, send)
-            return
-        messages: list[Message] = []
-        more = True
-        while more:  # the body is bounded by BodySizeLimit, outside this middleware
-            message = await receive()
-            messages.append(message)
-            more = message["type"] == "http.request" and message.get("more_body", False)
-        for attempt in range(1, self.attempts + 1):
-            replay = iter(messages)
-
-            async def receive_again(replay: Iterator[Message] = replay) -> Message:
-                return next(replay, {"type": "http.disconnect"})
-
-            retry = False
-
-            async def send_or_hold(message: Message, *, last: bool = attempt == self.attempts) -> None:
-                nonlocal retry
-                if message["type"] == "http.response.start":
-                    headers = [(k, v) for k, v in message.get("headers", []) if k != self.marker]
-                    if len(headers) != len(message.get("headers", [])) and not last:
-                        retry = True
-                        return
-                    message = {**message, "headers": headers}
-                if not retry:
-                    await send(message)
-
-            await self.app(scope, receive_again, send_or_hold)
-            if not retry:
-                return
-            await asyncio.sleep(0.01 * attempt)

@@ -3,7 +3,7 @@
 import argparse
 
 from app import tables  # noqa: F401 - every table model, so foreign keys resolve
-from app.db import make_engine, open_session
+from app.db import make_engine, open_session, unit_of_work
 from app.privacy.service import retention
 from app.settings import get_settings
 
@@ -14,12 +14,11 @@ def main() -> None:
     parser.add_argument("--dry-run", action="store_true", help="report, change nothing")
     args = parser.parse_args()
     engine = make_engine(get_settings())
-    with open_session(engine, write=True) as db:
-        done = retention(db, days=args.days)
-        if args.dry_run:
-            db.rollback()
-        else:
-            db.commit()
+    if args.dry_run:
+        with open_session(engine, write=True) as db:  # closed without a commit: nothing changes
+            done = retention(db, days=args.days)
+    else:
+        done = unit_of_work(engine, lambda db: retention(db, days=args.days))
     for event_id, n in done.items():
         print(f"event {event_id}: {n} registrations anonymised{' (dry run)' if args.dry_run else ''}")
     if not done:

@@ -60,7 +60,7 @@ def _make(args, cwd):
 
 
 def _two_installs_at_once(tmp_path, *extra):
-    for name in ("pyproject.toml", "requirements-reference.txt"):
+    for name in ("pyproject.toml", "requirements.lock", "requirements-dev.lock", "requirements-reference.txt"):
         (tmp_path / name).write_bytes((ROOT / name).read_bytes())
     log = tmp_path / "calls.log"
     fake = tmp_path / "python3"
@@ -76,7 +76,7 @@ def _two_installs_at_once(tmp_path, *extra):
 def test_two_installs_at_once_build_the_venv_once(tmp_path):
     outcomes, calls = _two_installs_at_once(tmp_path)
     assert [rc for rc, _ in outcomes] == [0, 0], outcomes
-    assert len(calls) == 4 and calls[0].startswith("-m venv"), calls  # venv + 3 pip runs, by one of the two
+    assert len(calls) == 5 and calls[0].startswith("-m venv"), calls  # venv + 4 pip runs, by one of the two
     assert (tmp_path / ".venv" / ".installed-stamp").exists()
 
 

@@ -17,13 +17,13 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import AbstractContextManager, nullcontext
 from functools import partial
-from typing import Protocol
+from typing import TypeVar
 
 from sqlalchemy import Engine
+from sqlmodel import Session
 
-from app.db import open_session
+from app.db import Gate, open_session, unit_of_work
 from app.keyring import service as keyring
 from app.messages import mail, outbox
 from app.messages.models import Channel, MessageStatus, OutboxMessage
@@ -31,12 +31,9 @@ from app.messages.notices import SECRET_MARK
 from app.observability import metrics
 from app.settings import Settings
 
+T = TypeVar("T")
 log = logging.getLogger("app.outbox")
 YIELD_STEP = 0.05  # seconds between two looks at whether requests still keep the process busy
-
-
-class Gate(Protocol):
-    def held(self, *, observed: bool = True) -> AbstractContextManager[None]: ...
 
 
 class Failed(Exception):
@@ -161,22 +158,21 @@ class Dispatcher:
 
     # --- one message --------------------------------------------------------------------------
 
-    def _write(self) -> AbstractContextManager[None]:
-        # Not in the lock-wait metric: that one is the requests' contention (and a deliverer's
-        # rounds would tell when a lost-link code was queued, app/recovery).
-        return self.gate.held(observed=False) if self.gate is not None else nullcontext()
+    def _unit(self, work: Callable[[Session], T]) -> T:
+        """One write transaction (app/db.py: unit_of_work), behind the process's write gate. Not in
+        the lock-wait metric: that one is the requests' contention (and a deliverer's rounds
+        would tell when a lost-link code was queued, app/recovery)."""
+        return unit_of_work(self.engine, work, gate=self.gate, observed=False)
 
     def _deadline(self) -> float:
         """When attempts of messages claimed from now on must be over (time.monotonic())."""
         return time.monotonic() + self.settings.outbox_lease_seconds / 2
 
     def _claim(self, limit: int, busy: dict[str, int] | None = None) -> list[OutboxMessage]:
-        with self._write(), open_session(self.engine, write=True) as db:
-            claimed = outbox.claim(db, limit=limit, lease_seconds=self.settings.outbox_lease_seconds,
-                                   max_attempts=self.settings.outbox_max_attempts, busy=busy,
-                                   per_destination=self._per_destination if busy is not None else None)
-            db.commit()
-            return claimed
+        return self._unit(lambda db: outbox.claim(
+            db, limit=limit, lease_seconds=self.settings.outbox_lease_seconds,
+            max_attempts=self.settings.outbox_max_attempts, busy=busy,
+            per_destination=self._per_destination if busy is not None else None))
 
     def _record_sent(self) -> None:
         """Record the deliveries done since the last time, in one transaction: a rush's e-mails
@@ -188,9 +184,7 @@ class Dispatcher:
         if not batch:
             return
         try:
-            with self._write(), open_session(self.engine, write=True) as db:
-                outbox.delivered_many(db, batch)
-                db.commit()
+            self._unit(lambda db: outbox.delivered_many(db, batch))
         except Exception:
             with self._lock:  # the database is away: keep them for the next round
                 self._sent[:0] = batch
@@ -205,19 +199,17 @@ class Dispatcher:
         try:
             transport, status = self._send(message, deadline=deadline or self._deadline())
         except Failed as exc:
-            with self._write(), open_session(self.engine, write=True) as db:
-                outcome = outbox.attempt_failed(db, message=message, lease=lease, error=exc.reason,
-                                                response_status=exc.status, settings=self.settings)
-                db.commit()
+            failure = exc
+            outcome = self._unit(lambda db: outbox.attempt_failed(
+                db, message=message, lease=lease, error=failure.reason, response_status=failure.status,
+                settings=self.settings))
             self._observe(message, "failed" if outcome == MessageStatus.failed else "retry", started)
             log.info("outbox: %s %s attempt %d failed (%s)", channel, message.uid, message.attempts,
                      outbox.ADDRESS.sub("<address>", exc.reason))
             return outcome
         if record_now:
-            with self._write(), open_session(self.engine, write=True) as db:
-                outbox.delivered(db, message_id=message.id or 0, lease=lease, transport=transport,
-                                 response_status=status)
-                db.commit()
+            self._unit(lambda db: outbox.delivered(db, message_id=message.id or 0, lease=lease,
+                                                   transport=transport, response_status=status))
         else:
             with self._lock:
                 self._sent.append((message.id or 0, lease, transport, status))

@@ -50,6 +50,8 @@ LOCK_WAIT = Histogram("db_lock_wait_seconds", "Time spent waiting for row locks 
 
 OUTBOX_DELIVERIES = Counter("outbox_deliveries_total", "Delivery attempts of queued messages, by channel and outcome.",
                             ["channel", "outcome"])
+TRANSACTION_RETRIES = Counter("transaction_retries_total",
+                              "Transactions run again after a transient collision (app/transactions.py).")
 OUTBOX_YIELDED = Counter("outbox_yielded_seconds", "Seconds in-process delivery waited for a rush of requests to calm.")
 OUTBOX_SECONDS = Histogram("outbox_delivery_seconds", "Time one delivery attempt took.", ["channel"],
                            buckets=LATENCY_BUCKETS)

@@ -38,8 +38,8 @@ class AlreadyRegistered(AppError):
 
 
 class SeatTakenMeanwhile(TransactionCollided):
-    """The event filled between reading it and taking the seat: the request runs again as a whole
-    (app/middleware.py: RetryTransient), reads the event full and joins the waiting list."""
+    """The event filled between reading it and taking the seat: the unit of work runs again as a
+    whole (app/transactions.py), reads the event full and joins the waiting list."""
 
 
 @dataclass
@@ -129,7 +129,7 @@ def register(
     the seat counters' conditional UPDATEs have the last word.
     A duplicate that slips past the early check is refused by the partial unique index (409);
     two requests with one Idempotency-Key meet at the key's unique index, and the loser
-    is replayed (app/middleware.py: RetryTransient) to return the winner's answer.
+    runs again (app/transactions.py) and returns the winner's answer.
     """
     event = _visible_event(db, event_id, include_unpublished=by_organizer)
     body = data.model_dump(mode="json")

@@ -72,7 +72,7 @@ def test_a_worker_killed_mid_batch_loses_nothing(settings: Settings, admin: dict
                     assert client.post(f"/api/v1/events/{event['id']}/registrations",
                                        json=person(i)).status_code == 201
             env = {**os.environ, "DATABASE_URL": settings.database_url, "SMTP_URL": box.url.get_secret_value(),
-                   "OUTBOX_DISPATCH": "off", "OUTBOX_CONCURRENCY": "2", "OUTBOX_LEASE_SECONDS": "2",
+                   "OUTBOX_DISPATCH": "off", "OUTBOX_CONCURRENCY": "2", "OUTBOX_LEASE_SECONDS": "4",
                    "OUTBOX_POLL_SECONDS": "0.1", "LOG_LEVEL": "WARNING"}
             worker = subprocess.Popen([sys.executable, "-m", "app.worker"], cwd=ROOT, env=env,
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -84,7 +84,7 @@ def test_a_worker_killed_mid_batch_loses_nothing(settings: Settings, admin: dict
             worker.wait()
             got_before = len(box.messages)
             assert got_before < 12
-            time.sleep(2.5)  # the dead worker's leases run out
+            time.sleep(4.5)  # the dead worker's leases run out (an attempt may take half a lease: 2 s)
             box.delay = 0.0
             again = subprocess.run([sys.executable, "-m", "app.worker", "--once"], cwd=ROOT, env=env,
                                    capture_output=True, text=True, timeout=60)

@@ -238,8 +238,9 @@ def load(db: Session, *, consent_version: str) -> Loaded | None:
     # Everyone ranks the ten workshops; the rank-maximal assignment is committed.
     for reg in people:
         set_preferences(db, reg=reg, session_ids=_ranking(votes, ballots[id_of(reg)], sessions))
-    assignment = assignment_flows.run(db, read=lambda: nullcontext(db), event_id=event_id, method=Method.optimal,
-                                      dry_run=False, fill_unranked=True, time_limit=60)
+    assignment = assignment_flows.run_assignment(db, read=lambda: nullcontext(db), event_id=event_id,
+                                                 method=Method.optimal, dry_run=False, fill_unranked=True,
+                                                 time_limit=60)
     titles = {t.id: t.title for t in chosen.topics}
     return Loaded(event=event, poll=poll, chosen=chosen, by_approval=results(db, poll=poll, rule="approval"),
                   assignment=assignment, titles=titles)

@@ -1,6 +1,6 @@
 """Running the assignment and writing its seats back (a workflow across domains).
 
-`run`: the event's workshops, people and rankings (app/assignment/service.py) go to the pure
+`run_assignment`: the event's workshops, people and rankings (app/assignment/service.py) go to the pure
 solver (app/assignment/solver/); the seats are written by their owner, the enrollments service,
 in the request's transaction under the event's lock: previous assignment seats are replaced,
 seats people took themselves or organizers placed stay.
@@ -84,7 +84,7 @@ def _snapshot(db: Session, *, event_id: int, keep: bool, opts: Options) -> Snaps
                     digest=fingerprint(built, (net.organization, net.partnership)))
 
 
-def run(db: Session, *, read: Callable[[], AbstractContextManager[Session]], event_id: int, method: Method,
+def run_assignment(db: Session, *, read: Callable[[], AbstractContextManager[Session]], event_id: int, method: Method,
         dry_run: bool, fill_unranked: bool, time_limit: float, maximize_assigned: bool = False,
         keep_improving_only: bool = False, options: Options | None = None, topic_ranks: bool = False) -> AssignmentOut:
     """Solve, compare with first come first served and the seats as they stand, write back (not a dry run).

@@ -76,7 +76,7 @@ def run_assignment(event_id: IdPath, body: AssignmentIn, db: SessionDep, who: Au
     options = Options(fairness=body.fairness, max_per_organization=body.max_per_organization,
                       max_per_partnership=body.max_per_partnership,
                       keep_partnerships_together=body.keep_partnerships_together)
-    return flows.run(db, read=partial(open_session, request.app.state.engine), event_id=event_id,
+    return flows.run_assignment(db, read=partial(open_session, request.app.state.engine), event_id=event_id,
                      method=body.method, dry_run=body.dry_run,
                        fill_unranked=body.fill_unranked, time_limit=body.time_limit,
                        maximize_assigned=body.maximize_assigned, keep_improving_only=body.keep_improving_only,

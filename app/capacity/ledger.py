@@ -26,7 +26,7 @@ from sqlalchemy import bindparam, func, update
 from sqlmodel import Session, col, select
 
 from app.common.core import table_of
-from app.common.counters import bump, sync
+from app.common.counters import change_counter, refresh_loaded
 from app.enrollments.models import Enrollment, EnrollmentStatus
 from app.events.models import Event
 from app.invitations.models import Invitation
@@ -51,12 +51,12 @@ def take_event_seat(db: Session, *, event_id: int) -> bool:
     taken = db.execute(_TAKE_EVENT_SEAT, {"event": event_id}).scalar_one_or_none()
     if taken is None:
         return False
-    sync(db, Event, event_id, confirmed_count=taken)
+    refresh_loaded(db, Event, event_id, confirmed_count=taken)
     return True
 
 
 def give_back_event_seat(db: Session, *, event_id: int) -> None:
-    bump(db, Event, event_id, "confirmed_count", delta=-1)
+    change_counter(db, Event, event_id, "confirmed_count", delta=-1)
 
 
 def hold_event_seats(db: Session, *, event_id: int, seats: int) -> bool:
@@ -67,12 +67,12 @@ def hold_event_seats(db: Session, *, event_id: int, seats: int) -> bool:
     ).values(reserved_open=Event.reserved_open + seats).returning(col(Event.reserved_open))).scalar_one_or_none()
     if held is None:
         return False
-    sync(db, Event, event_id, reserved_open=held)
+    refresh_loaded(db, Event, event_id, reserved_open=held)
     return True
 
 
 def give_back_held_seats(db: Session, *, event_id: int, seats: int) -> None:
-    bump(db, Event, event_id, "reserved_open", delta=-seats)
+    change_counter(db, Event, event_id, "reserved_open", delta=-seats)
 
 
 def take_held_seat(db: Session, *, invitation_id: int, event_id: int) -> bool:
@@ -86,7 +86,7 @@ def take_held_seat(db: Session, *, invitation_id: int, event_id: int) -> bool:
         confirmed_count=Event.confirmed_count + 1, reserved_open=Event.reserved_open - 1,
     ).returning(col(Event.confirmed_count), col(Event.reserved_open))).first()
     assert moved is not None  # reserved_open counts this block's unused seats
-    sync(db, Event, event_id, confirmed_count=moved[0], reserved_open=moved[1])
+    refresh_loaded(db, Event, event_id, confirmed_count=moved[0], reserved_open=moved[1])
     return True
 
 
@@ -102,7 +102,7 @@ def use_invitation(db: Session, *, invitation_id: int, now: datetime) -> bool:
 
 def next_event_place(db: Session, *, event_id: int) -> int:
     """The next number of the event's waiting list (its row lock comes with it)."""
-    seq = bump(db, Event, event_id, "waitlist_seq")
+    seq = change_counter(db, Event, event_id, "waitlist_seq")
     assert seq is not None  # no guard: None only if the event row is gone (callers hold its lock)
     return seq
 
@@ -128,16 +128,17 @@ def event_position(db: Session, reg: Registration) -> int | None:
 
 def take_session_seat(db: Session, *, session_id: int) -> bool:
     """A seat if one is free (a session without capacity never fills)."""
-    return bump(db, EventSession, session_id, "enrolled", below="capacity", unlimited_when_null=True) is not None
+    taken = change_counter(db, EventSession, session_id, "enrolled", below="capacity", unlimited_when_null=True)
+    return taken is not None
 
 
 def give_back_session_seats(db: Session, *, session_id: int, seats: int = 1) -> None:
-    bump(db, EventSession, session_id, "enrolled", delta=-seats)
+    change_counter(db, EventSession, session_id, "enrolled", delta=-seats)
 
 
 def next_session_place(db: Session, *, session_id: int) -> int:
-    seq = bump(db, EventSession, session_id, "waitlist_seq")
-    assert seq is not None  # an unguarded bump of an existing row always returns
+    seq = change_counter(db, EventSession, session_id, "waitlist_seq")
+    assert seq is not None  # an unguarded change of an existing row always returns
     return seq
 
 
@@ -154,11 +155,12 @@ def session_position(db: Session, enrollment: Enrollment) -> int | None:
 
 def take_option_unit(db: Session, *, option_id: int) -> bool:
     """One unit of the option, if it has one left (an option without capacity never fills)."""
-    return bump(db, QuestionOption, option_id, "taken", below="capacity", unlimited_when_null=True) is not None
+    taken = change_counter(db, QuestionOption, option_id, "taken", below="capacity", unlimited_when_null=True)
+    return taken is not None
 
 
 def give_back_option_unit(db: Session, *, option_id: int) -> None:
-    bump(db, QuestionOption, option_id, "taken", delta=-1)
+    change_counter(db, QuestionOption, option_id, "taken", delta=-1)
 
 
 # --- first come, first served ------------------------------------------------------------------

@@ -20,7 +20,7 @@ class _Row(Protocol):
     id: int | None
 
 
-def bump(db: Session, model: type[_Row], row_id: int, counter: str, *, delta: int = 1,
+def change_counter(db: Session, model: type[_Row], row_id: int, counter: str, *, delta: int = 1,
          below: str | None = None, unlimited_when_null: bool = False) -> int | None:
     """`counter += delta` on one row; with `below`, only while `counter < below`.
 
@@ -37,11 +37,11 @@ def bump(db: Session, model: type[_Row], row_id: int, counter: str, *, delta: in
     db.flush()  # as the ORM's own UPDATE would: pending changes reach the database first
     value: int | None = db.execute(stmt.values({counter: column + delta}).returning(column)).scalar_one_or_none()
     if value is not None:
-        sync(db, model, row_id, **{counter: value})
+        refresh_loaded(db, model, row_id, **{counter: value})
     return value
 
 
-def sync(db: Session, model: type[Any], row_id: int, **values: Any) -> None:
+def refresh_loaded(db: Session, model: type[Any], row_id: int, **values: Any) -> None:
     """Keep a copy of the row loaded in this session in step with a Core UPDATE of it."""
     loaded = db.identity_map.get(identity_key(model, row_id))
     if loaded is not None:

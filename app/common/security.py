@@ -1,7 +1,6 @@
-"""Secrets: generated with `secrets`, stored only as SHA-256 digests, compared in constant time."""
+"""Secrets: generated with `secrets`, stored only as SHA-256 digests (looked up by digest)."""
 
 import hashlib
-import hmac
 import secrets
 
 
@@ -12,7 +11,3 @@ def new_secret(prefix: str) -> str:
 
 def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
-
-
-def matches(secret: str, stored_digest: str) -> bool:
-    return hmac.compare_digest(digest(secret), stored_digest)

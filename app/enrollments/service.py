@@ -129,8 +129,7 @@ def _lock_scope(db: Session, *, registration_id: int, session_id: int,
     return event, reg, target
 
 
-def _check_fits(db: Session, reg: Registration, target: EventSession,
-                mine: list[tuple[Enrollment, EventSession]]) -> None:
+def _check_fits(target: EventSession, mine: list[tuple[Enrollment, EventSession]]) -> None:
     """409 unless `target` fits beside the person's other places (time and topic)."""
     others = [s for e, s in mine if e.session_id != target.id]
     clash = first_overlap(target, others)
@@ -161,7 +160,7 @@ def enroll(
     existing = next((e for e, _ in mine if e.session_id == session_id), None)
     if existing is not None:
         return existing, False
-    _check_fits(db, reg, target, mine)
+    _check_fits(target, mine)
     enrollment = Enrollment(session_id=session_id, registration_id=registration_id, source=source,
                             status=EnrollmentStatus.waitlisted)
     if ledger.take_session_seat(db, session_id=session_id):
@@ -192,7 +191,7 @@ def place(db: Session, *, registration_id: int, session_id: int) -> tuple[Enroll
         db.add(existing)
         db.flush()
         return existing, False
-    _check_fits(db, reg, target, mine)
+    _check_fits(target, mine)
     if not ledger.take_session_seat(db, session_id=session_id):
         raise Conflict(f"Session {session_id} is full; raise its capacity first.")
     enrollment = existing or Enrollment(session_id=session_id, registration_id=registration_id,

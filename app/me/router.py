@@ -27,7 +27,7 @@ def read_me(db: SessionDep, me: MeDep) -> MePublic:
 @router.patch("", response_model=MePublic, status_code=status.HTTP_200_OK)
 def update_me(body: MeUpdate, db: SessionDep, me: MeDep) -> MePublic:
     """Change own name, organization, partnership or position (not the e-mail)."""
-    return me_public(db, registrations.update_me(db, registration_id=id_of(me), data=body))
+    return me_public(db, registrations.update_details(db, registration_id=id_of(me), data=body))
 
 
 @router.delete("", response_model=MePublic, status_code=status.HTTP_200_OK)

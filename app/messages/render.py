@@ -124,7 +124,3 @@ def _run(source: str, context: dict[str, Any]) -> str:
         raise
     except Exception as exc:  # whatever an organizer's template raises only stops its use
         raise TemplateInvalid(f"{type(exc).__name__}: {exc}", reason=f"it raised {type(exc).__name__}") from exc
-
-
-def kinds() -> list[str]:
-    return sorted(p.stem for p in (TEMPLATES / "pl").glob("*.txt") if not p.stem.startswith("_"))

@@ -25,7 +25,7 @@ from app.registrations.models import INACTIVE, Registration, RegistrationStatus
 from app.registrations.schemas import DetailsUpdate, MeUpdate, RegistrationUpdate
 from app.registrations.service import get_registration, locked_event, normalize_org
 
-# What update_me writes on the registration (a status is set_status's; answers are the questions').
+# What update_details writes on the registration (a status is set_status's; answers are the questions').
 DETAIL_FIELDS = ("first_name", "last_name", "organization", "partnership", "position", "language", "category",
                  "listing")
 
@@ -145,7 +145,7 @@ def reject(db: Session, *, registration_id: int) -> Registration:
     return reg
 
 
-def update_me(db: Session, *, registration_id: int, data: DetailsUpdate) -> Registration:
+def update_details(db: Session, *, registration_id: int, data: DetailsUpdate) -> Registration:
     """A participant (PATCH /me) or an organizer (PATCH /registrations/{id}) changes a person's
     details. A new organization must have room under the event's `max_per_organization` (409
     otherwise); the organization left may promote its waiting people. Names and organization
@@ -182,10 +182,10 @@ def update_me(db: Session, *, registration_id: int, data: DetailsUpdate) -> Regi
 
 
 def organizer_update(db: Session, *, registration_id: int, data: RegistrationUpdate) -> Registration:
-    """The organizer's PATCH /registrations/{id}: the details first (through `update_me`, the
+    """The organizer's PATCH /registrations/{id}: the details first (through `update_details`, the
     workflow of PATCH /me), then the status (`set_status`), in the request's one transaction."""
     if data.model_fields_set & set(DETAIL_FIELDS):
-        update_me(db, registration_id=registration_id, data=data)
+        update_details(db, registration_id=registration_id, data=data)
     if data.status is not None:
         return set_status(db, registration_id=registration_id, status=data.status, move_to_end=data.move_to_end)
     return get_registration(db, registration_id=registration_id)

@@ -25,6 +25,7 @@ import os
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
+from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, NamedTuple
 
 import httpx
@@ -306,6 +307,17 @@ class RegistrationMachine(RuleBasedStateMachine):
     def revoke(self, which: int) -> None:
         if self.invitations:
             self.call("POST", f"/api/v1/invitations/{self.invitations[which % len(self.invitations)]}/revoke")
+
+    @rule(which=st.integers(0, 3))
+    @counted
+    def expire(self, which: int) -> None:
+        """An invitation's time runs out (no request notices it): whoever reads the seats next
+        (a registration, a capacity change, an organizer's confirmation) gives its held seats back."""
+        if self.invitations:
+            with self.engine.begin() as conn:
+                conn.execute(text("UPDATE invitations SET expires_at = :past WHERE id = :id"), {
+                    "past": datetime.now(UTC) - timedelta(minutes=1),
+                    "id": self.invitations[which % len(self.invitations)]})
 
     @rule(capacity=st.integers(0, 6))
     @counted

@@ -70,8 +70,9 @@ browser:
 	  && $$( [ "$$(id -u)" -eq 0 ] || echo sudo ) sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium' \
 	  || echo "no /usr/bin/chromium and no apt-get: the e2e tests will be skipped"; }
 
-## Lint (ruff), type-check (mypy) and who may import whom (import-linter); `make test` runs it first.
+## Format check and lint (ruff), type-check (mypy), who may import whom (import-linter); `make test` runs it first.
 lint: install
+	$(BIN)/ruff format --check app tests bench scripts
 	$(BIN)/ruff check app tests bench scripts
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache

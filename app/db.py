@@ -130,14 +130,18 @@ def pool_size(settings: Settings) -> int:
 def _pool(settings: Settings) -> dict[str, Any]:
     """A fixed pool: past it a request waits (DB_LOCK_TIMEOUT_MS, then 503) for a connection to
     come back instead of opening one more, so the workers never exceed their budget."""
-    return {"pool_size": pool_size(settings), "max_overflow": settings.db_max_overflow,
-            "pool_timeout": settings.db_lock_timeout_ms / 1000}
+    return {
+        "pool_size": pool_size(settings),
+        "max_overflow": settings.db_max_overflow,
+        "pool_timeout": settings.db_lock_timeout_ms / 1000,
+    }
 
 
 def concurrency_limit(settings: Settings) -> int:
     """Requests that may work at once in one worker: below the threads and the connections."""
-    return max(1, min(settings.max_concurrent_requests, pool_size(settings) + settings.db_max_overflow,
-                      THREADS_PER_WORKER - 2))
+    return max(
+        1, min(settings.max_concurrent_requests, pool_size(settings) + settings.db_max_overflow, THREADS_PER_WORKER - 2)
+    )
 
 
 def check_connection_budget(engine: Engine, settings: Settings) -> int | None:
@@ -158,7 +162,12 @@ def check_connection_budget(engine: Engine, settings: Settings) -> int | None:
         log.warning(
             "connection budget: %d workers x %d connections + %d reserved = %d > max_connections %d; "
             "lower WORKERS, MAX_CONCURRENT_REQUESTS or DB_POOL_SIZE, or raise max_connections",
-            settings.workers, per_worker, RESERVED_CONNECTIONS, needed, limit)
+            settings.workers,
+            per_worker,
+            RESERVED_CONNECTIONS,
+            needed,
+            limit,
+        )
     return limit
 
 
@@ -345,16 +354,19 @@ class TransactionRoute(APIRoute):
         super().__init__(path, endpoint, **kwargs)
 
 
-def unit_of_work(engine: Engine, work: Callable[[Session], T], *, write: bool = True,
-                 gate: Gate | None = None, observed: bool = True) -> T:
+def unit_of_work(
+    engine: Engine, work: Callable[[Session], T], *, write: bool = True, gate: Gate | None = None, observed: bool = True
+) -> T:
     """`work` in a transaction of its own, committed when it returns, rolled back when it fails,
     and run again after a transient collision (app/transactions.py): the command line, the demo
     and the outbox deliverer, as TransactionRoute does for the routes. On SQLite a writer waits
     at the process's write gate first, when there is one."""
 
     def attempt() -> T:
-        with gate.held(observed=observed) if gate is not None and write else nullcontext(), \
-                open_session(engine, write=write) as db:
+        with (
+            gate.held(observed=observed) if gate is not None and write else nullcontext(),
+            open_session(engine, write=write) as db,
+        ):
             result = work(db)
             db.commit()
             return result

@@ -66,24 +66,144 @@ PROPOSALS = [
 BLOC_REGIONS = ("Doliny Baryczy", "Roztocza", "Ziemi Kłodzkiej")  # the heritage-minded fifth
 ROOMS = [("Sala A", 35), ("Sala B", 32), ("Sala C", 30), ("Sala D", 28), ("Sala E", 28)]  # most supported first
 WORKSHOP_SLOTS = [((1, 14, 0), (1, 16, 0)), ((2, 13, 0), (2, 14, 30))]  # day one and day two afternoons
-PANEL = ("Wsparcie partnerstw, JST, OSI w programach na lata 2021–2027 – "
-         "kryteria horyzontalne i zasady finansowania")
-FIRST = ["Anna", "Małgorzata", "Katarzyna", "Agnieszka", "Barbara", "Ewa", "Elżbieta", "Żaneta", "Jolanta",
-         "Łucja", "Grażyna", "Urszula", "Piotr", "Krzysztof", "Andrzej", "Tomasz", "Paweł", "Michał", "Łukasz",
-         "Grzegorz", "Zbigniew", "Jarosław", "Maciej", "Wojciech", "Przemysław", "Bożena", "Sławomir", "Jędrzej"]
-LAST = ["Nowak", "Kowalski", "Wiśniewski", "Wójcik", "Kowalczyk", "Kamiński", "Lewandowski", "Zieliński",
-        "Szymański", "Woźniak", "Dąbrowski", "Kozłowski", "Jankowski", "Mazur", "Kwiatkowski", "Krawczyk",
-        "Piotrowski", "Grabowski", "Nowakowski", "Pawłowski", "Michalski", "Król", "Wieczorek", "Jabłoński",
-        "Wróbel", "Zając", "Stępień", "Górski", "Żółtowski", "Ślusarczyk", "Łęcki", "Świątek", "Ćwikła"]
-TOWNS = ["Serock", "Pułtusk", "Łomża", "Ełk", "Gołdap", "Sejny", "Żyrardów", "Łowicz", "Kłodzko", "Świdnica",
-         "Środa Śląska", "Bieżuń", "Głubczyce", "Nowa Dęba", "Łęczna", "Włodawa", "Ząbkowice Śląskie", "Żuromin",
-         "Chełm", "Biłgoraj", "Szczytno", "Kętrzyn", "Mrągowo", "Pisz", "Olecko", "Bełchatów", "Opoczno",
-         "Końskie", "Włoszczowa", "Busko-Zdrój", "Hrubieszów", "Tomaszów Lubelski", "Zwoleń", "Lipsko",
-         "Przysucha", "Szydłowiec", "Gostynin", "Sierpc", "Rypin", "Golub-Dobrzyń", "Łasin", "Nowe Miasto",
-         "Brodnica", "Działdowo", "Nidzica", "Złotów", "Wałcz", "Drawsko Pomorskie", "Świdwin", "Łobez"]
-REGIONS = ["Doliny Bugu", "Ziemi Łomżyńskiej", "Pojezierza Ełckiego", "Doliny Baryczy", "Ziemi Kłodzkiej",
-           "Zielonej Krainy", "Roztocza", "Polesia", "Mazur Garbatych", "Ponidzia", "Kurpi", "Żuław",
-           "Kujaw Wschodnich", "Pogórza", "Ziemi Dobrzyńskiej", "Krajny", "Pomorza Środkowego", "Warmii"]
+PANEL = "Wsparcie partnerstw, JST, OSI w programach na lata 2021–2027 – kryteria horyzontalne i zasady finansowania"
+FIRST = [
+    "Anna",
+    "Małgorzata",
+    "Katarzyna",
+    "Agnieszka",
+    "Barbara",
+    "Ewa",
+    "Elżbieta",
+    "Żaneta",
+    "Jolanta",
+    "Łucja",
+    "Grażyna",
+    "Urszula",
+    "Piotr",
+    "Krzysztof",
+    "Andrzej",
+    "Tomasz",
+    "Paweł",
+    "Michał",
+    "Łukasz",
+    "Grzegorz",
+    "Zbigniew",
+    "Jarosław",
+    "Maciej",
+    "Wojciech",
+    "Przemysław",
+    "Bożena",
+    "Sławomir",
+    "Jędrzej",
+]
+LAST = [
+    "Nowak",
+    "Kowalski",
+    "Wiśniewski",
+    "Wójcik",
+    "Kowalczyk",
+    "Kamiński",
+    "Lewandowski",
+    "Zieliński",
+    "Szymański",
+    "Woźniak",
+    "Dąbrowski",
+    "Kozłowski",
+    "Jankowski",
+    "Mazur",
+    "Kwiatkowski",
+    "Krawczyk",
+    "Piotrowski",
+    "Grabowski",
+    "Nowakowski",
+    "Pawłowski",
+    "Michalski",
+    "Król",
+    "Wieczorek",
+    "Jabłoński",
+    "Wróbel",
+    "Zając",
+    "Stępień",
+    "Górski",
+    "Żółtowski",
+    "Ślusarczyk",
+    "Łęcki",
+    "Świątek",
+    "Ćwikła",
+]
+TOWNS = [
+    "Serock",
+    "Pułtusk",
+    "Łomża",
+    "Ełk",
+    "Gołdap",
+    "Sejny",
+    "Żyrardów",
+    "Łowicz",
+    "Kłodzko",
+    "Świdnica",
+    "Środa Śląska",
+    "Bieżuń",
+    "Głubczyce",
+    "Nowa Dęba",
+    "Łęczna",
+    "Włodawa",
+    "Ząbkowice Śląskie",
+    "Żuromin",
+    "Chełm",
+    "Biłgoraj",
+    "Szczytno",
+    "Kętrzyn",
+    "Mrągowo",
+    "Pisz",
+    "Olecko",
+    "Bełchatów",
+    "Opoczno",
+    "Końskie",
+    "Włoszczowa",
+    "Busko-Zdrój",
+    "Hrubieszów",
+    "Tomaszów Lubelski",
+    "Zwoleń",
+    "Lipsko",
+    "Przysucha",
+    "Szydłowiec",
+    "Gostynin",
+    "Sierpc",
+    "Rypin",
+    "Golub-Dobrzyń",
+    "Łasin",
+    "Nowe Miasto",
+    "Brodnica",
+    "Działdowo",
+    "Nidzica",
+    "Złotów",
+    "Wałcz",
+    "Drawsko Pomorskie",
+    "Świdwin",
+    "Łobez",
+]
+REGIONS = [
+    "Doliny Bugu",
+    "Ziemi Łomżyńskiej",
+    "Pojezierza Ełckiego",
+    "Doliny Baryczy",
+    "Ziemi Kłodzkiej",
+    "Zielonej Krainy",
+    "Roztocza",
+    "Polesia",
+    "Mazur Garbatych",
+    "Ponidzia",
+    "Kurpi",
+    "Żuław",
+    "Kujaw Wschodnich",
+    "Pogórza",
+    "Ziemi Dobrzyńskiej",
+    "Krajny",
+    "Pomorza Środkowego",
+    "Warmii",
+]
 
 
 def _at(day: int, hh: int, mm: int) -> datetime:
@@ -93,14 +213,33 @@ def _at(day: int, hh: int, mm: int) -> datetime:
 def _programme() -> list[SessionCreate]:
     """Plenaries and the panel; the workshops are published from the poll (see `load`)."""
     return [
-        SessionCreate(title="Otwarcie seminarium", kind="plenary", starts_at=_at(1, 10, 0), ends_at=_at(1, 10, 30),
-                      room="Sala Narew", capacity=160),
-        SessionCreate(title="Stan realizacji programu doradczego dla partnerstw", kind="plenary",
-                      starts_at=_at(1, 10, 30), ends_at=_at(1, 12, 30), room="Sala Narew", capacity=160),
-        SessionCreate(title="Fundusze UE 2021–2027 dla partnerstw samorządowych", kind="plenary",
-                      starts_at=_at(2, 9, 0), ends_at=_at(2, 10, 30), room="Sala Narew", capacity=160),
-        SessionCreate(title=PANEL, kind="panel", starts_at=_at(2, 10, 45), ends_at=_at(2, 12, 15),
-                      room="Sala Narew", capacity=160),
+        SessionCreate(
+            title="Otwarcie seminarium",
+            kind="plenary",
+            starts_at=_at(1, 10, 0),
+            ends_at=_at(1, 10, 30),
+            room="Sala Narew",
+            capacity=160,
+        ),
+        SessionCreate(
+            title="Stan realizacji programu doradczego dla partnerstw",
+            kind="plenary",
+            starts_at=_at(1, 10, 30),
+            ends_at=_at(1, 12, 30),
+            room="Sala Narew",
+            capacity=160,
+        ),
+        SessionCreate(
+            title="Fundusze UE 2021–2027 dla partnerstw samorządowych",
+            kind="plenary",
+            starts_at=_at(2, 9, 0),
+            ends_at=_at(2, 10, 30),
+            room="Sala Narew",
+            capacity=160,
+        ),
+        SessionCreate(
+            title=PANEL, kind="panel", starts_at=_at(2, 10, 45), ends_at=_at(2, 12, 15), room="Sala Narew", capacity=160
+        ),
     ]
 
 
@@ -124,8 +263,17 @@ def _people(rng: random.Random, n: int = 150) -> list[RegistrationCreate]:
             k += 1
             town = partnership.split(" – ")[0].removeprefix("Partnerstwo ")
             organization = rng.choice(["Urząd Gminy", "Urząd Miasta", "Starostwo Powiatowe"]) + " " + town
-            position = rng.choice(["Wójt", "Burmistrz", "Sekretarz gminy", "Skarbnik", "Kierownik referatu",
-                                   "Specjalista ds. rozwoju", "Inspektor ds. funduszy UE"])
+            position = rng.choice(
+                [
+                    "Wójt",
+                    "Burmistrz",
+                    "Sekretarz gminy",
+                    "Skarbnik",
+                    "Kierownik referatu",
+                    "Specjalista ds. rozwoju",
+                    "Inspektor ds. funduszy UE",
+                ]
+            )
         elif roll < 0.93:
             category, partnership = Category.partnership_advisor, partnerships[k % 77]
             k += 1
@@ -137,9 +285,18 @@ def _people(rng: random.Random, n: int = 150) -> list[RegistrationCreate]:
             category, partnership = Category.foundation, None
             organization, position = "Fundacja Rozwoju Demokracji Lokalnej", "Koordynatorka projektu"
         email = f"{_ascii(first)}.{_ascii(last)}.{i}@example.pl".lower()
-        people.append(RegistrationCreate(first_name=first, last_name=last, email=email, organization=organization,
-                                         partnership=partnership, position=position, category=category,
-                                         consent=True))
+        people.append(
+            RegistrationCreate(
+                first_name=first,
+                last_name=last,
+                email=email,
+                organization=organization,
+                partnership=partnership,
+                position=position,
+                category=category,
+                consent=True,
+            )
+        )
     return people
 
 
@@ -177,8 +334,12 @@ def _ranking(rng: random.Random, approved: list[int], sessions: dict[int, list[i
     rng.shuffle(rest)
     order = liked + rest
     day = rng.randrange(2)
-    ranking = [sessions[order[0]][day], sessions[order[1]][1 - day], sessions[order[1]][day],
-               sessions[order[0]][1 - day]]
+    ranking = [
+        sessions[order[0]][day],
+        sessions[order[1]][1 - day],
+        sessions[order[1]][day],
+        sessions[order[0]][1 - day],
+    ]
     for topic in order[2:]:
         first = rng.randrange(2)
         ranking += [sessions[topic][first], sessions[topic][1 - first]]
@@ -189,30 +350,53 @@ def load(db: Session, *, consent_version: str) -> Loaded | None:
     """Load the seminar; None when it is there already."""
     if db.exec(select(Event).where(Event.slug == SLUG)).first() is not None:
         return None
-    event = create_event(db, data=EventCreate(
-        slug=SLUG, title="Seminarium sieciujące partnerstw samorządowych", venue="Hotel, Serock",
-        timezone="Europe/Warsaw", starts_on=date(2022, 11, 29), ends_on=date(2022, 11, 30), capacity=160,
-        description="Dwudniowe seminarium sieciujące 77 partnerstw JST: stan programu doradczego, fundusze UE "
-                    "2021–2027, panel i warsztaty, których tematy wybrali uczestnicy.",
-    ))
+    event = create_event(
+        db,
+        data=EventCreate(
+            slug=SLUG,
+            title="Seminarium sieciujące partnerstw samorządowych",
+            venue="Hotel, Serock",
+            timezone="Europe/Warsaw",
+            starts_on=date(2022, 11, 29),
+            ends_on=date(2022, 11, 30),
+            capacity=160,
+            description="Dwudniowe seminarium sieciujące 77 partnerstw JST: stan programu doradczego, fundusze UE "
+            "2021–2027, panel i warsztaty, których tematy wybrali uczestnicy.",
+        ),
+    )
     event_id = id_of(event)
     for item in _programme():
         create_session(db, event_id=event_id, data=item)
     rng = random.Random(2022)
-    people = [register(db, event_id=event_id, data=person, idempotency_key=None, consent_version=consent_version,
-                       by_organizer=True).registration for person in _people(rng)]
+    people = [
+        register(
+            db, event_id=event_id, data=person, idempotency_key=None, consent_version=consent_version, by_organizer=True
+        ).registration
+        for person in _people(rng)
+    ]
 
     # The topic poll: organizers' candidates, two participants' proposals (approved), one ballot each.
-    poll = create_poll(db, event_id=event_id, data=PollCreate(
-        title="Tematy warsztatów popołudniowych", seats=len(WORKSHOP_TOPICS), ballot=BallotType.approval,
-        allow_proposals=True, description="Zaznacz wszystkie tematy, w których chcesz wziąć udział. Pięć "
-                                          "wybranych (metodą równych udziałów) odbędzie się w obu dniach."))
+    poll = create_poll(
+        db,
+        event_id=event_id,
+        data=PollCreate(
+            title="Tematy warsztatów popołudniowych",
+            seats=len(WORKSHOP_TOPICS),
+            ballot=BallotType.approval,
+            allow_proposals=True,
+            description="Zaznacz wszystkie tematy, w których chcesz wziąć udział. Pięć "
+            "wybranych (metodą równych udziałów) odbędzie się w obu dniach.",
+        ),
+    )
     poll_id = id_of(poll)
-    candidates = [(id_of(add_topic(db, poll_id=poll_id, data=TopicCreate(title=t, description=d))), p, pb)
-                  for t, d, p, pb in TOPICS]
+    candidates = [
+        (id_of(add_topic(db, poll_id=poll_id, data=TopicCreate(title=t, description=d))), p, pb)
+        for t, d, p, pb in TOPICS
+    ]
     for (title, description, p, p_bloc), proposer in zip(PROPOSALS, (people[7], people[42]), strict=True):
-        topic = add_topic(db, poll_id=poll_id, data=TopicCreate(title=title, description=description),
-                          proposed_by=proposer)
+        topic = add_topic(
+            db, poll_id=poll_id, data=TopicCreate(title=title, description=description), proposed_by=proposer
+        )
         update_topic(db, topic_id=id_of(topic), data=TopicUpdate(status=TopicStatus.approved))
         candidates.append((id_of(topic), p, p_bloc))
     votes = random.Random(2911)
@@ -220,16 +404,22 @@ def load(db: Session, *, consent_version: str) -> Loaded | None:
     for reg in people:
         ballots[id_of(reg)] = _ballot(votes, _in_bloc(reg), candidates)
         cast_ballot(db, poll_id=poll_id, reg=reg, topic_ids=ballots[id_of(reg)])
-    update_poll(db, poll_id=poll_id, data=PollUpdate(opens_at=datetime(2022, 11, 14, 9, 0, tzinfo=TZ),
-                                                     closes_at=datetime(2022, 11, 25, 16, 0, tzinfo=TZ)))
+    update_poll(
+        db,
+        poll_id=poll_id,
+        data=PollUpdate(
+            opens_at=datetime(2022, 11, 14, 9, 0, tzinfo=TZ), closes_at=datetime(2022, 11, 25, 16, 0, tzinfo=TZ)
+        ),
+    )
 
     # The winners (equal shares) run in both workshop slots, the most supported in the biggest room.
     rooms = [RoomIn(room=room, capacity=capacity) for room, capacity in ROOMS]
     sessions: dict[int, list[int]] = {}
     chosen = None
     for start, end in WORKSHOP_SLOTS:
-        chosen, made = voting_flows.publish(db, poll=poll, rule="equal_shares", starts_at=_at(*start),
-                                            ends_at=_at(*end), rooms=rooms)
+        chosen, made = voting_flows.publish(
+            db, poll=poll, rule="equal_shares", starts_at=_at(*start), ends_at=_at(*end), rooms=rooms
+        )
         for workshop in made:
             assert workshop.topic_id is not None  # published from a topic
             sessions.setdefault(workshop.topic_id, []).append(id_of(workshop))
@@ -238,12 +428,24 @@ def load(db: Session, *, consent_version: str) -> Loaded | None:
     # Everyone ranks the ten workshops; the rank-maximal assignment is committed.
     for reg in people:
         set_preferences(db, reg=reg, session_ids=_ranking(votes, ballots[id_of(reg)], sessions))
-    assignment = assignment_flows.run_assignment(db, read=lambda: nullcontext(db), event_id=event_id,
-                                                 method=Method.optimal, dry_run=False, fill_unranked=True,
-                                                 time_limit=60)
+    assignment = assignment_flows.run_assignment(
+        db,
+        read=lambda: nullcontext(db),
+        event_id=event_id,
+        method=Method.optimal,
+        dry_run=False,
+        fill_unranked=True,
+        time_limit=60,
+    )
     titles = {t.id: t.title for t in chosen.topics}
-    return Loaded(event=event, poll=poll, chosen=chosen, by_approval=results(db, poll=poll, rule="approval"),
-                  assignment=assignment, titles=titles)
+    return Loaded(
+        event=event,
+        poll=poll,
+        chosen=chosen,
+        by_approval=results(db, poll=poll, rule="approval"),
+        assignment=assignment,
+        titles=titles,
+    )
 
 
 def summary(loaded: Loaded, base_url: str) -> str:
@@ -253,8 +455,7 @@ def summary(loaded: Loaded, base_url: str) -> str:
     instead = [loaded.titles[t] for t in loaded.by_approval.winners if t not in poll.winners]
     ranks = ", ".join(f"rank {i}: {n}" for i, n in enumerate(loaded.assignment.rank_counts, 1) if n)
     lines = [
-        f"Loaded event {event_id} ({SLUG}): 150 participants from 77 partnerships, "
-        f"{4 + 2 * len(names)} sessions.",
+        f"Loaded event {event_id} ({SLUG}): 150 participants from 77 partnerships, {4 + 2 * len(names)} sessions.",
         f"Topic poll {id_of(loaded.poll)}: {poll.ballots} ballots over {len(poll.topics)} topics; "
         f"winners by equal shares: {', '.join(names)}.",
     ]

@@ -46,10 +46,10 @@ class Problem(BaseModel):
     errors: list[FieldError] | None = None
 
 
-
 def _where(request: Request) -> str:
     """The route template for logs ("/api/v1/calendar/{feed}.ics"): never a secret in a path."""
     return str(getattr(request.scope.get("route"), "path", "(no route)"))
+
 
 def _problem_response(description: str) -> dict[str, Any]:
     return {"description": description, "model": Problem, "content": {PROBLEM_JSON: {}}}
@@ -137,8 +137,13 @@ def problem(
 
 async def _app_error(request: Request, exc: AppError) -> JSONResponse:
     return problem(
-        exc.status, exc.title, exc.detail, type_=PROBLEM_BASE + exc.code,
-        instance=request.url.path, headers=exc.headers, **exc.extra,
+        exc.status,
+        exc.title,
+        exc.detail,
+        type_=PROBLEM_BASE + exc.code,
+        instance=request.url.path,
+        headers=exc.headers,
+        **exc.extra,
     )
 
 
@@ -149,8 +154,12 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> JS
     ]
     fields = ", ".join(".".join(str(p) for p in e["loc"]) for e in errors)
     return problem(
-        422, "Invalid input", f"The request is not valid: {fields}.",
-        type_=PROBLEM_BASE + "validation-error", instance=request.url.path, errors=errors,
+        422,
+        "Invalid input",
+        f"The request is not valid: {fields}.",
+        type_=PROBLEM_BASE + "validation-error",
+        instance=request.url.path,
+        errors=errors,
     )
 
 
@@ -166,8 +175,11 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResp
 async def _integrity_error(request: Request, exc: IntegrityError) -> JSONResponse:
     log.info("integrity error on %s: %s", _where(request), _describe(exc))
     return problem(
-        409, "Conflict", "The change conflicts with existing data.",
-        type_=PROBLEM_BASE + "conflict", instance=request.url.path,
+        409,
+        "Conflict",
+        "The change conflicts with existing data.",
+        type_=PROBLEM_BASE + "conflict",
+        instance=request.url.path,
     )
 
 
@@ -206,21 +218,32 @@ async def _database_error(request: Request, exc: DBAPIError) -> JSONResponse:
     if state in RETRYABLE_SQLSTATES:
         log.info("transaction collided on %s (%s), its attempts spent", _where(request), state)
         return problem(
-            503, "Service busy", "The change collided with another one made at the same moment; nothing was "
-            "saved. Try again.", type_=PROBLEM_BASE + "busy", instance=request.url.path,
+            503,
+            "Service busy",
+            "The change collided with another one made at the same moment; nothing was saved. Try again.",
+            type_=PROBLEM_BASE + "busy",
+            instance=request.url.path,
             headers={"Retry-After": "1"},
         )
     if state in BUSY_SQLSTATES or (isinstance(exc, OperationalError) and "database is locked" in str(exc.orig)):
         log.warning("lock not granted in time on %s", _where(request))
         return problem(
-            503, "Service busy", "The server is busy with other changes to the same data; nothing was saved. "
-            "Try again.", type_=PROBLEM_BASE + "busy", instance=request.url.path, headers={"Retry-After": "2"},
+            503,
+            "Service busy",
+            "The server is busy with other changes to the same data; nothing was saved. Try again.",
+            type_=PROBLEM_BASE + "busy",
+            instance=request.url.path,
+            headers={"Retry-After": "2"},
         )
     if isinstance(exc, OperationalError) or exc.connection_invalidated:
         log.warning("database unavailable on %s: %s", _where(request), _describe(exc))
         return problem(
-            503, "Service unavailable", "The database is not answering; nothing was saved. Try again.",
-            type_=PROBLEM_BASE + "unavailable", instance=request.url.path, headers={"Retry-After": "2"},
+            503,
+            "Service unavailable",
+            "The database is not answering; nothing was saved. Try again.",
+            type_=PROBLEM_BASE + "unavailable",
+            instance=request.url.path,
+            headers={"Retry-After": "2"},
         )
     return await _unexpected(request, exc)
 
@@ -228,17 +251,28 @@ async def _database_error(request: Request, exc: DBAPIError) -> JSONResponse:
 async def _pool_timeout(request: Request, exc: PoolTimeout) -> JSONResponse:
     log.warning("no database connection free on %s", _where(request))
     return problem(
-        503, "Service unavailable", "The server is too busy right now; nothing was saved. Try again.",
-        type_=PROBLEM_BASE + "unavailable", instance=request.url.path, headers={"Retry-After": "2"},
+        503,
+        "Service unavailable",
+        "The server is too busy right now; nothing was saved. Try again.",
+        type_=PROBLEM_BASE + "unavailable",
+        instance=request.url.path,
+        headers={"Retry-After": "2"},
     )
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     # The exception's type and where it was raised; not its message, which may quote personal data.
-    log.error("unhandled %s on %s %s", type(exc).__name__, request.method, _where(request),
-              extra={"trace": traceback.format_tb(exc.__traceback__)[-5:]})
+    log.error(
+        "unhandled %s on %s %s",
+        type(exc).__name__,
+        request.method,
+        _where(request),
+        extra={"trace": traceback.format_tb(exc.__traceback__)[-5:]},
+    )
     return problem(
-        500, "Internal server error", "An unexpected error occurred; it has been logged.",
+        500,
+        "Internal server error",
+        "An unexpected error occurred; it has been logged.",
         instance=request.url.path,
     )
 

@@ -32,9 +32,13 @@ def readyz(request: Request) -> Health:
     return Health(status="ok")
 
 
-@router.get("/metrics", response_class=Response, status_code=status.HTTP_200_OK,
-            responses={200: {"description": "Prometheus text format", "content": {"text/plain": {}}}},
-            dependencies=[Depends(metrics_reader)])
+@router.get(
+    "/metrics",
+    response_class=Response,
+    status_code=status.HTTP_200_OK,
+    responses={200: {"description": "Prometheus text format", "content": {"text/plain": {}}}},
+    dependencies=[Depends(metrics_reader)],
+)
 def metrics_text(request: Request) -> Response:
     """Prometheus metrics of all worker processes: requests and latency by route and status,
     requests in progress and queued, database connections in use, lock waits, 503s by type,

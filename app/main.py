@@ -68,8 +68,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         check_connection_budget(app.state.engine, settings)
         dispatcher = None
         if settings.outbox_dispatch == "inprocess":
-            dispatcher = Dispatcher(app.state.engine, settings, write_gate=app.state.write_gate,
-                                    busy=partial(app.state.load.busy, settings.outbox_yield_requests))
+            dispatcher = Dispatcher(
+                app.state.engine,
+                settings,
+                write_gate=app.state.write_gate,
+                busy=partial(app.state.load.busy, settings.outbox_yield_requests),
+            )
             dispatcher.start()
         app.state.dispatcher = dispatcher
         yield
@@ -94,11 +98,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.dispatcher = None
     app.state.load = Load()
     # Middleware added last runs first: CORS, headers, body limit, queue, rate limit, app.
-    app.add_middleware(RateLimit, store=make_store(settings, app.state.engine),
-                       limits={"register": settings.rate_limit_register, "token": settings.rate_limit_token,
-                               "recover": settings.rate_limit_recover})
-    app.add_middleware(ConcurrencyLimit, limit=concurrency_limit(settings),
-                       wait_seconds=settings.db_lock_timeout_ms / 1000, load=app.state.load)
+    app.add_middleware(
+        RateLimit,
+        store=make_store(settings, app.state.engine),
+        limits={
+            "register": settings.rate_limit_register,
+            "token": settings.rate_limit_token,
+            "recover": settings.rate_limit_recover,
+        },
+    )
+    app.add_middleware(
+        ConcurrencyLimit,
+        limit=concurrency_limit(settings),
+        wait_seconds=settings.db_lock_timeout_ms / 1000,
+        load=app.state.load,
+    )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     if settings.cors_origins:
@@ -111,10 +125,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.add_middleware(RequestContext)  # outermost: every answer has a request id, a log line, metrics
     install_handlers(app)
-    for router in (health_router, keys_router, events_router, sessions_router, registrations_router, me_router,
-                   enrollments_router, voting_router, assignment_router, exports_router, checkin_router,
-                   audit_router, privacy_router, messages_router, webhooks_router, recovery_router, calendars_router,
-                   questions_router, invitations_router, participants_router):
+    for router in (
+        health_router,
+        keys_router,
+        events_router,
+        sessions_router,
+        registrations_router,
+        me_router,
+        enrollments_router,
+        voting_router,
+        assignment_router,
+        exports_router,
+        checkin_router,
+        audit_router,
+        privacy_router,
+        messages_router,
+        webhooks_router,
+        recovery_router,
+        calendars_router,
+        questions_router,
+        invitations_router,
+        participants_router,
+    ):
         document_optional_auth(router)
         app.include_router(router, responses=PROBLEM_RESPONSES)
     mount_docs(app)
@@ -126,9 +158,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 # the interactive docs work without internet and load nothing from third parties.
 DOCS_ASSETS = Path(fastapi_offline.__file__).resolve().parent / "static"
 DOCS_ASSETS_URL = "/docs/assets"
-DOCS_CSP = ("default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
-            "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+DOCS_CSP = (
+    "default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 
 
 class _DocsAssets(StaticFiles):
@@ -155,19 +189,26 @@ def mount_docs(app: FastAPI) -> None:
     @app.get("/docs", include_in_schema=False)
     def swagger_ui(request: Request) -> HTMLResponse:
         root = request.scope.get("root_path", "")
-        return _with_csp(get_swagger_ui_html(
-            openapi_url=f"{root}{openapi_url}", title=f"{app.title} - Swagger UI",
-            swagger_js_url=f"{root}{DOCS_ASSETS_URL}/swagger-ui-bundle.js",
-            swagger_css_url=f"{root}{DOCS_ASSETS_URL}/swagger-ui.css",
-            swagger_favicon_url=f"{root}{DOCS_ASSETS_URL}/favicon.png",
-            swagger_ui_parameters={"validatorUrl": None},  # no badge from an online validator
-        ))
+        return _with_csp(
+            get_swagger_ui_html(
+                openapi_url=f"{root}{openapi_url}",
+                title=f"{app.title} - Swagger UI",
+                swagger_js_url=f"{root}{DOCS_ASSETS_URL}/swagger-ui-bundle.js",
+                swagger_css_url=f"{root}{DOCS_ASSETS_URL}/swagger-ui.css",
+                swagger_favicon_url=f"{root}{DOCS_ASSETS_URL}/favicon.png",
+                swagger_ui_parameters={"validatorUrl": None},  # no badge from an online validator
+            )
+        )
 
     @app.get("/redoc", include_in_schema=False)
     def redoc(request: Request) -> HTMLResponse:
         root = request.scope.get("root_path", "")
-        return _with_csp(get_redoc_html(
-            openapi_url=f"{root}{openapi_url}", title=f"{app.title} - ReDoc",
-            redoc_js_url=f"{root}{DOCS_ASSETS_URL}/redoc.standalone.js",
-            redoc_favicon_url=f"{root}{DOCS_ASSETS_URL}/favicon.png", with_google_fonts=False,
-        ))
+        return _with_csp(
+            get_redoc_html(
+                openapi_url=f"{root}{openapi_url}",
+                title=f"{app.title} - ReDoc",
+                redoc_js_url=f"{root}{DOCS_ASSETS_URL}/redoc.standalone.js",
+                redoc_favicon_url=f"{root}{DOCS_ASSETS_URL}/favicon.png",
+                with_google_fonts=False,
+            )
+        )

@@ -52,9 +52,13 @@ class BodySizeLimit:
         await self.app(scope, replay, send)
 
     async def _reject(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = problem(413, "Request body too large",
-                           f"The request body may be at most {self.max_bytes} bytes.",
-                           type_="/problems/body-too-large", instance=scope.get("path"))
+        response = problem(
+            413,
+            "Request body too large",
+            f"The request body may be at most {self.max_bytes} bytes.",
+            type_="/problems/body-too-large",
+            instance=scope.get("path"),
+        )
         await response(scope, receive, send)
 
 
@@ -99,8 +103,14 @@ class ConcurrencyLimit:
     Waiting longer than `wait_seconds` gives 503 with Retry-After.
     """
 
-    def __init__(self, app: ASGIApp, limit: int, wait_seconds: float, load: "Load | None" = None,
-                 exempt: tuple[str, ...] = ("/healthz", "/metrics")) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        limit: int,
+        wait_seconds: float,
+        load: "Load | None" = None,
+        exempt: tuple[str, ...] = ("/healthz", "/metrics"),
+    ) -> None:
         self.app = app
         self.limit = limit
         self.wait_seconds = wait_seconds
@@ -119,9 +129,14 @@ class ConcurrencyLimit:
             await asyncio.wait_for(self._semaphore.acquire(), self.wait_seconds)
         except TimeoutError:
             metrics.count_unavailable("queue-timeout")
-            response = problem(503, "Service unavailable", "The server is too busy right now; nothing was saved.",
-                               type_="/problems/unavailable", instance=scope.get("path"),
-                               headers={"Retry-After": "2"})
+            response = problem(
+                503,
+                "Service unavailable",
+                "The server is too busy right now; nothing was saved.",
+                type_="/problems/unavailable",
+                instance=scope.get("path"),
+                headers={"Retry-After": "2"},
+            )
             await response(scope, receive, send)
             return
         finally:

@@ -37,7 +37,32 @@ def _ids_never_reused() -> None:
 
 _ids_never_reused()
 
-__all__ = ["metadata", "Event", "EventSession", "OrganizerKey", "Registration", "IdempotencyRecord", "Enrollment",
-           "Poll", "Topic", "Ballot", "BallotChoice", "Preference", "RateLimitWindow", "AuditEntry", "Attendance",
-           "CheckinSecret", "OutboxMessage", "MessageTemplate", "WebhookEndpoint", "RecoveryCode", "CalendarFeed",
-           "AppSecret", "OrganizerKeyEvent", "Invitation", "Question", "QuestionOption", "Answer"]
+__all__ = [
+    "metadata",
+    "Event",
+    "EventSession",
+    "OrganizerKey",
+    "Registration",
+    "IdempotencyRecord",
+    "Enrollment",
+    "Poll",
+    "Topic",
+    "Ballot",
+    "BallotChoice",
+    "Preference",
+    "RateLimitWindow",
+    "AuditEntry",
+    "Attendance",
+    "CheckinSecret",
+    "OutboxMessage",
+    "MessageTemplate",
+    "WebhookEndpoint",
+    "RecoveryCode",
+    "CalendarFeed",
+    "AppSecret",
+    "OrganizerKeyEvent",
+    "Invitation",
+    "Question",
+    "QuestionOption",
+    "Answer",
+]

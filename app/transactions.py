@@ -38,7 +38,8 @@ def retrying(attempt: Callable[[], T], *, attempts: int = ATTEMPTS) -> T:
             if n == attempts or not is_transient(exc):
                 raise
             metrics.TRANSACTION_RETRIES.inc()
-            log.info("transaction collided (%s); running it again, attempt %d of %d", type(exc).__name__, n + 1,
-                     attempts)
+            log.info(
+                "transaction collided (%s); running it again, attempt %d of %d", type(exc).__name__, n + 1, attempts
+            )
         time.sleep(0.01 * n)
     raise AssertionError("unreachable")  # pragma: no cover

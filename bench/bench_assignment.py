@@ -35,8 +35,15 @@ def popularity(rng: np.random.Generator, n: int, skew: float = 1.0) -> np.ndarra
     return w / w.sum()
 
 
-def make_problem(seed: int, n_people: int, n_slots: int, per_slot: int, choices: tuple[int, int],
-                 repeat_topics: bool = False, slack: float = 1.1) -> Problem:
+def make_problem(
+    seed: int,
+    n_people: int,
+    n_slots: int,
+    per_slot: int,
+    choices: tuple[int, int],
+    repeat_topics: bool = False,
+    slack: float = 1.1,
+) -> Problem:
     """Workshops with room sizes that differ; with repeat_topics each topic runs in every slot."""
     rng = np.random.default_rng(seed)
     n_topics = per_slot if repeat_topics else per_slot * n_slots
@@ -62,8 +69,9 @@ def make_problem(seed: int, n_people: int, n_slots: int, per_slot: int, choices:
     return Problem(list(range(n_people)), ws, prefs)
 
 
-def make_topic_problem(seed: int, n_people: int, n_slots: int, n_topics: int, choices: tuple[int, int],
-                       slack: float = 1.1) -> Problem:
+def make_topic_problem(
+    seed: int, n_people: int, n_slots: int, n_topics: int, choices: tuple[int, int], slack: float = 1.1
+) -> Problem:
     """Each topic runs in every slot in one room size; people list whole topics (all sessions)."""
     rng = np.random.default_rng(seed)
     pop = popularity(rng, n_topics)
@@ -73,8 +81,11 @@ def make_topic_problem(seed: int, n_people: int, n_slots: int, n_topics: int, ch
     prefs = {}
     for p in range(n_people):
         k = int(rng.integers(choices[0], choices[1] + 1))
-        prefs[p] = [1 + int(t) * n_slots + int(s) for t in rng.choice(n_topics, size=k, replace=False, p=pop)
-                    for s in rng.permutation(n_slots)]
+        prefs[p] = [
+            1 + int(t) * n_slots + int(s)
+            for t in rng.choice(n_topics, size=k, replace=False, p=pop)
+            for s in rng.permutation(n_slots)
+        ]
     return Problem(list(range(n_people)), ws, prefs)
 
 
@@ -97,17 +108,21 @@ def run(label: str, pr: Problem, methods=("optimal", "first_come"), repeat: int 
             mem = f"py-peak {tracemalloc.get_traced_memory()[1] / 2**20:5.1f} MiB"
             tracemalloc.stop()
         first_bound = f"{res.objective[0]:.0f}/{res.bound[0]:.0f}" if res.bound else "-"
-        print(f"  {label:<34} {m:<10} {1000 * min(times):9.1f} ms  first {res.first_choice_share:6.1%}"
-              f"  top3 {res.top3_share:6.1%}  placed {res.placements:6d}  unassigned {len(res.unassigned):5d}"
-              f"  stage1/bound {first_bound:>11}  gap {res.gap:.2%}"
-              f"  {'optimal' if res.optimal else res.status}  {mem}  [{res.path}]")
+        print(
+            f"  {label:<34} {m:<10} {1000 * min(times):9.1f} ms  first {res.first_choice_share:6.1%}"
+            f"  top3 {res.top3_share:6.1%}  placed {res.placements:6d}  unassigned {len(res.unassigned):5d}"
+            f"  stage1/bound {first_bound:>11}  gap {res.gap:.2%}"
+            f"  {'optimal' if res.optimal else res.status}  {mem}  [{res.path}]"
+        )
 
 
 def approvals(seed: int, n_people: int, n_topics: int, lo: int, hi: int) -> dict[int, set[int]]:
     rng = np.random.default_rng(seed)
     pop = popularity(rng, n_topics)
-    return {p: set(rng.choice(n_topics, size=int(rng.integers(lo, hi + 1)), replace=False, p=pop).tolist())
-            for p in range(n_people)}
+    return {
+        p: set(rng.choice(n_topics, size=int(rng.integers(lo, hi + 1)), replace=False, p=pop).tolist())
+        for p in range(n_people)
+    }
 
 
 def run_joint(label: str, appr, n_topics: int, rooms: list[int], repeat: int = 1, **kw) -> None:
@@ -117,8 +132,10 @@ def run_joint(label: str, appr, n_topics: int, rooms: list[int], repeat: int = 1
         res = choose_topics_and_assign(appr, list(range(n_topics)), rooms, **kw)
         times.append(time.perf_counter() - t0)
     runs = " / ".join(f"{1000 * t:.0f}" for t in times)
-    print(f"  {label:<34} {runs:>17} ms  covered {res.covered}/{len(appr)}  bound {res.bound:.0f}"
-          f"  gap {res.gap:.2%}  evals {res.evaluations}  {res.status}")
+    print(
+        f"  {label:<34} {runs:>17} ms  covered {res.covered}/{len(appr)}  bound {res.bound:.0f}"
+        f"  gap {res.gap:.2%}  evals {res.evaluations}  {res.status}"
+    )
 
 
 def run_schedule(label: str, appr, n_topics: int, slots: list[list[int]], repeat: int = 1, **kw) -> None:
@@ -129,9 +146,11 @@ def run_schedule(label: str, appr, n_topics: int, slots: list[list[int]], repeat
         times.append(time.perf_counter() - t0)
     runs = " / ".join(f"{1000 * t:.0f}" for t in times)
     wanted = sum(min(len(a), len(slots)) for a in appr.values())
-    print(f"  {label:<34} {runs:>17} ms  people {res.people_served}/{len(appr)} (bound {res.people_bound:.0f})"
-          f"  pairs {res.pairs_served}/{wanted} (bound {res.pairs_bound:.0f})  sessions {len(res.sessions)}"
-          f"  {res.status}")
+    print(
+        f"  {label:<34} {runs:>17} ms  people {res.people_served}/{len(appr)} (bound {res.people_bound:.0f})"
+        f"  pairs {res.pairs_served}/{wanted} (bound {res.pairs_bound:.0f})  sessions {len(res.sessions)}"
+        f"  {res.status}"
+    )
 
 
 def joint_small(repeat: int) -> None:
@@ -155,11 +174,23 @@ def joint_large(repeat: int) -> None:
     run_joint("same, initial = topics 0..24", appr, 100, rooms, repeat, initial=list(range(25)), time_limit=10.0)
     print("joint schedule at scale: 10,000 participants, approvals 1-4, time limit 10 s")
     appr = approvals(22, 10_000, 30, 1, 4)
-    run_schedule("30 topics, 3 slots x 10 rooms", appr, 30, [[int(c) for c in np.linspace(200, 500, 10)]] * 3,
-                 repeat, time_limit=10.0)
+    run_schedule(
+        "30 topics, 3 slots x 10 rooms",
+        appr,
+        30,
+        [[int(c) for c in np.linspace(200, 500, 10)]] * 3,
+        repeat,
+        time_limit=10.0,
+    )
     appr = approvals(23, 10_000, 100, 1, 4)
-    run_schedule("100 topics, 3 slots x 25 rooms", appr, 100, [[int(c) for c in np.linspace(150, 570, 25)]] * 3,
-                 repeat, time_limit=10.0)
+    run_schedule(
+        "100 topics, 3 slots x 25 rooms",
+        appr,
+        100,
+        [[int(c) for c in np.linspace(150, 570, 25)]] * 3,
+        repeat,
+        time_limit=10.0,
+    )
 
 
 def small() -> None:
@@ -182,12 +213,16 @@ def large(time_limit: float) -> None:
     speakers = {p: [pr.workshops[p % len(pr.workshops)].id] for p in range(0, 10_000, 50)}
     pr = Problem(pr.participants, pr.workshops, pr.preferences, speakers)
     run("same + 200 fixed seats", pr, methods=("optimal",), time_limit=time_limit)
-    print("topic ranks (topic_ranks=True): every topic in all 3 slots, one room size per topic,"
-          " 3-6 topics listed")
+    print("topic ranks (topic_ranks=True): every topic in all 3 slots, one room size per topic, 3-6 topics listed")
     for n_topics in (33, 100):
         pr = make_topic_problem(14, 10_000, 3, n_topics, (3, 6))
-        run(f"{n_topics} topics x 3 slots, equal rooms", pr, methods=("optimal",), time_limit=time_limit,
-            topic_ranks=True)
+        run(
+            f"{n_topics} topics x 3 slots, equal rooms",
+            pr,
+            methods=("optimal",),
+            time_limit=time_limit,
+            topic_ranks=True,
+        )
 
 
 def groups(seed: int, n_people: int, n_orgs: int, n_partnerships: int) -> tuple[dict[int, str], dict[int, str]]:
@@ -198,18 +233,29 @@ def groups(seed: int, n_people: int, n_orgs: int, n_partnerships: int) -> tuple[
     return ({p: f"o{org[p]}" for p in range(n_people)}, {p: f"p{part[p]}" for p in range(n_people)})
 
 
-def run_networking(label: str, pr: Problem, org: dict[int, str], part: dict[int, str], time_limit: float,
-                   repeat: int = 1) -> None:
-    probe = Networking(organization=org, partnership=part, max_per_organization=1, max_per_partnership=1,
-                       keep_partnerships_together=True)
-    rows = [("none (rank-maximal, flow)", None, "none"),
-            ("fairness=leximin", None, "leximin"),
-            ("max 2 per organization", Networking(organization=org, max_per_organization=2), "none"),
-            ("max 1 per organization", Networking(organization=org, max_per_organization=1), "none"),
-            ("max 1 per partnership", Networking(partnership=part, max_per_partnership=1), "none"),
-            ("keep partnerships together", Networking(partnership=part, keep_partnerships_together=True), "none"),
-            ("org<=2 + together + leximin", Networking(organization=org, partnership=part, max_per_organization=2,
-                                                       keep_partnerships_together=True), "leximin")]
+def run_networking(
+    label: str, pr: Problem, org: dict[int, str], part: dict[int, str], time_limit: float, repeat: int = 1
+) -> None:
+    probe = Networking(
+        organization=org,
+        partnership=part,
+        max_per_organization=1,
+        max_per_partnership=1,
+        keep_partnerships_together=True,
+    )
+    rows = [
+        ("none (rank-maximal, flow)", None, "none"),
+        ("fairness=leximin", None, "leximin"),
+        ("max 2 per organization", Networking(organization=org, max_per_organization=2), "none"),
+        ("max 1 per organization", Networking(organization=org, max_per_organization=1), "none"),
+        ("max 1 per partnership", Networking(partnership=part, max_per_partnership=1), "none"),
+        ("keep partnerships together", Networking(partnership=part, keep_partnerships_together=True), "none"),
+        (
+            "org<=2 + together + leximin",
+            Networking(organization=org, partnership=part, max_per_organization=2, keep_partnerships_together=True),
+            "leximin",
+        ),
+    ]
     base = solve(pr, time_limit=time_limit)
     print(f"  {label}: unconstrained first choice {base.first_choice_share:.1%}, top3 {base.top3_share:.1%}")
     for name, net, fairness in rows:
@@ -220,27 +266,34 @@ def run_networking(label: str, pr: Problem, org: dict[int, str], part: dict[int,
             times.append(time.perf_counter() - t0)
         g = report(pr, res.assignment, probe)
         over = sum(1 for o in g.over_cap if o.kind == "organization")
-        print(f"    {name:<30} {1000 * min(times):9.1f} ms  first {res.first_choice_share:6.1%}"
-              f" (without {base.first_choice_share:6.1%})  top3 {res.top3_share:6.1%}"
-              f"  largest org {g.largest_organization_group:3d}  largest partnership {g.largest_partnership_group:3d}"
-              f"  pairs together {g.pairs_together:5d} apart {g.pairs_apart:5d}"
-              f"  max regret {max(regrets(pr, res.assignment), default=0):3d}  ({over} org-workshops over 1)"
-              f"  {'optimal' if res.optimal else res.status}"
-              f"{'  fairness ' + res.fairness_status if res.fairness_status else ''}  [{res.path}]")
+        print(
+            f"    {name:<30} {1000 * min(times):9.1f} ms  first {res.first_choice_share:6.1%}"
+            f" (without {base.first_choice_share:6.1%})  top3 {res.top3_share:6.1%}"
+            f"  largest org {g.largest_organization_group:3d}  largest partnership {g.largest_partnership_group:3d}"
+            f"  pairs together {g.pairs_together:5d} apart {g.pairs_apart:5d}"
+            f"  max regret {max(regrets(pr, res.assignment), default=0):3d}  ({over} org-workshops over 1)"
+            f"  {'optimal' if res.optimal else res.status}"
+            f"{'  fairness ' + res.fairness_status if res.fairness_status else ''}  [{res.path}]"
+        )
 
 
 def networking(small_only: bool, large_only: bool, time_limit: float, repeat: int) -> None:
     if not large_only:
-        print("networking options, seminar size: 150 participants (110 organizations, 77 partnerships),"
-              " 10 workshops in 2 slots, 3-6 ranked choices")
+        print(
+            "networking options, seminar size: 150 participants (110 organizations, 77 partnerships),"
+            " 10 workshops in 2 slots, 3-6 ranked choices"
+        )
         org, part = groups(31, 150, 110, 77)
         run_networking("150 x 10 x 2", make_problem(1, 150, 2, 5, (3, 6)), org, part, time_limit, repeat)
         print("  same, tight rooms (slack 1.0)")
-        run_networking("150 x 10 x 2, slack 1.0", make_problem(5, 150, 2, 5, (3, 6), slack=1.0), org, part,
-                       time_limit, repeat)
+        run_networking(
+            "150 x 10 x 2, slack 1.0", make_problem(5, 150, 2, 5, (3, 6), slack=1.0), org, part, time_limit, repeat
+        )
     if not small_only:
-        print(f"networking options at scale: 10,000 participants (3,000 organizations, 5,000 partnerships),"
-              f" 100 workshops in 3 slots, 5-10 ranked choices, time limit {time_limit:.0f} s")
+        print(
+            f"networking options at scale: 10,000 participants (3,000 organizations, 5,000 partnerships),"
+            f" 100 workshops in 3 slots, 5-10 ranked choices, time limit {time_limit:.0f} s"
+        )
         org, part = groups(32, 10_000, 3_000, 5_000)
         run_networking("10,000 x 100 x 3", make_problem(11, 10_000, 3, 33, (5, 10)), org, part, time_limit)
 

@@ -99,9 +99,10 @@ def make_event(server: LiveServer, capacity: int) -> int:
 
 
 def bench_backend(backend: str, *, workers: int, requests: int, concurrency: int) -> list[Result]:
-    with tempfile.TemporaryDirectory(prefix="bench-http-") as tmp, live_server(
-        backend, Path(tmp), workers=workers
-    ) as server:
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-http-") as tmp,
+        live_server(backend, Path(tmp), workers=workers) as server,
+    ):
         url = f"/api/v1/events/{make_event(server, requests + WARMUP)}/registrations"
 
         def register(client: httpx.Client, i: int) -> httpx.Response:

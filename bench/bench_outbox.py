@@ -48,21 +48,39 @@ def queue(settings: Settings, n: int) -> None:
     engine = make_engine(settings)
     try:
         with open_session(engine, write=True) as db:
-            event = Event(slug="bench-outbox", title="Seminarium sieciujące partnerstw – Serock",
-                          venue="Hotel Narvil, Serock", timezone="Europe/Warsaw",
-                          starts_on=date(2022, 11, 29), ends_on=date(2022, 11, 30), capacity=n)
+            event = Event(
+                slug="bench-outbox",
+                title="Seminarium sieciujące partnerstw – Serock",
+                venue="Hotel Narvil, Serock",
+                timezone="Europe/Warsaw",
+                starts_on=date(2022, 11, 29),
+                ends_on=date(2022, 11, 30),
+                capacity=n,
+            )
             db.add(event)
             db.flush()
             for i in range(n):
                 context = base_context(settings, event, "pl") | {
-                    "first_name": "Łucja", "last_name": f"Żółkiewska-{i}", "status": "confirmed", "position": None,
-                    "self_service_url": f"{settings.public_base_url}/me#token={SECRET_MARK}"}
+                    "first_name": "Łucja",
+                    "last_name": f"Żółkiewska-{i}",
+                    "status": "confirmed",
+                    "position": None,
+                    "self_service_url": f"{settings.public_base_url}/me#token={SECRET_MARK}",
+                }
                 message = render.render("registration.created", "pl", context)
                 outbox.enqueue_email(
-                    db, kind="registration.created", event_id=event.id, registration_id=None,
-                    to=f"lucja.{i}@gmina-serock.pl", to_name=f"Łucja Żółkiewska-{i}", language="pl",
-                    subject=message.subject, text=message.text, html=message.html,
-                    sealed_secret=keyring.seal(db, settings, f"reg_{i:043d}"))
+                    db,
+                    kind="registration.created",
+                    event_id=event.id,
+                    registration_id=None,
+                    to=f"lucja.{i}@gmina-serock.pl",
+                    to_name=f"Łucja Żółkiewska-{i}",
+                    language="pl",
+                    subject=message.subject,
+                    text=message.text,
+                    html=message.html,
+                    sealed_secret=keyring.seal(db, settings, f"reg_{i:043d}"),
+                )
             db.commit()
     finally:
         engine.dispose()
@@ -72,8 +90,11 @@ def sent_count(settings: Settings) -> int:
     engine = make_engine(settings)
     try:
         with Session(engine) as db:
-            return int(db.exec(select(func.count()).select_from(OutboxMessage).where(
-                OutboxMessage.status == MessageStatus.sent)).one())
+            return int(
+                db.exec(
+                    select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == MessageStatus.sent)
+                ).one()
+            )
     finally:
         engine.dispose()
 
@@ -85,12 +106,20 @@ def run_case(backend: str, deliverers: int, args: argparse.Namespace) -> tuple[f
         settings = Settings(database_url=url, secret_key="bench-outbox-key")
         queue(settings, args.messages)
         with mailbox() as box:
-            env = {**os.environ, "DATABASE_URL": url, "SMTP_URL": box.url.get_secret_value(),
-                   "SECRET_KEY": "bench-outbox-key", "OUTBOX_DISPATCH": "off",
-                   "OUTBOX_CONCURRENCY": str(args.concurrency), "OUTBOX_POLL_SECONDS": "0.05", "LOG_LEVEL": "WARNING"}
+            env = {
+                **os.environ,
+                "DATABASE_URL": url,
+                "SMTP_URL": box.url.get_secret_value(),
+                "SECRET_KEY": "bench-outbox-key",
+                "OUTBOX_DISPATCH": "off",
+                "OUTBOX_CONCURRENCY": str(args.concurrency),
+                "OUTBOX_POLL_SECONDS": "0.05",
+                "LOG_LEVEL": "WARNING",
+            }
             started = time.monotonic()
-            procs = [subprocess.Popen([sys.executable, "-m", "app.worker"], cwd=ROOT, env=env)
-                     for _ in range(deliverers)]
+            procs = [
+                subprocess.Popen([sys.executable, "-m", "app.worker"], cwd=ROOT, env=env) for _ in range(deliverers)
+            ]
             try:
                 while sent_count(settings) < args.messages:
                     if time.monotonic() - started > 600:
@@ -122,8 +151,11 @@ def main(argv: list[str] | None = None) -> int:
         for deliverers in (1, 2):
             seconds, problems = run_case(backend, deliverers, args)
             verdict = f"  PROBLEMS: {problems}" if problems else "  (all arrived once)"
-            print(f"{backend:<10} {deliverers} deliverer(s): {args.messages} e-mails in {seconds:.2f} s = "
-                  f"{args.messages / seconds:.0f}/s{verdict}", flush=True)
+            print(
+                f"{backend:<10} {deliverers} deliverer(s): {args.messages} e-mails in {seconds:.2f} s = "
+                f"{args.messages / seconds:.0f}/s{verdict}",
+                flush=True,
+            )
             failed |= bool(problems)
     return 1 if failed else 0
 

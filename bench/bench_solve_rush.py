@@ -33,8 +33,10 @@ from bench_wrk import make_event, person, post, register_people
 
 from tests.concurrency.server import LiveServer, live_server
 
-SLOTS = (("2026-01-15T10:00:00+01:00", "2026-01-15T12:00:00+01:00"),
-         ("2026-01-15T13:00:00+01:00", "2026-01-15T15:00:00+01:00"))
+SLOTS = (
+    ("2026-01-15T10:00:00+01:00", "2026-01-15T12:00:00+01:00"),
+    ("2026-01-15T13:00:00+01:00", "2026-01-15T15:00:00+01:00"),
+)
 
 
 def workshops(client: httpx.Client, server: LiveServer, event_id: int, people: int) -> list[list[int]]:
@@ -45,9 +47,14 @@ def workshops(client: httpx.Client, server: LiveServer, event_id: int, people: i
     for k, (start, end) in enumerate(SLOTS):
         ids = []
         for j in range(5):
-            body = {"title": f"Warsztat {k + 1}.{j + 1}", "kind": "workshop", "room": f"Sala {'ABCDE'[j]}",
-                    "starts_at": start.replace("2026-01-15", day), "ends_at": end.replace("2026-01-15", day),
-                    "capacity": people // 5 + people // 50 + 1}
+            body = {
+                "title": f"Warsztat {k + 1}.{j + 1}",
+                "kind": "workshop",
+                "room": f"Sala {'ABCDE'[j]}",
+                "starts_at": start.replace("2026-01-15", day),
+                "ends_at": end.replace("2026-01-15", day),
+                "capacity": people // 5 + people // 50 + 1,
+            }
             ids.append(int(post(client, f"/api/v1/events/{event_id}/sessions", body, server.admin)["id"]))
         made.append(ids)
     return made
@@ -60,8 +67,11 @@ def rank_all(server: LiveServer, tokens: list[str], slots: list[list[int]], thre
         with server.client() as client:
             for i in range(part, len(tokens), threads):
                 order = [ws[(i * 7 + j) % 5] if i % 3 else ws[j] for ws in slots for j in range(5)]
-                r = client.put("/api/v1/me/preferences", json={"session_ids": order},
-                               headers={"Authorization": f"Bearer {tokens[i]}"})
+                r = client.put(
+                    "/api/v1/me/preferences",
+                    json={"session_ids": order},
+                    headers={"Authorization": f"Bearer {tokens[i]}"},
+                )
                 r.raise_for_status()
 
     with ThreadPoolExecutor(max_workers=threads) as pool:
@@ -83,14 +93,18 @@ def rush_during_solve(server: LiveServer, event_id: int, args: argparse.Namespac
                     answers.append((r.status_code, time.perf_counter() - started))
                 i += 1
 
-    body = {"method": "optimal", "dry_run": not args.commit, "fairness": args.fairness,
-            "time_limit": args.time_limit}
+    body = {"method": "optimal", "dry_run": not args.commit, "fairness": args.fairness, "time_limit": args.time_limit}
     result: list[httpx.Response] = []
-    with ThreadPoolExecutor(max_workers=args.clients) as pool, \
-            server.client(timeout=args.time_limit * 4 + 600) as client:
+    with (
+        ThreadPoolExecutor(max_workers=args.clients) as pool,
+        server.client(timeout=args.time_limit * 4 + 600) as client,
+    ):
         started = time.perf_counter()
-        solving = threading.Thread(target=lambda: result.append(
-            client.post(f"/api/v1/events/{event_id}/assignments", json=body, headers=server.admin)))
+        solving = threading.Thread(
+            target=lambda: result.append(
+                client.post(f"/api/v1/events/{event_id}/assignments", json=body, headers=server.admin)
+            )
+        )
         solving.start()
         time.sleep(0.5)  # the run is reading its snapshot and solving
         rushers = [pool.submit(register, k) for k in range(args.clients)]
@@ -102,17 +116,24 @@ def rush_during_solve(server: LiveServer, event_id: int, args: argparse.Namespac
     run = result[0]
     codes = Counter(code for code, _ in answers)
     latencies = sorted(seconds for _, seconds in answers)
-    p = (lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000) if latencies else (
-        lambda q: float("nan"))
+    p = (
+        (lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000)
+        if latencies
+        else (lambda q: float("nan"))
+    )
     figures = run.json() if run.status_code == 200 else {}
     mode = "commit" if args.commit else "dry run"
-    print(f"assignment: {run.status_code} in {solved:.1f} s ({args.fairness}, {mode}, "
-          f"{figures.get('participants')} people, first choices {figures.get('first_choice_share')}, "
-          f"solver {figures.get('seconds')} s)")
+    print(
+        f"assignment: {run.status_code} in {solved:.1f} s ({args.fairness}, {mode}, "
+        f"{figures.get('participants')} people, first choices {figures.get('first_choice_share')}, "
+        f"solver {figures.get('seconds')} s)"
+    )
     print(f"registrations during it: {len(answers)} ({len(answers) / solved:.1f}/s), codes {dict(codes)}")
     if latencies:
-        print(f"latency ms: p50 {p(0.5):.0f}, p99 {p(0.99):.0f}, max {latencies[-1] * 1000:.0f}, "
-              f"mean {statistics.mean(latencies) * 1000:.0f}")
+        print(
+            f"latency ms: p50 {p(0.5):.0f}, p99 {p(0.99):.0f}, max {latencies[-1] * 1000:.0f}, "
+            f"mean {statistics.mean(latencies) * 1000:.0f}"
+        )
 
 
 def main() -> None:

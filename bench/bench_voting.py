@@ -62,9 +62,11 @@ def main() -> None:
     print(f"{'rule':<14} {'ballots':<8} {'seconds':>8}  winners / note")
     for name, spec in RULES.items():
         for kind, ballots in (("approval", approval), ("ranked", ranked)):
-            if kind not in spec.ballot_types or (kind == "ranked" and "approval" in spec.ballot_types
-                                                 and name != "equal_shares"):
+            if kind not in spec.ballot_types or (
+                kind == "ranked" and "approval" in spec.ballot_types and name != "equal_shares"
+            ):
                 continue  # approval rules on ranked ballots: only the default rule is shown
+
             def run(n: str = name, b: list = ballots, k: str = kind) -> object:
                 return compute(n, b, args.topics, args.seats, k)
 
@@ -73,8 +75,10 @@ def main() -> None:
             print(f"{name:<14} {kind:<8} {seconds:8.3f}  {note}")
     small, _ = make_ballots(1_000, 30)
     seconds, res = best_of(args.runs, lambda: compute("pav", small, 30, 5))
-    print(f"{'pav':<14} {'approval':<8} {seconds:8.3f}  {res.winners} "
-          f"(exact MILP, 1,000 ballots / 30 topics / 5 seats; rule={res.rule})")
+    print(
+        f"{'pav':<14} {'approval':<8} {seconds:8.3f}  {res.winners} "
+        f"(exact MILP, 1,000 ballots / 30 topics / 5 seats; rule={res.rule})"
+    )
     for voters, topics, seats in ((args.voters, args.topics, args.seats), (150, 20, 10)):
         explained(args.runs, voters, topics, seats)
 
@@ -91,8 +95,10 @@ def explained(runs: int, voters: int, topics: int, seats: int) -> None:
         res, trace = explain(name, ballots, topics, seats, kind)
         checking, _ = best_of(runs, lambda b=ballots, w=res.winners: check(b, topics, w))
         props = check(ballots, topics, res.winners)
-        print(f"{name:<14} {plain:8.3f} {seconds:8.3f} {checking:8.3f}  {props.ejr!s:<5} {props.pjr!s:<5} "
-              f"{len(trace.steps)}")
+        print(
+            f"{name:<14} {plain:8.3f} {seconds:8.3f} {checking:8.3f}  {props.ejr!s:<5} {props.pjr!s:<5} "
+            f"{len(trace.steps)}"
+        )
 
 
 if __name__ == "__main__":

@@ -174,6 +174,7 @@ def lua_str(value: str) -> str:
 
 # --- wrk ------------------------------------------------------------------------------------
 
+
 @dataclass
 class WrkResult:
     scenario: str
@@ -208,8 +209,9 @@ def parse_wrk(scenario: str, endpoint: str, out: str) -> WrkResult:
         raise RuntimeError(f"cannot parse wrk's output:\n{out}")
     pct = {q: float(v) * UNIT_MS[u] for q, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s|m|h)\s*$", out, re.M)}
     sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    socket_errors = dict(zip(("connect", "read", "write", "timeout"), map(int, sock.groups()), strict=True)) if sock \
-        else {}
+    socket_errors = (
+        dict(zip(("connect", "read", "write", "timeout"), map(int, sock.groups()), strict=True)) if sock else {}
+    )
     non = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     statuses = {int(c): int(n) for c, n in re.findall(r"^STATUS (\d+) (\d+)$", out, re.M)}
     return WrkResult(
@@ -230,7 +232,7 @@ def cpu_ticks(app_pgids: set[int]) -> dict[str, int]:
             text = stat.read_text()
         except OSError:  # gone meanwhile
             continue
-        comm, fields = text[text.index("(") + 1:text.rindex(")")], text[text.rindex(")") + 2:].split()
+        comm, fields = text[text.index("(") + 1 : text.rindex(")")], text[text.rindex(")") + 2 :].split()
         # utime + stime, and cutime + cstime: what children that ended (PostgreSQL backends) used
         ticks = sum(map(int, fields[11:15]))
         if int(fields[2]) in app_pgids:
@@ -243,8 +245,17 @@ def cpu_ticks(app_pgids: set[int]) -> dict[str, int]:
 
 
 def run_wrk(url: str, script: Path, *, threads: int, connections: int, duration: int, timeout: int) -> str:
-    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", f"--timeout={timeout}s", "--latency",
-           "-s", str(script), url]
+    cmd = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{duration}s",
+        f"--timeout={timeout}s",
+        "--latency",
+        "-s",
+        str(script),
+        url,
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + timeout + 60)
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} exited with {proc.returncode}:\n{proc.stdout}\n{proc.stderr}")
@@ -252,6 +263,7 @@ def run_wrk(url: str, script: Path, *, threads: int, connections: int, duration:
 
 
 # --- fixtures through the API ---------------------------------------------------------------
+
 
 def person(i: str) -> dict[str, Any]:
     """Like tests/factories.py person()."""
@@ -309,10 +321,16 @@ def make_poll(client: httpx.Client, server: LiveServer, event_id: int) -> tuple[
     """An open approval poll with TOPICS topics."""
     body = {"title": "Tematy warsztatów", "seats": 2, "ballot": "approval"}
     poll = int(post(client, f"/api/v1/events/{event_id}/polls", body, server.admin)["id"])
-    titles = ["Transformacja energetyczna", "Rewitalizacja", "Turystyka rowerowa", "Gospodarka wodna",
-              "Cyfryzacja urzędów"]
-    topics = [int(post(client, f"/api/v1/polls/{poll}/topics", {"title": t}, server.admin)["id"])
-              for t in titles[:TOPICS]]
+    titles = [
+        "Transformacja energetyczna",
+        "Rewitalizacja",
+        "Turystyka rowerowa",
+        "Gospodarka wodna",
+        "Cyfryzacja urzędów",
+    ]
+    topics = [
+        int(post(client, f"/api/v1/polls/{poll}/topics", {"title": t}, server.admin)["id"]) for t in titles[:TOPICS]
+    ]
     return poll, topics
 
 
@@ -332,6 +350,7 @@ def register_people(server: LiveServer, event_id: int, people: int, workers: int
 
 # --- checks ---------------------------------------------------------------------------------
 
+
 def settled(read: Callable[[], Any], *, timeout: float = 20.0) -> Any:
     """`read()` once two reads half a second apart agree: requests wrk cut off may still commit."""
     last, deadline = read(), time.monotonic() + timeout
@@ -348,8 +367,9 @@ def check(result: WrkResult, ok: bool, text: str) -> None:
     (result.checks if ok else result.failed_checks).append(text)
 
 
-def check_registrations(client: httpx.Client, server: LiveServer, result: WrkResult, event_id: int,
-                        connections: int) -> None:
+def check_registrations(
+    client: httpx.Client, server: LiveServer, result: WrkResult, event_id: int, connections: int
+) -> None:
     def read() -> tuple[int, dict[str, Any], int]:
         listed = get(client, f"/api/v1/events/{event_id}/registrations", server, limit=1)["total"]
         stats = get(client, f"/api/v1/events/{event_id}/registrations/stats", server)
@@ -358,10 +378,16 @@ def check_registrations(client: httpx.Client, server: LiveServer, result: WrkRes
 
     listed, stats, counter = settled(read)
     created = result.statuses.get(201, 0)
-    rows = f"{listed} registrations, confirmed {stats['confirmed']}, waitlisted {stats['waitlisted']}, " \
-           f"cancelled {stats['cancelled']}, event counter {counter}, wrk saw {created} x 201"
-    ok = (stats["confirmed"] + stats["waitlisted"] + stats["cancelled"] == listed and counter == stats["confirmed"]
-          and stats["confirmed"] <= stats["capacity"] and stats["waitlisted"] == 0)
+    rows = (
+        f"{listed} registrations, confirmed {stats['confirmed']}, waitlisted {stats['waitlisted']}, "
+        f"cancelled {stats['cancelled']}, event counter {counter}, wrk saw {created} x 201"
+    )
+    ok = (
+        stats["confirmed"] + stats["waitlisted"] + stats["cancelled"] == listed
+        and counter == stats["confirmed"]
+        and stats["confirmed"] <= stats["capacity"]
+        and stats["waitlisted"] == 0
+    )
     check(result, ok, f"overbooking check: {'ok' if ok else 'FAILED'} ({rows})")
     # wrk stops with up to `connections` requests in flight, which the server may still commit.
     ok = created <= listed <= created + connections
@@ -381,12 +407,17 @@ def check_outbox(client: httpx.Client, server: LiveServer, result: WrkResult, ev
     listed = get(client, f"/api/v1/events/{event_id}/registrations", server, limit=1)["total"]
     sent = get(client, url, server, status="sent", limit=1)["total"]
     ok = sent == listed
-    check(result, ok, f"outbox: {'ok' if ok else 'FAILED'} ({sent} e-mails sent for {listed} registrations, "
-                      f"the last {time.monotonic() - started:.1f} s after the rush)")
+    check(
+        result,
+        ok,
+        f"outbox: {'ok' if ok else 'FAILED'} ({sent} e-mails sent for {listed} registrations, "
+        f"the last {time.monotonic() - started:.1f} s after the rush)",
+    )
 
 
-def check_enrollments(client: httpx.Client, server: LiveServer, result: WrkResult, event_id: int,
-                      sessions: list[int], connections: int) -> None:
+def check_enrollments(
+    client: httpx.Client, server: LiveServer, result: WrkResult, event_id: int, sessions: list[int], connections: int
+) -> None:
     def read() -> list[tuple[int, int, int, int]]:
         listed = get(client, f"/api/v1/events/{event_id}/sessions", server, limit=500)["items"]
         return [(s["enrolled"], s["capacity"],
@@ -398,8 +429,12 @@ def check_enrollments(client: httpx.Client, server: LiveServer, result: WrkResul
     bad = [i for i, (counter, cap, seated, waiting) in enumerate(rows) if counter != seated or seated > cap or waiting]
     seated = sum(r[2] for r in rows)
     ok = not bad and len(rows) == len(sessions)
-    check(result, ok, f"session overbooking check: {'ok' if ok else 'FAILED'} ({len(rows)} sessions, {seated} seats, "
-                      f"counters == rows{'' if not bad else f' except sessions {bad}'})")
+    check(
+        result,
+        ok,
+        f"session overbooking check: {'ok' if ok else 'FAILED'} ({len(rows)} sessions, {seated} seats, "
+        f"counters == rows{'' if not bad else f' except sessions {bad}'})",
+    )
     created = result.statuses.get(201, 0)
     ok = created <= seated <= created + connections
     check(result, ok, f"201s vs rows: {'ok' if ok else 'FAILED'} ({created} <= {seated} <= {created} + {connections})")
@@ -411,22 +446,33 @@ def check_ballots(client: httpx.Client, server: LiveServer, result: WrkResult, p
     results = settled(lambda: get(client, f"/api/v1/polls/{poll_id}/results", server, rule="approval"))
     ballots, topics = results["ballots"], results["topics"]
     ok = (0 < ballots <= people or not result.statuses.get(200)) and all(t["supporters"] <= ballots for t in topics)
-    check(result, ok, f"ballot check: {'ok' if ok else 'FAILED'} ({ballots} ballots of {people} people, "
-                      f"supporters per topic {[t['supporters'] for t in topics]})")
+    check(
+        result,
+        ok,
+        f"ballot check: {'ok' if ok else 'FAILED'} ({ballots} ballots of {people} people, "
+        f"supporters per topic {[t['supporters'] for t in topics]})",
+    )
 
 
 # --- a scenario -----------------------------------------------------------------------------
 
+
 def run_scenario(name: str, args: argparse.Namespace) -> list[WrkResult]:
     backend, workers = SCENARIOS[name]
     env = {"RATE_LIMIT_STORE": "off", **({"OUTBOX_DISPATCH": "off"} if args.dispatch == "worker" else {})}
-    with tempfile.TemporaryDirectory(prefix=f"bench-wrk-{name}-") as tmp, live_server(
-        backend, Path(tmp), workers=workers, extra_env=env
-    ) as server, server.client() as client, delivery_worker(server, args.dispatch) as worker_pgid:
+    with (
+        tempfile.TemporaryDirectory(prefix=f"bench-wrk-{name}-") as tmp,
+        live_server(backend, Path(tmp), workers=workers, extra_env=env) as server,
+        server.client() as client,
+        delivery_worker(server, args.dispatch) as worker_pgid,
+    ):
         tmp_dir = Path(tmp)
         app_pgids = {server.pid} | ({worker_pgid} if worker_pgid else set())
-        print(f"{name}: {backend}, {workers} worker(s) at {server.base_url}; preparing {args.people} people, "
-              f"{DAYS * SESSIONS_PER_DAY} sessions, a poll ...", flush=True)
+        print(
+            f"{name}: {backend}, {workers} worker(s) at {server.base_url}; preparing {args.people} people, "
+            f"{DAYS * SESSIONS_PER_DAY} sessions, a poll ...",
+            flush=True,
+        )
         rush_event = make_event(client, server, capacity=1_000_000, days=1)
         quiet_event = make_event(client, server, capacity=1_000_000, days=1, emails=False)
         event = make_event(client, server, capacity=args.people, days=DAYS)
@@ -440,14 +486,21 @@ def run_scenario(name: str, args: argparse.Namespace) -> list[WrkResult]:
 
         scripts = {
             HEALTHZ: LUA_HEALTHZ,
-            REGISTER: LUA_REGISTER.format(path=lua_str(f"/api/v1/events/{rush_event}/registrations"),
-                                          run=lua_str(uuid.uuid4().hex[:6])),
-            REGISTER_QUIET: LUA_REGISTER.format(path=lua_str(f"/api/v1/events/{quiet_event}/registrations"),
-                                                run=lua_str(uuid.uuid4().hex[:6])),
-            ENROLL: (LUA_TOKENS + LUA_ENROLL).format(threads=args.threads, tokens_file=lua_str(str(tokens_file)),
-                                      sessions=",".join(map(str, sessions))),
-            BALLOT: (LUA_TOKENS + LUA_BALLOT).format(threads=args.threads, tokens_file=lua_str(str(tokens_file)),
-                                      topics=",".join(map(str, topics)), path=lua_str(f"/api/v1/polls/{poll}/ballot")),
+            REGISTER: LUA_REGISTER.format(
+                path=lua_str(f"/api/v1/events/{rush_event}/registrations"), run=lua_str(uuid.uuid4().hex[:6])
+            ),
+            REGISTER_QUIET: LUA_REGISTER.format(
+                path=lua_str(f"/api/v1/events/{quiet_event}/registrations"), run=lua_str(uuid.uuid4().hex[:6])
+            ),
+            ENROLL: (LUA_TOKENS + LUA_ENROLL).format(
+                threads=args.threads, tokens_file=lua_str(str(tokens_file)), sessions=",".join(map(str, sessions))
+            ),
+            BALLOT: (LUA_TOKENS + LUA_BALLOT).format(
+                threads=args.threads,
+                tokens_file=lua_str(str(tokens_file)),
+                topics=",".join(map(str, topics)),
+                path=lua_str(f"/api/v1/polls/{poll}/ballot"),
+            ),
         }
         wrk = {"threads": args.threads, "connections": args.connections, "timeout": args.timeout}
         results: list[WrkResult] = []
@@ -475,9 +528,11 @@ def run_scenario(name: str, args: argparse.Namespace) -> list[WrkResult]:
             for line in result.checks + result.failed_checks:
                 print(f"{name}: {endpoint}: {line}", flush=True)
             if result.errors:
-                print(f"{name}: {endpoint}: {result.errors} errors, statuses {result.statuses}, socket errors "
-                      f"{result.socket_errors}\nwrk said:\n{out}\nserver warnings and errors:\n{server.log_digest()}",
-                      flush=True)
+                print(
+                    f"{name}: {endpoint}: {result.errors} errors, statuses {result.statuses}, socket errors "
+                    f"{result.socket_errors}\nwrk said:\n{out}\nserver warnings and errors:\n{server.log_digest()}",
+                    flush=True,
+                )
         health = results[0].rate
         for r in results:
             r.ratio = r.rate / health if health else float("nan")
@@ -492,10 +547,20 @@ def delivery_worker(server: LiveServer, dispatch: str) -> Iterator[int | None]:
     if dispatch != "worker":
         yield None
         return
-    env = {**os.environ, "DATABASE_URL": server.database_url, "LOG_LEVEL": "WARNING",
-           "OUTBOX_DIR": str(server.outbox_dir or Path(tempfile.gettempdir()) / "bench-outbox")}
-    proc = subprocess.Popen([sys.executable, "-m", "app.worker"], cwd=Path(__file__).resolve().parents[1], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    env = {
+        **os.environ,
+        "DATABASE_URL": server.database_url,
+        "LOG_LEVEL": "WARNING",
+        "OUTBOX_DIR": str(server.outbox_dir or Path(tempfile.gettempdir()) / "bench-outbox"),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app.worker"],
+        cwd=Path(__file__).resolve().parents[1],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         yield proc.pid
     finally:
@@ -507,30 +572,41 @@ def delivery_worker(server: LiveServer, dispatch: str) -> Iterator[int | None]:
 
 
 def print_table(results: list[WrkResult], args: argparse.Namespace) -> None:
-    print(f"\nwrk -t{args.threads} -c{args.connections} -d{args.duration}s --timeout={args.timeout}s --latency, "
-          f"loopback, load generator on the same machine; e-mails delivered by: {args.dispatch}")
-    head = (f"{'scenario':<9} {'endpoint':<20} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} "
-            f"{'/healthz':>8} {'CPU ms/request: app':>19} {'pg':>5} {'all':>5}  statuses")
+    print(
+        f"\nwrk -t{args.threads} -c{args.connections} -d{args.duration}s --timeout={args.timeout}s --latency, "
+        f"loopback, load generator on the same machine; e-mails delivered by: {args.dispatch}"
+    )
+    head = (
+        f"{'scenario':<9} {'endpoint':<20} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} "
+        f"{'/healthz':>8} {'CPU ms/request: app':>19} {'pg':>5} {'all':>5}  statuses"
+    )
     print(head + "\n" + "-" * len(head))
     for r in results:
         statuses = " ".join(f"{code}:{n}" for code, n in r.statuses.items())
         cpu = r.cpu_ms or {"app": float("nan"), "postgresql": float("nan"), "machine": float("nan")}
-        print(f"{r.scenario:<9} {r.endpoint:<20} {r.rate:>8.1f} {r.p50_ms:>8.1f} {r.p99_ms:>8.1f} {r.errors:>7} "
-              f"{r.ratio:>8.2f} {cpu['app']:>19.2f} {cpu['postgresql']:>5.2f} {cpu['machine']:>5.2f}  {statuses}")
+        print(
+            f"{r.scenario:<9} {r.endpoint:<20} {r.rate:>8.1f} {r.p50_ms:>8.1f} {r.p99_ms:>8.1f} {r.errors:>7} "
+            f"{r.ratio:>8.2f} {cpu['app']:>19.2f} {cpu['postgresql']:>5.2f} {cpu['machine']:>5.2f}  {statuses}"
+        )
     for r in results:
         if r.errors:
-            print(f"{r.scenario} {r.endpoint}: Non-2xx or 3xx responses {r.non_2xx}, socket errors "
-                  f"{r.socket_errors or 0}")
+            print(
+                f"{r.scenario} {r.endpoint}: Non-2xx or 3xx responses {r.non_2xx}, socket errors {r.socket_errors or 0}"
+            )
     for r in results:
         for line in r.failed_checks:
             print(f"{r.scenario} {r.endpoint}: {line}")
-    print(f"\nissue 16 targets: registrations >= {TARGET_RATIO:.0%} of /healthz req/s, p99 < {TARGET_P99_MS:.0f} ms "
-          f"at {args.connections} connections, zero errors")
+    print(
+        f"\nissue 16 targets: registrations >= {TARGET_RATIO:.0%} of /healthz req/s, p99 < {TARGET_P99_MS:.0f} ms "
+        f"at {args.connections} connections, zero errors"
+    )
     for r in results:
         if r.endpoint == REGISTER:
             met = r.ratio >= TARGET_RATIO and r.p99_ms < TARGET_P99_MS and not r.errors
-            print(f"  {r.scenario:<9} ratio {r.ratio:.2f}, p99 {r.p99_ms:.1f} ms, errors {r.errors}: "
-                  f"{'met' if met else 'missed'}")
+            print(
+                f"  {r.scenario:<9} ratio {r.ratio:.2f}, p99 {r.p99_ms:.1f} ms, errors {r.errors}: "
+                f"{'met' if met else 'missed'}"
+            )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -539,22 +615,37 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=int, default=15, help="seconds of load per endpoint")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--timeout", type=int, default=10,
-                        help="wrk's per-request timeout in seconds (wrk's own default, 2, drops slow requests from "
-                             "the latency figures and counts them as socket errors)")
+    parser.add_argument(
+        "--timeout",
+        type=int,
+        default=10,
+        help="wrk's per-request timeout in seconds (wrk's own default, 2, drops slow requests from "
+        "the latency figures and counts them as socket errors)",
+    )
     parser.add_argument("--people", type=int, default=2000, help="pre-registered people for enrollments and ballots")
-    parser.add_argument("--dispatch", choices=["inprocess", "worker"], default="inprocess",
-                        help="who delivers the e-mails: the web workers (the default, as with `make run`) or one "
-                             "`python -m app.worker` beside them (OUTBOX_DISPATCH=off in the web workers)")
+    parser.add_argument(
+        "--dispatch",
+        choices=["inprocess", "worker"],
+        default="inprocess",
+        help="who delivers the e-mails: the web workers (the default, as with `make run`) or one "
+        "`python -m app.worker` beside them (OUTBOX_DISPATCH=off in the web workers)",
+    )
     args = parser.parse_args(argv)
     scenarios = [s.strip() for s in args.scenarios.split(",") if s.strip()]
     unknown = [s for s in scenarios if s not in SCENARIOS]
     if unknown or not scenarios:
         parser.error(f"unknown scenarios {unknown}; choose from {','.join(SCENARIOS)}")
-    if not (1 <= args.duration <= 3600 and 1 <= args.threads <= 64 and args.threads <= args.connections <= 1000
-            and 1 <= args.timeout <= 600 and 1 <= args.people <= 100_000):
-        parser.error("bounds: 1 <= duration <= 3600, 1 <= threads <= connections <= 1000, 1 <= timeout <= 600, "
-                     "1 <= people <= 100000")
+    if not (
+        1 <= args.duration <= 3600
+        and 1 <= args.threads <= 64
+        and args.threads <= args.connections <= 1000
+        and 1 <= args.timeout <= 600
+        and 1 <= args.people <= 100_000
+    ):
+        parser.error(
+            "bounds: 1 <= duration <= 3600, 1 <= threads <= connections <= 1000, 1 <= timeout <= 600, "
+            "1 <= people <= 100000"
+        )
     if shutil.which("wrk") is None:
         parser.error("wrk is not installed (apt-get install wrk)")
     if any(SCENARIOS[s][0] == "postgresql" for s in scenarios):

@@ -33,8 +33,9 @@ from tests.concurrency.server import live_server
 def restart_postgres() -> tuple[float, float]:
     version = sorted(p.name for p in Path("/etc/postgresql").iterdir())[0]
     started = time.monotonic()
-    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"], check=True,
-                   capture_output=True)
+    subprocess.run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"], check=True, capture_output=True
+    )
     return started, time.monotonic()
 
 
@@ -47,9 +48,19 @@ def main() -> int:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp, live_server("postgresql", Path(tmp), workers=args.workers) as live:
         with live.client() as c:
-            event = c.post("/api/v1/events", headers=live.admin, json={
-                "slug": "rush", "title": "Rush", "venue": "Serock", "timezone": "Europe/Warsaw",
-                "starts_on": "2030-05-01", "ends_on": "2030-05-02", "capacity": 1_000_000}).json()
+            event = c.post(
+                "/api/v1/events",
+                headers=live.admin,
+                json={
+                    "slug": "rush",
+                    "title": "Rush",
+                    "venue": "Serock",
+                    "timezone": "Europe/Warsaw",
+                    "starts_on": "2030-05-01",
+                    "ends_on": "2030-05-02",
+                    "capacity": 1_000_000,
+                },
+            ).json()
         url = f"/api/v1/events/{event['id']}/registrations"
         numbers = itertools.count()
         lock = threading.Lock()
@@ -62,8 +73,13 @@ def main() -> int:
                 while time.monotonic() < stop:
                     with lock:
                         n = next(numbers)
-                    body = {"first_name": "Jan", "last_name": f"Nowak-{n}", "email": f"jan.{n}@rush.example.pl",
-                            "organization": f"Gmina {n % 50}", "consent": True}
+                    body = {
+                        "first_name": "Jan",
+                        "last_name": f"Nowak-{n}",
+                        "email": f"jan.{n}@rush.example.pl",
+                        "organization": f"Gmina {n % 50}",
+                        "consent": True,
+                    }
                     try:
                         r = c.post(url, json=body)
                     except httpx.HTTPError as exc:

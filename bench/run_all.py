@@ -15,11 +15,16 @@ BENCHES = [
     ("voting rules (10,000 ballots, 100 topics, 10 seats)", ["bench_voting.py"]),
     ("workshop assignment (150 and 10,000 participants)", ["bench_assignment.py"]),
     ("exports (100,000 registrations, CSV and XLSX)", ["bench_exports.py"]),
-    ("exports on PostgreSQL", ["bench_exports.py", "--postgres",
-                               os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")]),
+    (
+        "exports on PostgreSQL",
+        [
+            "bench_exports.py",
+            "--postgres",
+            os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
+        ],
+    ),
     ("HTTP registrations vs /healthz (4 workers, SQLite and PostgreSQL)", ["bench_http.py", "--backend", "both"]),
-    ("wrk: the registration rush (healthz, registrations, enrollments, ballots; sqlite1, pg2, pg4)",
-     ["bench_wrk.py"]),
+    ("wrk: the registration rush (healthz, registrations, enrollments, ballots; sqlite1, pg2, pg4)", ["bench_wrk.py"]),
 ]
 
 

@@ -44,18 +44,42 @@ def rss_mib(pgid: int) -> float:
 
 def setup(live: LiveServer) -> tuple[int, list[int], int, list[int]]:
     with live.client() as c:
-        event = c.post("/api/v1/events", headers=live.admin, json={
-            "slug": "soak", "title": "Soak", "venue": "Serock", "timezone": "Europe/Warsaw",
-            "starts_on": "2030-05-01", "ends_on": "2030-05-02", "capacity": 300}).json()["id"]
-        sessions = [c.post(f"/api/v1/events/{event}/sessions", headers=live.admin, json={
-            "title": f"Warsztat {i}", "kind": "workshop", "capacity": 20,
-            "starts_at": f"2030-05-01T{9 + i:02d}:00:00+02:00",
-            "ends_at": f"2030-05-01T{9 + i:02d}:50:00+02:00"}).json()["id"]
-            for i in range(6)]
-        poll = c.post(f"/api/v1/events/{event}/polls", headers=live.admin,
-                      json={"title": "Tematy", "seats": 2, "ballot": "approval"}).json()["id"]
-        topics = [c.post(f"/api/v1/polls/{poll}/topics", headers=live.admin, json={"title": t}).json()["id"]
-                  for t in ("Energia", "Transport", "Kultura", "Edukacja")]
+        event = c.post(
+            "/api/v1/events",
+            headers=live.admin,
+            json={
+                "slug": "soak",
+                "title": "Soak",
+                "venue": "Serock",
+                "timezone": "Europe/Warsaw",
+                "starts_on": "2030-05-01",
+                "ends_on": "2030-05-02",
+                "capacity": 300,
+            },
+        ).json()["id"]
+        sessions = [
+            c.post(
+                f"/api/v1/events/{event}/sessions",
+                headers=live.admin,
+                json={
+                    "title": f"Warsztat {i}",
+                    "kind": "workshop",
+                    "capacity": 20,
+                    "starts_at": f"2030-05-01T{9 + i:02d}:00:00+02:00",
+                    "ends_at": f"2030-05-01T{9 + i:02d}:50:00+02:00",
+                },
+            ).json()["id"]
+            for i in range(6)
+        ]
+        poll = c.post(
+            f"/api/v1/events/{event}/polls",
+            headers=live.admin,
+            json={"title": "Tematy", "seats": 2, "ballot": "approval"},
+        ).json()["id"]
+        topics = [
+            c.post(f"/api/v1/polls/{poll}/topics", headers=live.admin, json={"title": t}).json()["id"]
+            for t in ("Energia", "Transport", "Kultura", "Edukacja")
+        ]
     return event, sessions, poll, topics
 
 
@@ -79,27 +103,40 @@ def main() -> int:
                 while time.monotonic() < stop:
                     with lock:
                         n = next(numbers)
-                    r = c.post(f"/api/v1/events/{event}/registrations", json={
-                        "first_name": "Anna", "last_name": f"Zając-{n}", "email": f"anna.{n}@soak.example.pl",
-                        "organization": f"Gmina {n % 30}", "consent": True})
+                    r = c.post(
+                        f"/api/v1/events/{event}/registrations",
+                        json={
+                            "first_name": "Anna",
+                            "last_name": f"Zając-{n}",
+                            "email": f"anna.{n}@soak.example.pl",
+                            "organization": f"Gmina {n % 30}",
+                            "consent": True,
+                        },
+                    )
                     answers = [r.status_code]
                     if r.status_code == 201:
                         me = {"Authorization": f"Bearer {r.json()['token']}"}
                         for s in rnd.sample(sessions, 2):
-                            answers.append(c.post("/api/v1/me/enrollments", json={"session_id": s}, headers=me)
-                                           .status_code)
-                        answers.append(c.put(f"/api/v1/polls/{poll}/ballot", headers=me,
-                                             json={"topic_ids": rnd.sample(topics, 2)}).status_code)
+                            answers.append(
+                                c.post("/api/v1/me/enrollments", json={"session_id": s}, headers=me).status_code
+                            )
+                        answers.append(
+                            c.put(
+                                f"/api/v1/polls/{poll}/ballot", headers=me, json={"topic_ids": rnd.sample(topics, 2)}
+                            ).status_code
+                        )
                         answers.append(c.get("/api/v1/me", headers=me).status_code)
                         answers.append(c.delete(f"/api/v1/me/enrollments/{sessions[0]}", headers=me).status_code)
                         if rnd.random() < 0.6:  # most leave again, so the event never fills up for good
                             answers.append(c.delete("/api/v1/me", headers=me).status_code)
                     answers.append(c.get(f"/api/v1/events/{event}/sessions").status_code)
                     if rnd.random() < 0.1:
-                        answers.append(c.get(f"/api/v1/events/{event}/registrations/stats",
-                                             headers=live.admin).status_code)
-                        answers.append(c.get(f"/api/v1/events/{event}/registrations/export",
-                                             headers=live.admin).status_code)
+                        answers.append(
+                            c.get(f"/api/v1/events/{event}/registrations/stats", headers=live.admin).status_code
+                        )
+                        answers.append(
+                            c.get(f"/api/v1/events/{event}/registrations/export", headers=live.admin).status_code
+                        )
                         answers.append(c.get("/metrics", headers=live.admin).status_code)
                     with lock:
                         statuses.update(answers)

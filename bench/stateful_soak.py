@@ -37,8 +37,12 @@ def main() -> int:
     parser.add_argument("--all-bugs", action="store_true", help="shrink and report every broken invariant")
     args = parser.parse_args()
 
-    env = {**os.environ, "STATEFUL_EXAMPLES": str(args.examples), "STATEFUL_STEPS": str(args.steps),
-           "STATEFUL_ALL_BUGS": "1" if args.all_bugs else ""}
+    env = {
+        **os.environ,
+        "STATEFUL_EXAMPLES": str(args.examples),
+        "STATEFUL_STEPS": str(args.steps),
+        "STATEFUL_ALL_BUGS": "1" if args.all_bugs else "",
+    }
     command = [sys.executable, "-m", "pytest", "tests/test_state_machine.py", "-s", "-q", "-p", "no:cacheprovider"]
     if args.backend == "sqlite":
         env.pop("TEST_DATABASE_URL", None)
@@ -52,8 +56,10 @@ def main() -> int:
     started = time.monotonic()
     lines: list[str] = []
     LOG.parent.mkdir(parents=True, exist_ok=True)
-    with LOG.open("w") as log, subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=log,
-                                                text=True) as proc:
+    with (
+        LOG.open("w") as log,
+        subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=log, text=True) as proc,
+    ):
         assert proc.stdout is not None
         for line in proc.stdout:
             lines.append(line.rstrip("\n"))
@@ -70,8 +76,10 @@ def main() -> int:
         steps = [m.group(1) for m in map(STEP.match, following) if m and m.group(1) != "state.consistent()"]
         print(f"\nfailure {n}: {message}")
         print("\n".join(f"    {step}" for step in steps))
-    print(f"\n{'FAILED' if proc.returncode else 'passed'} (pytest exit {proc.returncode}) in {elapsed:.0f} s; "
-          f"log lines in {LOG.relative_to(ROOT)}")
+    print(
+        f"\n{'FAILED' if proc.returncode else 'passed'} (pytest exit {proc.returncode}) in {elapsed:.0f} s; "
+        f"log lines in {LOG.relative_to(ROOT)}"
+    )
     return 1 if proc.returncode else 0
 
 

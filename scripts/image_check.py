@@ -83,6 +83,7 @@ def skip(reason: str) -> None:
 
 # --- the base image: Debian bookworm with Python 3.11, made by debootstrap ---------------------
 
+
 @contextlib.contextmanager
 def locked(path: Path) -> Iterator[None]:
     with path.open("w") as fh:
@@ -111,9 +112,13 @@ def debootstrap(tarball: Path) -> None:
     try:
         run("debootstrap", "--variant=minbase", f"--include={PACKAGES}", SUITE, str(rootfs), MIRROR, quiet=True)
         # What an image needs no copy of: package caches and lists, manuals, translations.
-        run("sh", "-c", "rm -rf var/cache/apt/* var/lib/apt/lists/* usr/share/man/* usr/share/info/* "
+        run(
+            "sh",
+            "-c",
+            "rm -rf var/cache/apt/* var/lib/apt/lists/* usr/share/man/* usr/share/info/* "
             "usr/share/locale/* var/log/*.log && find usr/share/doc -type f ! -name copyright -delete",
-            cwd=rootfs)
+            cwd=rootfs,
+        )
         run("tar", "--numeric-owner", "-C", str(rootfs), "-cf", f"{tarball}.tmp", ".")
         os.replace(f"{tarball}.tmp", tarball)
     finally:
@@ -128,8 +133,18 @@ def import_base(tarball: Path, tag: str) -> None:
         mnt = run("buildah", "mount", ctr, quiet=True).strip()
         run("tar", "--numeric-owner", "-C", mnt, "-xpf", str(tarball))
         run("buildah", "umount", ctr, quiet=True)
-        run("buildah", "config", "--env", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-            "--env", "LANG=C.UTF-8", "--cmd", "python3", ctr, quiet=True)
+        run(
+            "buildah",
+            "config",
+            "--env",
+            "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            "--env",
+            "LANG=C.UTF-8",
+            "--cmd",
+            "python3",
+            ctr,
+            quiet=True,
+        )
         run("buildah", "commit", "--quiet", ctr, tag, quiet=True)
     finally:
         subprocess.run(["buildah", "rm", ctr], capture_output=True)
@@ -140,11 +155,13 @@ def import_base(tarball: Path, tag: str) -> None:
 
 # --- the build, with the host's pip registries ----------------------------------------------
 
+
 def host_pip_config(workdir: Path) -> list[str]:
     """Write the host's effective pip settings to workdir/pip.conf; the `-v` mounts they need."""
     try:
-        listing = subprocess.run([sys.executable, "-m", "pip", "config", "list"], capture_output=True, text=True,
-                                 check=True).stdout
+        listing = subprocess.run(
+            [sys.executable, "-m", "pip", "config", "list"], capture_output=True, text=True, check=True
+        ).stdout
     except (OSError, subprocess.CalledProcessError):
         listing = ""
     files: dict[str, dict[str, str]] = {}
@@ -182,15 +199,31 @@ def build(base: str, workdir: Path) -> str:
     The build stage is tagged too, so that pruning what earlier builds left untagged keeps its
     layers (the venv) as the cache of the next build."""
     say(f"buildah bud on {base}")
-    options = ["--isolation", "chroot", "--format", "docker", "--layers", "--force-rm", "--pull=never",
-               "--build-arg", f"BASE_IMAGE={base}", "--build-arg", "PIP_CONFIG_FILE=/run/host-pip/pip.conf",
-               "-v", f"{workdir}:/run/host-pip:ro", *host_pip_config(workdir), "-f", str(ROOT / "Dockerfile")]
+    options = [
+        "--isolation",
+        "chroot",
+        "--format",
+        "docker",
+        "--layers",
+        "--force-rm",
+        "--pull=never",
+        "--build-arg",
+        f"BASE_IMAGE={base}",
+        "--build-arg",
+        "PIP_CONFIG_FILE=/run/host-pip/pip.conf",
+        "-v",
+        f"{workdir}:/run/host-pip:ro",
+        *host_pip_config(workdir),
+        "-f",
+        str(ROOT / "Dockerfile"),
+    ]
     run("buildah", "bud", *options, "--target", "build", "-t", BUILD_STAGE, str(ROOT), quiet=True)
     run("buildah", "bud", *options, "--iidfile", str(workdir / "iid"), "-t", IMAGE, str(ROOT), quiet=True)
     return (workdir / "iid").read_text().strip()
 
 
 # --- running the image's filesystem ---------------------------------------------------------
+
 
 class Database:
     """A fresh PostgreSQL database for one check, dropped afterwards (and those of dead checks)."""
@@ -201,8 +234,22 @@ class Database:
         self.name = f"{self.prefix}{os.getpid()}"
 
     def sql(self, statement: str) -> str:
-        return run("psql", "-h", PG["host"], "-p", PG["port"], "-U", PG["user"], "-d", "postgres", "-v",
-                   "ON_ERROR_STOP=1", "-Atc", statement, quiet=True)
+        return run(
+            "psql",
+            "-h",
+            PG["host"],
+            "-p",
+            PG["port"],
+            "-U",
+            PG["user"],
+            "-d",
+            "postgres",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-Atc",
+            statement,
+            quiet=True,
+        )
 
     def __enter__(self) -> str:
         for name in self.sql(f"SELECT datname FROM pg_database WHERE datname LIKE '{self.prefix}%'").split():
@@ -270,18 +317,39 @@ class Chroot:
         process in it dies with it. Its first process stays root (a credential change would clear
         the SIGKILL that `unshare --kill-child` arms for when `unshare`, or the check, dies): it
         runs the command as the image's user, passes SIGTERM on and exits with the command's code."""
-        inner = ["chroot", f"--userspec={self.userspec}", str(self.mnt),
-                 "/usr/bin/env", "-i", "-C", self.workdir, *(f"{k}={v}" for k, v in self.env.items()), *command]
-        return ["unshare", "--fork", "--pid", "--mount", "--kill-child", f"--mount-proc={self.mnt}/proc",
-                "sh", "-c", _NAMESPACE_INIT, str(self.mnt), *inner]
+        inner = [
+            "chroot",
+            f"--userspec={self.userspec}",
+            str(self.mnt),
+            "/usr/bin/env",
+            "-i",
+            "-C",
+            self.workdir,
+            *(f"{k}={v}" for k, v in self.env.items()),
+            *command,
+        ]
+        return [
+            "unshare",
+            "--fork",
+            "--pid",
+            "--mount",
+            "--kill-child",
+            f"--mount-proc={self.mnt}/proc",
+            "sh",
+            "-c",
+            _NAMESPACE_INIT,
+            str(self.mnt),
+            *inner,
+        ]
 
     def run(self, command: list[str], timeout: float = 120) -> str:
         return run(*self.argv(command), quiet=True, timeout=timeout, preexec_fn=_die_with_parent)
 
     def start(self, command: list[str], log: Path) -> subprocess.Popen[bytes]:
         with log.open("wb") as out:
-            return subprocess.Popen(self.argv(command), stdout=out, stderr=subprocess.STDOUT,
-                                    preexec_fn=_die_with_parent)
+            return subprocess.Popen(
+                self.argv(command), stdout=out, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent
+            )
 
 
 _NAMESPACE_INIT = """
@@ -342,18 +410,46 @@ def wait_ready(base: str, server: subprocess.Popen[bytes]) -> None:
 def exercise(base: str, admin: str, mnt: Path) -> None:
     """One event, one registration (its e-mail lands in the outbox directory), one export."""
     starts = date.today() + timedelta(days=30)
-    event = expect(201, http("POST", f"{base}/api/v1/events", {
-        "slug": "image-check", "title": "Image check", "venue": "Serock", "timezone": "Europe/Warsaw",
-        "starts_on": starts.isoformat(), "ends_on": (starts + timedelta(days=1)).isoformat(), "capacity": 10,
-    }, token=admin), "create an event")
-    registration = expect(201, http("POST", f"{base}/api/v1/events/{event['id']}/registrations", {
-        "first_name": "Łucja", "last_name": "Żak", "email": "l.zak@example.org",
-        "organization": "Urząd Gminy Serock", "consent": True,
-    }), "register")
+    event = expect(
+        201,
+        http(
+            "POST",
+            f"{base}/api/v1/events",
+            {
+                "slug": "image-check",
+                "title": "Image check",
+                "venue": "Serock",
+                "timezone": "Europe/Warsaw",
+                "starts_on": starts.isoformat(),
+                "ends_on": (starts + timedelta(days=1)).isoformat(),
+                "capacity": 10,
+            },
+            token=admin,
+        ),
+        "create an event",
+    )
+    registration = expect(
+        201,
+        http(
+            "POST",
+            f"{base}/api/v1/events/{event['id']}/registrations",
+            {
+                "first_name": "Łucja",
+                "last_name": "Żak",
+                "email": "l.zak@example.org",
+                "organization": "Urząd Gminy Serock",
+                "consent": True,
+            },
+        ),
+        "register",
+    )
     if registration.get("status") != "confirmed" or not registration.get("token"):
         raise CheckFailed(f"registration answered {registration}")
-    export = expect(200, http("GET", f"{base}/api/v1/events/{event['id']}/registrations/export?format=csv",
-                              token=admin), "export the registrations (CSV)")
+    export = expect(
+        200,
+        http("GET", f"{base}/api/v1/events/{event['id']}/registrations/export?format=csv", token=admin),
+        "export the registrations (CSV)",
+    )
     rows = list(csv.reader(io.StringIO(export.decode("utf-8-sig"))))
     if not any("Żak" in row for row in rows):
         raise CheckFailed(f"the export does not list the registration: {rows[:3]}")
@@ -382,24 +478,46 @@ def stop(server: subprocess.Popen[bytes]) -> None:
 
 
 def inspect_contents(mnt: Path, chroot: Chroot) -> None:
-    found = [p for p in ("usr/bin/gcc", "usr/bin/cc", "usr/bin/make", "opt/venv/bin/pip", "opt/venv/bin/pytest")
-             if (mnt / p).exists()]
+    found = [
+        p
+        for p in ("usr/bin/gcc", "usr/bin/cc", "usr/bin/make", "opt/venv/bin/pip", "opt/venv/bin/pytest")
+        if (mnt / p).exists()
+    ]
     if found:
         raise CheckFailed(f"build or test tools in the image: {found}")
-    chroot.run(["python", "-c", "import importlib, pkgutil, app; [importlib.import_module(m.name) for m in "
-                "pkgutil.walk_packages(app.__path__, 'app.')]"])
+    chroot.run(
+        [
+            "python",
+            "-c",
+            "import importlib, pkgutil, app; [importlib.import_module(m.name) for m in "
+            "pkgutil.walk_packages(app.__path__, 'app.')]",
+        ]
+    )
     say(f"every app module imports as user {chroot.userspec}; no compiler, pip or pytest inside")
 
 
 def serve_check(image: str) -> None:
-    with tempfile.TemporaryDirectory(prefix="image-check-") as tmp, mounted_image(image) as (mnt, config), \
-            Database() as database_url:
+    with (
+        tempfile.TemporaryDirectory(prefix="image-check-") as tmp,
+        mounted_image(image) as (mnt, config),
+        Database() as database_url,
+    ):
         port, admin = free_port(), secrets.token_urlsafe(24)
-        chroot = Chroot(mnt, config, {
-            "DATABASE_URL": database_url, "ADMIN_TOKEN": admin, "SECRET_KEY": secrets.token_urlsafe(32),
-            "METRICS_TOKEN": secrets.token_urlsafe(24), "PORT": str(port), "WORKERS": "2",
-            "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}", "DB_POOL_SIZE": "5", "DB_MAX_OVERFLOW": "5",
-        })
+        chroot = Chroot(
+            mnt,
+            config,
+            {
+                "DATABASE_URL": database_url,
+                "ADMIN_TOKEN": admin,
+                "SECRET_KEY": secrets.token_urlsafe(32),
+                "METRICS_TOKEN": secrets.token_urlsafe(24),
+                "PORT": str(port),
+                "WORKERS": "2",
+                "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+                "DB_POOL_SIZE": "5",
+                "DB_MAX_OVERFLOW": "5",
+            },
+        )
         inspect_contents(mnt, chroot)
         log = Path(tmp) / "server.log"
         say(f"CMD {shlex.join(config['Cmd'])} (port {port}, database {database_url.rsplit('/', 1)[1]})")

@@ -26,9 +26,15 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 @pytest.fixture(scope="session")
 def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     # Messages stay in the outbox until a test delivers them (tests/mailbox.py: deliver).
-    return Settings(database_url=database_url, admin_token=ADMIN_TOKEN, db_pool_size=5, rate_limit_store="off",
-                    outbox_dispatch="off", outbox_dir=str(tmp_path_factory.mktemp("outbox")),
-                    public_base_url="https://seminar.example")
+    return Settings(
+        database_url=database_url,
+        admin_token=ADMIN_TOKEN,
+        db_pool_size=5,
+        rate_limit_store="off",
+        outbox_dispatch="off",
+        outbox_dir=str(tmp_path_factory.mktemp("outbox")),
+        public_base_url="https://seminar.example",
+    )
 
 
 @pytest.fixture(scope="session")

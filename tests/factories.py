@@ -64,10 +64,12 @@ def person(i: int = 1, **overrides: Any) -> dict[str, Any]:
     }
 
 
-def register(client: TestClient, event_id: int, i: int = 1, headers: dict[str, str] | None = None,
-             **overrides: Any) -> dict[str, Any]:
-    response = client.post(f"/api/v1/events/{event_id}/registrations", json=person(i, **overrides),
-                           headers=headers or {})
+def register(
+    client: TestClient, event_id: int, i: int = 1, headers: dict[str, str] | None = None, **overrides: Any
+) -> dict[str, Any]:
+    response = client.post(
+        f"/api/v1/events/{event_id}/registrations", json=person(i, **overrides), headers=headers or {}
+    )
     assert response.status_code == 201, response.text
     return response.json()
 

@@ -53,23 +53,47 @@ def _utc(value: Any) -> datetime:
 def violations(engine: Engine, *, check_org_limit: bool = True) -> list[str]:
     """Every broken invariant, as human-readable lines (empty when the state is consistent)."""
     with engine.connect() as conn:
-        events = {e["id"]: e for e in _rows(conn, "SELECT id, capacity, confirmed_count, waitlist_seq, "
-                                                  "max_per_organization, reserved_open FROM events")}
-        invitations = _rows(conn, "SELECT i.id, i.event_id, i.uses, i.used, i.reserved_seats, i.reserved_used, "
-                                  "(SELECT COUNT(*) FROM registrations r WHERE r.invitation_id = i.id) AS made "
-                                  "FROM invitations i ORDER BY i.id")
-        options = _rows(conn, "SELECT o.id, o.capacity, o.taken, (SELECT COUNT(*) FROM answers a JOIN registrations r "
-                              "ON r.id = a.registration_id WHERE a.option_id = o.id AND r.status NOT IN "
-                              "('cancelled', 'rejected')) AS chosen FROM question_options o ORDER BY o.id")
-        sessions = {s["id"]: s for s in _rows(conn, "SELECT id, capacity, enrolled, waitlist_seq, starts_at, "
-                                                    "ends_at, topic_id FROM sessions")}
-        regs = _rows(conn, "SELECT id, event_id, status, waitlist_seq, organization_normalized AS org "
-                           "FROM registrations ORDER BY waitlist_seq, id")
-        enrollments = _rows(conn, "SELECT id, session_id, registration_id, status, waitlist_seq FROM enrollments "
-                                  "ORDER BY session_id, registration_id")
-        bad_choices = _rows(conn, "SELECT b.id AS ballot_id, b.registration_id, c.topic_id, t.status "
-                                  "FROM ballot_choices c JOIN ballots b ON b.id = c.ballot_id "
-                                  "JOIN topics t ON t.id = c.topic_id WHERE t.status != 'approved' ORDER BY b.id")
+        events = {
+            e["id"]: e
+            for e in _rows(
+                conn,
+                "SELECT id, capacity, confirmed_count, waitlist_seq, max_per_organization, reserved_open FROM events",
+            )
+        }
+        invitations = _rows(
+            conn,
+            "SELECT i.id, i.event_id, i.uses, i.used, i.reserved_seats, i.reserved_used, "
+            "(SELECT COUNT(*) FROM registrations r WHERE r.invitation_id = i.id) AS made "
+            "FROM invitations i ORDER BY i.id",
+        )
+        options = _rows(
+            conn,
+            "SELECT o.id, o.capacity, o.taken, (SELECT COUNT(*) FROM answers a JOIN registrations r "
+            "ON r.id = a.registration_id WHERE a.option_id = o.id AND r.status NOT IN "
+            "('cancelled', 'rejected')) AS chosen FROM question_options o ORDER BY o.id",
+        )
+        sessions = {
+            s["id"]: s
+            for s in _rows(
+                conn, "SELECT id, capacity, enrolled, waitlist_seq, starts_at, ends_at, topic_id FROM sessions"
+            )
+        }
+        regs = _rows(
+            conn,
+            "SELECT id, event_id, status, waitlist_seq, organization_normalized AS org "
+            "FROM registrations ORDER BY waitlist_seq, id",
+        )
+        enrollments = _rows(
+            conn,
+            "SELECT id, session_id, registration_id, status, waitlist_seq FROM enrollments "
+            "ORDER BY session_id, registration_id",
+        )
+        bad_choices = _rows(
+            conn,
+            "SELECT b.id AS ballot_id, b.registration_id, c.topic_id, t.status "
+            "FROM ballot_choices c JOIN ballots b ON b.id = c.ballot_id "
+            "JOIN topics t ON t.id = c.topic_id WHERE t.status != 'approved' ORDER BY b.id",
+        )
     confirmed = [r for r in regs if r["status"] == "confirmed"]
     org_confirmed = Counter((r["event_id"], r["org"]) for r in confirmed)
     return [
@@ -79,12 +103,18 @@ def violations(engine: Engine, *, check_org_limit: bool = True) -> list[str]:
         *_queue("enrollment", "session_id", enrollments, sessions),
         *_idle_waitlists(events, sessions, regs, enrollments, org_confirmed),
         *(_org_limits(events, org_confirmed) if check_org_limit else []),
-        *(f"ballot-topic: ballot {c['ballot_id']} of registration {c['registration_id']} names topic "
-          f"{c['topic_id']} ({c['status']})" for c in bad_choices),
+        *(
+            f"ballot-topic: ballot {c['ballot_id']} of registration {c['registration_id']} names topic "
+            f"{c['topic_id']} ({c['status']})"
+            for c in bad_choices
+        ),
         *_held_seats(events, invitations),
-        *(f"option-count: option {o['id']} has taken={o['taken']}, chosen by {o['chosen']} active registrations, "
-          f"capacity {o['capacity']}" for o in options
-          if o["taken"] != o["chosen"] or (o["capacity"] is not None and o["taken"] > o["capacity"])),
+        *(
+            f"option-count: option {o['id']} has taken={o['taken']}, chosen by {o['chosen']} active registrations, "
+            f"capacity {o['capacity']}"
+            for o in options
+            if o["taken"] != o["chosen"] or (o["capacity"] is not None and o["taken"] > o["capacity"])
+        ),
     ]
 
 
@@ -92,28 +122,39 @@ def _held_seats(events: Mapping[int, Row], invitations: Sequence[Row]) -> Iterab
     held = Counter()
     for i in invitations:
         held[i["event_id"]] += i["reserved_seats"] - i["reserved_used"]
-        if not (0 <= i["used"] <= i["uses"] and 0 <= i["reserved_used"] <= i["reserved_seats"]) or \
-                i["used"] != i["made"]:
-            yield (f"held-seats: invitation {i['id']} has used {i['used']} of {i['uses']} ({i['made']} registrations "
-                   f"made with it), held {i['reserved_used']} of {i['reserved_seats']}")
+        if (
+            not (0 <= i["used"] <= i["uses"] and 0 <= i["reserved_used"] <= i["reserved_seats"])
+            or i["used"] != i["made"]
+        ):
+            yield (
+                f"held-seats: invitation {i['id']} has used {i['used']} of {i['uses']} ({i['made']} registrations "
+                f"made with it), held {i['reserved_used']} of {i['reserved_seats']}"
+            )
     for e in events.values():
         if e["reserved_open"] != held[e["id"]] or e["confirmed_count"] + e["reserved_open"] > e["capacity"]:
-            yield (f"held-seats: event {e['id']} has reserved_open={e['reserved_open']}, {held[e['id']]} unused held "
-                   f"seats, confirmed_count={e['confirmed_count']}, capacity {e['capacity']}")
+            yield (
+                f"held-seats: event {e['id']} has reserved_open={e['reserved_open']}, {held[e['id']]} unused held "
+                f"seats, confirmed_count={e['confirmed_count']}, capacity {e['capacity']}"
+            )
 
 
-def _counters(events: Mapping[int, Row], sessions: Mapping[int, Row], confirmed: Sequence[Row],
-              enrollments: Sequence[Row]) -> Iterable[str]:
+def _counters(
+    events: Mapping[int, Row], sessions: Mapping[int, Row], confirmed: Sequence[Row], enrollments: Sequence[Row]
+) -> Iterable[str]:
     per_event = Counter(r["event_id"] for r in confirmed)
     for e in events.values():
         if e["confirmed_count"] != per_event[e["id"]] or e["confirmed_count"] > e["capacity"]:
-            yield (f"event-count: event {e['id']} has confirmed_count={e['confirmed_count']}, "
-                   f"{per_event[e['id']]} confirmed registrations, capacity {e['capacity']}")
+            yield (
+                f"event-count: event {e['id']} has confirmed_count={e['confirmed_count']}, "
+                f"{per_event[e['id']]} confirmed registrations, capacity {e['capacity']}"
+            )
     seated = Counter(n["session_id"] for n in enrollments if n["status"] == "enrolled")
     for s in sessions.values():
         if s["enrolled"] != seated[s["id"]] or (s["capacity"] is not None and s["enrolled"] > s["capacity"]):
-            yield (f"session-count: session {s['id']} has enrolled={s['enrolled']}, {seated[s['id']]} enrolled rows, "
-                   f"capacity {s['capacity']}")
+            yield (
+                f"session-count: session {s['id']} has enrolled={s['enrolled']}, {seated[s['id']]} enrolled rows, "
+                f"capacity {s['capacity']}"
+            )
 
 
 def _holders(sessions: Mapping[int, Row], regs: Sequence[Row], enrollments: Sequence[Row]) -> Iterable[str]:
@@ -121,18 +162,23 @@ def _holders(sessions: Mapping[int, Row], regs: Sequence[Row], enrollments: Sequ
     held = defaultdict(list)
     for n in enrollments:
         if status[n["registration_id"]] != "confirmed":
-            yield (f"holder-not-confirmed: registration {n['registration_id']} ({status[n['registration_id']]}) "
-                   f"is {n['status']} in session {n['session_id']}")
+            yield (
+                f"holder-not-confirmed: registration {n['registration_id']} ({status[n['registration_id']]}) "
+                f"is {n['status']} in session {n['session_id']}"
+            )
         held[n["registration_id"]].append(n)
     for reg_id, places in sorted(held.items()):
         for a, b in combinations(places, 2):
             sa, sb = sessions[a["session_id"]], sessions[b["session_id"]]
             pair = f"sessions {sa['id']} ({a['status']}) and {sb['id']} ({b['status']})"
-            a_start, a_end, b_start, b_end = (_utc(t) for t in (sa["starts_at"], sa["ends_at"], sb["starts_at"],
-                                                                sb["ends_at"]))
+            a_start, a_end, b_start, b_end = (
+                _utc(t) for t in (sa["starts_at"], sa["ends_at"], sb["starts_at"], sb["ends_at"])
+            )
             if a_start < b_end and b_start < a_end:
-                yield (f"overlap: registration {reg_id} holds {pair}, which overlap "
-                       f"({a_start:%d %H:%M}-{a_end:%H:%M} and {b_start:%d %H:%M}-{b_end:%H:%M} UTC)")
+                yield (
+                    f"overlap: registration {reg_id} holds {pair}, which overlap "
+                    f"({a_start:%d %H:%M}-{a_end:%H:%M} and {b_start:%d %H:%M}-{b_end:%H:%M} UTC)"
+                )
             if sa["topic_id"] is not None and sa["topic_id"] == sb["topic_id"]:
                 yield f"same-topic: registration {reg_id} holds {pair}, both of topic {sa['topic_id']}"
 
@@ -143,8 +189,10 @@ def _queue(holder: str, owner: str, rows: Sequence[Row], owners: Mapping[int, Ro
     for x in rows:
         seq, counter = x["waitlist_seq"], owners[x[owner]]["waitlist_seq"]
         if (x["status"] == "waitlisted") == (seq is None) or (seq is not None and seq > counter):
-            yield (f"waitlist-seq: {holder} {x['id']} ({x['status']}, {owner} {x[owner]}) has waitlist_seq={seq}, "
-                   f"sequence counter {counter}")
+            yield (
+                f"waitlist-seq: {holder} {x['id']} ({x['status']}, {owner} {x[owner]}) has waitlist_seq={seq}, "
+                f"sequence counter {counter}"
+            )
         if x["status"] == "waitlisted" and seq is not None:
             taken[x[owner], seq].append(x["id"])
     for (owner_id, seq), ids in taken.items():
@@ -152,26 +200,38 @@ def _queue(holder: str, owner: str, rows: Sequence[Row], owners: Mapping[int, Ro
             yield f"waitlist-seq: {holder}s {ids} on the waiting list of {owner} {owner_id} share waitlist_seq={seq}"
 
 
-def _idle_waitlists(events: Mapping[int, Row], sessions: Mapping[int, Row], regs: Sequence[Row],
-                    enrollments: Sequence[Row], org_confirmed: Counter[tuple[int, str]]) -> Iterable[str]:
+def _idle_waitlists(
+    events: Mapping[int, Row],
+    sessions: Mapping[int, Row],
+    regs: Sequence[Row],
+    enrollments: Sequence[Row],
+    org_confirmed: Counter[tuple[int, str]],
+) -> Iterable[str]:
     seated = Counter(n["session_id"] for n in enrollments if n["status"] == "enrolled")
     waiting = Counter(n["session_id"] for n in enrollments if n["status"] == "waitlisted")
     for sid, n in sorted(waiting.items()):
         capacity = sessions[sid]["capacity"]
         if capacity is None or seated[sid] < capacity:
-            yield (f"idle-waitlist: session {sid} has {n} waiting with {seated[sid]} of "
-                   f"{'unlimited' if capacity is None else capacity} seats taken")
+            yield (
+                f"idle-waitlist: session {sid} has {n} waiting with {seated[sid]} of "
+                f"{'unlimited' if capacity is None else capacity} seats taken"
+            )
     confirmed = Counter(r["event_id"] for r in regs if r["status"] == "confirmed")
     passed_over = defaultdict(list)
     for r in regs:
         event = events[r["event_id"]]
         limit, in_org = event["max_per_organization"], org_confirmed[r["event_id"], r["org"]]
-        if r["status"] == "waitlisted" and confirmed[event["id"]] + event["reserved_open"] < event["capacity"] and (
-                limit is None or in_org < limit):
+        if (
+            r["status"] == "waitlisted"
+            and confirmed[event["id"]] + event["reserved_open"] < event["capacity"]
+            and (limit is None or in_org < limit)
+        ):
             passed_over[event["id"]].append(f"{r['id']} ({r['org']}: {in_org} confirmed)")
     for event_id, people in sorted(passed_over.items()):
-        yield (f"idle-waitlist: event {event_id} has {confirmed[event_id]} confirmed of capacity "
-               f"{events[event_id]['capacity']}, yet {', '.join(people)} wait although under the organization limit")
+        yield (
+            f"idle-waitlist: event {event_id} has {confirmed[event_id]} confirmed of capacity "
+            f"{events[event_id]['capacity']}, yet {', '.join(people)} wait although under the organization limit"
+        )
 
 
 def _org_limits(events: Mapping[int, Row], org_confirmed: Counter[tuple[int, str]]) -> Iterable[str]:

@@ -12,8 +12,7 @@ from tests.dbutil import ROOT, migrate
 
 def _run(args, url):
     env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 
 def test_demo_and_retention_commands(tmp_path):
@@ -32,9 +31,14 @@ def test_demo_and_retention_commands(tmp_path):
 def test_demo_hint_names_the_servers_address(tmp_path):
     url = f"sqlite:///{tmp_path / 'hint.db'}"
     migrate(url)
-    done = subprocess.run([sys.executable, "-m", "app.demo"], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT),
-                               "SERVER_URL": "http://127.0.0.1:8765"})
+    done = subprocess.run(
+        [sys.executable, "-m", "app.demo"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT), "SERVER_URL": "http://127.0.0.1:8765"},
+    )
     assert done.returncode == 0, done.stderr
     assert "curl -s http://127.0.0.1:8765/api/v1/events/" in done.stdout
     assert "http://127.0.0.1:8765/events/" in done.stdout and ":8000" not in done.stdout
@@ -55,8 +59,14 @@ rmdir "{log}.busy"
 
 def _make(args, cwd):
     env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
-    return subprocess.Popen(["make", "--no-print-directory", "-f", str(ROOT / "Makefile"), *args], cwd=cwd, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        ["make", "--no-print-directory", "-f", str(ROOT / "Makefile"), *args],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _two_installs_at_once(tmp_path, *extra):
@@ -89,9 +99,23 @@ def test_without_the_lock_two_installs_collide(tmp_path):
 
 def _server_url(cwd, *args):
     env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "HOST", "PORT")}
-    done = subprocess.run(["make", "--no-print-directory", "-f", str(ROOT / "Makefile"), "--eval",
-                           "print-server-url: ; @echo $(SERVER_URL)", "print-server-url", *args],
-                          cwd=cwd, env=env, capture_output=True, text=True, timeout=30)
+    done = subprocess.run(
+        [
+            "make",
+            "--no-print-directory",
+            "-f",
+            str(ROOT / "Makefile"),
+            "--eval",
+            "print-server-url: ; @echo $(SERVER_URL)",
+            "print-server-url",
+            *args,
+        ],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
 

@@ -24,8 +24,12 @@ def test_the_defaults_fit_postgresql_with_the_images_four_workers() -> None:
 
 
 def test_a_request_waits_for_a_connection_instead_of_opening_one_more(database_url: str) -> None:
-    settings = Settings(_env_file=None, database_url=database_url, max_concurrent_requests=3,  # type: ignore[call-arg]
-                        db_lock_timeout_ms=300)
+    settings = Settings(
+        _env_file=None,
+        database_url=database_url,
+        max_concurrent_requests=3,  # type: ignore[call-arg]
+        db_lock_timeout_ms=300,
+    )
     engine = make_engine(settings)
     try:
         with ExitStack() as held:
@@ -42,7 +46,8 @@ def test_a_request_waits_for_a_connection_instead_of_opening_one_more(database_u
 
 
 def test_the_start_warns_when_the_workers_could_exhaust_the_server(
-        database_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.WARNING, logger="app.db")
     fits = Settings(_env_file=None, database_url=database_url, workers=1)  # type: ignore[call-arg]
     too_many = fits.model_copy(update={"workers": 50})

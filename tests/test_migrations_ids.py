@@ -5,19 +5,27 @@ from sqlalchemy import create_engine, text
 from app.tables import metadata
 from tests.dbutil import fresh_database, migrate
 
-EVENT = ("INSERT INTO events (id, slug, title, venue, timezone, starts_on, ends_on, capacity, published, "
-         "confirmed_count, waitlist_seq, created_at, updated_at) VALUES ({id}, 'e{id}', 'Seminarium', 'Serock', "
-         "'Europe/Warsaw', '2022-11-29', '2022-11-30', 10, true, 0, 0, '2022-10-01 10:00:00', "
-         "'2022-10-01 10:00:00')")
-AUDIT = ("INSERT INTO audit_log (at, actor, action, event_id, target, details) VALUES "
-         "('2022-10-01 10:00:00', 'bootstrap', 'export.registrations', {event}, {target}, '{details}')")
+EVENT = (
+    "INSERT INTO events (id, slug, title, venue, timezone, starts_on, ends_on, capacity, published, "
+    "confirmed_count, waitlist_seq, created_at, updated_at) VALUES ({id}, 'e{id}', 'Seminarium', 'Serock', "
+    "'Europe/Warsaw', '2022-11-29', '2022-11-30', 10, true, 0, 0, '2022-10-01 10:00:00', "
+    "'2022-10-01 10:00:00')"
+)
+AUDIT = (
+    "INSERT INTO audit_log (at, actor, action, event_id, target, details) VALUES "
+    "('2022-10-01 10:00:00', 'bootstrap', 'export.registrations', {event}, {target}, '{details}')"
+)
 
 
 def _new_event_id(conn) -> int:
-    conn.execute(text("INSERT INTO events (slug, title, venue, timezone, starts_on, ends_on, capacity, published, "
-                      "confirmed_count, waitlist_seq, created_at, updated_at) VALUES ('new', 'Nowe', 'Serock', "
-                      "'Europe/Warsaw', '2022-11-29', '2022-11-30', 10, true, 0, 0, '2022-10-01 10:00:00', "
-                      "'2022-10-01 10:00:00')"))
+    conn.execute(
+        text(
+            "INSERT INTO events (slug, title, venue, timezone, starts_on, ends_on, capacity, published, "
+            "confirmed_count, waitlist_seq, created_at, updated_at) VALUES ('new', 'Nowe', 'Serock', "
+            "'Europe/Warsaw', '2022-11-29', '2022-11-30', 10, true, 0, 0, '2022-10-01 10:00:00', "
+            "'2022-10-01 10:00:00')"
+        )
+    )
     return conn.execute(text("SELECT id FROM events WHERE slug = 'new'")).scalar_one()
 
 

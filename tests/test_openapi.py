@@ -12,6 +12,12 @@ def test_committed_openapi_matches_app():
 
 def test_contract_paths_present():
     paths = json.loads(render())["paths"]
-    for path in ["/api/v1/events", "/api/v1/events/{event_id}", "/api/v1/events/{event_id}/sessions",
-                 "/api/v1/sessions/{session_id}", "/healthz", "/readyz"]:
+    for path in [
+        "/api/v1/events",
+        "/api/v1/events/{event_id}",
+        "/api/v1/events/{event_id}/sessions",
+        "/api/v1/sessions/{session_id}",
+        "/healthz",
+        "/readyz",
+    ]:
         assert path in paths, path

@@ -84,8 +84,11 @@ PROGRAMMES: dict[str, tuple[Programme, Rows]] = {}  # database URL -> programme 
 
 def snapshot(engine: Engine) -> Rows:
     with engine.connect() as conn:
-        return [(t, [dict(r) for r in conn.execute(t.select()).mappings()]) for t in metadata.sorted_tables
-                if t.name not in KEPT_TABLES]
+        return [
+            (t, [dict(r) for r in conn.execute(t.select()).mappings()])
+            for t in metadata.sorted_tables
+            if t.name not in KEPT_TABLES
+        ]
 
 
 def restore(engine: Engine, rows: Rows) -> None:
@@ -95,8 +98,12 @@ def restore(engine: Engine, rows: Rows) -> None:
             if values:
                 conn.execute(table.insert(), values)
             if engine.dialect.name == "postgresql" and "id" in table.c:
-                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                                  f"(SELECT COALESCE(MAX(id), 0) + 1 FROM \"{table.name}\"), false)"))
+                conn.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                        f'(SELECT COALESCE(MAX(id), 0) + 1 FROM "{table.name}"), false)'
+                    )
+                )
 
 
 class InvariantBroken(AssertionError):
@@ -175,32 +182,57 @@ class RegistrationMachine(RuleBasedStateMachine):
 
         def session(title: str, kind: str, window: str, capacity: int) -> int:
             starts_at, ends_at = WINDOWS[window]
-            return self.ok("POST", f"/api/v1/events/{event_id}/sessions", json={
-                "title": title, "kind": kind, "starts_at": starts_at, "ends_at": ends_at, "capacity": capacity})["id"]
+            return self.ok(
+                "POST",
+                f"/api/v1/events/{event_id}/sessions",
+                json={"title": title, "kind": kind, "starts_at": starts_at, "ends_at": ends_at, "capacity": capacity},
+            )["id"]
 
         plenary = session("Otwarcie", "plenary", "plenary", 3)
         morning = session("Warsztat poranny", "workshop", "morning", 2)
         poll_id = self.ok("POST", f"/api/v1/events/{event_id}/polls", json={"title": "Tematy", "seats": 2})["id"]
-        topics = [self.ok("POST", f"/api/v1/polls/{poll_id}/topics", json={"title": title})["id"]
-                  for title in ("Energia", "Mobilność", "Woda")]
+        topics = [
+            self.ok("POST", f"/api/v1/polls/{poll_id}/topics", json={"title": title})["id"]
+            for title in ("Energia", "Mobilność", "Woda")
+        ]
         # One voter makes the first two topics win; they run in both afternoon slots. The voter then leaves.
         seed = bearer(self.ok("POST", f"/api/v1/events/{event_id}/registrations", auth={}, json=person(0))["token"])
         self.ok("PUT", f"/api/v1/polls/{poll_id}/ballot", auth=seed, json={"topic_ids": topics[:2]})
         topical = []
         for window, rooms in (("slot_a", (2, 1)), ("slot_b", (1, 2))):
             starts_at, ends_at = WINDOWS[window]
-            published = self.ok("POST", f"/api/v1/polls/{poll_id}/publish", json={
-                "rule": "approval", "starts_at": starts_at, "ends_at": ends_at,
-                "rooms": [{"room": f"Sala {i}", "capacity": c} for i, c in enumerate(rooms, start=1)]})
+            published = self.ok(
+                "POST",
+                f"/api/v1/polls/{poll_id}/publish",
+                json={
+                    "rule": "approval",
+                    "starts_at": starts_at,
+                    "ends_at": ends_at,
+                    "rooms": [{"room": f"Sala {i}", "capacity": c} for i, c in enumerate(rooms, start=1)],
+                },
+            )
             topical += [s["id"] for s in published["items"]]
         self.ok("DELETE", "/api/v1/me", auth=seed)
         panel = session("Panel partnerstw", "panel", "a_to_b", 2)
-        question = self.ok("POST", f"/api/v1/events/{event_id}/questions", json={
-            "label": {"pl": "Nocleg"}, "type": "single_choice",
-            "options": [{"label": {"pl": "Pokój"}, "capacity": 2}, {"label": {"pl": "Bez noclegu"}}]})
+        question = self.ok(
+            "POST",
+            f"/api/v1/events/{event_id}/questions",
+            json={
+                "label": {"pl": "Nocleg"},
+                "type": "single_choice",
+                "options": [{"label": {"pl": "Pokój"}, "capacity": 2}, {"label": {"pl": "Bez noclegu"}}],
+            },
+        )
         code = self.ok("POST", f"/api/v1/events/{event_id}/invitations", json={"uses": 3, "reserved_seats": 1})["code"]
-        programme = Programme(event_id, poll_id, [plenary, morning, *topical, panel], topics, question["id"],
-                              [o["id"] for o in question["options"]], code)
+        programme = Programme(
+            event_id,
+            poll_id,
+            [plenary, morning, *topical, panel],
+            topics,
+            question["id"],
+            [o["id"] for o in question["options"]],
+            code,
+        )
         assert len(programme.sessions) == N_SESSIONS and len(programme.topics) == N_TOPICS
         return programme
 
@@ -217,23 +249,32 @@ class RegistrationMachine(RuleBasedStateMachine):
                 if code is not None and response.json()["status"] == "confirmed":
                     self.overridden = True  # a code's held seat may exceed max_per_organization on purpose
 
-    @initialize(capacity=st.integers(2, 4), max_per_organization=st.sampled_from([None, 2]),
-                first=st.lists(st.sampled_from(ORGANIZATIONS), min_size=1, max_size=4))
+    @initialize(
+        capacity=st.integers(2, 4),
+        max_per_organization=st.sampled_from([None, 2]),
+        first=st.lists(st.sampled_from(ORGANIZATIONS), min_size=1, max_size=4),
+    )
     def set_up(self, capacity: int, max_per_organization: int | None, first: list[str]) -> None:
         """The event's capacity and organization limit, and the first registrations (their organizations).
 
         Starting with people makes every step count: otherwise most of the first ~17 steps (one rule
         in 17 registers) would be participant steps with nobody to act for.
         """
-        self.ok("PATCH", f"/api/v1/events/{self.event_id}",
-                json={"capacity": capacity, "max_per_organization": max_per_organization})
+        self.ok(
+            "PATCH",
+            f"/api/v1/events/{self.event_id}",
+            json={"capacity": capacity, "max_per_organization": max_per_organization},
+        )
         for organization in first:
             self.sign_up(organization)
 
     # --- participants -------------------------------------------------------------------
 
-    @rule(organization=st.sampled_from(ORGANIZATIONS), room=st.none() | st.integers(0, 1),
-          code=st.none() | st.integers(0, 3))
+    @rule(
+        organization=st.sampled_from(ORGANIZATIONS),
+        room=st.none() | st.integers(0, 1),
+        code=st.none() | st.integers(0, 3),
+    )
     @counted
     def register(self, organization: str, room: int | None, code: int | None) -> None:
         self.sign_up(organization, room, code)
@@ -241,8 +282,12 @@ class RegistrationMachine(RuleBasedStateMachine):
     @rule(who=PERSON, room=st.none() | st.integers(0, 1))
     @counted
     def choose_room(self, who: int, room: int | None) -> None:
-        self.call("PATCH", "/api/v1/me", auth=self.me(who),
-                  json={"answers": {str(self.question): None if room is None else self.options[room]}})
+        self.call(
+            "PATCH",
+            "/api/v1/me",
+            auth=self.me(who),
+            json={"answers": {str(self.question): None if room is None else self.options[room]}},
+        )
 
     @rule(who=PERSON)
     @counted
@@ -272,14 +317,22 @@ class RegistrationMachine(RuleBasedStateMachine):
     @rule(who=PERSON, ranking=st.lists(SESSION, unique=True, max_size=4))
     @counted
     def rank(self, who: int, ranking: list[int]) -> None:
-        self.call("PUT", "/api/v1/me/preferences", auth=self.me(who),
-                  json={"session_ids": [self.sessions[s] for s in ranking]})
+        self.call(
+            "PUT",
+            "/api/v1/me/preferences",
+            auth=self.me(who),
+            json={"session_ids": [self.sessions[s] for s in ranking]},
+        )
 
     @rule(who=PERSON, choice=st.lists(st.integers(0, N_TOPICS - 1), unique=True, min_size=1))
     @counted
     def vote(self, who: int, choice: list[int]) -> None:
-        self.call("PUT", f"/api/v1/polls/{self.poll_id}/ballot", auth=self.me(who),
-                  json={"topic_ids": [self.topics[t] for t in choice]})
+        self.call(
+            "PUT",
+            f"/api/v1/polls/{self.poll_id}/ballot",
+            auth=self.me(who),
+            json={"topic_ids": [self.topics[t] for t in choice]},
+        )
 
     # --- organizers ---------------------------------------------------------------------
 
@@ -296,8 +349,11 @@ class RegistrationMachine(RuleBasedStateMachine):
     @rule(uses=st.integers(1, 3), held=st.integers(0, 2))
     @counted
     def invite(self, uses: int, held: int) -> None:
-        response = self.call("POST", f"/api/v1/events/{self.event_id}/invitations",
-                             json={"uses": uses, "reserved_seats": min(held, uses)})
+        response = self.call(
+            "POST",
+            f"/api/v1/events/{self.event_id}/invitations",
+            json={"uses": uses, "reserved_seats": min(held, uses)},
+        )
         if response.status_code == 201:
             self.codes.append(response.json()["code"])
             self.invitations.append(response.json()["id"])
@@ -315,9 +371,13 @@ class RegistrationMachine(RuleBasedStateMachine):
         (a registration, a capacity change, an organizer's confirmation) gives its held seats back."""
         if self.invitations:
             with self.engine.begin() as conn:
-                conn.execute(text("UPDATE invitations SET expires_at = :past WHERE id = :id"), {
-                    "past": datetime.now(UTC) - timedelta(minutes=1),
-                    "id": self.invitations[which % len(self.invitations)]})
+                conn.execute(
+                    text("UPDATE invitations SET expires_at = :past WHERE id = :id"),
+                    {
+                        "past": datetime.now(UTC) - timedelta(minutes=1),
+                        "id": self.invitations[which % len(self.invitations)],
+                    },
+                )
 
     @rule(capacity=st.integers(0, 6))
     @counted
@@ -333,8 +393,9 @@ class RegistrationMachine(RuleBasedStateMachine):
     @counted
     def move_session(self, session: int, window: str) -> None:
         starts_at, ends_at = WINDOWS[window]
-        self.call("PATCH", f"/api/v1/sessions/{self.sessions[session]}",
-                  json={"starts_at": starts_at, "ends_at": ends_at})
+        self.call(
+            "PATCH", f"/api/v1/sessions/{self.sessions[session]}", json={"starts_at": starts_at, "ends_at": ends_at}
+        )
 
     @rule(session=SESSION, kind=st.sampled_from(["workshop", "panel"]))
     @counted
@@ -353,8 +414,11 @@ class RegistrationMachine(RuleBasedStateMachine):
     @rule(who=PERSON, session=SESSION)
     @counted
     def place(self, who: int, session: int) -> None:
-        self.call("POST", f"/api/v1/sessions/{self.sessions[session]}/enrollments",
-                  json={"registration_id": self.person(who)["id"]})
+        self.call(
+            "POST",
+            f"/api/v1/sessions/{self.sessions[session]}/enrollments",
+            json={"registration_id": self.person(who)["id"]},
+        )
 
     @rule(who=PERSON, session=SESSION)
     @counted
@@ -364,8 +428,11 @@ class RegistrationMachine(RuleBasedStateMachine):
     @rule(method=st.sampled_from(["optimal", "first_come"]), fill_unranked=st.booleans())
     @counted
     def assign(self, method: str, fill_unranked: bool) -> None:
-        self.call("POST", f"/api/v1/events/{self.event_id}/assignments",
-                  json={"method": method, "dry_run": False, "fill_unranked": fill_unranked, "time_limit": 5})
+        self.call(
+            "POST",
+            f"/api/v1/events/{self.event_id}/assignments",
+            json={"method": method, "dry_run": False, "fill_unranked": fill_unranked, "time_limit": 5},
+        )
 
     @rule(topic=st.integers(0, N_TOPICS - 1), status=st.sampled_from(["approved", "proposed", "rejected"]))
     @counted
@@ -383,20 +450,31 @@ class RegistrationMachine(RuleBasedStateMachine):
 
 # Room for 0.2 s a step plus Hypothesis's five minutes of shrinking, so a failure ends shrunk, not killed.
 @pytest.mark.timeout(360 + EXAMPLES * STEPS // 5)
-def test_state_machine_keeps_invariants(app: FastAPI, admin: dict[str, str], caplog: pytest.LogCaptureFixture,
-                                        record_property: Callable[[str, object], None]) -> None:
+def test_state_machine_keeps_invariants(
+    app: FastAPI,
+    admin: dict[str, str],
+    caplog: pytest.LogCaptureFixture,
+    record_property: Callable[[str, object], None],
+) -> None:
     caplog.set_level(logging.WARNING)  # no log line per request (httpx, access log): a failure's report stays readable
     RUN.update(examples=0, steps=0)
     started = time.monotonic()
     try:
         run_state_machine_as_test(
             lambda: RegistrationMachine(app, admin),
-            settings=settings(max_examples=EXAMPLES, stateful_step_count=STEPS, deadline=None, database=None,
-                              report_multiple_bugs=ALL_BUGS,
-                              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]),
+            settings=settings(
+                max_examples=EXAMPLES,
+                stateful_step_count=STEPS,
+                deadline=None,
+                database=None,
+                report_multiple_bugs=ALL_BUGS,
+                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+            ),
         )
     finally:
         record_property("stateful_examples", RUN["examples"])
         record_property("stateful_steps", RUN["steps"])
-        print(f"\nstate machine ({app.state.engine.dialect.name}): {RUN['examples']} examples, {RUN['steps']} steps, "
-              f"{time.monotonic() - started:.1f} s")
+        print(
+            f"\nstate machine ({app.state.engine.dialect.name}): {RUN['examples']} examples, {RUN['steps']} steps, "
+            f"{time.monotonic() - started:.1f} s"
+        )

@@ -56,14 +56,20 @@ def _rank_lists(db: Session, *, registration_ids: list[int], workshop_ids: list[
 class _Reader:
     def __init__(self, db: Session, reg: Registration) -> None:
         self.db, self.reg_id = db, id_of(reg)
-        sessions = list(db.exec(select(EventSession).where(EventSession.event_id == reg.event_id)
-                                .order_by(col(EventSession.id))).all())
+        sessions = list(
+            db.exec(
+                select(EventSession).where(EventSession.event_id == reg.event_id).order_by(col(EventSession.id))
+            ).all()
+        )
         self.workshops = {id_of(s): s for s in sessions if s.kind == SessionKind.workshop}
         self.slot_of = slots(list(self.workshops.values()))
         self.prefs = _rank_lists(db, registration_ids=[self.reg_id], workshop_ids=list(self.workshops))[self.reg_id]
         self.places: list[tuple[Enrollment, EventSession]] = enrollments_of(db, registration_id=self.reg_id)
-        self.seats = {e.session_id: e for e, s in self.places
-                      if s.kind == SessionKind.workshop and e.status == EnrollmentStatus.enrolled}
+        self.seats = {
+            e.session_id: e
+            for e, s in self.places
+            if s.kind == SessionKind.workshop and e.status == EnrollmentStatus.enrolled
+        }
         self.ran = any_assignment_seat(db, session_ids=self.workshops)
         self._holders: dict[int, list[tuple[int, EnrollmentSource]]] | None = None
         self._holder_prefs: dict[int, list[int]] = {}
@@ -95,35 +101,64 @@ class _Reader:
             if overlaps(target.starts_at, target.ends_at, other.starts_at, other.ends_at):
                 where = "a waiting-list place" if e.status == EnrollmentStatus.waitlisted else "a seat"
                 kind = SessionKind(other.kind).value
-                return ReasonOut(**base, code=ReasonCode.clash, detail=(
-                    f"{name} runs at the same time as {other.title!r} ({kind}), where you hold {where}; nobody is "
-                    "placed in two sessions at once."))
+                return ReasonOut(
+                    **base,
+                    code=ReasonCode.clash,
+                    detail=(
+                        f"{name} runs at the same time as {other.title!r} ({kind}), where you hold {where}; nobody is "
+                        "placed in two sessions at once."
+                    ),
+                )
         if target.topic_id is not None:
-            same = next((self.workshops[s] for s in self.seats
-                         if s != sid and self.workshops[s].topic_id == target.topic_id), None)
+            same = next(
+                (self.workshops[s] for s in self.seats if s != sid and self.workshops[s].topic_id == target.topic_id),
+                None,
+            )
             if same is not None:
-                return ReasonOut(**base, code=ReasonCode.same_topic, detail=(
-                    f"{name} is a session of the same topic as {same.title!r}, where you hold a seat; one session "
-                    "of a topic per person."))
+                return ReasonOut(
+                    **base,
+                    code=ReasonCode.same_topic,
+                    detail=(
+                        f"{name} is a session of the same topic as {same.title!r}, where you hold a seat; one session "
+                        "of a topic per person."
+                    ),
+                )
         queue = f" You are no. {waiting} on its waiting list." if waiting is not None else ""
         if target.capacity is not None and target.enrolled >= target.capacity:
             return self._full(target, base, name, my_rank, waiting, queue)
         free = "room" if target.capacity is None else f"{target.capacity - target.enrolled} free place(s)"
         if not self.ran:
-            return ReasonOut(**base, code=ReasonCode.not_run, waitlist_position=waiting, detail=(
-                f"{name} has {free}; no assignment run has placed anyone yet.{queue}"))
+            return ReasonOut(
+                **base,
+                code=ReasonCode.not_run,
+                waitlist_position=waiting,
+                detail=(f"{name} has {free}; no assignment run has placed anyone yet.{queue}"),
+            )
         if own_seat:
-            return ReasonOut(**base, code=ReasonCode.free_now, waitlist_position=waiting, detail=(
-                f"{name} has {free} now; your seat at this time is one that assignment runs leave alone, so no "
-                f"run moves you (you may leave it and enroll there yourself).{queue}"))
-        return ReasonOut(**base, code=ReasonCode.free_now, waitlist_position=waiting, detail=(
-            f"{name} has {free} now. An assignment run gives free places to those who rank them higher, so "
-            "something changed after it ran: places were freed, or your ranking or your other places changed; "
-            "the stored data cannot tell which. A re-run that makes nobody worse off can move you there."
-            f"{queue}"))
+            return ReasonOut(
+                **base,
+                code=ReasonCode.free_now,
+                waitlist_position=waiting,
+                detail=(
+                    f"{name} has {free} now; your seat at this time is one that assignment runs leave alone, so no "
+                    f"run moves you (you may leave it and enroll there yourself).{queue}"
+                ),
+            )
+        return ReasonOut(
+            **base,
+            code=ReasonCode.free_now,
+            waitlist_position=waiting,
+            detail=(
+                f"{name} has {free} now. An assignment run gives free places to those who rank them higher, so "
+                "something changed after it ran: places were freed, or your ranking or your other places changed; "
+                "the stored data cannot tell which. A re-run that makes nobody worse off can move you there."
+                f"{queue}"
+            ),
+        )
 
-    def _full(self, target: EventSession, base: dict[str, object], name: str, my_rank: int,
-              waiting: int | None, queue: str) -> ReasonOut:
+    def _full(
+        self, target: EventSession, base: dict[str, object], name: str, my_rank: int, waiting: int | None, queue: str
+    ) -> ReasonOut:
         first = at_least = lower = direct = 0
         holders = self.holders(id_of(target))
         for reg_id, source in holders:
@@ -136,24 +171,39 @@ class _Reader:
                 at_least += 1
             else:
                 lower += 1
-        counts = {"capacity": target.capacity, "seats_taken": target.enrolled, "ranked_first": first,
-                  "ranked_at_least_as_high": at_least, "ranked_lower": lower, "taken_directly": direct,
-                  "waitlist_position": waiting}
+        counts = {
+            "capacity": target.capacity,
+            "seats_taken": target.enrolled,
+            "ranked_first": first,
+            "ranked_at_least_as_high": at_least,
+            "ranked_lower": lower,
+            "taken_directly": direct,
+            "waitlist_position": waiting,
+        }
         n = len(holders)
         if n == 0:
             return ReasonOut(**base, code=ReasonCode.full, **counts, detail=f"{name} has no places.{queue}")
         own = f" and {direct} were taken by people themselves or placed by organizers" if direct else ""
         if lower == 0:
             who = "people who ranked it first" if first == n else "people who ranked it at least as high as you"
-            text = (f"{name} is full: its {n} places went to {who}." if not direct else
-                    f"{name} is full: {at_least} of its {n} places went to people who ranked it at least as high "
-                    f"as you{own}.")
+            text = (
+                f"{name} is full: its {n} places went to {who}."
+                if not direct
+                else f"{name} is full: {at_least} of its {n} places went to people who ranked it at least as high "
+                f"as you{own}."
+            )
             return ReasonOut(**base, code=ReasonCode.full, **counts, detail=text + queue)
-        return ReasonOut(**base, code=ReasonCode.full_mixed, **counts, detail=(
-            f"{name} is full: of its {n} places, {at_least} went to people who ranked it at least as high as you"
-            f"{own}, and {lower} to people who ranked it lower or not at all. Why those did not go to you cannot "
-            "be established from the stored data: the assignment may have needed them to give others better "
-            f"choices, or seats or rankings changed after it ran.{queue}"))
+        return ReasonOut(
+            **base,
+            code=ReasonCode.full_mixed,
+            **counts,
+            detail=(
+                f"{name} is full: of its {n} places, {at_least} went to people who ranked it at least as high as you"
+                f"{own}, and {lower} to people who ranked it lower or not at all. Why those did not go to you cannot "
+                "be established from the stored data: the assignment may have needed them to give others better "
+                f"choices, or seats or rankings changed after it ran.{queue}"
+            ),
+        )
 
 
 def _seat_note(reader: _Reader, seat: Enrollment, ranked_in_slot: list[int]) -> str | None:
@@ -164,8 +214,10 @@ def _seat_note(reader: _Reader, seat: Enrollment, ranked_in_slot: list[int]) -> 
     if reader.rank(seat.session_id) is None:
         if not ranked_in_slot:
             return "You ranked no workshop at this time; the assignment gave you a free place."
-        return ("You do not rank this workshop (now): the assignment gave it to you to fill a free place, or from "
-                "an earlier ranking.")
+        return (
+            "You do not rank this workshop (now): the assignment gave it to you to fill a free place, or from "
+            "an earlier ranking."
+        )
     return None
 
 
@@ -182,21 +234,37 @@ def my_assignment(db: Session, *, reg: Registration) -> MyAssignmentOut:
         session, slot = reader.workshops[sid], reader.slot_of[sid]
         covered.add(slot)
         rank = reader.rank(sid)
-        better = ranked_by_slot[slot] if rank is None else ranked_by_slot[slot][:ranked_by_slot[slot].index(sid)]
+        better = ranked_by_slot[slot] if rank is None else ranked_by_slot[slot][: ranked_by_slot[slot].index(sid)]
         own = seat.source != EnrollmentSource.assignment
         reasons = [reader.reason(reader.workshops[s], own_seat=own) for s in better]
         notes = [n for n in [_seat_note(reader, seat, ranked_by_slot[slot])] if n] + [r.detail for r in reasons]
-        items.append(MyWorkshop(session_id=sid, title=session.title, starts_at=session.starts_at,
-                                ends_at=session.ends_at, room=session.room, slot=slot, rank=rank,
-                                source=EnrollmentSource(seat.source).value, reason=" ".join(notes) or None,
-                                reasons=reasons))
+        items.append(
+            MyWorkshop(
+                session_id=sid,
+                title=session.title,
+                starts_at=session.starts_at,
+                ends_at=session.ends_at,
+                room=session.room,
+                slot=slot,
+                rank=rank,
+                source=EnrollmentSource(seat.source).value,
+                reason=" ".join(notes) or None,
+                reasons=reasons,
+            )
+        )
     items.sort(key=lambda i: (i.starts_at, i.session_id))
     unplaced = []
     for slot in sorted(set(ranked_by_slot) - covered):
         ws = [reader.workshops[s] for s in ranked_by_slot[slot]]
         reasons = [reader.reason(w) for w in ws]
-        unplaced.append(MyUnplacedSlot(slot=slot, starts_at=min(w.starts_at for w in ws),
-                                       ends_at=max(w.ends_at for w in ws), reasons=reasons,
-                                       reason=" ".join(r.detail for r in reasons)))
+        unplaced.append(
+            MyUnplacedSlot(
+                slot=slot,
+                starts_at=min(w.starts_at for w in ws),
+                ends_at=max(w.ends_at for w in ws),
+                reasons=reasons,
+                reason=" ".join(r.detail for r in reasons),
+            )
+        )
     unplaced.sort(key=lambda u: u.starts_at)
     return MyAssignmentOut(items=items, unplaced=unplaced)

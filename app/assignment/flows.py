@@ -57,9 +57,16 @@ def _figures(method: str, problem: Problem, assignment: Mapping[int, Sequence[in
 
 
 def _fill(built: Built, result: algorithm.Result) -> list[SessionFill]:
-    return [SessionFill(session_id=w.id, title=w.title, slot=built.slot_of[id_of(w)], capacity=w.capacity,
-                        assigned=result.per_workshop.get(id_of(w), 0) + built.reserved.get(id_of(w), 0))
-            for w in built.workshops]
+    return [
+        SessionFill(
+            session_id=w.id,
+            title=w.title,
+            slot=built.slot_of[id_of(w)],
+            capacity=w.capacity,
+            assigned=result.per_workshop.get(id_of(w), 0) + built.reserved.get(id_of(w), 0),
+        )
+        for w in built.workshops
+    ]
 
 
 class ChangedMeanwhile(Conflict):
@@ -80,13 +87,23 @@ def _snapshot(db: Session, *, event_id: int, keep: bool, opts: Options) -> Snaps
     event = get_event(db, event_id=event_id, include_unpublished=True)
     built = build_problem(db, event_id=event_id, keep=keep)
     net = opts.networking(db, event_id=event_id, participants=list(built.problem.participants))
-    return Snapshot(event=event, built=built, net=net,
-                    digest=fingerprint(built, (net.organization, net.partnership)))
+    return Snapshot(event=event, built=built, net=net, digest=fingerprint(built, (net.organization, net.partnership)))
 
 
-def run_assignment(db: Session, *, read: Callable[[], AbstractContextManager[Session]], event_id: int, method: Method,
-        dry_run: bool, fill_unranked: bool, time_limit: float, maximize_assigned: bool = False,
-        keep_improving_only: bool = False, options: Options | None = None, topic_ranks: bool = False) -> AssignmentOut:
+def run_assignment(
+    db: Session,
+    *,
+    read: Callable[[], AbstractContextManager[Session]],
+    event_id: int,
+    method: Method,
+    dry_run: bool,
+    fill_unranked: bool,
+    time_limit: float,
+    maximize_assigned: bool = False,
+    keep_improving_only: bool = False,
+    options: Options | None = None,
+    topic_ranks: bool = False,
+) -> AssignmentOut:
     """Solve, compare with first come first served and the seats as they stand, write back (not a dry run).
 
     The solver runs outside any write transaction: what it needs is read in a short read
@@ -102,30 +119,52 @@ def run_assignment(db: Session, *, read: Callable[[], AbstractContextManager[Ses
     if keep_improving_only and method != Method.optimal:
         raise Invalid("keep_improving_only works with method 'optimal' only.", field="keep_improving_only")
     if topic_ranks and (method != Method.optimal or keep_improving_only):
-        raise Invalid("topic_ranks works with method 'optimal' only, and not with keep_improving_only.",
-                      field="topic_ranks")
+        raise Invalid(
+            "topic_ranks works with method 'optimal' only, and not with keep_improving_only.", field="topic_ranks"
+        )
     opts.check(method=method, keep_improving_only=keep_improving_only)
     with read() as snapshot_db:
         snap = _snapshot(snapshot_db, event_id=event_id, keep=keep_improving_only, opts=opts)
     built, problem, net = snap.built, snap.built.problem, snap.net
     fairness = opts.fairness.value if method == Method.optimal else "none"
     try:
-        result = algorithm.solve(problem, method=method.value, fill_unranked=fill_unranked, time_limit=time_limit,
-                                 max_placements_first=maximize_assigned, keep_ranks=keep_improving_only,
-                                 networking=net, fairness=fairness, topic_ranks=topic_ranks)
-        unconstrained = algorithm.solve(
-            problem, fill_unranked=fill_unranked, time_limit=time_limit, max_placements_first=maximize_assigned,
-            keep_ranks=keep_improving_only, topic_ranks=topic_ranks) if net.active else None
-        baseline = result if method == Method.first_come else algorithm.solve(
-            problem, method="first_come", fill_unranked=fill_unranked, topic_ranks=topic_ranks)
+        result = algorithm.solve(
+            problem,
+            method=method.value,
+            fill_unranked=fill_unranked,
+            time_limit=time_limit,
+            max_placements_first=maximize_assigned,
+            keep_ranks=keep_improving_only,
+            networking=net,
+            fairness=fairness,
+            topic_ranks=topic_ranks,
+        )
+        unconstrained = (
+            algorithm.solve(
+                problem,
+                fill_unranked=fill_unranked,
+                time_limit=time_limit,
+                max_placements_first=maximize_assigned,
+                keep_ranks=keep_improving_only,
+                topic_ranks=topic_ranks,
+            )
+            if net.active
+            else None
+        )
+        baseline = (
+            result
+            if method == Method.first_come
+            else algorithm.solve(problem, method="first_come", fill_unranked=fill_unranked, topic_ranks=topic_ranks)
+        )
         before = changes.evaluate(problem)
     except ValueError as exc:
         raise Invalid(f"The workshops cannot be assigned: {exc}") from exc
     moves = changes.moves(problem, result.assignment) if keep_improving_only else []
     mine = _figures(result.method, problem, result.assignment)
     if not dry_run:
-        _write_back(db, snap, result.assignment, keep=keep_improving_only, opts=opts,
-                    moved={m.participant for m in moves})
+        _write_back(
+            db, snap, result.assignment, keep=keep_improving_only, opts=opts, moved={m.participant for m in moves}
+        )
     return AssignmentOut(
         **mine.model_dump(),
         dry_run=dry_run,
@@ -139,31 +178,46 @@ def run_assignment(db: Session, *, read: Callable[[], AbstractContextManager[Ses
         sessions=_fill(built, result),
         baseline=_figures(baseline.method, problem, baseline.assignment),
         current=_figures("current", problem, before.assignment),
-        moves=[MoveOut(registration_id=m.participant, slot=m.slot, from_session_id=m.from_workshop,
-                       to_session_id=m.to_workshop, from_rank=m.from_rank, to_rank=m.to_rank) for m in moves],
+        moves=[
+            MoveOut(
+                registration_id=m.participant,
+                slot=m.slot,
+                from_session_id=m.from_workshop,
+                to_session_id=m.to_workshop,
+                from_rank=m.from_rank,
+                to_rank=m.to_rank,
+            )
+            for m in moves
+        ],
         **fairness_fields(problem, result, fairness),
-        networking=networking_out(problem, result, unconstrained, net, mine,
-                                  _figures(unconstrained.method, problem, unconstrained.assignment))
-        if unconstrained is not None else None,
+        networking=networking_out(
+            problem, result, unconstrained, net, mine, _figures(unconstrained.method, problem, unconstrained.assignment)
+        )
+        if unconstrained is not None
+        else None,
     )
 
 
-def _write_back(db: Session, snap: Snapshot, assignment: Mapping[int, Sequence[int]], *, keep: bool, opts: Options,
-                moved: set[int]) -> None:
+def _write_back(
+    db: Session, snap: Snapshot, assignment: Mapping[int, Sequence[int]], *, keep: bool, opts: Options, moved: set[int]
+) -> None:
     """The run's seats, under the event's lock, if the database still holds what the run read."""
     event_id = id_of(snap.event)
     event = lock_event(db, event_id=event_id)  # nobody enrolls, leaves or cancels meanwhile
     if _snapshot(db, event_id=event_id, keep=keep, opts=opts).digest != snap.digest:
-        raise ChangedMeanwhile("People, rankings, places or workshops changed while the assignment was being "
-                               "solved; nothing was written. Run it again.")
+        raise ChangedMeanwhile(
+            "People, rankings, places or workshops changed while the assignment was being "
+            "solved; nothing was written. Run it again."
+        )
     built, problem = snap.built, snap.built.problem
     fixed = {(p, w) for p, ws in problem.fixed.items() for w in ws}
     seats = {p: [w for w in ws if (p, w) not in fixed] for p, ws in assignment.items()}
     seats.update(built.kept)  # keep mode: people held as is keep their previous-run seats
     replace_assignment_locked(db, workshop_ids=[w.id for w in built.workshops if w.id is not None], seats=seats)
     # an improving run tells only the people it moves
-    notices.assignment_committed(db, event=event, seats={p: list(ws) for p, ws in assignment.items()
-                                                         if not keep or p in moved})
+    notices.assignment_committed(
+        db, event=event, seats={p: list(ws) for p, ws in assignment.items() if not keep or p in moved}
+    )
 
 
 def standing(db: Session, *, event_id: int) -> AssignmentStateOut:
@@ -179,13 +233,23 @@ def standing(db: Session, *, event_id: int) -> AssignmentStateOut:
     return AssignmentStateOut(
         participants=len(built.problem.participants) + len(built.held_as_is),
         with_preferences=sum(1 for p in built.problem.preferences.values() if p),
-        held_as_is_registration_ids=built.held_as_is, current=_figures("current", built.problem, now.assignment),
+        held_as_is_registration_ids=built.held_as_is,
+        current=_figures("current", built.problem, now.assignment),
         baseline=_figures(baseline.method, built.problem, baseline.assignment),
-        sessions=_fill(built, now))
+        sessions=_fill(built, now),
+    )
 
 
-def run_joint(db: Session, *, poll: Poll, rooms: list[RoomIn], starts_at: datetime, ends_at: datetime,
-              dry_run: bool, time_limit: float) -> JointOut:
+def run_joint(
+    db: Session,
+    *,
+    poll: Poll,
+    rooms: list[RoomIn],
+    starts_at: datetime,
+    ends_at: datetime,
+    dry_run: bool,
+    time_limit: float,
+) -> JointOut:
     """Choose the topics of one slot and who goes where (see the module docstring).
 
     Voters who already hold a place (seat or waiting list) at that time are left out, and so are
@@ -201,43 +265,68 @@ def run_joint(db: Session, *, poll: Poll, rooms: list[RoomIn], starts_at: dateti
         raise Invalid("The poll has no topics.")
     ids = [id_of(t) for t in topics]
     if not dry_run:
-        taken = sessions_of_topics_during(db, event_id=poll.event_id, topic_ids=ids, starts_at=starts_at,
-                                          ends_at=ends_at)
+        taken = sessions_of_topics_during(
+            db, event_id=poll.event_id, topic_ids=ids, starts_at=starts_at, ends_at=ends_at
+        )
         if taken:
-            raise Conflict(f"Sessions of this poll's topics already run at that time ({taken}); delete them "
-                           "first or choose another slot.", session_ids=taken)
+            raise Conflict(
+                f"Sessions of this poll's topics already run at that time ({taken}); delete them "
+                "first or choose another slot.",
+                session_ids=taken,
+            )
     busy = busy_during(db, event_id=poll.event_id, starts_at=starts_at, ends_at=ends_at)
     held = _held_topics(db, event_id=poll.event_id, topic_ids=ids)
-    approvals = {reg: set(ballot) & set(ids) - held.get(reg, set())
-                 for reg, ballot in counted_ballot_owners(db, poll_id=poll_id).items() if reg not in busy}
+    approvals = {
+        reg: set(ballot) & set(ids) - held.get(reg, set())
+        for reg, ballot in counted_ballot_owners(db, poll_id=poll_id).items()
+        if reg not in busy
+    }
     approvals = {reg: topics_ for reg, topics_ in approvals.items() if topics_}
     k = min(len(rooms), len(topics))
     index = {t: i for i, t in enumerate(ids)}
-    mes = rules.compute("equal_shares", [[index[t] for t in a] for a in approvals.values()], len(ids), k,
-                        "approval") if approvals else None
+    mes = (
+        rules.compute("equal_shares", [[index[t] for t in a] for a in approvals.values()], len(ids), k, "approval")
+        if approvals
+        else None
+    )
     initial = [ids[i] for i in mes.winners] if mes else None
     try:
-        result = choose_topics_and_assign(approvals, ids, [r.capacity for r in rooms], k, initial=initial,
-                                          time_limit=time_limit)
+        result = choose_topics_and_assign(
+            approvals, ids, [r.capacity for r in rooms], k, initial=initial, time_limit=time_limit
+        )
     except ValueError as exc:
         raise Invalid(str(exc)) from exc
     by_topic: dict[int, list[int]] = {}
     for reg, topic in result.assignment.items():
         by_topic.setdefault(topic, []).append(reg)
     titles = {t.id: t.title for t in topics}
-    chosen = [JointTopic(topic_id=t, title=titles[t], room=rooms[result.rooms[t]].room,
-                         capacity=rooms[result.rooms[t]].capacity, assigned=len(by_topic.get(t, [])))
-              for t in result.topics]
+    chosen = [
+        JointTopic(
+            topic_id=t,
+            title=titles[t],
+            room=rooms[result.rooms[t]].room,
+            capacity=rooms[result.rooms[t]].capacity,
+            assigned=len(by_topic.get(t, [])),
+        )
+        for t in result.topics
+    ]
     session_ids: list[int] = []
     if not dry_run:
-        session_ids = _write_joint(db, poll=poll, chosen=chosen, by_topic=by_topic, starts_at=starts_at,
-                                   ends_at=ends_at)
+        session_ids = _write_joint(
+            db, poll=poll, chosen=chosen, by_topic=by_topic, starts_at=starts_at, ends_at=ends_at
+        )
     return JointOut(
-        dry_run=dry_run, voters=len(approvals), covered=result.covered,
+        dry_run=dry_run,
+        voters=len(approvals),
+        covered=result.covered,
         coverage_share=result.covered / len(approvals) if approvals else 0.0,
-        bound=result.bound, gap=round(result.gap, 6), optimal=result.optimal, status=result.status,
+        bound=result.bound,
+        gap=round(result.gap, 6),
+        optimal=result.optimal,
+        status=result.status,
         seconds=round(result.seconds, 4),
-        topics=chosen, session_ids=session_ids,
+        topics=chosen,
+        session_ids=session_ids,
     )
 
 
@@ -249,27 +338,48 @@ def _held_topics(db: Session, *, event_id: int, topic_ids: list[int]) -> dict[in
     last = datetime.combine(event.ends_on + timedelta(days=2), time(), UTC)
     held: dict[int, set[int]] = {}
     for topic_id in topic_ids:
-        sessions = sessions_of_topics_during(db, event_id=event_id, topic_ids=[topic_id], starts_at=first,
-                                             ends_at=last)
+        sessions = sessions_of_topics_during(db, event_id=event_id, topic_ids=[topic_id], starts_at=first, ends_at=last)
         for reg, _, _, _ in places_in_sessions(db, session_ids=sessions):
             held.setdefault(reg, set()).add(topic_id)
     return held
 
 
-def _write_joint(db: Session, *, poll: Poll, chosen: list[JointTopic], by_topic: dict[int, list[int]],
-                 starts_at: datetime, ends_at: datetime) -> list[int]:
+def _write_joint(
+    db: Session,
+    *,
+    poll: Poll,
+    chosen: list[JointTopic],
+    by_topic: dict[int, list[int]],
+    starts_at: datetime,
+    ends_at: datetime,
+) -> list[int]:
     made = []
     placed: dict[int, list[int]] = {}
     for item in chosen:
-        session = create_session(db, event_id=poll.event_id, topic_id=item.topic_id, data=SessionCreate(
-            title=item.title, kind=SessionKind.workshop, starts_at=starts_at, ends_at=ends_at,
-            room=item.room, capacity=item.capacity))
+        session = create_session(
+            db,
+            event_id=poll.event_id,
+            topic_id=item.topic_id,
+            data=SessionCreate(
+                title=item.title,
+                kind=SessionKind.workshop,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                room=item.room,
+                capacity=item.capacity,
+            ),
+        )
         assert session.id is not None
-        seat_all_locked(db, session_id=session.id, registration_ids=by_topic.get(item.topic_id, []),
-                        source=EnrollmentSource.assignment)
+        seat_all_locked(
+            db,
+            session_id=session.id,
+            registration_ids=by_topic.get(item.topic_id, []),
+            source=EnrollmentSource.assignment,
+        )
         made.append(session.id)
         for registration_id in by_topic.get(item.topic_id, []):
             placed.setdefault(registration_id, []).append(session.id)
-    notices.assignment_committed(db, event=get_event(db, event_id=poll.event_id, include_unpublished=True),
-                                 seats=placed)
+    notices.assignment_committed(
+        db, event=get_event(db, event_id=poll.event_id, include_unpublished=True), seats=placed
+    )
     return made

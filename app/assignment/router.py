@@ -53,13 +53,21 @@ def joint_assignment(body: JointIn, db: SessionDep, _: AuditedOrganizerDep, poll
     exact for seminar sizes, local search from the Method of Equal Shares winners for large polls.
     Not a dry run: the workshop sessions are created and the seats written.
     """
-    return flows.run_joint(db, poll=poll, rooms=body.rooms, starts_at=body.starts_at, ends_at=body.ends_at,
-                     dry_run=body.dry_run, time_limit=body.time_limit)
+    return flows.run_joint(
+        db,
+        poll=poll,
+        rooms=body.rooms,
+        starts_at=body.starts_at,
+        ends_at=body.ends_at,
+        dry_run=body.dry_run,
+        time_limit=body.time_limit,
+    )
 
 
 @router.post("/events/{event_id}/assignments", response_model=AssignmentOut, status_code=status.HTTP_200_OK)
-def run_assignment(event_id: IdPath, body: AssignmentIn, db: SessionDep, who: AuditedOrganizerDep,
-                   request: Request) -> AssignmentOut:
+def run_assignment(
+    event_id: IdPath, body: AssignmentIn, db: SessionDep, who: AuditedOrganizerDep, request: Request
+) -> AssignmentOut:
     """Assign confirmed participants to parallel workshops from their rankings, within room capacity.
 
     `optimal` is rank-maximal: as many first choices as possible, then as many second choices, and
@@ -73,18 +81,28 @@ def run_assignment(event_id: IdPath, body: AssignmentIn, db: SessionDep, who: Au
     on, `networking` compares the run with the optimum without it.
     """
     who.check_event(event_id)
-    options = Options(fairness=body.fairness, max_per_organization=body.max_per_organization,
-                      max_per_partnership=body.max_per_partnership,
-                      keep_partnerships_together=body.keep_partnerships_together)
-    return flows.run_assignment(db, read=partial(open_session, request.app.state.engine), event_id=event_id,
-                     method=body.method, dry_run=body.dry_run,
-                       fill_unranked=body.fill_unranked, time_limit=body.time_limit,
-                       maximize_assigned=body.maximize_assigned, keep_improving_only=body.keep_improving_only,
-                       options=options, topic_ranks=body.topic_ranks)
+    options = Options(
+        fairness=body.fairness,
+        max_per_organization=body.max_per_organization,
+        max_per_partnership=body.max_per_partnership,
+        keep_partnerships_together=body.keep_partnerships_together,
+    )
+    return flows.run_assignment(
+        db,
+        read=partial(open_session, request.app.state.engine),
+        event_id=event_id,
+        method=body.method,
+        dry_run=body.dry_run,
+        fill_unranked=body.fill_unranked,
+        time_limit=body.time_limit,
+        maximize_assigned=body.maximize_assigned,
+        keep_improving_only=body.keep_improving_only,
+        options=options,
+        topic_ranks=body.topic_ranks,
+    )
 
 
-@router.get("/events/{event_id}/assignments/current", response_model=AssignmentStateOut,
-            status_code=status.HTTP_200_OK)
+@router.get("/events/{event_id}/assignments/current", response_model=AssignmentStateOut, status_code=status.HTTP_200_OK)
 def assignment_standing(event_id: IdPath, db: SessionDep, who: OrganizerDep) -> AssignmentStateOut:
     """The distribution of ranks of the workshop seats as they stand (the last committed run and the changes
     since), beside first come, first served from scratch on the same data."""
@@ -93,8 +111,9 @@ def assignment_standing(event_id: IdPath, db: SessionDep, who: OrganizerDep) -> 
 
 
 @router.post("/polls/{poll_id}/joint-schedule", response_model=JointScheduleOut, status_code=status.HTTP_200_OK)
-def joint_schedule(body: JointScheduleIn, db: SessionDep, _: AuditedOrganizerDep,
-                   poll: OrganizerPollDep) -> JointScheduleOut:
+def joint_schedule(
+    body: JointScheduleIn, db: SessionDep, _: AuditedOrganizerDep, poll: OrganizerPollDep
+) -> JointScheduleOut:
     """Choose which topics run in which slot and room, AND who goes where, from the poll's ballots.
 
     First as many voters as possible get a topic they approved, then as many (voter, approved topic)

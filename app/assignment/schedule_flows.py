@@ -36,8 +36,9 @@ from app.voting.results import counted_ballot_owners
 from app.voting.service import topics_of
 
 
-def run_joint_schedule(db: Session, *, poll: Poll, slots: list[SlotIn], dry_run: bool,
-                       time_limit: float) -> JointScheduleOut:
+def run_joint_schedule(  # noqa: C901
+    db: Session, *, poll: Poll, slots: list[SlotIn], dry_run: bool, time_limit: float
+) -> JointScheduleOut:
     poll_id = id_of(poll)
     event = get_event(db, event_id=poll.event_id, include_unpublished=True)
     if not dry_run:
@@ -47,11 +48,21 @@ def run_joint_schedule(db: Session, *, poll: Poll, slots: list[SlotIn], dry_run:
         raise Invalid("The poll has no topics.")
     ids = [id_of(t) for t in topics]
     if not dry_run:
-        taken = sorted({s for slot in slots for s in sessions_of_topics_during(
-            db, event_id=poll.event_id, topic_ids=ids, starts_at=slot.starts_at, ends_at=slot.ends_at)})
+        taken = sorted(
+            {
+                s
+                for slot in slots
+                for s in sessions_of_topics_during(
+                    db, event_id=poll.event_id, topic_ids=ids, starts_at=slot.starts_at, ends_at=slot.ends_at
+                )
+            }
+        )
         if taken:
-            raise Conflict(f"Sessions of this poll's topics already run in these slots ({taken}); delete them "
-                           "first or choose other slots.", session_ids=taken)
+            raise Conflict(
+                f"Sessions of this poll's topics already run in these slots ({taken}); delete them "
+                "first or choose other slots.",
+                session_ids=taken,
+            )
     blocked: dict[int, set[int]] = defaultdict(set)
     for s, slot in enumerate(slots):
         for reg in busy_during(db, event_id=poll.event_id, starts_at=slot.starts_at, ends_at=slot.ends_at):
@@ -61,16 +72,21 @@ def run_joint_schedule(db: Session, *, poll: Poll, slots: list[SlotIn], dry_run:
     last = datetime.combine(event.ends_on + timedelta(days=2), time(), UTC)
     held: dict[int, set[int]] = defaultdict(set)
     for topic_id in ids:
-        sessions = sessions_of_topics_during(db, event_id=poll.event_id, topic_ids=[topic_id], starts_at=first,
-                                             ends_at=last)
+        sessions = sessions_of_topics_during(
+            db, event_id=poll.event_id, topic_ids=[topic_id], starts_at=first, ends_at=last
+        )
         for reg, _, _, _ in places_in_sessions(db, session_ids=sessions):
             held[reg].add(topic_id)
-    approvals = {reg: set(ballot) & set(ids) - held[reg] for reg, ballot in
-                 counted_ballot_owners(db, poll_id=poll_id).items() if len(blocked[reg]) < len(slots)}
+    approvals = {
+        reg: set(ballot) & set(ids) - held[reg]
+        for reg, ballot in counted_ballot_owners(db, poll_id=poll_id).items()
+        if len(blocked[reg]) < len(slots)
+    }
     approvals = {reg: wanted for reg, wanted in approvals.items() if wanted}
     try:
-        result = schedule_topics(approvals, ids, [[r.capacity for r in slot.rooms] for slot in slots],
-                                 blocked=blocked, time_limit=time_limit)
+        result = schedule_topics(
+            approvals, ids, [[r.capacity for r in slot.rooms] for slot in slots], blocked=blocked, time_limit=time_limit
+        )
     except ValueError as exc:
         raise Invalid(str(exc)) from exc
     seated: dict[tuple[int, int], list[int]] = defaultdict(list)  # (slot, topic) -> registrations
@@ -84,24 +100,53 @@ def run_joint_schedule(db: Session, *, poll: Poll, slots: list[SlotIn], dry_run:
         slot, room = slots[s], slots[s].rooms[r]
         session_id = None
         if not dry_run:
-            session = create_session(db, event_id=poll.event_id, topic_id=topic_id, data=SessionCreate(
-                title=titles[topic_id], kind=SessionKind.workshop, starts_at=slot.starts_at, ends_at=slot.ends_at,
-                room=room.room, capacity=room.capacity))
+            session = create_session(
+                db,
+                event_id=poll.event_id,
+                topic_id=topic_id,
+                data=SessionCreate(
+                    title=titles[topic_id],
+                    kind=SessionKind.workshop,
+                    starts_at=slot.starts_at,
+                    ends_at=slot.ends_at,
+                    room=room.room,
+                    capacity=room.capacity,
+                ),
+            )
             session_id = id_of(session)
-            seat_all_locked(db, session_id=session_id, registration_ids=seated[(s, topic_id)],
-                            source=EnrollmentSource.assignment)
+            seat_all_locked(
+                db, session_id=session_id, registration_ids=seated[(s, topic_id)], source=EnrollmentSource.assignment
+            )
             for reg in seated[(s, topic_id)]:
                 placed[reg].append(session_id)
-        out.append(ScheduledSession(slot=s, topic_id=topic_id, title=titles[topic_id], room=room.room,
-                                    capacity=room.capacity, assigned=len(seated[(s, topic_id)]),
-                                    session_id=session_id))
+        out.append(
+            ScheduledSession(
+                slot=s,
+                topic_id=topic_id,
+                title=titles[topic_id],
+                room=room.room,
+                capacity=room.capacity,
+                assigned=len(seated[(s, topic_id)]),
+                session_id=session_id,
+            )
+        )
     if placed:
         notices.assignment_committed(db, event=event, seats=placed)
-    gaps = [(b - v) / b for v, b in ((result.people_served, result.people_bound),
-                                      (result.pairs_served, result.pairs_bound)) if b > 0]
+    gaps = [
+        (b - v) / b
+        for v, b in ((result.people_served, result.people_bound), (result.pairs_served, result.pairs_bound))
+        if b > 0
+    ]
     return JointScheduleOut(
-        dry_run=dry_run, voters=len(approvals), people_served=result.people_served,
-        people_bound=result.people_bound, pairs_served=result.pairs_served, pairs_bound=result.pairs_bound,
-        gap=max([0.0, *gaps]), optimal=result.optimal, status=result.status, seconds=round(result.seconds, 4),
+        dry_run=dry_run,
+        voters=len(approvals),
+        people_served=result.people_served,
+        people_bound=result.people_bound,
+        pairs_served=result.pairs_served,
+        pairs_bound=result.pairs_bound,
+        gap=max([0.0, *gaps]),
+        optimal=result.optimal,
+        status=result.status,
+        seconds=round(result.seconds, 4),
         sessions=out,
     )

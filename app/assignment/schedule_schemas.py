@@ -22,8 +22,9 @@ class SlotIn(RequestModel):
 
 
 class JointScheduleIn(RequestModel):
-    slots: list[SlotIn] = Field(min_length=1, max_length=20,
-                                description="Time slots that do not overlap, each with its rooms.")
+    slots: list[SlotIn] = Field(
+        min_length=1, max_length=20, description="Time slots that do not overlap, each with its rooms."
+    )
     dry_run: bool = Field(default=True, description="Only compute and report; write nothing.")
     time_limit: float = Field(default=10.0, gt=0, le=600, description="Seconds the solver may use.")
 

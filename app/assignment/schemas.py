@@ -37,57 +37,74 @@ class Fairness(StrEnum):
 class AssignmentIn(RequestModel):
     method: Method = Method.optimal
     dry_run: bool = Field(default=True, description="Only compute and report; write nothing.")
-    fill_unranked: bool = Field(default=False,
-                                description="Give people who ranked nothing (or whose choices are full) any free seat.")
+    fill_unranked: bool = Field(
+        default=False, description="Give people who ranked nothing (or whose choices are full) any free seat."
+    )
     maximize_assigned: bool = Field(
-        default=False, description="optimal only: first place as many people as possible, then rank-maximal among "
-                                   "those (pure rank-maximal may leave someone out to give others first choices).")
+        default=False,
+        description="optimal only: first place as many people as possible, then rank-maximal among "
+        "those (pure rank-maximal may leave someone out to give others first choices).",
+    )
     time_limit: float = Field(default=30.0, gt=0, le=600, description="Seconds the solver may use.")
     keep_improving_only: bool = Field(
         default=False,
         description="optimal only: a re-run (after cancellations or late rankings) that makes nobody worse off. "
-                    "In every time slot a person keeps their seat from the previous run or gets one they rank "
-                    "higher (rank 1 < rank 2 < ... < a seat they did not rank < no seat); seats taken directly or "
-                    "placed by organizers stay; people without a seat in a slot take the free seats; among all "
-                    "such assignments the most first choices, then second choices, ... (with `maximize_assigned`: "
-                    "the most seats first). Rankings are read as they are now. The answer lists the moves.")
+        "In every time slot a person keeps their seat from the previous run or gets one they rank "
+        "higher (rank 1 < rank 2 < ... < a seat they did not rank < no seat); seats taken directly or "
+        "placed by organizers stay; people without a seat in a slot take the free seats; among all "
+        "such assignments the most first choices, then second choices, ... (with `maximize_assigned`: "
+        "the most seats first). Rankings are read as they are now. The answer lists the moves.",
+    )
     topic_ranks: bool = Field(
         default=False,
         description="optimal only: read each ranking as a ranking of topics. A topic run on several days is one "
-                    "choice: its rank is the position of its first session in the list among distinct topics, so "
-                    "its session on day two is as good as on day one (the participant page sends every session "
-                    "of a chosen topic, in order). Not with `keep_improving_only`.")
+        "choice: its rank is the position of its first session in the list among distinct topics, so "
+        "its session on day two is as good as on day one (the participant page sends every session "
+        "of a chosen topic, in order). Not with `keep_improving_only`.",
+    )
     max_per_organization: int | None = Field(
-        default=None, ge=1, le=100_000,
+        default=None,
+        ge=1,
+        le=100_000,
         description="optimal only: at most this many people of one organization in one workshop (spread people "
-                    "out so they meet others). Rank-maximal within the cap. Seats taken directly or placed by "
-                    "organizers stay and count; where they alone exceed the cap the workshop gets nobody new of that "
-                    "organization and `networking.over_cap` lists it. Not with `keep_improving_only`.")
+        "out so they meet others). Rank-maximal within the cap. Seats taken directly or placed by "
+        "organizers stay and count; where they alone exceed the cap the workshop gets nobody new of that "
+        "organization and `networking.over_cap` lists it. Not with `keep_improving_only`.",
+    )
     max_per_partnership: int | None = Field(
-        default=None, ge=1, le=100_000, description="The same per partnership (people without one are not capped).")
+        default=None, ge=1, le=100_000, description="The same per partnership (people without one are not capped)."
+    )
     max_per_organization_per_workshop: int | None = Field(
-        default=None, ge=1, le=100_000, description="The same as `max_per_organization` (its earlier name); "
-                                                    "both with different values: 422.")
+        default=None,
+        ge=1,
+        le=100_000,
+        description="The same as `max_per_organization` (its earlier name); both with different values: 422.",
+    )
     max_per_partnership_per_workshop: int | None = Field(
-        default=None, ge=1, le=100_000, description="The same as `max_per_partnership` (its earlier name); "
-                                                    "both with different values: 422.")
+        default=None,
+        ge=1,
+        le=100_000,
+        description="The same as `max_per_partnership` (its earlier name); both with different values: 422.",
+    )
     keep_partnerships_together: bool = Field(
         default=False,
         description="optimal only: among the rank-maximal assignments (within the caps) the one where partners "
-                    "(the same partnership) share a workshop most often: the most (pair of partners, workshop) "
-                    "they share. Never costs anyone a rank; `networking.pairs_apart` counts the (pair, time slot) "
-                    "where both ranked the same workshop and still do not share one.")
+        "(the same partnership) share a workshop most often: the most (pair of partners, workshop) "
+        "they share. Never costs anyone a rank; `networking.pairs_apart` counts the (pair, time slot) "
+        "where both ranked the same workshop and still do not share one.",
+    )
     fairness: Fairness = Field(
         default=Fairness.none,
         description="optimal only. `leximin`: among the rank-maximal assignments (after the networking options), "
-                    "the one whose largest regret is smallest, then with the fewest people at it, and so on; a "
-                    "person's regret is the sum over the time slots they ranked a workshop in of (rank - 1), or the "
-                    "longest list's length for an unranked seat or none. Nobody gets a poor choice twice while "
-                    "others get their first twice when that can be avoided; `rank_counts` and the first-choice "
-                    "share are the same as without it; about 0.1 s at 150 people, but at 10,000 it may use the whole "
-                    "`time_limit` and stop early (still rank-maximal, `fairness_status` says so). `none` "
-                    "(default): any rank-maximal assignment, by the exact min-cost-flow path (about 1 s at 10,000 "
-                    "people), with the same tie-breaks as earlier runs, so a re-run moves nobody without a reason.")
+        "the one whose largest regret is smallest, then with the fewest people at it, and so on; a "
+        "person's regret is the sum over the time slots they ranked a workshop in of (rank - 1), or the "
+        "longest list's length for an unranked seat or none. Nobody gets a poor choice twice while "
+        "others get their first twice when that can be avoided; `rank_counts` and the first-choice "
+        "share are the same as without it; about 0.1 s at 150 people, but at 10,000 it may use the whole "
+        "`time_limit` and stop early (still rank-maximal, `fairness_status` says so). `none` "
+        "(default): any rank-maximal assignment, by the exact min-cost-flow path (about 1 s at 10,000 "
+        "people), with the same tie-breaks as earlier runs, so a re-run moves nobody without a reason.",
+    )
 
     @field_validator("max_per_organization_per_workshop", "max_per_partnership_per_workshop")
     @classmethod
@@ -134,8 +151,10 @@ class JointOut(ResponseModel):
     covered: int = Field(description="Voters placed in a topic they approved.")
     coverage_share: float
     bound: float = Field(description="Upper bound on `covered` (equal to it when proven optimal).")
-    gap: float = Field(description="(bound - covered) / bound: how far from the optimum the answer may be "
-                       "at most; 0 when proven optimal.")
+    gap: float = Field(
+        description="(bound - covered) / bound: how far from the optimum the answer may be "
+        "at most; 0 when proven optimal."
+    )
     optimal: bool
     status: str
     seconds: float
@@ -159,8 +178,9 @@ class Figures(ResponseModel):
     top3_share: float
     rank_counts: list[int] = Field(description="Placements at rank 1, 2, ... (the distribution of ranks).")
     unranked_placements: int = Field(description="Placements in a workshop the person did not rank.")
-    unplaced_slots: int = Field(description="(person, time slot) pairs where the person ranked a workshop of the "
-                                            "slot but holds none there.")
+    unplaced_slots: int = Field(
+        description="(person, time slot) pairs where the person ranked a workshop of the slot but holds none there."
+    )
 
 
 class GroupFigures(ResponseModel):
@@ -169,8 +189,9 @@ class GroupFigures(ResponseModel):
     largest_organization_group: int = Field(description="Most people of one organization in one workshop.")
     largest_partnership_group: int = Field(description="Most people of one partnership in one workshop.")
     pairs_together: int = Field(description="(pair of partners, workshop) they share.")
-    pairs_apart: int = Field(description="(pair of partners, time slot) where both ranked the same workshop and "
-                                         "share none.")
+    pairs_apart: int = Field(
+        description="(pair of partners, time slot) where both ranked the same workshop and share none."
+    )
 
 
 class OverCapOut(ResponseModel):
@@ -210,7 +231,8 @@ class AssignmentOut(Figures):
     held_as_is_registration_ids: list[int] = Field(
         default_factory=list,
         description="People whose own seats overlap in the run's slot model (e.g. two workshops chained into one "
-                    "slot by a third that overlaps both): their seats stay as they are and they get nothing new.")
+        "slot by a third that overlaps both): their seats stay as they are and they get nothing new.",
+    )
     optimal: bool
     gap: float = Field(description="Relative gap to the solver's bound (0 = proven optimal).")
     seconds: float
@@ -218,13 +240,16 @@ class AssignmentOut(Figures):
     baseline: Figures = Field(description="The same figures for first come, first served on the same data.")
     current: Figures = Field(description="The same figures for the seats as they stand before this run.")
     moves: list[MoveOut] = Field(
-        default_factory=list, description="keep_improving_only: every (person, slot) whose seat changes.")
+        default_factory=list, description="keep_improving_only: every (person, slot) whose seat changes."
+    )
     fairness: str = Field(default="none", description="The fairness asked for.")
-    fairness_status: str = Field(default="", description="optimal, or why the fairness stages stopped "
-                                                        "(the assignment stays rank-maximal).")
+    fairness_status: str = Field(
+        default="", description="optimal, or why the fairness stages stopped (the assignment stays rank-maximal)."
+    )
     max_regret: int = Field(default=0, description="The largest regret of a person (see `fairness`).")
-    regret_counts: list[int] = Field(default_factory=list,
-                                     description="People with regret 0, 1, 2, ... (among those who ranked).")
+    regret_counts: list[int] = Field(
+        default_factory=list, description="People with regret 0, 1, 2, ... (among those who ranked)."
+    )
     networking: NetworkingOut | None = Field(default=None, description="When a networking option is on.")
 
 
@@ -260,11 +285,12 @@ class ReasonOut(ResponseModel):
     seats_taken: int | None = None
     ranked_first: int | None = Field(default=None, description="Seats held by people who ranked it first.")
     ranked_at_least_as_high: int | None = Field(
-        default=None, description="Assigned seats held by people who ranked it at least as high as you.")
+        default=None, description="Assigned seats held by people who ranked it at least as high as you."
+    )
     ranked_lower: int | None = Field(
-        default=None, description="Assigned seats held by people who ranked it lower than you or not at all.")
-    taken_directly: int | None = Field(default=None,
-                                       description="Seats people took themselves or organizers placed.")
+        default=None, description="Assigned seats held by people who ranked it lower than you or not at all."
+    )
+    taken_directly: int | None = Field(default=None, description="Seats people took themselves or organizers placed.")
     waitlist_position: int | None = Field(default=None, description="Your place on its waiting list.")
 
 

@@ -33,8 +33,11 @@ def set_preferences(db: Session, *, reg: Registration, session_ids: list[int]) -
         ours = {i: s for i, s in found.items() if s.event_id == reg.event_id}
         for_everyone = [i for i in session_ids if i in ours and ours[i].kind in FOR_EVERYONE]
         if for_everyone:
-            raise Invalid(f"Breaks, meals and social items are in the programme for everyone and cannot be "
-                          f"ranked: {for_everyone}.", field="session_ids")
+            raise Invalid(
+                f"Breaks, meals and social items are in the programme for everyone and cannot be "
+                f"ranked: {for_everyone}.",
+                field="session_ids",
+            )
         bad = [i for i in session_ids if i not in ours or ours[i].kind != SessionKind.workshop]
         if bad:
             raise Invalid(f"Not workshops of your event: {bad}.", field="session_ids")
@@ -47,10 +50,13 @@ def set_preferences(db: Session, *, reg: Registration, session_ids: list[int]) -
 
 
 def get_preferences(db: Session, *, registration_id: int) -> list[int]:
-    return list(db.exec(
-        select(Preference.session_id).where(Preference.registration_id == registration_id)
-        .order_by(col(Preference.rank))
-    ).all())
+    return list(
+        db.exec(
+            select(Preference.session_id)
+            .where(Preference.registration_id == registration_id)
+            .order_by(col(Preference.rank))
+        ).all()
+    )
 
 
 def slots(workshops: list[EventSession]) -> dict[int, int]:
@@ -87,7 +93,7 @@ class Built:
     kept: dict[int, list[int]] = field(default_factory=dict)
 
 
-def build_problem(db: Session, *, event_id: int, keep: bool = False) -> Built:
+def build_problem(db: Session, *, event_id: int, keep: bool = False) -> Built:  # noqa: C901
     """The event's workshops, confirmed people, rankings and the places people already hold.
 
     * seats taken directly or placed by organizers are `fixed` (kept and counted);
@@ -98,16 +104,22 @@ def build_problem(db: Session, *, event_id: int, keep: bool = False) -> Built:
       waiting list, is `blocked` from every workshop running at the same time or of the same
       topic (except the workshop they wait for: the run may give them its seat).
     """
-    sessions = list(db.exec(select(EventSession).where(EventSession.event_id == event_id)
-                            .order_by(col(EventSession.id))).all())
+    sessions = list(
+        db.exec(select(EventSession).where(EventSession.event_id == event_id).order_by(col(EventSession.id))).all()
+    )
     workshops = [s for s in sessions if s.kind == SessionKind.workshop]
     by_id = {id_of(s): s for s in sessions}
     slot_of = slots(workshops)
-    participants = cast(list[int], list(db.exec(  # primary keys: never NULL
-        select(Registration.id).where(Registration.event_id == event_id,
-                                      Registration.status == RegistrationStatus.confirmed)
-        .order_by(col(Registration.id))
-    ).all()))
+    participants = cast(
+        list[int],
+        list(
+            db.exec(  # primary keys: never NULL
+                select(Registration.id)
+                .where(Registration.event_id == event_id, Registration.status == RegistrationStatus.confirmed)
+                .order_by(col(Registration.id))
+            ).all()
+        ),
+    )
     members = set(participants)
     fixed: dict[int, list[int]] = defaultdict(list)
     current: dict[int, list[int]] = defaultdict(list)
@@ -125,10 +137,14 @@ def build_problem(db: Session, *, event_id: int, keep: bool = False) -> Built:
             current[reg_id].append(session_id)
         elif not workshop or status == EnrollmentStatus.waitlisted:
             busy[reg_id].append(session)
-    blocked = {p: [id_of(w) for w in workshops if any(_excludes(b, w) for b in busy[p])]
-               for p in members if busy.get(p)}
-    unfit = {p for p, ws in current.items()
-             if _clash(fixed.get(p, []) + ws, by_id, slot_of) or set(ws) & set(blocked.get(p, []))}
+    blocked = {
+        p: [id_of(w) for w in workshops if any(_excludes(b, w) for b in busy[p])] for p in members if busy.get(p)
+    }
+    unfit = {
+        p
+        for p, ws in current.items()
+        if _clash(fixed.get(p, []) + ws, by_id, slot_of) or set(ws) & set(blocked.get(p, []))
+    }
     held_as_is = [p for p in participants if _clash(fixed.get(p, []), by_id, slot_of) or (keep and p in unfit)]
     kept: dict[int, list[int]] = {}
     for p in held_as_is:
@@ -151,16 +167,23 @@ def build_problem(db: Session, *, event_id: int, keep: bool = False) -> Built:
     unlimited = max(len(participants), 1)
     problem = Problem(
         participants=[p for p in participants if p in members],
-        workshops=[Workshop(id=id_of(w), slot=slot_of[id_of(w)], topic=w.topic_id,
-                            capacity=(w.capacity if w.capacity is not None else unlimited) - reserved.get(id_of(w), 0))
-                   for w in workshops],
+        workshops=[
+            Workshop(
+                id=id_of(w),
+                slot=slot_of[id_of(w)],
+                topic=w.topic_id,
+                capacity=(w.capacity if w.capacity is not None else unlimited) - reserved.get(id_of(w), 0),
+            )
+            for w in workshops
+        ],
         preferences=prefs,
         fixed={p: ws for p, ws in fixed.items() if p in members},
         blocked={p: ws for p, ws in blocked.items() if ws},
         current={p: ws for p, ws in current.items() if p in members and p not in unfit},
     )
-    return Built(problem=problem, workshops=workshops, slot_of=slot_of, held_as_is=held_as_is,
-                 reserved=dict(reserved), kept=kept)
+    return Built(
+        problem=problem, workshops=workshops, slot_of=slot_of, held_as_is=held_as_is, reserved=dict(reserved), kept=kept
+    )
 
 
 def _excludes(place: EventSession, workshop: EventSession) -> bool:
@@ -168,7 +191,8 @@ def _excludes(place: EventSession, workshop: EventSession) -> bool:
     they run at the same time, or they are one topic (nobody holds a topic twice, waiting included)."""
     return place.id != workshop.id and (
         overlaps(workshop.starts_at, workshop.ends_at, place.starts_at, place.ends_at)
-        or (workshop.topic_id is not None and workshop.topic_id == place.topic_id))
+        or (workshop.topic_id is not None and workshop.topic_id == place.topic_id)
+    )
 
 
 def _clash(seats: list[int], by_id: dict[int, EventSession], slot_of: dict[int, int]) -> bool:
@@ -186,8 +210,9 @@ def groups_of(db: Session, *, event_id: int, participants: list[int]) -> tuple[d
     org: dict[int, str] = {}
     part: dict[int, str] = {}
     for reg_id, organization, partnership in db.exec(
-        select(Registration.id, Registration.organization_normalized, Registration.partnership)
-        .where(Registration.event_id == event_id)
+        select(Registration.id, Registration.organization_normalized, Registration.partnership).where(
+            Registration.event_id == event_id
+        )
     ).all():
         if reg_id in members:
             if organization:
@@ -207,9 +232,16 @@ def fingerprint(built: Built, groups: tuple[Mapping[int, str], Mapping[int, str]
         return sorted((k, list(v)) for k, v in mapping.items())
 
     canonical = (
-        list(p.participants), [(w.id, w.slot, w.topic, w.capacity) for w in p.workshops],
-        ordered(p.preferences), ordered(p.fixed), ordered({k: sorted(v) for k, v in p.blocked.items()}),
-        ordered(p.current), sorted(built.held_as_is), sorted(built.reserved.items()), ordered(built.kept),
-        sorted(groups[0].items()), sorted(groups[1].items()),
+        list(p.participants),
+        [(w.id, w.slot, w.topic, w.capacity) for w in p.workshops],
+        ordered(p.preferences),
+        ordered(p.fixed),
+        ordered({k: sorted(v) for k, v in p.blocked.items()}),
+        ordered(p.current),
+        sorted(built.held_as_is),
+        sorted(built.reserved.items()),
+        ordered(built.kept),
+        sorted(groups[0].items()),
+        sorted(groups[1].items()),
     )
     return hashlib.sha256(repr(canonical).encode()).hexdigest()

@@ -14,15 +14,25 @@ router = APIRouter(route_class=TransactionRoute, prefix="/api/v1", tags=["audit 
 
 @router.get("/audit-log", response_model=Page[AuditEntryPublic], status_code=status.HTTP_200_OK)
 def list_audit_log(
-    db: SessionDep, who: OrganizerDep, page: PageDep,
+    db: SessionDep,
+    who: OrganizerDep,
+    page: PageDep,
     event_id: int | None = Query(default=None, ge=1, le=MAX_ID, description="Only entries about this event."),
-    action: str | None = Query(default=None, max_length=64,
-                               description="Exact action (`export.registrations`) or a prefix ending in a dot "
-                               "(`export.`, `checkin.`)."),
+    action: str | None = Query(
+        default=None,
+        max_length=64,
+        description="Exact action (`export.registrations`) or a prefix ending in a dot (`export.`, `checkin.`).",
+    ),
     actor: str | None = Query(default=None, max_length=KEY_LABEL_MAX, description="Key label, e.g. `key:3:Door A`."),
-    registration_id: int | None = Query(default=None, ge=1, le=MAX_ID, description=(
-        "A person's trail: entries whose target is this registration (`registration:<id>`) or whose "
-        "details name it (`registration_id`, e.g. placing them in a session).")),
+    registration_id: int | None = Query(
+        default=None,
+        ge=1,
+        le=MAX_ID,
+        description=(
+            "A person's trail: entries whose target is this registration (`registration:<id>`) or whose "
+            "details name it (`registration_id`, e.g. placing them in a session)."
+        ),
+    ),
 ) -> Page[AuditEntryPublic]:
     """Who exported personal data, checked people in or changed things, and when (newest first).
 
@@ -37,7 +47,16 @@ def list_audit_log(
         reg = db.get(Registration, registration_id)
         who.check_event(reg.event_id if reg else None, f"Registration {registration_id} does not exist.")
         within = None
-    rows, total = service.list_entries(db, event_id=event_id, action=action, actor=actor, limit=page.limit,
-                                       offset=page.offset, within=within, registration_id=registration_id)
-    return Page(items=[AuditEntryPublic.model_validate(r) for r in rows], total=total, limit=page.limit,
-                offset=page.offset)
+    rows, total = service.list_entries(
+        db,
+        event_id=event_id,
+        action=action,
+        actor=actor,
+        limit=page.limit,
+        offset=page.offset,
+        within=within,
+        registration_id=registration_id,
+    )
+    return Page(
+        items=[AuditEntryPublic.model_validate(r) for r in rows], total=total, limit=page.limit, offset=page.offset
+    )

@@ -86,8 +86,10 @@ def _resolve(request: Request, creds: BearerDep) -> Organizer:
     hold it meanwhile."""
     token = bearer_token(creds)
     admin = request.app.state.settings.admin_token
-    if admin is not None and admin.get_secret_value() and hmac.compare_digest(
-        token.encode(), admin.get_secret_value().encode()
+    if (
+        admin is not None
+        and admin.get_secret_value()
+        and hmac.compare_digest(token.encode(), admin.get_secret_value().encode())
     ):
         return Organizer(name="bootstrap", role=KeyRole.organizer, key_id=None)
     with open_session(request.app.state.engine) as db:
@@ -159,8 +161,14 @@ def audited_organizer(
     if request.query_params:
         details["query"] = dict(request.query_params)
     details.update(getattr(request.state, "audit_details", {}))
-    record(db, actor=principal.label, action=f"{request.method} {template}",
-           event_id=event_id if isinstance(event_id, int) else None, target=target, details=details)
+    record(
+        db,
+        actor=principal.label,
+        action=f"{request.method} {template}",
+        event_id=event_id if isinstance(event_id, int) else None,
+        target=target,
+        details=details,
+    )
 
 
 def audit_note(request: Request, **facts: object) -> None:

@@ -34,8 +34,7 @@ def create_key(body: KeyCreate, db: SessionDep, who: AuditedOrganizerDep) -> Key
     """Make a new organizer (or check-in-only) key, of every event or limited to `event_ids`.
     The secret is shown only in this answer."""
     _check_scope(who, body)
-    key, secret = service.create_key(db, name=body.name, role=body.role, created_by=who.label,
-                                     event_ids=body.event_ids)
+    key, secret = service.create_key(db, name=body.name, role=body.role, created_by=who.label, event_ids=body.event_ids)
     scope = frozenset(body.event_ids) if body.event_ids is not None else None
     return KeyCreated.model_validate({**_public(key, scope).model_dump(), "key": secret})
 
@@ -45,8 +44,9 @@ def list_keys(db: SessionDep, who: OrganizerDep, page: PageDep) -> Page[KeyPubli
     """Keys in order of creation (a key limited to some events: only keys limited to some of them)."""
     rows, total = service.list_keys(db, within=who.event_ids, limit=page.limit, offset=page.offset)
     scopes = service.scopes_of(db, key_ids=[r.id for r in rows if r.id is not None])
-    return Page(items=[_public(r, scopes.get(r.id or 0)) for r in rows], total=total, limit=page.limit,
-                offset=page.offset)
+    return Page(
+        items=[_public(r, scopes.get(r.id or 0)) for r in rows], total=total, limit=page.limit, offset=page.offset
+    )
 
 
 @router.delete("/{key_id}", response_model=KeyPublic, status_code=status.HTTP_200_OK)

@@ -8,14 +8,18 @@ MAX_KEY_EVENTS = 1000
 
 
 class KeyCreate(RequestModel):
-    name: ShortText = Field(max_length=KEY_NAME_MAX,
-                            description="Who or what uses the key, e.g. 'Registration desk tablet'.")
+    name: ShortText = Field(
+        max_length=KEY_NAME_MAX, description="Who or what uses the key, e.g. 'Registration desk tablet'."
+    )
     role: KeyRole = KeyRole.organizer
     event_ids: list[Id] | None = Field(
-        default=None, min_length=1, max_length=MAX_KEY_EVENTS,
+        default=None,
+        min_length=1,
+        max_length=MAX_KEY_EVENTS,
         description="Limit the key to these events: for every other it gets 404, as if they did not exist. "
         "Omitted: every event. A key that is itself limited may only make keys limited to some of its own "
-        "events (403 otherwise).")
+        "events (403 otherwise).",
+    )
 
 
 class KeyPublic(ResponseModel):
@@ -27,8 +31,9 @@ class KeyPublic(ResponseModel):
     created_by: str
     revoked_at: UtcOutput | None
     last_used_at: UtcOutput | None
-    event_ids: list[int] | None = Field(default=None,
-                                        description="The events the key is limited to; null: every event.")
+    event_ids: list[int] | None = Field(
+        default=None, description="The events the key is limited to; null: every event."
+    )
 
 
 class KeyCreated(KeyPublic):

@@ -42,14 +42,20 @@ def scopes_of(db: Session, *, key_ids: Iterable[int]) -> dict[int, frozenset[int
     ids = list(key_ids)
     found: dict[int, set[int]] = {}
     if ids:
-        for key_id, event_id in db.exec(select(OrganizerKeyEvent.key_id, OrganizerKeyEvent.event_id)
-                                        .where(col(OrganizerKeyEvent.key_id).in_(ids))).all():
+        for key_id, event_id in db.exec(
+            select(OrganizerKeyEvent.key_id, OrganizerKeyEvent.event_id).where(col(OrganizerKeyEvent.key_id).in_(ids))
+        ).all():
             found.setdefault(key_id, set()).add(event_id)
     return {k: frozenset(v) for k, v in found.items()}
 
 
 def create_key(
-    db: Session, *, name: str, role: KeyRole, created_by: str, event_ids: Sequence[int] | None = None,
+    db: Session,
+    *,
+    name: str,
+    role: KeyRole,
+    created_by: str,
+    event_ids: Sequence[int] | None = None,
 ) -> tuple[OrganizerKey, str]:
     """A new key (of every event, or limited to `event_ids`, which must exist: 422 otherwise).
 
@@ -58,12 +64,16 @@ def create_key(
     only event (`retire_event_scope`), so no key is ever left with an empty scope."""
     scope = sorted(set(event_ids)) if event_ids is not None else None
     if scope is not None:
-        found = set(db.exec(select(Event.id).where(col(Event.id).in_(scope)).order_by(col(Event.id))
-                            .with_for_update(read=True)).all())
+        found = set(
+            db.exec(
+                select(Event.id).where(col(Event.id).in_(scope)).order_by(col(Event.id)).with_for_update(read=True)
+            ).all()
+        )
         missing = [e for e in scope if e not in found]
         if missing or not scope:
-            raise Invalid(f"Unknown events: {', '.join(map(str, missing))}." if missing else "No events.",
-                          field="event_ids")
+            raise Invalid(
+                f"Unknown events: {', '.join(map(str, missing))}." if missing else "No events.", field="event_ids"
+            )
     secret = new_secret("org")
     key = OrganizerKey(name=name, role=role, prefix=secret[:10], key_digest=digest(secret), created_by=created_by)
     db.add(key)
@@ -84,8 +94,7 @@ def list_keys(db: Session, *, within: Scope = None, limit: int, offset: int) -> 
     """Every key, or with `within` only keys limited to some of those events."""
     cond = _within(within) if within is not None else []
     total = db.exec(select(func.count()).select_from(OrganizerKey).where(*cond)).one()
-    rows = db.exec(select(OrganizerKey).where(*cond).order_by(col(OrganizerKey.id)).limit(limit)
-                   .offset(offset)).all()
+    rows = db.exec(select(OrganizerKey).where(*cond).order_by(col(OrganizerKey.id)).limit(limit).offset(offset)).all()
     return list(rows), total
 
 
@@ -110,13 +119,17 @@ def retire_event_scope(db: Session, *, event_id: int) -> list[int]:
     deleted at once cannot each leave the other to remove a key's last row. Returns the ids revoked.
     """
     candidates = db.exec(
-        select(OrganizerKeyEvent.key_id).join(OrganizerKey, col(OrganizerKey.id) == col(OrganizerKeyEvent.key_id))
+        select(OrganizerKeyEvent.key_id)
+        .join(OrganizerKey, col(OrganizerKey.id) == col(OrganizerKeyEvent.key_id))
         .where(OrganizerKeyEvent.event_id == event_id, col(OrganizerKey.revoked_at).is_(None))
     ).all()
     revoked: list[int] = []
     for key in lock_many(db, OrganizerKey, candidates):
-        others = db.exec(select(func.count()).select_from(OrganizerKeyEvent).where(
-            OrganizerKeyEvent.key_id == key.id, OrganizerKeyEvent.event_id != event_id)).one()
+        others = db.exec(
+            select(func.count())
+            .select_from(OrganizerKeyEvent)
+            .where(OrganizerKeyEvent.key_id == key.id, OrganizerKeyEvent.event_id != event_id)
+        ).one()
         if others == 0 and key.revoked_at is None:
             key.revoked_at = utcnow()
             db.add(key)

@@ -35,13 +35,23 @@ def _host(settings: Settings) -> str:
 
 
 def _ics(body: bytes, *, event: Event, name: str, cache: str) -> Response:
-    return Response(body, media_type=ICS_MEDIA_TYPE, headers={
-        "Content-Disposition": f'inline; filename="{event.slug}-{name}.ics"', "Cache-Control": cache,
-    })
+    return Response(
+        body,
+        media_type=ICS_MEDIA_TYPE,
+        headers={
+            "Content-Disposition": f'inline; filename="{event.slug}-{name}.ics"',
+            "Cache-Control": cache,
+        },
+    )
 
 
-@router.get("/events/{event_id}/programme.ics", response_model=None, status_code=status.HTTP_200_OK,
-            response_class=Response, responses=ICS_RESPONSES)
+@router.get(
+    "/events/{event_id}/programme.ics",
+    response_model=None,
+    status_code=status.HTTP_200_OK,
+    response_class=Response,
+    responses=ICS_RESPONSES,
+)
 def programme(event_id: IdPath, db: SessionDep, settings: SettingsDep) -> Response:
     """The programme of a published event: one entry per session in the event's time zone
     (the event's days when it has no sessions yet). 404 for an unknown or unpublished event."""
@@ -49,8 +59,9 @@ def programme(event_id: IdPath, db: SessionDep, settings: SettingsDep) -> Respon
     return _ics(body, event=event, name="programme", cache="public, max-age=300")
 
 
-@router.post("/me/calendar", response_model=CalendarFeedPublic, status_code=status.HTTP_201_CREATED,
-             tags=["me (participant)"])
+@router.post(
+    "/me/calendar", response_model=CalendarFeedPublic, status_code=status.HTTP_201_CREATED, tags=["me (participant)"]
+)
 def create_feed(db: SessionDep, me: MeDep, settings: SettingsDep) -> CalendarFeedPublic:
     """A personal calendar feed URL (shown once) of the caller's sessions and workshops, for a
     calendar app to subscribe to. Asking again makes a new URL; the previous one stops working."""
@@ -58,16 +69,22 @@ def create_feed(db: SessionDep, me: MeDep, settings: SettingsDep) -> CalendarFee
     return CalendarFeedPublic(url=f"{settings.public_base_url.rstrip('/')}/api/v1/calendar/{secret}.ics")
 
 
-@router.delete("/me/calendar", status_code=status.HTTP_204_NO_CONTENT, response_class=Response,
-               tags=["me (participant)"])
+@router.delete(
+    "/me/calendar", status_code=status.HTTP_204_NO_CONTENT, response_class=Response, tags=["me (participant)"]
+)
 def delete_feed(db: SessionDep, me: MeDep) -> Response:
     """Revoke the caller's calendar feed URL. Idempotent."""
     service.delete_for(db, registration_id=id_of(me))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/calendar/{feed}.ics", response_model=None, status_code=status.HTTP_200_OK,
-            response_class=Response, responses=ICS_RESPONSES)
+@router.get(
+    "/calendar/{feed}.ics",
+    response_model=None,
+    status_code=status.HTTP_200_OK,
+    response_class=Response,
+    responses=ICS_RESPONSES,
+)
 def personal_feed(feed: FeedPath, db: SessionDep, settings: SettingsDep) -> Response:
     """A person's sessions and workshops (read-only; the URL is the credential). Places on a
     session's waiting list are tentative. 404 when the URL is unknown, revoked, or its

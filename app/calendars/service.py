@@ -38,6 +38,7 @@ MINE = {"pl": "mój program", "en": "my programme"}
 
 # --- feeds (the table) ----------------------------------------------------------------------
 
+
 def create_feed(db: Session, *, registration_id: int) -> str:
     """A new feed secret for the person (the previous one, if any, stops working at once)."""
     reg = lock(db, Registration, registration_id)  # one feed row per person, even when asked twice at once
@@ -70,7 +71,8 @@ def feed_owner(db: Session, *, secret: str) -> Registration | None:
     if not secret.startswith(f"{FEED_PREFIX}_") or len(secret) > _FEED_MAX:
         return None
     reg = db.exec(
-        select(Registration).join(CalendarFeed, col(CalendarFeed.registration_id) == col(Registration.id))
+        select(Registration)
+        .join(CalendarFeed, col(CalendarFeed.registration_id) == col(Registration.id))
         .where(CalendarFeed.token_digest == digest(secret))
     ).first()
     return None if reg is None or _closed(reg) else reg
@@ -82,11 +84,13 @@ def _closed(reg: Registration) -> bool:
 
 # --- calendars (the documents) --------------------------------------------------------------
 
+
 def programme(db: Session, *, event_id: int, host: str) -> tuple[Event, bytes]:
     """A published event's programme: every session, or the event's days when it has none yet."""
     event = get_event(db, event_id=event_id)
     sessions = db.exec(
-        select(EventSession).where(EventSession.event_id == event_id)
+        select(EventSession)
+        .where(EventSession.event_id == event_id)
         .order_by(col(EventSession.starts_at), col(EventSession.id))
     ).all()
     cal = _calendar(event, name=event.title, uid=f"programme-{event_id}@{host}")
@@ -107,20 +111,30 @@ def personal(db: Session, *, reg: Registration, host: str) -> tuple[Event, bytes
         raise NotFound("This calendar does not exist.")
     language = reg.language or event.language
     waiting = WAITING.get(language, WAITING["en"])
-    cal = _calendar(event, name=f"{event.title} – {MINE.get(language, MINE['en'])}",
-                    uid=f"feed-{id_of(reg)}@{host}")
+    cal = _calendar(event, name=f"{event.title} – {MINE.get(language, MINE['en'])}", uid=f"feed-{id_of(reg)}@{host}")
     stamp = utcnow()
     places = enrollments_of(db, registration_id=id_of(reg))
     seated = reg.status == RegistrationStatus.confirmed
     for enrollment, row in places:
         waits = enrollment.status == EnrollmentStatus.waitlisted
-        cal.add_component(_session_event(event, row, host=host, stamp=stamp, suffix=f" ({waiting})" if waits else "",
-                                         status="CONFIRMED" if seated and not waits else "TENTATIVE"))
+        cal.add_component(
+            _session_event(
+                event,
+                row,
+                host=host,
+                stamp=stamp,
+                suffix=f" ({waiting})" if waits else "",
+                status="CONFIRMED" if seated and not waits else "TENTATIVE",
+            )
+        )
     if not places:
-        suffix = {RegistrationStatus.waitlisted: f" ({waiting})",
-                  RegistrationStatus.pending: f" ({PENDING.get(language, PENDING['en'])})"}.get(reg.status, "")
-        cal.add_component(_whole_event(event, host=host, stamp=stamp, suffix=suffix,
-                                       status="CONFIRMED" if seated else "TENTATIVE"))
+        suffix = {
+            RegistrationStatus.waitlisted: f" ({waiting})",
+            RegistrationStatus.pending: f" ({PENDING.get(language, PENDING['en'])})",
+        }.get(reg.status, "")
+        cal.add_component(
+            _whole_event(event, host=host, stamp=stamp, suffix=suffix, status="CONFIRMED" if seated else "TENTATIVE")
+        )
     return event, _finish(cal, event)
 
 
@@ -137,13 +151,18 @@ def _calendar(event: Event, *, name: str, uid: str) -> Calendar:
     return cal
 
 
-def _session_event(event: Event, row: EventSession, *, host: str, stamp: datetime, suffix: str = "",
-                   status: str | None = None) -> VEvent:
+def _session_event(
+    event: Event, row: EventSession, *, host: str, stamp: datetime, suffix: str = "", status: str | None = None
+) -> VEvent:
     zone = ZoneInfo(event.timezone)
     item = VEvent.new(
-        uid=f"session-{id_of(row)}@{host}", stamp=stamp, summary=row.title + suffix,
-        start=as_utc(row.starts_at).astimezone(zone), end=as_utc(row.ends_at).astimezone(zone),
-        location=_location(row.room, event.venue), description=row.description or None,
+        uid=f"session-{id_of(row)}@{host}",
+        stamp=stamp,
+        summary=row.title + suffix,
+        start=as_utc(row.starts_at).astimezone(zone),
+        end=as_utc(row.ends_at).astimezone(zone),
+        location=_location(row.room, event.venue),
+        description=row.description or None,
         categories=[str(row.kind)],
     )
     if status:
@@ -154,8 +173,12 @@ def _session_event(event: Event, row: EventSession, *, host: str, stamp: datetim
 def _whole_event(event: Event, *, host: str, stamp: datetime, suffix: str = "", status: str | None = None) -> VEvent:
     """All-day, from the first day to the day after the last (DTEND of a date is exclusive)."""
     item = VEvent.new(
-        uid=f"event-{id_of(event)}@{host}", stamp=stamp, summary=event.title + suffix,
-        start=event.starts_on, end=event.ends_on + timedelta(days=1), location=event.venue,
+        uid=f"event-{id_of(event)}@{host}",
+        stamp=stamp,
+        summary=event.title + suffix,
+        start=event.starts_on,
+        end=event.ends_on + timedelta(days=1),
+        location=event.venue,
         description=event.description or None,
     )
     item.add("TRANSP", "TRANSPARENT")
@@ -170,7 +193,7 @@ def _location(*parts: str | None) -> str:
 
 def _finish(cal: Calendar, event: Event) -> bytes:
     """Add the VTIMEZONE the times refer to (valid around the event's dates) and serialise."""
-    cal.add_missing_timezones(first_date=date(event.starts_on.year - 1, 1, 1),
-                              last_date=date(event.ends_on.year + 2, 1, 1))
+    cal.add_missing_timezones(
+        first_date=date(event.starts_on.year - 1, 1, 1), last_date=date(event.ends_on.year + 2, 1, 1)
+    )
     return bytes(cal.to_ical())
-

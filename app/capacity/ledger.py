@@ -38,12 +38,19 @@ T = TypeVar("T")
 
 _EVENTS = table_of(Event)
 # Built once: the statement of every registration in a rush (its SQL and cache key are kept).
-_TAKE_EVENT_SEAT = update(_EVENTS).where(
-    _EVENTS.c.id == bindparam("event"), _EVENTS.c.confirmed_count + _EVENTS.c.reserved_open < _EVENTS.c.capacity,
-).values(confirmed_count=_EVENTS.c.confirmed_count + 1).returning(_EVENTS.c.confirmed_count)
+_TAKE_EVENT_SEAT = (
+    update(_EVENTS)
+    .where(
+        _EVENTS.c.id == bindparam("event"),
+        _EVENTS.c.confirmed_count + _EVENTS.c.reserved_open < _EVENTS.c.capacity,
+    )
+    .values(confirmed_count=_EVENTS.c.confirmed_count + 1)
+    .returning(_EVENTS.c.confirmed_count)
+)
 
 
 # --- an event's seats ---------------------------------------------------------------------------
+
 
 def take_event_seat(db: Session, *, event_id: int) -> bool:
     """One confirmed seat if one is free: not one held by an invitation code."""
@@ -62,9 +69,15 @@ def give_back_event_seat(db: Session, *, event_id: int) -> None:
 def hold_event_seats(db: Session, *, event_id: int, seats: int) -> bool:
     """Hold `seats` free seats for an invitation code's block (all or none)."""
     db.flush()
-    held = db.execute(update(Event).where(
-        col(Event.id) == event_id, col(Event.confirmed_count) + col(Event.reserved_open) + seats <= col(Event.capacity),
-    ).values(reserved_open=Event.reserved_open + seats).returning(col(Event.reserved_open))).scalar_one_or_none()
+    held = db.execute(
+        update(Event)
+        .where(
+            col(Event.id) == event_id,
+            col(Event.confirmed_count) + col(Event.reserved_open) + seats <= col(Event.capacity),
+        )
+        .values(reserved_open=Event.reserved_open + seats)
+        .returning(col(Event.reserved_open))
+    ).scalar_one_or_none()
     if held is None:
         return False
     refresh_loaded(db, Event, event_id, reserved_open=held)
@@ -77,14 +90,26 @@ def give_back_held_seats(db: Session, *, event_id: int, seats: int) -> None:
 
 def take_held_seat(db: Session, *, invitation_id: int, event_id: int) -> bool:
     """A seat of the invitation's block, if one is left: held and confirmed move together."""
-    held = db.execute(update(Invitation).where(
-        col(Invitation.id) == invitation_id, col(Invitation.reserved_used) < col(Invitation.reserved_seats),
-    ).values(reserved_used=Invitation.reserved_used + 1).returning(col(Invitation.id))).first()
+    held = db.execute(
+        update(Invitation)
+        .where(
+            col(Invitation.id) == invitation_id,
+            col(Invitation.reserved_used) < col(Invitation.reserved_seats),
+        )
+        .values(reserved_used=Invitation.reserved_used + 1)
+        .returning(col(Invitation.id))
+    ).first()
     if held is None:
         return False
-    moved = db.execute(update(Event).where(col(Event.id) == event_id, col(Event.reserved_open) > 0).values(
-        confirmed_count=Event.confirmed_count + 1, reserved_open=Event.reserved_open - 1,
-    ).returning(col(Event.confirmed_count), col(Event.reserved_open))).first()
+    moved = db.execute(
+        update(Event)
+        .where(col(Event.id) == event_id, col(Event.reserved_open) > 0)
+        .values(
+            confirmed_count=Event.confirmed_count + 1,
+            reserved_open=Event.reserved_open - 1,
+        )
+        .returning(col(Event.confirmed_count), col(Event.reserved_open))
+    ).first()
     assert moved is not None  # reserved_open counts this block's unused seats
     refresh_loaded(db, Event, event_id, confirmed_count=moved[0], reserved_open=moved[1])
     return True
@@ -92,11 +117,17 @@ def take_held_seat(db: Session, *, invitation_id: int, event_id: int) -> bool:
 
 def use_invitation(db: Session, *, invitation_id: int, now: datetime) -> bool:
     """One use of a code that is neither used up, revoked nor expired."""
-    taken = db.execute(update(Invitation).where(
-        col(Invitation.id) == invitation_id, col(Invitation.used) < col(Invitation.uses),
-        col(Invitation.revoked_at).is_(None),
-        (col(Invitation.expires_at).is_(None)) | (col(Invitation.expires_at) > now),
-    ).values(used=Invitation.used + 1).returning(col(Invitation.id))).first()
+    taken = db.execute(
+        update(Invitation)
+        .where(
+            col(Invitation.id) == invitation_id,
+            col(Invitation.used) < col(Invitation.uses),
+            col(Invitation.revoked_at).is_(None),
+            (col(Invitation.expires_at).is_(None)) | (col(Invitation.expires_at) > now),
+        )
+        .values(used=Invitation.used + 1)
+        .returning(col(Invitation.id))
+    ).first()
     return taken is not None
 
 
@@ -109,22 +140,33 @@ def next_event_place(db: Session, *, event_id: int) -> int:
 
 def event_positions(db: Session, *, event_id: int) -> dict[int, int]:
     """Registration id -> 1-based position on the event's waiting list."""
-    ids = db.exec(select(Registration.id).where(
-        Registration.event_id == event_id, Registration.status == RegistrationStatus.waitlisted,
-    ).order_by(col(Registration.waitlist_seq))).all()
+    ids = db.exec(
+        select(Registration.id)
+        .where(
+            Registration.event_id == event_id,
+            Registration.status == RegistrationStatus.waitlisted,
+        )
+        .order_by(col(Registration.waitlist_seq))
+    ).all()
     return {rid: i for i, rid in enumerate(ids, start=1) if rid is not None}
 
 
 def event_position(db: Session, reg: Registration) -> int | None:
     if reg.status != RegistrationStatus.waitlisted or reg.waitlist_seq is None:
         return None
-    return db.exec(select(func.count()).select_from(Registration).where(
-        Registration.event_id == reg.event_id, Registration.status == RegistrationStatus.waitlisted,
-        col(Registration.waitlist_seq) <= reg.waitlist_seq,
-    )).one()
+    return db.exec(
+        select(func.count())
+        .select_from(Registration)
+        .where(
+            Registration.event_id == reg.event_id,
+            Registration.status == RegistrationStatus.waitlisted,
+            col(Registration.waitlist_seq) <= reg.waitlist_seq,
+        )
+    ).one()
 
 
 # --- a session's seats ---------------------------------------------------------------------------
+
 
 def take_session_seat(db: Session, *, session_id: int) -> bool:
     """A seat if one is free (a session without capacity never fills)."""
@@ -145,13 +187,19 @@ def next_session_place(db: Session, *, session_id: int) -> int:
 def session_position(db: Session, enrollment: Enrollment) -> int | None:
     if enrollment.status != EnrollmentStatus.waitlisted or enrollment.waitlist_seq is None:
         return None
-    return db.exec(select(func.count()).select_from(Enrollment).where(
-        Enrollment.session_id == enrollment.session_id, Enrollment.status == EnrollmentStatus.waitlisted,
-        col(Enrollment.waitlist_seq) <= enrollment.waitlist_seq,
-    )).one()
+    return db.exec(
+        select(func.count())
+        .select_from(Enrollment)
+        .where(
+            Enrollment.session_id == enrollment.session_id,
+            Enrollment.status == EnrollmentStatus.waitlisted,
+            col(Enrollment.waitlist_seq) <= enrollment.waitlist_seq,
+        )
+    ).one()
 
 
 # --- a question option's units --------------------------------------------------------------------
+
 
 def take_option_unit(db: Session, *, option_id: int) -> bool:
     """One unit of the option, if it has one left (an option without capacity never fills)."""
@@ -164,6 +212,7 @@ def give_back_option_unit(db: Session, *, option_id: int) -> None:
 
 
 # --- first come, first served ------------------------------------------------------------------
+
 
 def promote(waiting: Iterable[T], *, eligible: Callable[[T], bool], seat: Callable[[T], bool]) -> list[T]:
     """Seat the waiting in order while `seat` finds a seat (and records it, so that the next

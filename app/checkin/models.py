@@ -10,10 +10,21 @@ class Attendance(SQLModel, table=True):
     __tablename__ = "attendance"
     __table_args__ = (
         # At most one check-in per person for the event and per person and session.
-        sa.Index("uq_attendance_event_registration", "registration_id", unique=True,
-                 sqlite_where=sa.text("session_id IS NULL"), postgresql_where=sa.text("session_id IS NULL")),
-        sa.Index("uq_attendance_session_registration", "session_id", "registration_id", unique=True,
-                 sqlite_where=sa.text("session_id IS NOT NULL"), postgresql_where=sa.text("session_id IS NOT NULL")),
+        sa.Index(
+            "uq_attendance_event_registration",
+            "registration_id",
+            unique=True,
+            sqlite_where=sa.text("session_id IS NULL"),
+            postgresql_where=sa.text("session_id IS NULL"),
+        ),
+        sa.Index(
+            "uq_attendance_session_registration",
+            "session_id",
+            "registration_id",
+            unique=True,
+            sqlite_where=sa.text("session_id IS NOT NULL"),
+            postgresql_where=sa.text("session_id IS NOT NULL"),
+        ),
         sa.Index("ix_attendance_registration", "registration_id", "session_id"),
     )
 

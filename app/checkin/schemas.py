@@ -10,11 +10,18 @@ from app.sessions.models import SessionKind
 
 
 class CheckinCreate(RequestModel):
-    code: str | None = Field(default=None, min_length=3, max_length=64, description="The code from the badge's QR "
-                             "(case and spaces do not matter).", examples=["123-7KQ2M4XR9TBWZP5D"])
+    code: str | None = Field(
+        default=None,
+        min_length=3,
+        max_length=64,
+        description="The code from the badge's QR (case and spaces do not matter).",
+        examples=["123-7KQ2M4XR9TBWZP5D"],
+    )
     registration_id: Id | None = Field(
-        default=None, description="Instead of a code: the registration found by name at the door "
-        "(`GET /events/{event_id}/checkins/people`), e.g. for a forgotten badge.")
+        default=None,
+        description="Instead of a code: the registration found by name at the door "
+        "(`GET /events/{event_id}/checkins/people`), e.g. for a forgotten badge.",
+    )
     session_id: Id | None = Field(default=None, description="Check in to this session; omit for the event.")
 
     @model_validator(mode="after")
@@ -57,8 +64,9 @@ class DoorPerson(ResponseModel):
     organization: str
     category: Category
     status: RegistrationStatus
-    checked_in_at: UtcOutput | None = Field(description="When checked in (for the session asked, else the event); "
-                                            "null: not yet.")
+    checked_in_at: UtcOutput | None = Field(
+        description="When checked in (for the session asked, else the event); null: not yet."
+    )
 
 
 class DayCount(ResponseModel):

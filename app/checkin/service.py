@@ -54,8 +54,9 @@ def ensure_event_secret(db: Session, *, event_id: int) -> str:
     """The event's code secret; made on first use (safe when two requests race)."""
     secret = event_secret(db, event_id=event_id)
     if secret is None:
-        db.exec(_insert(db, CheckinSecret).values(event_id=event_id, secret=codes.new_event_secret(),
-                                                  created_at=utcnow()))
+        db.exec(
+            _insert(db, CheckinSecret).values(event_id=event_id, secret=codes.new_event_secret(), created_at=utcnow())
+        )
         secret = db.exec(select(CheckinSecret.secret).where(CheckinSecret.event_id == event_id)).one()
     return secret
 
@@ -66,10 +67,14 @@ def code_for(secret: str, reg: Registration) -> str:
 
 def revoke_code(db: Session, *, registration_id: int) -> Registration:
     """A new code for one person (lost badge): the old one stops working at once."""
-    db.exec(update(Registration).where(col(Registration.id) == registration_id)
-            .values(checkin_version=Registration.checkin_version + 1))
-    reg = db.exec(select(Registration).where(Registration.id == registration_id)
-                  .execution_options(populate_existing=True)).first()
+    db.exec(
+        update(Registration)
+        .where(col(Registration.id) == registration_id)
+        .values(checkin_version=Registration.checkin_version + 1)
+    )
+    reg = db.exec(
+        select(Registration).where(Registration.id == registration_id).execution_options(populate_existing=True)
+    ).first()
     if reg is None:
         raise NotFound(f"Registration {registration_id} does not exist.")
     return reg
@@ -77,8 +82,11 @@ def revoke_code(db: Session, *, registration_id: int) -> Registration:
 
 def rotate_event_secret(db: Session, *, event_id: int) -> None:
     """Revoke every check-in code of the event (new badges must be printed)."""
-    db.exec(update(CheckinSecret).where(col(CheckinSecret.event_id) == event_id)
-            .values(secret=codes.new_event_secret(), created_at=utcnow()))
+    db.exec(
+        update(CheckinSecret)
+        .where(col(CheckinSecret.event_id) == event_id)
+        .values(secret=codes.new_event_secret(), created_at=utcnow())
+    )
 
 
 def resolve_code(db: Session, *, event_id: int, code: str) -> Registration:
@@ -86,8 +94,14 @@ def resolve_code(db: Session, *, event_id: int, code: str) -> Registration:
     parsed = codes.parse(code)
     secret = event_secret(db, event_id=event_id) if parsed else None
     reg = db.get(Registration, parsed[0]) if parsed and secret else None
-    if parsed is None or secret is None or reg is None or reg.event_id != event_id or not codes.verify(
-        secret, event_id=event_id, registration_id=id_of(reg), version=reg.checkin_version, mac=parsed[1]
+    if (
+        parsed is None
+        or secret is None
+        or reg is None
+        or reg.event_id != event_id
+        or not codes.verify(
+            secret, event_id=event_id, registration_id=id_of(reg), version=reg.checkin_version, mac=parsed[1]
+        )
     ):
         raise UnknownCode("This check-in code is unknown or was revoked.")
     return reg
@@ -102,8 +116,11 @@ def _session_of_event(db: Session, *, event_id: int, session_id: int) -> EventSe
 
 def _attendance(db: Session, *, registration_id: int, session_id: int | None) -> Attendance | None:
     same_session = col(Attendance.session_id).is_(None) if session_id is None else Attendance.session_id == session_id
-    return db.exec(select(Attendance).where(Attendance.registration_id == registration_id, same_session)
-                   .execution_options(populate_existing=True)).first()
+    return db.exec(
+        select(Attendance)
+        .where(Attendance.registration_id == registration_id, same_session)
+        .execution_options(populate_existing=True)
+    ).first()
 
 
 def registration_of_event(db: Session, *, event_id: int, registration_id: int) -> Registration:
@@ -114,8 +131,9 @@ def registration_of_event(db: Session, *, event_id: int, registration_id: int) -
     return reg
 
 
-def check_in(db: Session, *, event_id: int, code: str | None, registration_id: int | None = None,
-             session_id: int | None, by: str) -> CheckedIn:
+def check_in(
+    db: Session, *, event_id: int, code: str | None, registration_id: int | None = None, session_id: int | None, by: str
+) -> CheckedIn:
     """Mark the person present for the event or a session, by badge code or by registration id
     (one of the two). Idempotent: a repeat returns the first check-in (`created` False). A
     cancelled registration is refused (409)."""
@@ -130,11 +148,22 @@ def check_in(db: Session, *, event_id: int, code: str | None, registration_id: i
     enrollment_status = None
     if session_id is not None:
         _session_of_event(db, event_id=event_id, session_id=session_id)
-        enrollment_status = db.exec(select(Enrollment.status).where(
-            Enrollment.session_id == session_id, Enrollment.registration_id == id_of(reg))).first()
-    inserted = db.exec(_insert(db, Attendance).values(
-        event_id=event_id, registration_id=id_of(reg), session_id=session_id, checked_in_at=utcnow(), checked_in_by=by,
-    ).returning(col(Attendance.id))).first()
+        enrollment_status = db.exec(
+            select(Enrollment.status).where(
+                Enrollment.session_id == session_id, Enrollment.registration_id == id_of(reg)
+            )
+        ).first()
+    inserted = db.exec(
+        _insert(db, Attendance)
+        .values(
+            event_id=event_id,
+            registration_id=id_of(reg),
+            session_id=session_id,
+            checked_in_at=utcnow(),
+            checked_in_by=by,
+        )
+        .returning(col(Attendance.id))
+    ).first()
     attendance = _attendance(db, registration_id=id_of(reg), session_id=session_id)
     if attendance is None:  # pragma: no cover - the row was deleted between the two statements
         raise AppError("The check-in could not be stored; try again.")
@@ -154,39 +183,58 @@ def undo(db: Session, *, event_id: int, registration_id: int, session_id: int | 
     """
     session = col(Attendance.session_id)
     same_session = session.is_(None) if session_id is None else session == session_id
-    removed = db.execute(delete(Attendance).where(
-        col(Attendance.event_id) == event_id, col(Attendance.registration_id) == registration_id, same_session,
-    ).returning(col(Attendance.id))).first()
+    removed = db.execute(
+        delete(Attendance)
+        .where(
+            col(Attendance.event_id) == event_id,
+            col(Attendance.registration_id) == registration_id,
+            same_session,
+        )
+        .returning(col(Attendance.id))
+    ).first()
     return removed is not None
 
 
-def confirmed_with_codes(db: Session, *, event_id: int, statuses: tuple[str, ...], limit: int | None,
-                         offset: int) -> list[tuple[Registration, str]]:
+def confirmed_with_codes(
+    db: Session, *, event_id: int, statuses: tuple[str, ...], limit: int | None, offset: int
+) -> list[tuple[Registration, str]]:
     """Registrations (Polish order) with their current check-in codes."""
     secret = ensure_event_secret(db, event_id=event_id)
-    stmt = (select(Registration).where(Registration.event_id == event_id, col(Registration.status).in_(statuses))
-            .order_by(col(Registration.sort_key), col(Registration.id)).offset(offset))
+    stmt = (
+        select(Registration)
+        .where(Registration.event_id == event_id, col(Registration.status).in_(statuses))
+        .order_by(col(Registration.sort_key), col(Registration.id))
+        .offset(offset)
+    )
     if limit is not None:
         stmt = stmt.limit(limit)
     return [(reg, code_for(secret, reg)) for reg in db.exec(stmt).all()]
 
 
-def find_people(db: Session, *, event_id: int, q: str, session_id: int | None, limit: int,
-                offset: int) -> tuple[list[tuple[Registration, datetime | None]], int]:
+def find_people(
+    db: Session, *, event_id: int, q: str, session_id: int | None, limit: int, offset: int
+) -> tuple[list[tuple[Registration, datetime | None]], int]:
     """People of the event whose name or organization matches `q` (case and diacritics do not
     matter: registrations.service.search_condition, never the e-mail), in Polish order, with
     their check-in time for the event (or `session_id`). Erased registrations are left out."""
     if session_id is not None:
         _session_of_event(db, event_id=event_id, session_id=session_id)
-    same_session = (col(Attendance.session_id).is_(None) if session_id is None
-                    else col(Attendance.session_id) == session_id)
-    cond = [col(Registration.event_id) == event_id, col(Registration.erased_at).is_(None),
-            search_condition(q, with_email=False)]
+    same_session = (
+        col(Attendance.session_id).is_(None) if session_id is None else col(Attendance.session_id) == session_id
+    )
+    cond = [
+        col(Registration.event_id) == event_id,
+        col(Registration.erased_at).is_(None),
+        search_condition(q, with_email=False),
+    ]
     total = db.exec(select(func.count()).select_from(Registration).where(*cond)).one()
     rows = db.exec(
         select(Registration, Attendance.checked_in_at)
         .outerjoin(Attendance, and_(col(Attendance.registration_id) == Registration.id, same_session))
-        .where(*cond).order_by(col(Registration.sort_key), col(Registration.id)).limit(limit).offset(offset)
+        .where(*cond)
+        .order_by(col(Registration.sort_key), col(Registration.id))
+        .limit(limit)
+        .offset(offset)
     ).all()
     return [(reg, at) for reg, at in rows], total
 
@@ -207,8 +255,10 @@ def _local_days(event: Event, first: datetime | None, last: datetime | None) -> 
 
 def _day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
     """[local midnight, next local midnight) of `day`, in UTC (DST days have 23 or 25 hours)."""
+
     def midnight(d: date) -> datetime:
         return datetime.combine(d, time.min, tzinfo=zone).astimezone(UTC)
+
     return midnight(day), midnight(day + timedelta(days=1))
 
 
@@ -220,28 +270,53 @@ def summary(db: Session, *, event: Event) -> CheckinSummary:
     DST included, without date functions that differ between them)."""
     event_id = id_of(event)
     event_rows = and_(col(Attendance.event_id) == event_id, col(Attendance.session_id).is_(None))
-    total, first, last = db.exec(select(func.count(), func.min(Attendance.checked_in_at),
-                                        func.max(Attendance.checked_in_at)).where(event_rows)).one()
+    total, first, last = db.exec(
+        select(func.count(), func.min(Attendance.checked_in_at), func.max(Attendance.checked_in_at)).where(event_rows)
+    ).one()
     zone = ZoneInfo(event.timezone)
     days = _local_days(event, first, last)
     counts: list[int] = [0] * len(days)
     if total:
-        sums = [func.sum(case((and_(col(Attendance.checked_in_at) >= lo, col(Attendance.checked_in_at) < hi), 1),
-                              else_=0)) for lo, hi in (_day_bounds(d, zone) for d in days)]
+        sums = [
+            func.sum(case((and_(col(Attendance.checked_in_at) >= lo, col(Attendance.checked_in_at) < hi), 1), else_=0))
+            for lo, hi in (_day_bounds(d, zone) for d in days)
+        ]
         counts = [n or 0 for n in db.exec(select(*sums).where(event_rows)).one()]
-    per_session = (select(Attendance.session_id, func.count().label("n"))
-                   .where(col(Attendance.event_id) == event_id, col(Attendance.session_id).is_not(None))
-                   .group_by(col(Attendance.session_id)).subquery())
+    per_session = (
+        select(Attendance.session_id, func.count().label("n"))
+        .where(col(Attendance.event_id) == event_id, col(Attendance.session_id).is_not(None))
+        .group_by(col(Attendance.session_id))
+        .subquery()
+    )
     sessions = db.exec(
-        select(EventSession, per_session.c.n).outerjoin(per_session, per_session.c.session_id == EventSession.id)
-        .where(EventSession.event_id == event_id).order_by(col(EventSession.starts_at), col(EventSession.id))
+        select(EventSession, per_session.c.n)
+        .outerjoin(per_session, per_session.c.session_id == EventSession.id)
+        .where(EventSession.event_id == event_id)
+        .order_by(col(EventSession.starts_at), col(EventSession.id))
     ).all()
     return CheckinSummary(
-        event_id=event_id, title=event.title, timezone=event.timezone, confirmed=event.confirmed_count,
+        event_id=event_id,
+        title=event.title,
+        timezone=event.timezone,
+        confirmed=event.confirmed_count,
         checked_in=total,
-        days=[DayCount(date=d, checked_in=n) for d, n in zip(days, counts, strict=True)
-              if n or event.starts_on <= d <= event.ends_on],
-        sessions=[SessionCount(session_id=id_of(s), title=s.title, kind=s.kind, room=s.room, starts_at=s.starts_at,
-                               ends_at=s.ends_at, capacity=s.capacity, enrolled=s.enrolled, checked_in=n or 0)
-                  for s, n in sessions],
+        days=[
+            DayCount(date=d, checked_in=n)
+            for d, n in zip(days, counts, strict=True)
+            if n or event.starts_on <= d <= event.ends_on
+        ],
+        sessions=[
+            SessionCount(
+                session_id=id_of(s),
+                title=s.title,
+                kind=s.kind,
+                room=s.room,
+                starts_at=s.starts_at,
+                ends_at=s.ends_at,
+                capacity=s.capacity,
+                enrolled=s.enrolled,
+                checked_in=n or 0,
+            )
+            for s, n in sessions
+        ],
     )

@@ -20,8 +20,16 @@ class _Row(Protocol):
     id: int | None
 
 
-def change_counter(db: Session, model: type[_Row], row_id: int, counter: str, *, delta: int = 1,
-         below: str | None = None, unlimited_when_null: bool = False) -> int | None:
+def change_counter(
+    db: Session,
+    model: type[_Row],
+    row_id: int,
+    counter: str,
+    *,
+    delta: int = 1,
+    below: str | None = None,
+    unlimited_when_null: bool = False,
+) -> int | None:
     """`counter += delta` on one row; with `below`, only while `counter < below`.
 
     Returns the new value, or None when the guard refused (no seat left). With

@@ -44,8 +44,13 @@ def lock_many(db: Session, model: type[M], row_ids: Iterable[int]) -> list[M]:
     if not ids:
         return []
     key: Any = col(model.id)  # type: ignore[attr-defined]
-    stmt = (select(model).where(key.in_(ids)).order_by(key).with_for_update(key_share=True)
-            .execution_options(populate_existing=True))
+    stmt = (
+        select(model)
+        .where(key.in_(ids))
+        .order_by(key)
+        .with_for_update(key_share=True)
+        .execution_options(populate_existing=True)
+    )
     started = time.perf_counter()
     rows = list(db.exec(stmt).all())
     metrics.observe_lock_wait(str(model.__tablename__), time.perf_counter() - started)

@@ -66,7 +66,8 @@ def _date_in_range(value: date) -> date:
 
 # Input must carry an offset; it is converted to UTC on the way in.
 UtcInput = Annotated[
-    AwareDatetime, AfterValidator(_utc_in_range),
+    AwareDatetime,
+    AfterValidator(_utc_in_range),
     Field(description=f"ISO 8601 with an offset, {_RANGE} once converted to UTC; stored in UTC."),
 ]
 DateInput = Annotated[date, AfterValidator(_date_in_range), Field(description=f"ISO 8601 date, {_RANGE}.")]

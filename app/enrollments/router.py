@@ -21,23 +21,45 @@ router = APIRouter(route_class=TransactionRoute, prefix="/api/v1/sessions/{sessi
 
 @router.get("", response_model=Page[SessionEnrollment], status_code=status.HTTP_200_OK)
 def list_enrollments(
-    db: SessionDep, _: OrganizerDep, session: OrganizerSessionDep, page: PageDep,
+    db: SessionDep,
+    _: OrganizerDep,
+    session: OrganizerSessionDep,
+    page: PageDep,
     status_: Annotated[EnrollmentStatus | None, Query(alias="status")] = None,
 ) -> Page[SessionEnrollment]:
     """People enrolled in the session, then its waiting list in order."""
-    rows, total = service.session_enrollments(db, session_id=id_of(session), status=status_, limit=page.limit,
-                                              offset=page.offset)
-    items = [SessionEnrollment(registration_id=r.id, first_name=r.first_name, last_name=r.last_name,
-                               organization=r.organization, status=e.status, source=e.source,
-                               waitlist_position=ledger.session_position(db, e)) for e, r in rows]
+    rows, total = service.session_enrollments(
+        db, session_id=id_of(session), status=status_, limit=page.limit, offset=page.offset
+    )
+    items = [
+        SessionEnrollment(
+            registration_id=r.id,
+            first_name=r.first_name,
+            last_name=r.last_name,
+            organization=r.organization,
+            status=e.status,
+            source=e.source,
+            waitlist_position=ledger.session_position(db, e),
+        )
+        for e, r in rows
+    ]
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
 
-@router.post("", response_model=EnrollmentPublic, status_code=status.HTTP_201_CREATED,
-             responses={200: {"description": "Already seated; now marked as placed by an organizer",
-                              "model": EnrollmentPublic}})
-def place(body: PlacementCreate, db: SessionDep, _: AuditedOrganizerDep, session: OrganizerSessionDep,
-          response: Response, request: Request) -> EnrollmentPublic:
+@router.post(
+    "",
+    response_model=EnrollmentPublic,
+    status_code=status.HTTP_201_CREATED,
+    responses={200: {"description": "Already seated; now marked as placed by an organizer", "model": EnrollmentPublic}},
+)
+def place(
+    body: PlacementCreate,
+    db: SessionDep,
+    _: AuditedOrganizerDep,
+    session: OrganizerSessionDep,
+    response: Response,
+    request: Request,
+) -> EnrollmentPublic:
     """Give a confirmed person a seat by hand (never the waiting list). Assignment runs keep it."""
     session_id = id_of(session)
     audit_note(request, registration_id=body.registration_id)

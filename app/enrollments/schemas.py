@@ -1,4 +1,3 @@
-
 from app.common.schemas import RequestModel, ResponseModel
 from app.common.types import Id
 from app.enrollments.models import EnrollmentSource, EnrollmentStatus

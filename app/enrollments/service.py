@@ -45,11 +45,14 @@ class NoPlaces(Conflict):
 def _check_takes_places(target: EventSession) -> None:
     """409 for a break, a meal or a social item: in the programme for everyone, no places to take."""
     if target.kind in FOR_EVERYONE:
-        raise NoPlaces(f"Session {target.id} is a {target.kind} ({target.title!r}): it is in the programme for "
-                       "everyone, with no places to take.")
+        raise NoPlaces(
+            f"Session {target.id} is a {target.kind} ({target.title!r}): it is in the programme for "
+            "everyone, with no places to take."
+        )
 
 
 # --- reads ----------------------------------------------------------------------------------
+
 
 def enrollments_of(db: Session, *, registration_id: int) -> list[tuple[Enrollment, EventSession]]:
     """A person's places (seats and waiting-list places) with their sessions, by start time."""
@@ -64,16 +67,20 @@ def enrollments_of(db: Session, *, registration_id: int) -> list[tuple[Enrollmen
     )
 
 
-def session_enrollments(db: Session, *, session_id: int, status: EnrollmentStatus | None, limit: int,
-                        offset: int) -> tuple[list[tuple[Enrollment, Registration]], int]:
+def session_enrollments(
+    db: Session, *, session_id: int, status: EnrollmentStatus | None, limit: int, offset: int
+) -> tuple[list[tuple[Enrollment, Registration]], int]:
     cond = [Enrollment.session_id == session_id]
     if status is not None:
         cond.append(Enrollment.status == status)
     total = db.exec(select(func.count()).select_from(Enrollment).where(*cond)).one()
     rows = db.exec(
-        select(Enrollment, Registration).join(Registration, col(Registration.id) == Enrollment.registration_id)
-        .where(*cond).order_by(col(Enrollment.status), col(Enrollment.waitlist_seq), col(Enrollment.id))
-        .limit(limit).offset(offset)
+        select(Enrollment, Registration)
+        .join(Registration, col(Registration.id) == Enrollment.registration_id)
+        .where(*cond)
+        .order_by(col(Enrollment.status), col(Enrollment.waitlist_seq), col(Enrollment.id))
+        .limit(limit)
+        .offset(offset)
     ).all()
     return list(rows), total
 
@@ -82,32 +89,44 @@ def count_in_session(db: Session, *, session_id: int) -> int:
     return db.exec(select(func.count()).select_from(Enrollment).where(Enrollment.session_id == session_id)).one()
 
 
-def places_in_sessions(db: Session, *, session_ids: Iterable[int]) -> list[tuple[int, int, EnrollmentStatus,
-                                                                                    EnrollmentSource]]:
+def places_in_sessions(
+    db: Session, *, session_ids: Iterable[int]
+) -> list[tuple[int, int, EnrollmentStatus, EnrollmentSource]]:
     """(registration id, session id, status, source) of every place in the given sessions."""
     ids = list(session_ids)
     if not ids:
         return []
-    return [(r, s, EnrollmentStatus(st), EnrollmentSource(src)) for r, s, st, src in db.exec(
-        select(Enrollment.registration_id, Enrollment.session_id, Enrollment.status, Enrollment.source)
-        .where(col(Enrollment.session_id).in_(ids))
-        .order_by(col(Enrollment.registration_id), col(Enrollment.session_id))
-    ).all()]
+    return [
+        (r, s, EnrollmentStatus(st), EnrollmentSource(src))
+        for r, s, st, src in db.exec(
+            select(Enrollment.registration_id, Enrollment.session_id, Enrollment.status, Enrollment.source)
+            .where(col(Enrollment.session_id).in_(ids))
+            .order_by(col(Enrollment.registration_id), col(Enrollment.session_id))
+        ).all()
+    ]
 
 
 def busy_during(db: Session, *, event_id: int, starts_at: datetime, ends_at: datetime) -> set[int]:
     """Registrations holding a place (seat or waiting list) in a session overlapping [starts_at, ends_at)."""
-    return set(db.exec(
-        select(Enrollment.registration_id).join(EventSession, col(EventSession.id) == Enrollment.session_id)
-        .where(EventSession.event_id == event_id, col(EventSession.starts_at) < ends_at,
-               col(EventSession.ends_at) > starts_at)
-    ).all())
+    return set(
+        db.exec(
+            select(Enrollment.registration_id)
+            .join(EventSession, col(EventSession.id) == Enrollment.session_id)
+            .where(
+                EventSession.event_id == event_id,
+                col(EventSession.starts_at) < ends_at,
+                col(EventSession.ends_at) > starts_at,
+            )
+        ).all()
+    )
 
 
 # --- the locked entry points ----------------------------------------------------------------
 
-def _lock_scope(db: Session, *, registration_id: int, session_id: int,
-                shared: bool = False) -> tuple[Event, Registration, EventSession]:
+
+def _lock_scope(
+    db: Session, *, registration_id: int, session_id: int, shared: bool = False
+) -> tuple[Event, Registration, EventSession]:
     """Event, then registration, then session; 404 when they are not of one event.
 
     One person taking one place (`shared=True`: enroll, place) changes only their own rows and
@@ -144,7 +163,8 @@ def _check_fits(target: EventSession, mine: list[tuple[Enrollment, EventSession]
         if same is not None:
             raise SameTopic(
                 f"Session {target.id} repeats the topic of session {same.id} ({same.title!r}), where the person "
-                "already has a place; one session of a topic is enough.", conflicting_session_id=same.id,
+                "already has a place; one session of a topic is enough.",
+                conflicting_session_id=same.id,
             )
 
 
@@ -161,16 +181,23 @@ def enroll(
     if existing is not None:
         return existing, False
     _check_fits(target, mine)
-    enrollment = Enrollment(session_id=session_id, registration_id=registration_id, source=source,
-                            status=EnrollmentStatus.waitlisted)
+    enrollment = Enrollment(
+        session_id=session_id, registration_id=registration_id, source=source, status=EnrollmentStatus.waitlisted
+    )
     if ledger.take_session_seat(db, session_id=session_id):
         enrollment.status = EnrollmentStatus.enrolled
     else:
         enrollment.waitlist_seq = ledger.next_session_place(db, session_id=session_id)
     db.add(enrollment)
     db.flush()
-    notices.enrollment_created(db, event=event, reg=reg, session=target, enrollment=enrollment,
-                               position=ledger.session_position(db, enrollment))
+    notices.enrollment_created(
+        db,
+        event=event,
+        reg=reg,
+        session=target,
+        enrollment=enrollment,
+        position=ledger.session_position(db, enrollment),
+    )
     return enrollment, True
 
 
@@ -194,8 +221,9 @@ def place(db: Session, *, registration_id: int, session_id: int) -> tuple[Enroll
     _check_fits(target, mine)
     if not ledger.take_session_seat(db, session_id=session_id):
         raise Conflict(f"Session {session_id} is full; raise its capacity first.")
-    enrollment = existing or Enrollment(session_id=session_id, registration_id=registration_id,
-                                        status=EnrollmentStatus.enrolled)
+    enrollment = existing or Enrollment(
+        session_id=session_id, registration_id=registration_id, status=EnrollmentStatus.enrolled
+    )
     enrollment.status, enrollment.waitlist_seq = EnrollmentStatus.enrolled, None
     enrollment.source = EnrollmentSource.organizer
     db.add(enrollment)
@@ -211,7 +239,8 @@ def leave(db: Session, *, registration_id: int, session_id: int) -> None:
     except NotFound:
         raise NotFound(f"You are not enrolled in session {session_id}.") from None
     enrollment = db.exec(
-        select(Enrollment).where(Enrollment.registration_id == registration_id, Enrollment.session_id == session_id)
+        select(Enrollment)
+        .where(Enrollment.registration_id == registration_id, Enrollment.session_id == session_id)
         .execution_options(populate_existing=True)
     ).first()
     if enrollment is None:
@@ -230,6 +259,7 @@ def _drop_locked(db: Session, enrollment: Enrollment) -> None:
 
 # --- for workflows that hold the event's lock -----------------------------------------------
 
+
 def promote_locked(db: Session, *, session_id: int) -> None:
     """Give free seats to the session's waiting list, first come first served."""
     waiting = db.exec(
@@ -243,6 +273,7 @@ def promote_locked(db: Session, *, session_id: int) -> None:
         .order_by(col(Enrollment.waitlist_seq))
         .execution_options(populate_existing=True)
     ).all()
+
     def seat(enrollment: Enrollment) -> bool:
         if not ledger.take_session_seat(db, session_id=session_id):
             return False
@@ -260,10 +291,14 @@ def promote_locked(db: Session, *, session_id: int) -> None:
 
 def leave_all_locked(db: Session, *, registration_id: int) -> None:
     """Drop every place of a person (cancel, back to the waiting list, erasure); freed seats move up."""
-    rows = list(db.exec(
-        select(Enrollment).where(Enrollment.registration_id == registration_id)
-        .order_by(col(Enrollment.session_id)).execution_options(populate_existing=True)
-    ).all())
+    rows = list(
+        db.exec(
+            select(Enrollment)
+            .where(Enrollment.registration_id == registration_id)
+            .order_by(col(Enrollment.session_id))
+            .execution_options(populate_existing=True)
+        ).all()
+    )
     lock_many(db, EventSession, [e.session_id for e in rows])
     for enrollment in rows:
         _drop_locked(db, enrollment)
@@ -277,19 +312,23 @@ def check_move_locked(db: Session, *, session: EventSession, starts_at: datetime
     clash = db.exec(
         select(Enrollment.registration_id, EventSession.id, EventSession.title)
         .join(EventSession, col(EventSession.id) == Enrollment.session_id)
-        .where(col(Enrollment.registration_id).in_(people), EventSession.id != session.id,
-               col(EventSession.starts_at) < ends_at, col(EventSession.ends_at) > starts_at)
+        .where(
+            col(Enrollment.registration_id).in_(people),
+            EventSession.id != session.id,
+            col(EventSession.starts_at) < ends_at,
+            col(EventSession.ends_at) > starts_at,
+        )
         .order_by(col(EventSession.id))
     ).first()
     if clash is not None:
         raise Overlap(
             f"At the new time, people in this session would also be in session {clash[1]} ({clash[2]!r}) at "
-            "the same time; move or empty one of them first.", conflicting_session_id=clash[1],
+            "the same time; move or empty one of them first.",
+            conflicting_session_id=clash[1],
         )
 
 
-def replace_assignment_locked(db: Session, *, workshop_ids: Iterable[int],
-                              seats: Mapping[int, Iterable[int]]) -> None:
+def replace_assignment_locked(db: Session, *, workshop_ids: Iterable[int], seats: Mapping[int, Iterable[int]]) -> None:
     """Replace the previous assignment run's seats in these workshops by `seats` (person -> sessions).
 
     Seats people took themselves or organizers placed stay. A person waiting in a session the
@@ -299,18 +338,27 @@ def replace_assignment_locked(db: Session, *, workshop_ids: Iterable[int],
     ids = sorted(set(workshop_ids))
     lock_many(db, EventSession, ids)
     old = db.exec(
-        select(Enrollment.session_id, func.count()).where(
-            col(Enrollment.session_id).in_(ids), Enrollment.source == EnrollmentSource.assignment,
+        select(Enrollment.session_id, func.count())
+        .where(
+            col(Enrollment.session_id).in_(ids),
+            Enrollment.source == EnrollmentSource.assignment,
             Enrollment.status == EnrollmentStatus.enrolled,
-        ).group_by(col(Enrollment.session_id))
+        )
+        .group_by(col(Enrollment.session_id))
     ).all()
-    db.execute(delete(Enrollment).where(col(Enrollment.session_id).in_(ids),
-                                        col(Enrollment.source) == EnrollmentSource.assignment))
+    db.execute(
+        delete(Enrollment).where(
+            col(Enrollment.session_id).in_(ids), col(Enrollment.source) == EnrollmentSource.assignment
+        )
+    )
     for session_id, n in old:
         ledger.give_back_session_seats(db, session_id=session_id, seats=n)
-    existing = {(e.registration_id, e.session_id): e for e in db.exec(
-        select(Enrollment).where(col(Enrollment.session_id).in_(ids)).execution_options(populate_existing=True)
-    ).all()}
+    existing = {
+        (e.registration_id, e.session_id): e
+        for e in db.exec(
+            select(Enrollment).where(col(Enrollment.session_id).in_(ids)).execution_options(populate_existing=True)
+        ).all()
+    }
     for registration_id, sessions in sorted(seats.items()):
         for session_id in sessions:
             row = existing.get((registration_id, session_id))
@@ -318,8 +366,9 @@ def replace_assignment_locked(db: Session, *, workshop_ids: Iterable[int],
                 continue  # a seat of their own already
             if not ledger.take_session_seat(db, session_id=session_id):
                 raise Conflict(f"Session {session_id} filled up while the assignment was written; run it again.")
-            row = row or Enrollment(session_id=session_id, registration_id=registration_id,
-                                    status=EnrollmentStatus.enrolled)
+            row = row or Enrollment(
+                session_id=session_id, registration_id=registration_id, status=EnrollmentStatus.enrolled
+            )
             row.status, row.waitlist_seq, row.source = EnrollmentStatus.enrolled, None, EnrollmentSource.assignment
             db.add(row)
     db.flush()
@@ -327,15 +376,17 @@ def replace_assignment_locked(db: Session, *, workshop_ids: Iterable[int],
         promote_locked(db, session_id=session_id)
 
 
-def seat_all_locked(db: Session, *, session_id: int, registration_ids: Iterable[int],
-                    source: EnrollmentSource) -> int:
+def seat_all_locked(db: Session, *, session_id: int, registration_ids: Iterable[int], source: EnrollmentSource) -> int:
     """Seats for people in a session the caller just made (joint assignment); returns the seats taken."""
     taken = 0
     for registration_id in registration_ids:
         if not ledger.take_session_seat(db, session_id=session_id):
             raise Conflict(f"Session {session_id} is full.")
-        db.add(Enrollment(session_id=session_id, registration_id=registration_id,
-                          status=EnrollmentStatus.enrolled, source=source))
+        db.add(
+            Enrollment(
+                session_id=session_id, registration_id=registration_id, status=EnrollmentStatus.enrolled, source=source
+            )
+        )
         taken += 1
     db.flush()
     return taken
@@ -345,7 +396,7 @@ def overlapping_pairs(sessions: list[EventSession]) -> dict[int, set[int]]:
     """Session id -> ids of the given sessions that run at the same time (pure helper)."""
     out: dict[int, set[int]] = defaultdict(set)
     for i, a in enumerate(sessions):
-        for b in sessions[i + 1:]:
+        for b in sessions[i + 1 :]:
             if overlaps(a.starts_at, a.ends_at, b.starts_at, b.ends_at):
                 assert a.id is not None and b.id is not None
                 out[a.id].add(b.id)
@@ -356,7 +407,12 @@ def overlapping_pairs(sessions: list[EventSession]) -> dict[int, set[int]]:
 def any_assignment_seat(db: Session, *, session_ids: Iterable[int]) -> bool:
     """Whether an assignment run's seat exists in any of these sessions (read only)."""
     ids = list(session_ids)
-    return bool(ids) and db.exec(
-        select(Enrollment.id).where(col(Enrollment.session_id).in_(ids),
-                                    Enrollment.source == EnrollmentSource.assignment).limit(1)
-    ).first() is not None
+    return (
+        bool(ids)
+        and db.exec(
+            select(Enrollment.id)
+            .where(col(Enrollment.session_id).in_(ids), Enrollment.source == EnrollmentSource.assignment)
+            .limit(1)
+        ).first()
+        is not None
+    )

@@ -26,8 +26,11 @@ def delete_event(db: Session, *, event_id: int, force: bool = False) -> None:
     event = service.lock_event(db, event_id=event_id)
     people = count_active(db, event_id=event_id)
     if people and not force:
-        raise Conflict(f"The event has {people} active registrations; deleting it deletes them, their ballots and "
-                       "attendance. Export what you need, then repeat with ?force=true.", registrations=people)
+        raise Conflict(
+            f"The event has {people} active registrations; deleting it deletes them, their ballots and "
+            "attendance. Export what you need, then repeat with ?force=true.",
+            registrations=people,
+        )
     # Keys limited to this event alone would be left with no event (and so look unlimited):
     # revoked under the event's lock, before the cascade takes their rows.
     keys.retire_event_scope(db, event_id=event_id)

@@ -9,8 +9,9 @@ class Event(SQLModel, table=True):
         sa.CheckConstraint("capacity >= 0", name="capacity_nonnegative"),
         sa.CheckConstraint("ends_on >= starts_on", name="dates_ordered"),
         sa.CheckConstraint("confirmed_count >= 0 AND confirmed_count <= capacity", name="confirmed_within_capacity"),
-        sa.CheckConstraint("reserved_open >= 0 AND confirmed_count + reserved_open <= capacity",
-                           name="reserved_within_capacity"),
+        sa.CheckConstraint(
+            "reserved_open >= 0 AND confirmed_count + reserved_open <= capacity", name="reserved_within_capacity"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

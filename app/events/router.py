@@ -23,8 +23,13 @@ def create_event(body: EventCreate, db: SessionDep, who: AuditedOrganizerDep) ->
 def list_events(db: SessionDep, page: PageDep, who: MaybeOrganizerDep) -> Page[EventPublic]:
     """Published events, newest first; organizers also see unpublished ones. A key limited to
     some events lists exactly those, published or not."""
-    rows, total = service.list_events(db, include_unpublished=who is not None, limit=page.limit, offset=page.offset,
-                                      event_ids=who.event_ids if who is not None else None)
+    rows, total = service.list_events(
+        db,
+        include_unpublished=who is not None,
+        limit=page.limit,
+        offset=page.offset,
+        event_ids=who.event_ids if who is not None else None,
+    )
     return Page(items=[EventPublic.model_validate(r) for r in rows], total=total, limit=page.limit, offset=page.offset)
 
 
@@ -43,7 +48,9 @@ def update_event(event_id: IdPath, body: EventUpdate, db: SessionDep, who: Audit
 
 @router.delete("/{event_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
 def delete_event(
-    event_id: IdPath, db: SessionDep, who: AuditedOrganizerDep,
+    event_id: IdPath,
+    db: SessionDep,
+    who: AuditedOrganizerDep,
     force: bool = Query(default=False, description="Also when people are registered (409 otherwise)."),
 ) -> Response:
     """Delete an event with its sessions, registrations and polls. Organizer keys limited to

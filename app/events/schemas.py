@@ -9,8 +9,9 @@ from app.common.schemas import RequestModel, ResponseModel
 from app.common.types import DateInput, LongText, ShortText, Slug, Timezone, Title, UtcInput, UtcOutput
 
 
-def _check_window(starts_on: date | None, ends_on: date | None, opens: datetime | None,
-                  closes: datetime | None) -> None:
+def _check_window(
+    starts_on: date | None, ends_on: date | None, opens: datetime | None, closes: datetime | None
+) -> None:
     if starts_on is not None and ends_on is not None and ends_on < starts_on:
         raise ValueError("ends_on must not be before starts_on")
     if opens is not None and closes is not None and closes <= opens:
@@ -37,10 +38,14 @@ def _https_url(value: str) -> str:
 
 
 PrivacyUrl = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), AfterValidator(_https_url),
-    Field(examples=["https://www.example.org/privacy"],
-          description="The organizer's privacy notice (`https`), linked from the consent box of the registration "
-          "form; null: the pages show a built-in notice."),
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=2000),
+    AfterValidator(_https_url),
+    Field(
+        examples=["https://www.example.org/privacy"],
+        description="The organizer's privacy notice (`https`), linked from the consent box of the registration "
+        "form; null: the pages show a built-in notice.",
+    ),
 ]
 
 
@@ -58,10 +63,16 @@ class EventCreate(RequestModel):
     max_per_organization: int | None = Field(default=None, ge=1, le=1_000_000)
     published: bool = True
     language: Language = Field(default="pl", description="Default language of messages to participants.")
-    emails_enabled: bool = Field(default=True, description="E-mail participants about registration, waiting "
-                                 "lists, sessions, assignment and polls (webhooks go out either way).")
-    requires_approval: bool = Field(default=False, description="Registrations start `pending` and hold no seat "
-                                    "until an organizer approves them (invitation codes skip approval).")
+    emails_enabled: bool = Field(
+        default=True,
+        description="E-mail participants about registration, waiting "
+        "lists, sessions, assignment and polls (webhooks go out either way).",
+    )
+    requires_approval: bool = Field(
+        default=False,
+        description="Registrations start `pending` and hold no seat "
+        "until an organizer approves them (invitation codes skip approval).",
+    )
     privacy_url: PrivacyUrl | None = None
 
     @model_validator(mode="after")
@@ -73,8 +84,19 @@ class EventCreate(RequestModel):
 class EventUpdate(PatchModel):
     """Partial update: only the fields sent are changed (send null to clear an optional one)."""
 
-    NOT_NULL = ("slug", "title", "venue", "timezone", "starts_on", "ends_on", "capacity", "published", "language",
-                "emails_enabled", "requires_approval")
+    NOT_NULL = (
+        "slug",
+        "title",
+        "venue",
+        "timezone",
+        "starts_on",
+        "ends_on",
+        "capacity",
+        "published",
+        "language",
+        "emails_enabled",
+        "requires_approval",
+    )
 
     slug: Slug | None = None
     title: Title | None = None
@@ -112,8 +134,11 @@ class EventPublic(ResponseModel):
     emails_enabled: bool = True
     requires_approval: bool = False
     privacy_url: str | None = Field(default=None, description="The organizer's privacy notice; null: the built-in one.")
-    reserved_seats: int = Field(default=0, validation_alias="reserved_open",
-                                description="Seats held by invitation codes, not open to the public.")
+    reserved_seats: int = Field(
+        default=0,
+        validation_alias="reserved_open",
+        description="Seats held by invitation codes, not open to the public.",
+    )
     confirmed: int = Field(validation_alias="confirmed_count", description="Confirmed registrations.")
     seats_left: int = 0
     created_at: UtcOutput

@@ -42,7 +42,12 @@ def create_event(db: Session, *, data: EventCreate) -> Event:
 
 
 def list_events(
-    db: Session, *, include_unpublished: bool, limit: int, offset: int, event_ids: frozenset[int] | None = None,
+    db: Session,
+    *,
+    include_unpublished: bool,
+    limit: int,
+    offset: int,
+    event_ids: frozenset[int] | None = None,
 ) -> tuple[list[Event], int]:
     """Newest first. `event_ids` (a key limited to some events): exactly those, published or not."""
     if event_ids is not None:

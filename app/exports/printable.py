@@ -53,8 +53,14 @@ def _when(start: datetime, end: datetime, zone_name: str) -> str:
 
 
 def sign_in_sheet(
-    *, event_title: str, session_title: str, room: str | None, starts_at: datetime, ends_at: datetime,
-    zone_name: str, people: Iterable[tuple[str, str, str]],
+    *,
+    event_title: str,
+    session_title: str,
+    room: str | None,
+    starts_at: datetime,
+    ends_at: datetime,
+    zone_name: str,
+    people: Iterable[tuple[str, str, str]],
 ) -> str:
     """A table: number, last name, first name, organization, an empty signature cell.
 

@@ -56,8 +56,11 @@ def _conditions(spec: ExportSpec) -> list[Any]:
     if spec.session_id is None:
         cond.append(col(Registration.status).in_(spec.statuses))
     else:
-        cond += [Enrollment.session_id == spec.session_id, col(Enrollment.status).in_(spec.statuses),
-                 Registration.status != RegistrationStatus.cancelled]
+        cond += [
+            Enrollment.session_id == spec.session_id,
+            col(Enrollment.status).in_(spec.statuses),
+            Registration.status != RegistrationStatus.cancelled,
+        ]
     if spec.category is not None:
         cond.append(Registration.category == spec.category)
     if spec.organization:
@@ -82,20 +85,34 @@ def count(db: Session, spec: ExportSpec) -> int:
 
 
 def _row_select(spec: ExportSpec) -> Select[*tuple[Any, ...]]:
-    attended = and_(Attendance.registration_id == Registration.id,
-                    col(Attendance.session_id).is_(None) if spec.session_id is None
-                    else Attendance.session_id == spec.session_id)
+    attended = and_(
+        Attendance.registration_id == Registration.id,
+        col(Attendance.session_id).is_(None) if spec.session_id is None else Attendance.session_id == spec.session_id,
+    )
     columns: list[Any] = [
-        Registration.id, Registration.sort_key, Registration.last_name, Registration.first_name, Registration.email,
-        Registration.organization, Registration.partnership, Registration.position, Registration.category,
-        Registration.status, col(Registration.created_at).label("registered_at"), Registration.confirmed_at,
-        Registration.consent_at, Registration.consent_version, Attendance.checked_in_at,
+        Registration.id,
+        Registration.sort_key,
+        Registration.last_name,
+        Registration.first_name,
+        Registration.email,
+        Registration.organization,
+        Registration.partnership,
+        Registration.position,
+        Registration.category,
+        Registration.status,
+        col(Registration.created_at).label("registered_at"),
+        Registration.confirmed_at,
+        Registration.consent_at,
+        Registration.consent_version,
+        Attendance.checked_in_at,
         col(Attendance.checked_in_by).label("checked_in_by"),
     ]
     if spec.session_id is not None:
-        columns += [col(Enrollment.status).label("enrollment_status"),
-                    col(Enrollment.source).label("enrollment_source"),
-                    col(Enrollment.created_at).label("enrolled_at")]
+        columns += [
+            col(Enrollment.status).label("enrollment_status"),
+            col(Enrollment.source).label("enrollment_source"),
+            col(Enrollment.created_at).label("enrolled_at"),
+        ]
     stmt: Select[*tuple[Any, ...]] = select(*columns)  # several columns: a Select of rows
     return _base(spec, stmt).outerjoin(Attendance, attended)
 
@@ -130,8 +147,9 @@ def stream_rows(engine: Engine, spec: ExportSpec, *, page_size: int = PAGE_SIZE)
         db.close()
 
 
-def stream_answered(engine: Engine, spec: ExportSpec, *,
-                    page_size: int = PAGE_SIZE) -> Iterator[tuple[Any, dict[int, Any]]]:
+def stream_answered(
+    engine: Engine, spec: ExportSpec, *, page_size: int = PAGE_SIZE
+) -> Iterator[tuple[Any, dict[int, Any]]]:
     """Like `stream_rows`, each row with the person's answers to the event's questions
     (question id -> value, or chosen option ids), read for one page of people at a time."""
     db = open_session(engine)
@@ -162,8 +180,11 @@ def workshops_of(db: Session, *, registration_ids: Sequence[int]) -> dict[int, l
     rows = db.exec(
         select(Enrollment.registration_id, EventSession.starts_at, EventSession.title)
         .join(EventSession, col(EventSession.id) == Enrollment.session_id)
-        .where(col(Enrollment.registration_id).in_(registration_ids), Enrollment.status == EnrollmentStatus.enrolled,
-               EventSession.kind == SessionKind.workshop)
+        .where(
+            col(Enrollment.registration_id).in_(registration_ids),
+            Enrollment.status == EnrollmentStatus.enrolled,
+            EventSession.kind == SessionKind.workshop,
+        )
         .order_by(col(EventSession.starts_at), col(EventSession.id))
     ).all()
     out: dict[int, list[tuple[datetime, str]]] = {}
@@ -172,8 +193,9 @@ def workshops_of(db: Session, *, registration_ids: Sequence[int]) -> dict[int, l
     return out
 
 
-def stream_people(engine: Engine, spec: ExportSpec, *, answers: bool, workshops: bool, positions: bool,
-                  page_size: int = PAGE_SIZE) -> Iterator[tuple[Person, dict[int, Any]]]:
+def stream_people(
+    engine: Engine, spec: ExportSpec, *, answers: bool, workshops: bool, positions: bool, page_size: int = PAGE_SIZE
+) -> Iterator[tuple[Person, dict[int, Any]]]:
     """Like `stream_answered`, each row a `Person`: with the waiting-list position (the
     positions of the whole event are read once, before the first page) and the workshops held
     (read for one page of people at a time), when asked for."""

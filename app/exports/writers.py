@@ -58,8 +58,9 @@ def _decimal_comma(value: Any) -> Any:
     return str(value).replace(".", ",") if isinstance(value, float) else value
 
 
-def write_csv(columns: Sequence[Column], rows: Iterable[Sequence[Any]], *, delimiter: str = ",",
-              decimal_comma: bool = False) -> Iterator[bytes]:
+def write_csv(
+    columns: Sequence[Column], rows: Iterable[Sequence[Any]], *, delimiter: str = ",", decimal_comma: bool = False
+) -> Iterator[bytes]:
     """UTF-8 with a BOM (so Excel detects the encoding), a header row, CRLF line ends.
 
     No ``sep=`` line is written: with it Excel ignores the BOM and garbles Polish letters;
@@ -80,19 +81,29 @@ def write_csv(columns: Sequence[Column], rows: Iterable[Sequence[Any]], *, delim
     yield buffer.getvalue().encode("utf-8")
 
 
-def write_xlsx(columns: Sequence[Column], rows: Iterable[Sequence[Any]], *, sheet: str = "Export") -> Iterator[bytes]:
+def write_xlsx(columns: Sequence[Column], rows: Iterable[Sequence[Any]], *, sheet: str = "Export") -> Iterator[bytes]:  # noqa: C901
     """One worksheet: bold frozen header, column widths, autofilter, real dates.
 
     `constant_memory` flushes each row to a temporary file as it is written; the finished
     workbook is itself a temporary file, streamed in chunks. Nothing grows with the row count.
     """
     with tempfile.TemporaryFile() as out:
-        workbook = xlsxwriter.Workbook(out, {"constant_memory": True, "in_memory": False, "strings_to_numbers": False,
-                                            "strings_to_formulas": False, "strings_to_urls": False})
+        workbook = xlsxwriter.Workbook(
+            out,
+            {
+                "constant_memory": True,
+                "in_memory": False,
+                "strings_to_numbers": False,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+            },
+        )
         worksheet = workbook.add_worksheet(sheet[:31])
         bold = workbook.add_format({"bold": True, "bg_color": "#E7E6E6", "border": 1})
-        formats = {"datetime": workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
-                   "date": workbook.add_format({"num_format": "yyyy-mm-dd"})}
+        formats = {
+            "datetime": workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
+            "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
+        }
         wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
         for i, column in enumerate(columns):
             worksheet.set_column(i, i, column.width, wrap if column.kind == "long_text" else formats.get(column.kind))

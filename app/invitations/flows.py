@@ -14,7 +14,10 @@ from app.registrations.service import locked_event, normalize_email, normalize_o
 def create(db: Session, *, event_id: int, data: InvitationCreate, created_by: str) -> tuple[Invitation, str]:
     event = locked_event(db, event_id)
     return service.create(
-        db, event=event, data=data, created_by=created_by,
+        db,
+        event=event,
+        data=data,
+        created_by=created_by,
         email_normalized=normalize_email(str(data.email)) if data.email is not None else None,
         organization_normalized=normalize_org(data.organization) if data.organization else None,
     )

@@ -11,10 +11,10 @@ from app.invitations.schemas import InvitationCreate, InvitationCreated, Invitat
 router = APIRouter(route_class=TransactionRoute, prefix="/api/v1", tags=["invitations"])
 
 
-@router.post("/events/{event_id}/invitations", response_model=InvitationCreated,
-             status_code=status.HTTP_201_CREATED)
-def create_invitation(body: InvitationCreate, db: SessionDep, who: AuditedOrganizerDep,
-                      event: OrganizerEventDep) -> InvitationCreated:
+@router.post("/events/{event_id}/invitations", response_model=InvitationCreated, status_code=status.HTTP_201_CREATED)
+def create_invitation(
+    body: InvitationCreate, db: SessionDep, who: AuditedOrganizerDep, event: OrganizerEventDep
+) -> InvitationCreated:
     """An invitation code: for one address, one organization, or `uses` people, until
     `expires_at`. With `reserved_seats`, that many seats are held for it: public registration
     cannot take them (409 when the event has fewer free seats). The code is shown only here."""
@@ -32,6 +32,8 @@ def list_invitations(db: SessionDep, _: OrganizerDep, event: OrganizerEventDep) 
 def revoke_invitation(invitation_id: IdPath, db: SessionDep, who: AuditedOrganizerDep) -> InvitationPublic:
     """No further registrations with the code; its unused held seats go back to the public at
     once (and to the waiting list). People who registered with it keep their registrations."""
-    who.check_event(service.get(db, invitation_id=invitation_id).event_id,  # as for an unknown one
-                    f"Invitation {invitation_id} does not exist.")
+    who.check_event(
+        service.get(db, invitation_id=invitation_id).event_id,  # as for an unknown one
+        f"Invitation {invitation_id} does not exist.",
+    )
     return InvitationPublic.model_validate(flows.revoke(db, invitation_id=invitation_id, organizer=who))

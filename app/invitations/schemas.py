@@ -13,11 +13,16 @@ class InvitationCreate(RequestModel):
     uses: int = Field(default=1, ge=1, le=100_000, description="How many registrations the code admits.")
     email: EmailStr | None = Field(default=None, max_length=254, description="Only for this address.")
     organization: Org | None = Field(default=None, description="Only for people of this organization.")
-    reserved_seats: int = Field(default=0, ge=0, le=100_000, description=(
-        "Seats held for the code's people: public registration cannot take them. At most `uses`."))
+    reserved_seats: int = Field(
+        default=0,
+        ge=0,
+        le=100_000,
+        description=("Seats held for the code's people: public registration cannot take them. At most `uses`."),
+    )
     expires_at: UtcInput | None = None
-    outside_window: bool = Field(default=True, description="Admits before the registration window opens and "
-                                 "after it closes.")
+    outside_window: bool = Field(
+        default=True, description="Admits before the registration window opens and after it closes."
+    )
     label: Label | None = Field(default=None, description="For organizers: whom the code is for.")
 
 

@@ -41,8 +41,15 @@ def _digest(code: str) -> str | None:
     return codes.code_digest(code, CODE_LENGTH, purpose=PURPOSE)
 
 
-def create(db: Session, *, event: Event, data: InvitationCreate, created_by: str,
-           email_normalized: str | None, organization_normalized: str | None) -> tuple[Invitation, str]:
+def create(
+    db: Session,
+    *,
+    event: Event,
+    data: InvitationCreate,
+    created_by: str,
+    email_normalized: str | None,
+    organization_normalized: str | None,
+) -> tuple[Invitation, str]:
     """`event` is locked by the caller. 409 when the event has fewer free seats than the block."""
     if data.reserved_seats > data.uses:
         raise Invalid("A code cannot hold more seats than it has uses.", field="reserved_seats")
@@ -51,12 +58,20 @@ def create(db: Session, *, event: Event, data: InvitationCreate, created_by: str
     code = codes.new_code(CODE_GROUPS)
     if data.reserved_seats and not ledger.hold_event_seats(db, event_id=id_of(event), seats=data.reserved_seats):
         free = event.capacity - event.confirmed_count - event.reserved_open
-        raise Conflict(f"Only {max(free, 0)} seats are free to hold; raise the capacity or hold fewer.",
-                       field="reserved_seats")
+        raise Conflict(
+            f"Only {max(free, 0)} seats are free to hold; raise the capacity or hold fewer.", field="reserved_seats"
+        )
     invitation = Invitation(
-        event_id=id_of(event), code_digest=_digest(code) or "", label=data.label, email_normalized=email_normalized,
-        organization_normalized=organization_normalized, uses=data.uses, reserved_seats=data.reserved_seats,
-        outside_window=data.outside_window, expires_at=data.expires_at, created_by=created_by,
+        event_id=id_of(event),
+        code_digest=_digest(code) or "",
+        label=data.label,
+        email_normalized=email_normalized,
+        organization_normalized=organization_normalized,
+        uses=data.uses,
+        reserved_seats=data.reserved_seats,
+        outside_window=data.outside_window,
+        expires_at=data.expires_at,
+        created_by=created_by,
     )
     db.add(invitation)
     db.flush()
@@ -97,10 +112,15 @@ def release_expired(db: Session, *, event_id: int) -> int:
     """Held seats of invitations whose time ran out go back (the caller holds the event's lock)."""
     now = utcnow()
     given = 0
-    for invitation in db.exec(select(Invitation).where(
-            Invitation.event_id == event_id, col(Invitation.expires_at) <= now,
-            col(Invitation.reserved_seats) > col(Invitation.reserved_used))
-            .execution_options(populate_existing=True)).all():
+    for invitation in db.exec(
+        select(Invitation)
+        .where(
+            Invitation.event_id == event_id,
+            col(Invitation.expires_at) <= now,
+            col(Invitation.reserved_seats) > col(Invitation.reserved_used),
+        )
+        .execution_options(populate_existing=True)
+    ).all():
         given += _give_back(db, invitation)
     db.flush()
     return given
@@ -110,21 +130,19 @@ def _usable(invitation: Invitation) -> bool:
     return invitation.revoked_at is None and (invitation.expires_at is None or invitation.expires_at > utcnow())
 
 
-def find(db: Session, *, event_id: int, code: str, email_normalized: str,
-         organization_normalized: str) -> Invitation:
+def find(db: Session, *, event_id: int, code: str, email_normalized: str, organization_normalized: str) -> Invitation:
     """The invitation a registrant's code names (checked before any lock): 422 on
     `invitation_code` when unknown, expired, revoked or for someone else; 409 when used up."""
     where = "invitation_code"
     code_digest = _digest(code)
-    invitation = db.exec(select(Invitation).where(Invitation.code_digest == code_digest)).first() \
-        if code_digest else None
+    invitation = (
+        db.exec(select(Invitation).where(Invitation.code_digest == code_digest)).first() if code_digest else None
+    )
     if invitation is None or invitation.event_id != event_id or not _usable(invitation):
-        raise Invalid("This invitation code is not valid for the event (unknown, expired or withdrawn).",
-                      field=where)
+        raise Invalid("This invitation code is not valid for the event (unknown, expired or withdrawn).", field=where)
     if invitation.email_normalized is not None and invitation.email_normalized != email_normalized:
         raise Invalid("This invitation code is for another e-mail address.", field=where)
-    if invitation.organization_normalized is not None and invitation.organization_normalized != \
-            organization_normalized:
+    if invitation.organization_normalized is not None and invitation.organization_normalized != organization_normalized:
         raise Invalid("This invitation code is for another organization.", field=where)
     if invitation.used >= invitation.uses:
         raise InvitationUsedUp("This invitation code has been used as many times as it allows.", field=where)
@@ -134,5 +152,6 @@ def find(db: Session, *, event_id: int, code: str, email_normalized: str,
 def use(db: Session, *, invitation_id: int) -> None:
     """Take one use (the caller holds the event's lock); 409 when another request took the last."""
     if not ledger.use_invitation(db, invitation_id=invitation_id, now=utcnow()):
-        raise InvitationUsedUp("This invitation code has been used as many times as it allows.",
-                               field="invitation_code")
+        raise InvitationUsedUp(
+            "This invitation code has been used as many times as it allows.", field="invitation_code"
+        )

@@ -32,7 +32,8 @@ def update_me(body: MeUpdate, db: SessionDep, me: MeDep) -> MePublic:
 
 @router.delete("", response_model=MePublic, status_code=status.HTTP_200_OK)
 def cancel_me(
-    db: SessionDep, me: MeDep,
+    db: SessionDep,
+    me: MeDep,
     erase: bool = Query(default=False, description="Also erase personal data (GDPR); the token stops working."),
 ) -> MePublic:
     """Cancel the registration. The seat goes at once to the first on the waiting list. Idempotent.
@@ -47,9 +48,12 @@ def cancel_me(
     return me_public(db, me)
 
 
-@router.post("/enrollments", response_model=EnrollmentPublic, status_code=status.HTTP_201_CREATED,
-             responses={200: {"description": "Already enrolled or waitlisted in this session",
-                              "model": EnrollmentPublic}})
+@router.post(
+    "/enrollments",
+    response_model=EnrollmentPublic,
+    status_code=status.HTTP_201_CREATED,
+    responses={200: {"description": "Already enrolled or waitlisted in this session", "model": EnrollmentPublic}},
+)
 def enroll(body: EnrollmentCreate, db: SessionDep, me: MeDep, response: Response) -> EnrollmentPublic:
     """Enroll in a session (first come, first served) or join its waiting list when full.
 
@@ -58,8 +62,12 @@ def enroll(body: EnrollmentCreate, db: SessionDep, me: MeDep, response: Response
     enrollment, created = enrollments.enroll(db, registration_id=id_of(me), session_id=body.session_id)
     if not created:
         response.status_code = status.HTTP_200_OK
-    return EnrollmentPublic(session_id=enrollment.session_id, status=enrollment.status, source=enrollment.source,
-                            waitlist_position=ledger.session_position(db, enrollment))
+    return EnrollmentPublic(
+        session_id=enrollment.session_id,
+        status=enrollment.status,
+        source=enrollment.source,
+        waitlist_position=ledger.session_position(db, enrollment),
+    )
 
 
 @router.delete("/enrollments/{session_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)

@@ -13,5 +13,6 @@ class MePublic(RegistrationPublic):
     enrollments: list[EnrollmentPublic] = []
     ballots: list[BallotPublic] = []
     preferences: list[int] = Field(default=[], description="Ranked workshop session ids, most wanted first.")
-    answers: dict[str, Any] = Field(default={}, description="Answers to the event's questions, by question id "
-                                    "(option ids for choice questions).")
+    answers: dict[str, Any] = Field(
+        default={}, description="Answers to the event's questions, by question id (option ids for choice questions)."
+    )

@@ -43,8 +43,14 @@ class Failed(Exception):
 
 
 class Dispatcher:
-    def __init__(self, engine: Engine, settings: Settings, *, write_gate: Gate | None = None,
-                 busy: Callable[[], bool] | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        settings: Settings,
+        *,
+        write_gate: Gate | None = None,
+        busy: Callable[[], bool] | None = None,
+    ) -> None:
         self.engine, self.settings, self.gate = engine, settings, write_gate
         # In a web process: whether requests are at work now (a rush), which delivery yields to.
         self.busy = busy
@@ -108,8 +114,10 @@ class Dispatcher:
                 log.warning("outbox: claiming failed", exc_info=True)
                 started = 0
             if started == 0:
-                if self._wake.wait(self.settings.outbox_poll_seconds) and self._free() == \
-                        self.settings.outbox_concurrency:
+                if (
+                    self._wake.wait(self.settings.outbox_poll_seconds)
+                    and self._free() == self.settings.outbox_concurrency
+                ):
                     # Idle, woken by a commit: let a burst (a registration rush) gather for a
                     # moment, so it is claimed in batches rather than one transaction per message.
                     self._stop.wait(self.settings.outbox_gather_seconds)
@@ -169,10 +177,16 @@ class Dispatcher:
         return time.monotonic() + self.settings.outbox_lease_seconds / 2
 
     def _claim(self, limit: int, busy: dict[str, int] | None = None) -> list[OutboxMessage]:
-        return self._unit(lambda db: outbox.claim(
-            db, limit=limit, lease_seconds=self.settings.outbox_lease_seconds,
-            max_attempts=self.settings.outbox_max_attempts, busy=busy,
-            per_destination=self._per_destination if busy is not None else None))
+        return self._unit(
+            lambda db: outbox.claim(
+                db,
+                limit=limit,
+                lease_seconds=self.settings.outbox_lease_seconds,
+                max_attempts=self.settings.outbox_max_attempts,
+                busy=busy,
+                per_destination=self._per_destination if busy is not None else None,
+            )
+        )
 
     def _record_sent(self) -> None:
         """Record the deliveries done since the last time, in one transaction: a rush's e-mails
@@ -190,8 +204,9 @@ class Dispatcher:
                 self._sent[:0] = batch
             raise
 
-    def deliver(self, message: OutboxMessage, *, record_now: bool = True,
-                deadline: float | None = None) -> MessageStatus:
+    def deliver(
+        self, message: OutboxMessage, *, record_now: bool = True, deadline: float | None = None
+    ) -> MessageStatus:
         """One attempt at a claimed message, over by `deadline` (default: half a lease from now)."""
         started = time.perf_counter()
         lease = message.lease or ""
@@ -200,16 +215,31 @@ class Dispatcher:
             transport, status = self._send(message, deadline=deadline or self._deadline())
         except Failed as exc:
             failure = exc
-            outcome = self._unit(lambda db: outbox.attempt_failed(
-                db, message=message, lease=lease, error=failure.reason, response_status=failure.status,
-                settings=self.settings))
+            outcome = self._unit(
+                lambda db: outbox.attempt_failed(
+                    db,
+                    message=message,
+                    lease=lease,
+                    error=failure.reason,
+                    response_status=failure.status,
+                    settings=self.settings,
+                )
+            )
             self._observe(message, "failed" if outcome == MessageStatus.failed else "retry", started)
-            log.info("outbox: %s %s attempt %d failed (%s)", channel, message.uid, message.attempts,
-                     outbox.ADDRESS.sub("<address>", exc.reason))
+            log.info(
+                "outbox: %s %s attempt %d failed (%s)",
+                channel,
+                message.uid,
+                message.attempts,
+                outbox.ADDRESS.sub("<address>", exc.reason),
+            )
             return outcome
         if record_now:
-            self._unit(lambda db: outbox.delivered(db, message_id=message.id or 0, lease=lease,
-                                                   transport=transport, response_status=status))
+            self._unit(
+                lambda db: outbox.delivered(
+                    db, message_id=message.id or 0, lease=lease, transport=transport, response_status=status
+                )
+            )
         else:
             with self._lock:
                 self._sent.append((message.id or 0, lease, transport, status))

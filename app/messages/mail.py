@@ -59,8 +59,13 @@ def parse_smtp_url(url: str) -> SmtpTarget:
     if parts.scheme not in ("smtp", "smtp+starttls", "smtps") or not parts.hostname:
         raise ValueError("SMTP_URL must look like smtp://host:port, smtp+starttls://user:pass@host:port or smtps://...")
     port = parts.port or {"smtp": 25, "smtp+starttls": 587, "smtps": 465}[parts.scheme]
-    return SmtpTarget(parts.scheme, parts.hostname, port, unquote(parts.username) if parts.username else None,
-                      unquote(parts.password) if parts.password else None)
+    return SmtpTarget(
+        parts.scheme,
+        parts.hostname,
+        port,
+        unquote(parts.username) if parts.username else None,
+        unquote(parts.password) if parts.password else None,
+    )
 
 
 def _address(name: str, addr: str) -> Address:
@@ -70,8 +75,12 @@ def _address(name: str, addr: str) -> Address:
 
 def _headers(message: OutboxMessage, sender_addr: str) -> dict[str, str]:
     domain = sender_addr.rpartition("@")[2] or "localhost"
-    return {"Date": format_datetime(message.created_at), "Message-ID": f"<{message.uid}@{domain}>",
-            "Auto-Submitted": "auto-generated", "Content-Language": one_line(message.language)}
+    return {
+        "Date": format_datetime(message.created_at),
+        "Message-ID": f"<{message.uid}@{domain}>",
+        "Auto-Submitted": "auto-generated",
+        "Content-Language": one_line(message.language),
+    }
 
 
 def build(message: OutboxMessage, *, text: str, html: str, settings: Settings) -> Message:
@@ -204,8 +213,9 @@ def send(mail: Message, *, settings: Settings, deadline: float | None = None) ->
     except (smtplib.SMTPException, OSError) as exc:
         _drop(polite=not _timed_out(exc))
         if _timed_out(exc):
-            raise MailFailed("SMTP: no answer in time (SMTP_TIMEOUT_SECONDS a command, half of "
-                             "OUTBOX_LEASE_SECONDS a message)") from exc
+            raise MailFailed(
+                "SMTP: no answer in time (SMTP_TIMEOUT_SECONDS a command, half of OUTBOX_LEASE_SECONDS a message)"
+            ) from exc
         raise MailFailed(f"SMTP: {type(exc).__name__}: {str(exc)[:200]}") from exc
 
 

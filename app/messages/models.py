@@ -26,8 +26,12 @@ class OutboxMessage(SQLModel, table=True):
     __tablename__ = "outbox"
     __table_args__ = (
         # What the deliverers claim: pending rows whose time has come.
-        sa.Index("ix_outbox_due", "next_attempt_at", sqlite_where=sa.text("status = 'pending'"),
-                 postgresql_where=sa.text("status = 'pending'")),
+        sa.Index(
+            "ix_outbox_due",
+            "next_attempt_at",
+            sqlite_where=sa.text("status = 'pending'"),
+            postgresql_where=sa.text("status = 'pending'"),
+        ),
         sa.Index("ix_outbox_event", "event_id", "id"),
         sa.Index("ix_outbox_webhook", "webhook_id", "id"),
         sa.Index("ix_outbox_registration", "registration_id"),

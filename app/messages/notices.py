@@ -51,10 +51,14 @@ def language_of(event: Event, reg: Registration | None) -> str:
 def base_context(settings: Settings, event: Event, language: str) -> dict[str, Any]:
     base = settings.public_base_url.rstrip("/")
     return {
-        "event_title": event.title, "venue": event.venue, "timezone": event.timezone,
+        "event_title": event.title,
+        "venue": event.venue,
+        "timezone": event.timezone,
         "event_dates": render.date_range(event.starts_on, event.ends_on, language),
-        "event_url": f"{base}/events/{event.id}", "me_url": f"{base}/me",
-        "recover_url": f"{base}/recover?event={event.id}", "language": language,
+        "event_url": f"{base}/events/{event.id}",
+        "me_url": f"{base}/me",
+        "recover_url": f"{base}/recover?event={event.id}",
+        "language": language,
     }
 
 
@@ -64,16 +68,29 @@ def _person(reg: Registration) -> dict[str, Any]:
 
 def _override(db: Session, *, event: Event, kind: str, language: str) -> tuple[str, str] | None:
     def find() -> tuple[str, str] | None:
-        row = db.exec(select(MessageTemplate).where(
-            MessageTemplate.event_id == event.id, MessageTemplate.kind == kind, MessageTemplate.language == language,
-        )).first()
+        row = db.exec(
+            select(MessageTemplate).where(
+                MessageTemplate.event_id == event.id,
+                MessageTemplate.kind == kind,
+                MessageTemplate.language == language,
+            )
+        ).first()
         return (row.subject, row.text) if row is not None else None
 
     return config.remembered(db, event, ("template", kind, language), find)
 
 
-def email(db: Session, *, kind: str, event: Event, reg: Registration, extra: Mapping[str, Any] | None = None,
-          secret: str | None = None, to: str | None = None, overridable: bool = True) -> None:
+def email(
+    db: Session,
+    *,
+    kind: str,
+    event: Event,
+    reg: Registration,
+    extra: Mapping[str, Any] | None = None,
+    secret: str | None = None,
+    to: str | None = None,
+    overridable: bool = True,
+) -> None:
     """Queue one e-mail of `kind` to the person of `reg` (nobody, once their data is erased)."""
     if reg.erased_at is not None and to is None:
         return
@@ -85,12 +102,20 @@ def email(db: Session, *, kind: str, event: Event, reg: Registration, extra: Map
     override = _override(db, event=event, kind=kind, language=language) if overridable else None
     message, template_error = render.render_or_builtin(kind, language, context, override=override)
     if template_error is not None:  # the reason may quote the person's data: it stays on the row
-        log.warning("event %s: the organizer's template %s/%s failed; the built-in text was used",
-                    event.id, kind, language)
+        log.warning(
+            "event %s: the organizer's template %s/%s failed; the built-in text was used", event.id, kind, language
+        )
     outbox.enqueue_email(
-        db, kind=kind, event_id=event.id, registration_id=reg.id if to is None else None,
-        to=to or reg.email, to_name=f"{reg.first_name} {reg.last_name}" if to is None else "",
-        language=language, subject=message.subject, text=message.text, html=message.html,
+        db,
+        kind=kind,
+        event_id=event.id,
+        registration_id=reg.id if to is None else None,
+        to=to or reg.email,
+        to_name=f"{reg.first_name} {reg.last_name}" if to is None else "",
+        language=language,
+        subject=message.subject,
+        text=message.text,
+        html=message.html,
         sealed_secret=keyring.seal(db, settings, secret) if secret is not None else None,
         template_error=template_error,
     )
@@ -102,37 +127,60 @@ def webhooks(db: Session, *, kind: str, event: Event, data: dict[str, Any]) -> N
 
     event_id = id_of(event)
     endpoints = config.remembered(
-        db, event, ("webhooks", kind),
-        lambda: [(id_of(e), e.url) for e in subscribed(db, kind=kind, event_id=event_id)])
+        db, event, ("webhooks", kind), lambda: [(id_of(e), e.url) for e in subscribed(db, kind=kind, event_id=event_id)]
+    )
     for webhook_id, url in endpoints:
-        outbox.enqueue_webhook(db, kind=kind, event_id=event_id, webhook_id=webhook_id, url=url,
-                               data={"event_id": event_id} | data)
+        outbox.enqueue_webhook(
+            db, kind=kind, event_id=event_id, webhook_id=webhook_id, url=url, data={"event_id": event_id} | data
+        )
 
 
 # --- registration and the event's waiting list ------------------------------------------------
 
+
 def registration_created(db: Session, *, event: Event, reg: Registration, token: str, position: int | None) -> None:
     base = settings_of(db).public_base_url.rstrip("/")
-    email(db, kind="registration.created", event=event, reg=reg, secret=token, extra={
-        "status": str(reg.status), "position": position, "self_service_url": f"{base}/me#token={SECRET_MARK}",
-    })
-    webhooks(db, kind="registration.created", event=event, data={
-        "registration_id": reg.id, "status": str(reg.status), "waitlist_position": position})
+    email(
+        db,
+        kind="registration.created",
+        event=event,
+        reg=reg,
+        secret=token,
+        extra={
+            "status": str(reg.status),
+            "position": position,
+            "self_service_url": f"{base}/me#token={SECRET_MARK}",
+        },
+    )
+    webhooks(
+        db,
+        kind="registration.created",
+        event=event,
+        data={"registration_id": reg.id, "status": str(reg.status), "waitlist_position": position},
+    )
 
 
 def registration_decided(db: Session, *, event: Event, reg: Registration, position: int | None) -> None:
     """An organizer approved (confirmed or waitlisted) or rejected a pending registration."""
     kind = "registration.rejected" if reg.status == RegistrationStatus.rejected else "registration.approved"
     email(db, kind=kind, event=event, reg=reg, extra={"status": str(reg.status), "position": position})
-    webhooks(db, kind=kind, event=event, data={
-        "registration_id": reg.id, "status": str(reg.status), "waitlist_position": position})
+    webhooks(
+        db,
+        kind=kind,
+        event=event,
+        data={"registration_id": reg.id, "status": str(reg.status), "waitlist_position": position},
+    )
 
 
 def registrations_promoted(db: Session, *, event: Event, regs: Sequence[Registration]) -> None:
     for reg in regs:
         email(db, kind="registration.promoted", event=event, reg=reg)
-        webhooks(db, kind="registration.promoted", event=event,
-                 data={"registration_id": reg.id, "status": str(RegistrationStatus.confirmed)})
+        webhooks(
+            db,
+            kind="registration.promoted",
+            event=event,
+            data={"registration_id": reg.id, "status": str(RegistrationStatus.confirmed)},
+        )
 
 
 def registration_cancelled(db: Session, *, event: Event, reg: Registration) -> None:
@@ -148,34 +196,66 @@ def registration_erased(db: Session, *, event: Event, reg: Registration, address
 
 def recovery_code(db: Session, *, event: Event, reg: Registration, code: str, minutes: int) -> None:
     base = settings_of(db).public_base_url.rstrip("/")
-    email(db, kind="recovery.code", event=event, reg=reg, secret=code, overridable=False, extra={
-        "code": SECRET_MARK, "minutes": minutes, "recover_link": f"{base}/recover#code={SECRET_MARK}"})
+    email(
+        db,
+        kind="recovery.code",
+        event=event,
+        reg=reg,
+        secret=code,
+        overridable=False,
+        extra={"code": SECRET_MARK, "minutes": minutes, "recover_link": f"{base}/recover#code={SECRET_MARK}"},
+    )
 
 
 def broadcast(db: Session, *, event: Event, regs: Iterable[Registration], subject: str, text: str) -> int:
     sent = 0
     for reg in regs:
-        email(db, kind="broadcast", event=event, reg=reg, overridable=False,
-              extra={"subject": render.one_line(subject), "text": text})
+        email(
+            db,
+            kind="broadcast",
+            event=event,
+            reg=reg,
+            overridable=False,
+            extra={"subject": render.one_line(subject), "text": text},
+        )
         sent += 1
     return sent
 
 
 # --- sessions --------------------------------------------------------------------------------
 
+
 def _session_context(event: Event, session: EventSession, language: str) -> dict[str, Any]:
-    return {"session_title": session.title, "session_room": session.room,
-            "session_when": render.when(session.starts_at, session.ends_at, event.timezone, language)}
+    return {
+        "session_title": session.title,
+        "session_room": session.room,
+        "session_when": render.when(session.starts_at, session.ends_at, event.timezone, language),
+    }
 
 
-def enrollment_created(db: Session, *, event: Event, reg: Registration, session: EventSession,
-                       enrollment: Enrollment, position: int | None) -> None:
+def enrollment_created(
+    db: Session, *, event: Event, reg: Registration, session: EventSession, enrollment: Enrollment, position: int | None
+) -> None:
     enrolled = enrollment.status == EnrollmentStatus.enrolled
-    email(db, kind="enrollment.created", event=event, reg=reg, extra=_session_context(
-        event, session, language_of(event, reg)) | {"enrolled": enrolled, "position": position})
-    webhooks(db, kind="enrollment.created", event=event, data={
-        "registration_id": reg.id, "session_id": session.id, "status": str(enrollment.status),
-        "waitlist_position": position, "source": str(enrollment.source)})
+    email(
+        db,
+        kind="enrollment.created",
+        event=event,
+        reg=reg,
+        extra=_session_context(event, session, language_of(event, reg)) | {"enrolled": enrolled, "position": position},
+    )
+    webhooks(
+        db,
+        kind="enrollment.created",
+        event=event,
+        data={
+            "registration_id": reg.id,
+            "session_id": session.id,
+            "status": str(enrollment.status),
+            "waitlist_position": position,
+            "source": str(enrollment.source),
+        },
+    )
 
 
 def enrollments_promoted(db: Session, *, session: EventSession, enrollments: Sequence[Enrollment]) -> None:
@@ -185,10 +265,19 @@ def enrollments_promoted(db: Session, *, session: EventSession, enrollments: Seq
     regs = _registrations(db, [e.registration_id for e in enrollments])
     for enrollment in enrollments:
         reg = regs[enrollment.registration_id]
-        email(db, kind="enrollment.promoted", event=event, reg=reg,
-              extra=_session_context(event, session, language_of(event, reg)))
-        webhooks(db, kind="enrollment.promoted", event=event, data={
-            "registration_id": reg.id, "session_id": session.id, "status": str(EnrollmentStatus.enrolled)})
+        email(
+            db,
+            kind="enrollment.promoted",
+            event=event,
+            reg=reg,
+            extra=_session_context(event, session, language_of(event, reg)),
+        )
+        webhooks(
+            db,
+            kind="enrollment.promoted",
+            event=event,
+            data={"registration_id": reg.id, "session_id": session.id, "status": str(EnrollmentStatus.enrolled)},
+        )
 
 
 def assignment_committed(db: Session, *, event: Event, seats: Mapping[int, Iterable[int]]) -> None:
@@ -204,14 +293,32 @@ def assignment_committed(db: Session, *, event: Event, seats: Mapping[int, Itera
         if reg is None or not mine:
             continue
         language = language_of(event, reg)
-        email(db, kind="assignment.committed", event=event, reg=reg, extra={"workshops": [
-            {"title": s.title, "room": s.room, "when": render.when(s.starts_at, s.ends_at, event.timezone, language)}
-            for s in mine]})
-        webhooks(db, kind="assignment.committed", event=event, data={
-            "registration_id": registration_id, "session_ids": [s.id for s in mine]})
+        email(
+            db,
+            kind="assignment.committed",
+            event=event,
+            reg=reg,
+            extra={
+                "workshops": [
+                    {
+                        "title": s.title,
+                        "room": s.room,
+                        "when": render.when(s.starts_at, s.ends_at, event.timezone, language),
+                    }
+                    for s in mine
+                ]
+            },
+        )
+        webhooks(
+            db,
+            kind="assignment.committed",
+            event=event,
+            data={"registration_id": registration_id, "session_ids": [s.id for s in mine]},
+        )
 
 
 # --- polls -----------------------------------------------------------------------------------
+
 
 def _local(moment: datetime | None, event: Event, language: str) -> str | None:
     if moment is None:
@@ -223,8 +330,13 @@ def _local(moment: datetime | None, event: Event, language: str) -> str | None:
 def poll_opened(db: Session, *, event: Event, poll_id: int, title: str, closes_at: datetime | None) -> int:
     regs = confirmed_of(db, event_id=id_of(event))
     for reg in regs:
-        email(db, kind="poll.opened", event=event, reg=reg, extra={
-            "poll_title": title, "poll_closes": _local(closes_at, event, language_of(event, reg))})
+        email(
+            db,
+            kind="poll.opened",
+            event=event,
+            reg=reg,
+            extra={"poll_title": title, "poll_closes": _local(closes_at, event, language_of(event, reg))},
+        )
     webhooks(db, kind="poll.opened", event=event, data={"poll_id": poll_id})
     return len(regs)
 
@@ -232,21 +344,40 @@ def poll_opened(db: Session, *, event: Event, poll_id: int, title: str, closes_a
 def poll_published(db: Session, *, event: Event, poll_id: int, title: str, sessions: Sequence[EventSession]) -> None:
     for reg in confirmed_of(db, event_id=id_of(event)):
         language = language_of(event, reg)
-        email(db, kind="poll.published", event=event, reg=reg, extra={"poll_title": title, "topics": [
-            {"title": s.title, "room": s.room, "when": render.when(s.starts_at, s.ends_at, event.timezone, language)}
-            for s in sorted(sessions, key=lambda s: (s.starts_at, id_of(s)))]})
-    webhooks(db, kind="poll.published", event=event,
-             data={"poll_id": poll_id, "session_ids": [s.id for s in sessions]})
+        email(
+            db,
+            kind="poll.published",
+            event=event,
+            reg=reg,
+            extra={
+                "poll_title": title,
+                "topics": [
+                    {
+                        "title": s.title,
+                        "room": s.room,
+                        "when": render.when(s.starts_at, s.ends_at, event.timezone, language),
+                    }
+                    for s in sorted(sessions, key=lambda s: (s.starts_at, id_of(s)))
+                ],
+            },
+        )
+    webhooks(db, kind="poll.published", event=event, data={"poll_id": poll_id, "session_ids": [s.id for s in sessions]})
 
 
 # --- check-in (webhooks only) ----------------------------------------------------------------
 
+
 def checkin_created(db: Session, *, event_id: int, registration_id: int, session_id: int | None) -> None:
-    webhooks(db, kind="checkin.created", event=_event(db, event_id),
-             data={"registration_id": registration_id, "session_id": session_id})
+    webhooks(
+        db,
+        kind="checkin.created",
+        event=_event(db, event_id),
+        data={"registration_id": registration_id, "session_id": session_id},
+    )
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
 
 def _event(db: Session, event_id: int) -> Event:
     event = db.get(Event, event_id)
@@ -260,6 +391,14 @@ def _registrations(db: Session, ids: Iterable[int]) -> dict[int, Registration]:
 
 
 def confirmed_of(db: Session, *, event_id: int) -> list[Registration]:
-    return list(db.exec(select(Registration).where(
-        Registration.event_id == event_id, Registration.status == RegistrationStatus.confirmed,
-        col(Registration.erased_at).is_(None)).order_by(col(Registration.id))).all())
+    return list(
+        db.exec(
+            select(Registration)
+            .where(
+                Registration.event_id == event_id,
+                Registration.status == RegistrationStatus.confirmed,
+                col(Registration.erased_at).is_(None),
+            )
+            .order_by(col(Registration.id))
+        ).all()
+    )

@@ -52,43 +52,97 @@ def _insert(db: Session, **values: Any) -> None:
     """One pending row, by a Core INSERT: a registration rush queues one per person, and the
     ORM's unit of work would cost more than the rest of the notice."""
     now = utcnow()
-    row = {"recipient_name": "", "language": "pl", "subject": "", "body_text": "", "body_html": "", "payload": "",
-           "sealed_secret": None, "registration_id": None, "webhook_id": None, "template_error": None,
-           "status": MessageStatus.pending,
-           "attempts": 0, "created_at": now, "next_attempt_at": now, **values}
+    row = {
+        "recipient_name": "",
+        "language": "pl",
+        "subject": "",
+        "body_text": "",
+        "body_html": "",
+        "payload": "",
+        "sealed_secret": None,
+        "registration_id": None,
+        "webhook_id": None,
+        "template_error": None,
+        "status": MessageStatus.pending,
+        "attempts": 0,
+        "created_at": now,
+        "next_attempt_at": now,
+        **values,
+    }
     db.flush()  # the rows it refers to (a registration just added) are in the database first
     db.execute(insert(table_of(OutboxMessage)), row)
     _queued(db)
 
 
 def enqueue_email(
-    db: Session, *, kind: str, event_id: int | None, registration_id: int | None, to: str, to_name: str,
-    language: str, subject: str, text: str, html: str, sealed_secret: str | None = None,
+    db: Session,
+    *,
+    kind: str,
+    event_id: int | None,
+    registration_id: int | None,
+    to: str,
+    to_name: str,
+    language: str,
+    subject: str,
+    text: str,
+    html: str,
+    sealed_secret: str | None = None,
     template_error: str | None = None,
 ) -> None:
-    _insert(db, uid=new_uid(), channel=Channel.email, kind=kind, event_id=event_id, registration_id=registration_id,
-            recipient=to, recipient_name=to_name[:210], language=language, subject=subject[:300], body_text=text,
-            body_html=html, sealed_secret=sealed_secret, template_error=template_error)
+    _insert(
+        db,
+        uid=new_uid(),
+        channel=Channel.email,
+        kind=kind,
+        event_id=event_id,
+        registration_id=registration_id,
+        recipient=to,
+        recipient_name=to_name[:210],
+        language=language,
+        subject=subject[:300],
+        body_text=text,
+        body_html=html,
+        sealed_secret=sealed_secret,
+        template_error=template_error,
+    )
 
 
-def enqueue_webhook(db: Session, *, kind: str, event_id: int | None, webhook_id: int, url: str,
-                    data: dict[str, Any]) -> None:
+def enqueue_webhook(
+    db: Session, *, kind: str, event_id: int | None, webhook_id: int, url: str, data: dict[str, Any]
+) -> None:
     now = utcnow()
     body = {"type": kind, "timestamp": now.isoformat().replace("+00:00", "Z"), "data": data}
-    _insert(db, uid=new_uid(), channel=Channel.webhook, kind=kind, event_id=event_id, webhook_id=webhook_id,
-            recipient=url, payload=json.dumps(body, ensure_ascii=False, separators=(",", ":")), created_at=now,
-            next_attempt_at=now)
+    _insert(
+        db,
+        uid=new_uid(),
+        channel=Channel.webhook,
+        kind=kind,
+        event_id=event_id,
+        webhook_id=webhook_id,
+        recipient=url,
+        payload=json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+        created_at=now,
+        next_attempt_at=now,
+    )
 
 
 # --- deliverers -------------------------------------------------------------------------------
+
 
 def destination(channel: str, webhook_id: int | None) -> str:
     """What one receiver is: the SMTP server, or one webhook endpoint."""
     return f"webhook:{webhook_id}" if channel == Channel.webhook else "email"
 
 
-def claim(db: Session, *, limit: int, lease_seconds: float, max_attempts: int | None = None,
-          busy: Mapping[str, int] | None = None, per_destination: int | None = None) -> list[OutboxMessage]:
+def claim(
+    db: Session,
+    *,
+    limit: int,
+    lease_seconds: float,
+    max_attempts: int | None = None,
+    busy: Mapping[str, int] | None = None,
+    per_destination: int | None = None,
+) -> list[OutboxMessage]:
     """Take up to `limit` due messages for `lease_seconds`. Two deliverers never take one row at
     once: PostgreSQL skips rows another deliverer is claiming (FOR UPDATE SKIP LOCKED); SQLite
     has one writer at a time. The caller commits at once.
@@ -126,41 +180,65 @@ def claim(db: Session, *, limit: int, lease_seconds: float, max_attempts: int | 
         return []
     lease = uuid.uuid4().hex
     db.execute(
-        update(OutboxMessage).where(col(OutboxMessage.id).in_(ids))
-        .values(lease=lease, attempts=OutboxMessage.attempts + 1,
-                next_attempt_at=now + timedelta(seconds=lease_seconds))
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id).in_(ids))
+        .values(
+            lease=lease, attempts=OutboxMessage.attempts + 1, next_attempt_at=now + timedelta(seconds=lease_seconds)
+        )
     )
-    rows = db.exec(select(OutboxMessage).where(col(OutboxMessage.id).in_(ids))
-                   .execution_options(populate_existing=True).order_by(col(OutboxMessage.id))).all()
+    rows = db.exec(
+        select(OutboxMessage)
+        .where(col(OutboxMessage.id).in_(ids))
+        .execution_options(populate_existing=True)
+        .order_by(col(OutboxMessage.id))
+    ).all()
     return list(rows)
 
 
 def _fail_for_good(db: Session, ids: Sequence[int], *, error: str) -> None:
     if ids:
-        db.execute(update(OutboxMessage).where(col(OutboxMessage.id).in_(ids)).values(
-            status=MessageStatus.failed, last_error=error, lease=None).execution_options(synchronize_session=False))
+        db.execute(
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id).in_(ids))
+            .values(status=MessageStatus.failed, last_error=error, lease=None)
+            .execution_options(synchronize_session=False)
+        )
         _wipe_when_done(db, ids)
 
 
 def _wipe_when_done(db: Session, ids: Sequence[int]) -> None:
     """The kinds of WIPED_WHEN_DONE among `ids` lose their recipient and text."""
-    db.execute(update(OutboxMessage).where(col(OutboxMessage.id).in_(ids),
-                                           col(OutboxMessage.kind).in_(WIPED_WHEN_DONE))
-               .values(recipient=ERASED, recipient_name="", body_text="", body_html="", sealed_secret=None)
-               .execution_options(synchronize_session=False))
+    db.execute(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id).in_(ids), col(OutboxMessage.kind).in_(WIPED_WHEN_DONE))
+        .values(recipient=ERASED, recipient_name="", body_text="", body_html="", sealed_secret=None)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _mine(message_id: int, lease: str) -> list[ColumnElement[bool]]:
-    return [col(OutboxMessage.id) == message_id, col(OutboxMessage.lease) == lease,
-            col(OutboxMessage.status) == MessageStatus.pending]
+    return [
+        col(OutboxMessage.id) == message_id,
+        col(OutboxMessage.lease) == lease,
+        col(OutboxMessage.status) == MessageStatus.pending,
+    ]
 
 
 def delivered(db: Session, *, message_id: int, lease: str, transport: str, response_status: int | None = None) -> None:
     """Record a delivery (only by the deliverer still holding the lease); the secret goes."""
-    db.execute(update(OutboxMessage).where(*_mine(message_id, lease)).values(
-        status=MessageStatus.sent, sent_at=utcnow(), transport=transport, response_status=response_status,
-        last_error=None, sealed_secret=None, lease=None,
-    ))
+    db.execute(
+        update(OutboxMessage)
+        .where(*_mine(message_id, lease))
+        .values(
+            status=MessageStatus.sent,
+            sent_at=utcnow(),
+            transport=transport,
+            response_status=response_status,
+            last_error=None,
+            sealed_secret=None,
+            lease=None,
+        )
+    )
     _wipe_when_done(db, [message_id])
 
 
@@ -172,12 +250,24 @@ def delivered_many(db: Session, batch: Sequence[tuple[int, str, str, int | None]
         groups.setdefault((lease, transport, status), []).append(message_id)
     now = utcnow()
     for (lease, transport, status), ids in groups.items():
-        db.execute(update(OutboxMessage).where(
-            col(OutboxMessage.id).in_(ids), col(OutboxMessage.lease) == lease,
-            col(OutboxMessage.status) == MessageStatus.pending,
-        ).values(status=MessageStatus.sent, sent_at=now, transport=transport, response_status=status,
-                 last_error=None, sealed_secret=None, lease=None)
-          .execution_options(synchronize_session=False))
+        db.execute(
+            update(OutboxMessage)
+            .where(
+                col(OutboxMessage.id).in_(ids),
+                col(OutboxMessage.lease) == lease,
+                col(OutboxMessage.status) == MessageStatus.pending,
+            )
+            .values(
+                status=MessageStatus.sent,
+                sent_at=now,
+                transport=transport,
+                response_status=status,
+                last_error=None,
+                sealed_secret=None,
+                lease=None,
+            )
+            .execution_options(synchronize_session=False)
+        )
     _wipe_when_done(db, [m for m, *_ in batch])
 
 
@@ -187,17 +277,32 @@ def backoff(attempts: int, settings: Settings) -> float:
     return base * random.uniform(0.8, 1.2)
 
 
-def attempt_failed(db: Session, *, message: OutboxMessage, lease: str, error: str, settings: Settings,
-                   response_status: int | None = None) -> MessageStatus:
+def attempt_failed(
+    db: Session,
+    *,
+    message: OutboxMessage,
+    lease: str,
+    error: str,
+    settings: Settings,
+    response_status: int | None = None,
+) -> MessageStatus:
     """Record a failed attempt (counted when claimed): back off and try again, or `failed` after
     the last attempt. The error is stored without addresses (servers quote the recipient)."""
     attempts = message.attempts
     final = attempts >= settings.outbox_max_attempts
     status = MessageStatus.failed if final else MessageStatus.pending
-    recorded = db.execute(update(OutboxMessage).where(*_mine(message.id or 0, lease)).values(
-        status=status, last_error=ADDRESS.sub("<address>", error)[:500], response_status=response_status, lease=None,
-        next_attempt_at=utcnow() + timedelta(seconds=0 if final else backoff(attempts, settings)),
-    ).returning(col(OutboxMessage.id))).first()
+    recorded = db.execute(
+        update(OutboxMessage)
+        .where(*_mine(message.id or 0, lease))
+        .values(
+            status=status,
+            last_error=ADDRESS.sub("<address>", error)[:500],
+            response_status=response_status,
+            lease=None,
+            next_attempt_at=utcnow() + timedelta(seconds=0 if final else backoff(attempts, settings)),
+        )
+        .returning(col(OutboxMessage.id))
+    ).first()
     if final and recorded is not None:
         _wipe_when_done(db, [message.id or 0])
     return status
@@ -205,25 +310,32 @@ def attempt_failed(db: Session, *, message: OutboxMessage, lease: str, error: st
 
 # --- organizers -------------------------------------------------------------------------------
 
-def list_messages(db: Session, *, event_id: int, status: MessageStatus | None, kind: str | None, limit: int,
-                  offset: int) -> tuple[Sequence[OutboxMessage], int]:
-    cond: list[ColumnElement[bool]] = [col(OutboxMessage.event_id) == event_id,
-                                       col(OutboxMessage.channel) == Channel.email]
+
+def list_messages(
+    db: Session, *, event_id: int, status: MessageStatus | None, kind: str | None, limit: int, offset: int
+) -> tuple[Sequence[OutboxMessage], int]:
+    cond: list[ColumnElement[bool]] = [
+        col(OutboxMessage.event_id) == event_id,
+        col(OutboxMessage.channel) == Channel.email,
+    ]
     if status is not None:
         cond.append(col(OutboxMessage.status) == status)
     if kind:
         cond.append(col(OutboxMessage.kind) == kind)
     total = db.exec(select(func.count()).select_from(OutboxMessage).where(*cond)).one()
-    rows = db.exec(select(OutboxMessage).where(*cond).order_by(col(OutboxMessage.id).desc())
-                   .limit(limit).offset(offset)).all()
+    rows = db.exec(
+        select(OutboxMessage).where(*cond).order_by(col(OutboxMessage.id).desc()).limit(limit).offset(offset)
+    ).all()
     return rows, total
 
 
 def messages_of(db: Session, *, registration_id: int) -> Sequence[OutboxMessage]:
     """E-mails to one person, oldest first (their data export)."""
-    return db.exec(select(OutboxMessage).where(OutboxMessage.registration_id == registration_id,
-                                               OutboxMessage.channel == Channel.email)
-                   .order_by(col(OutboxMessage.id))).all()
+    return db.exec(
+        select(OutboxMessage)
+        .where(OutboxMessage.registration_id == registration_id, OutboxMessage.channel == Channel.email)
+        .order_by(col(OutboxMessage.id))
+    ).all()
 
 
 def get_message(db: Session, *, message_id: int) -> OutboxMessage:
@@ -248,9 +360,11 @@ def retry(db: Session, *, message_id: int) -> OutboxMessage:
 def backlog(db: Session) -> dict[str, int]:
     """Messages per status (for /metrics), lost-link codes left out (UNCOUNTED)."""
     counts = {s.value: 0 for s in MessageStatus}
-    for status, n in db.exec(select(OutboxMessage.status, func.count())
-                             .where(col(OutboxMessage.kind).not_in(UNCOUNTED))
-                             .group_by(OutboxMessage.status)).all():
+    for status, n in db.exec(
+        select(OutboxMessage.status, func.count())
+        .where(col(OutboxMessage.kind).not_in(UNCOUNTED))
+        .group_by(OutboxMessage.status)
+    ).all():
         counts[str(status)] = n
     return counts
 
@@ -258,9 +372,17 @@ def backlog(db: Session) -> dict[str, int]:
 def forget_registration(db: Session, *, registration_id: int) -> None:
     """Erasure: messages to the person not sent yet are dropped, past ones lose what identifies
     them (the notice that erasure is done is queued afterwards, unlinked, and wiped once sent)."""
-    db.execute(delete(OutboxMessage).where(col(OutboxMessage.registration_id) == registration_id,
-                                           col(OutboxMessage.channel) == Channel.email,
-                                           col(OutboxMessage.status) == MessageStatus.pending))
-    db.execute(update(OutboxMessage).where(col(OutboxMessage.registration_id) == registration_id)
-               .values(recipient=ERASED, recipient_name="", body_text="", body_html="", sealed_secret=None,
-                       registration_id=None))
+    db.execute(
+        delete(OutboxMessage).where(
+            col(OutboxMessage.registration_id) == registration_id,
+            col(OutboxMessage.channel) == Channel.email,
+            col(OutboxMessage.status) == MessageStatus.pending,
+        )
+    )
+    db.execute(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.registration_id) == registration_id)
+        .values(
+            recipient=ERASED, recipient_name="", body_text="", body_html="", sealed_secret=None, registration_id=None
+        )
+    )

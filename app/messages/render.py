@@ -28,10 +28,34 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 URL = re.compile(r"https?://[^\s<>\"]+")
 
 MONTHS = {
-    "pl": ["stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca", "sierpnia", "września",
-           "października", "listopada", "grudnia"],
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"],
+    "pl": [
+        "stycznia",
+        "lutego",
+        "marca",
+        "kwietnia",
+        "maja",
+        "czerwca",
+        "lipca",
+        "sierpnia",
+        "września",
+        "października",
+        "listopada",
+        "grudnia",
+    ],
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
 }
 
 
@@ -81,8 +105,14 @@ def _html(text: str, *, title: str, language: str) -> str:
 
 @lru_cache
 def _files() -> Environment:
-    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
-                       undefined=StrictUndefined, keep_trailing_newline=False, trim_blocks=True, lstrip_blocks=True)
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        keep_trailing_newline=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
 def _split(rendered: str) -> tuple[str, str]:
@@ -101,8 +131,9 @@ def render(kind: str, language: str, context: dict[str, Any], *, override: tuple
     return Rendered(subject=subject, text=text, html=_html(text, title=subject, language=language))
 
 
-def render_or_builtin(kind: str, language: str, context: dict[str, Any],
-                      *, override: tuple[str, str] | None = None) -> tuple[Rendered, str | None]:
+def render_or_builtin(
+    kind: str, language: str, context: dict[str, Any], *, override: tuple[str, str] | None = None
+) -> tuple[Rendered, str | None]:
     """As `render`, but an organizer's template that fails gives way to the built-in text, with
     the reason: a message is never lost (nor the decision that sends it) to a template."""
     try:

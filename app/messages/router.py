@@ -43,15 +43,20 @@ def _message(db: SessionDep, who: Organizer, message_id: int) -> OutboxMessage:
 
 @router.get("/events/{event_id}/messages", response_model=Page[MessagePublic], status_code=status.HTTP_200_OK)
 def list_messages(
-    db: SessionDep, _: OrganizerDep, event: OrganizerEventDep, page: PageDep,
+    db: SessionDep,
+    _: OrganizerDep,
+    event: OrganizerEventDep,
+    page: PageDep,
     message_status: Annotated[MessageStatus | None, Query(alias="status")] = None,
     kind: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Page[MessagePublic]:
     """E-mails of the event, newest first: who, what, pending, sent or failed (with the last error)."""
-    rows, total = outbox.list_messages(db, event_id=event.id or 0, status=message_status, kind=kind,
-                                       limit=page.limit, offset=page.offset)
-    return Page(items=[MessagePublic.model_validate(r) for r in rows], total=total, limit=page.limit,
-                offset=page.offset)
+    rows, total = outbox.list_messages(
+        db, event_id=event.id or 0, status=message_status, kind=kind, limit=page.limit, offset=page.offset
+    )
+    return Page(
+        items=[MessagePublic.model_validate(r) for r in rows], total=total, limit=page.limit, offset=page.offset
+    )
 
 
 @router.get("/messages/{message_id}", response_model=MessageDetail, status_code=status.HTTP_200_OK)
@@ -81,28 +86,40 @@ def broadcast(body: BroadcastIn, db: SessionDep, _: AuditedOrganizerDep, event: 
     return BroadcastOut(recipients=service.broadcast(db, event=event, data=body), dry_run=body.dry_run)
 
 
-@router.get("/events/{event_id}/message-templates", response_model=list[TemplatePublic],
-            status_code=status.HTTP_200_OK)
+@router.get("/events/{event_id}/message-templates", response_model=list[TemplatePublic], status_code=status.HTTP_200_OK)
 def list_templates(db: SessionDep, _: OrganizerDep, event: OrganizerEventDep) -> list[TemplatePublic]:
     """Subject and text of each message the event sends, per language: the organizer's own or
     the built-in one. Templates are Jinja: the first line of a built-in one is its subject."""
     return service.list_templates(db, event_id=event.id or 0)
 
 
-@router.put("/events/{event_id}/message-templates/{kind}/{language}", response_model=TemplatePublic,
-            status_code=status.HTTP_200_OK)
-def set_template(kind: KindPath, language: Language, body: TemplateIn, db: SessionDep, _: AuditedOrganizerDep,
-                 event: OrganizerEventDep) -> TemplatePublic:
+@router.put(
+    "/events/{event_id}/message-templates/{kind}/{language}",
+    response_model=TemplatePublic,
+    status_code=status.HTTP_200_OK,
+)
+def set_template(
+    kind: KindPath,
+    language: Language,
+    body: TemplateIn,
+    db: SessionDep,
+    _: AuditedOrganizerDep,
+    event: OrganizerEventDep,
+) -> TemplatePublic:
     """Use your own subject and text for one kind of message in one language. They are Jinja
     templates (sandboxed) with the variables of the built-in one; one that does not render with
     sample values is refused (422)."""
     return service.set_template(db, event=event, kind=kind, language=language, data=body)
 
 
-@router.delete("/events/{event_id}/message-templates/{kind}/{language}", status_code=status.HTTP_204_NO_CONTENT,
-               response_class=Response)
-def reset_template(kind: KindPath, language: Language, db: SessionDep, _: AuditedOrganizerDep,
-                   event: OrganizerEventDep) -> Response:
+@router.delete(
+    "/events/{event_id}/message-templates/{kind}/{language}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+)
+def reset_template(
+    kind: KindPath, language: Language, db: SessionDep, _: AuditedOrganizerDep, event: OrganizerEventDep
+) -> Response:
     """Back to the built-in text."""
     service.reset_template(db, event_id=event.id or 0, kind=kind, language=language)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

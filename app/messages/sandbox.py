@@ -21,16 +21,66 @@ MAX_CHARS = 100_000  # of one rendered subject or text; the built-in messages ar
 MAX_REPEAT = 1_000  # `'-' * 40` draws a line; nothing in a message needs more
 MAX_LOOP_DEPTH = 2
 INCLUDABLE = frozenset({"pl/_footer.txt", "en/_footer.txt"})
-FILTERS = frozenset({
-    "abs", "capitalize", "count", "d", "default", "e", "escape", "first", "float", "int", "join", "last", "length",
-    "list", "lower", "map", "max", "min", "reverse", "round", "sort", "string", "title", "trim", "truncate",
-    "unique", "upper", "wordcount",
-})
+FILTERS = frozenset(
+    {
+        "abs",
+        "capitalize",
+        "count",
+        "d",
+        "default",
+        "e",
+        "escape",
+        "first",
+        "float",
+        "int",
+        "join",
+        "last",
+        "length",
+        "list",
+        "lower",
+        "map",
+        "max",
+        "min",
+        "reverse",
+        "round",
+        "sort",
+        "string",
+        "title",
+        "trim",
+        "truncate",
+        "unique",
+        "upper",
+        "wordcount",
+    }
+)
 EXPRESSIONS = (
-    nodes.Name, nodes.Const, nodes.TemplateData, nodes.Getattr, nodes.Getitem, nodes.Slice, nodes.Compare,
-    nodes.Operand, nodes.And, nodes.Or, nodes.Not, nodes.Neg, nodes.Pos, nodes.CondExpr, nodes.Concat, nodes.Add,
-    nodes.Sub, nodes.Mul, nodes.Div, nodes.FloorDiv, nodes.Mod, nodes.Pow, nodes.Filter, nodes.Test, nodes.List,
-    nodes.Tuple, nodes.Keyword,
+    nodes.Name,
+    nodes.Const,
+    nodes.TemplateData,
+    nodes.Getattr,
+    nodes.Getitem,
+    nodes.Slice,
+    nodes.Compare,
+    nodes.Operand,
+    nodes.And,
+    nodes.Or,
+    nodes.Not,
+    nodes.Neg,
+    nodes.Pos,
+    nodes.CondExpr,
+    nodes.Concat,
+    nodes.Add,
+    nodes.Sub,
+    nodes.Mul,
+    nodes.Div,
+    nodes.FloorDiv,
+    nodes.Mod,
+    nodes.Pow,
+    nodes.Filter,
+    nodes.Test,
+    nodes.List,
+    nodes.Tuple,
+    nodes.Keyword,
 )
 STATEMENTS = (nodes.Template, nodes.Output, nodes.If, nodes.For, nodes.Include)
 # A loop runs over what the message gives (a list of workshops, a name), never over a value
@@ -76,8 +126,13 @@ def _power_too_large(left: Any, right: Any) -> bool:
 
 @lru_cache
 def environment(templates: Path) -> SandboxedEnvironment:
-    return _Bounded(loader=FileSystemLoader(templates), undefined=StrictUndefined, autoescape=False,
-                    trim_blocks=True, lstrip_blocks=True)
+    return _Bounded(
+        loader=FileSystemLoader(templates),
+        undefined=StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
 @lru_cache(maxsize=512)
@@ -99,8 +154,9 @@ def _check(node: nodes.Node, *, loops: int) -> None:
         raise TemplateInvalid(f"line {node.lineno}: {_name(node)} is not available in messages")
     if isinstance(node, nodes.Filter):
         _check_filter(node)
-    if isinstance(node, nodes.Include) and not (isinstance(node.template, nodes.Const)
-                                               and node.template.value in INCLUDABLE):
+    if isinstance(node, nodes.Include) and not (
+        isinstance(node.template, nodes.Const) and node.template.value in INCLUDABLE
+    ):
         raise TemplateInvalid(f"line {node.lineno}: only {' or '.join(sorted(INCLUDABLE))} may be included")
     if isinstance(node, nodes.For):
         loops += 1
@@ -114,8 +170,9 @@ def _check(node: nodes.Node, *, loops: int) -> None:
 
 def _check_filter(node: nodes.Filter) -> None:
     if node.name not in FILTERS:
-        raise TemplateInvalid(f"line {node.lineno}: no filter {node.name!r} in messages; these are: "
-                              f"{', '.join(sorted(FILTERS))}")
+        raise TemplateInvalid(
+            f"line {node.lineno}: no filter {node.name!r} in messages; these are: {', '.join(sorted(FILTERS))}"
+        )
     if node.dyn_args is not None or node.dyn_kwargs is not None:
         raise TemplateInvalid(f"line {node.lineno}: filter {node.name!r} with * or ** arguments")
     if node.name == "map" and (node.args or [k.key for k in node.kwargs] != ["attribute"]):
@@ -129,9 +186,16 @@ def _walk(node: nodes.Node) -> Iterator[nodes.Node]:
 
 
 def _name(node: nodes.Node) -> str:
-    return {"Call": "calling a function or method", "Assign": "{% set %}", "AssignBlock": "{% set %}",
-            "Macro": "{% macro %}", "Import": "{% import %}", "FromImport": "{% from %}", "Extends": "{% extends %}",
-            "Block": "{% block %}"}.get(type(node).__name__, type(node).__name__)
+    return {
+        "Call": "calling a function or method",
+        "Assign": "{% set %}",
+        "AssignBlock": "{% set %}",
+        "Macro": "{% macro %}",
+        "Import": "{% import %}",
+        "FromImport": "{% from %}",
+        "Extends": "{% extends %}",
+        "Block": "{% block %}",
+    }.get(type(node).__name__, type(node).__name__)
 
 
 def render(template: Template, context: dict[str, Any]) -> str:

@@ -27,21 +27,27 @@ class MessagePublic(ResponseModel):
     created_at: UtcOutput
     sent_at: UtcOutput | None
     transport: str | None = None
-    template_error: str | None = Field(default=None, description=(
-        "Set when the organizer's own template failed for this message: why; the built-in text was sent."))
+    template_error: str | None = Field(
+        default=None,
+        description=("Set when the organizer's own template failed for this message: why; the built-in text was sent."),
+    )
 
 
 class MessageDetail(MessagePublic):
     language: str
-    text: str = Field(validation_alias="body_text",
-                      description="The text as sent, with the personal link or code shown as `[hidden]`.")
+    text: str = Field(
+        validation_alias="body_text",
+        description="The text as sent, with the personal link or code shown as `[hidden]`.",
+    )
 
 
 class BroadcastIn(RequestModel):
     subject: Subject
     text: Body
-    status: RegistrationStatus = Field(default=RegistrationStatus.confirmed,
-                                       description="Whose registrations: confirmed (default), waitlisted, cancelled.")
+    status: RegistrationStatus = Field(
+        default=RegistrationStatus.confirmed,
+        description="Whose registrations: confirmed (default), waitlisted, cancelled.",
+    )
     category: Category | None = None
     session_id: int | None = Field(default=None, ge=1, description="Only people with a seat in this session.")
     organization: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] | None = None

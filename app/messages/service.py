@@ -21,8 +21,11 @@ from app.sessions.models import EventSession
 
 
 def broadcast_recipients(db: Session, *, event_id: int, data: BroadcastIn) -> Sequence[Registration]:
-    cond: list[ColumnElement[bool]] = [col(Registration.event_id) == event_id, col(Registration.status) == data.status,
-                                       col(Registration.erased_at).is_(None)]
+    cond: list[ColumnElement[bool]] = [
+        col(Registration.event_id) == event_id,
+        col(Registration.status) == data.status,
+        col(Registration.erased_at).is_(None),
+    ]
     if data.category is not None:
         cond.append(col(Registration.category) == data.category)
     if data.organization:
@@ -33,7 +36,8 @@ def broadcast_recipients(db: Session, *, event_id: int, data: BroadcastIn) -> Se
         if session is None or session.event_id != event_id:
             raise Invalid(f"Session {data.session_id} is not a session of event {event_id}.", field="session_id")
         query = query.join(Enrollment, col(Enrollment.registration_id) == Registration.id).where(
-            Enrollment.session_id == data.session_id, Enrollment.status == EnrollmentStatus.enrolled)
+            Enrollment.session_id == data.session_id, Enrollment.status == EnrollmentStatus.enrolled
+        )
     return db.exec(query.order_by(col(Registration.id))).all()
 
 
@@ -49,16 +53,27 @@ def broadcast(db: Session, *, event: Event, data: BroadcastIn) -> int:
     if data.dry_run:
         return len(regs)
     if not event.emails_enabled:
-        raise EmailsDisabled(f"Event {event.id} has e-mails turned off (emails_enabled: false): nothing was sent. "
-                             "Turn them on first; a dry run still counts the recipients.")
+        raise EmailsDisabled(
+            f"Event {event.id} has e-mails turned off (emails_enabled: false): nothing was sent. "
+            "Turn them on first; a dry run still counts the recipients."
+        )
     return notices.broadcast(db, event=event, regs=regs, subject=data.subject, text=data.text)
 
 
 # --- templates -------------------------------------------------------------------------------
 
-OVERRIDABLE = ("registration.created", "registration.approved", "registration.rejected", "registration.promoted",
-               "registration.cancelled", "enrollment.created",
-               "enrollment.promoted", "assignment.committed", "poll.opened", "poll.published")
+OVERRIDABLE = (
+    "registration.created",
+    "registration.approved",
+    "registration.rejected",
+    "registration.promoted",
+    "registration.cancelled",
+    "enrollment.created",
+    "enrollment.promoted",
+    "assignment.committed",
+    "poll.opened",
+    "poll.published",
+)
 
 
 def _check_kind(kind: str) -> None:
@@ -78,21 +93,30 @@ def samples(db: Session, event: Event, kind: str, language: str) -> list[dict[st
 def _shapes(when: str) -> dict[str, list[dict[str, object]]]:
     """What app/messages/notices.py gives each kind beyond the event and the person's name."""
     link: dict[str, object] = {"self_service_url": "https://example.org/me#token=…"}
-    session: dict[str, object] = {"session_title": "Transformacja energetyczna", "session_room": "Sala A",
-                                  "session_when": when}
-    workshops = [{"title": "Transformacja energetyczna", "room": "Sala A", "when": when},
-                 {"title": "Gospodarka wodna", "room": None, "when": when}]
+    session: dict[str, object] = {
+        "session_title": "Transformacja energetyczna",
+        "session_room": "Sala A",
+        "session_when": when,
+    }
+    workshops = [
+        {"title": "Transformacja energetyczna", "room": "Sala A", "when": when},
+        {"title": "Gospodarka wodna", "room": None, "when": when},
+    ]
     poll: dict[str, object] = {"poll_title": "Tematy warsztatów"}
     return {
-        "registration.created": [link | {"status": "pending", "position": None},
-                                 link | {"status": "confirmed", "position": None},
-                                 link | {"status": "waitlisted", "position": 3}],
+        "registration.created": [
+            link | {"status": "pending", "position": None},
+            link | {"status": "confirmed", "position": None},
+            link | {"status": "waitlisted", "position": 3},
+        ],
         "registration.approved": [{"status": "confirmed", "position": None}, {"status": "waitlisted", "position": 3}],
         "registration.rejected": [{"status": "rejected", "position": None}],
         "registration.promoted": [{}],
         "registration.cancelled": [{}],
-        "enrollment.created": [session | {"enrolled": True, "position": None},
-                               session | {"session_room": None, "enrolled": False, "position": 2}],
+        "enrollment.created": [
+            session | {"enrolled": True, "position": None},
+            session | {"session_room": None, "enrolled": False, "position": 2},
+        ],
         "enrollment.promoted": [session, session | {"session_room": None}],
         "assignment.committed": [{"workshops": workshops}, {"workshops": workshops[:1]}],
         "poll.opened": [poll | {"poll_closes": when}, poll | {"poll_closes": None}],
@@ -113,8 +137,10 @@ def _check_variables(kind: str, sources: dict[str, str], *, known: set[str]) -> 
         except render.TemplateInvalid as exc:
             raise Invalid(f"The template cannot be used: {exc}", field=field) from exc
         if unknown:
-            raise Invalid(f"Messages {kind} have no {', '.join(sorted(unknown))}; they have: "
-                          f"{', '.join(sorted(known))}.", field=field)
+            raise Invalid(
+                f"Messages {kind} have no {', '.join(sorted(unknown))}; they have: {', '.join(sorted(known))}.",
+                field=field,
+            )
 
 
 def _describe(context: dict[str, object], shapes: list[dict[str, object]]) -> str:
@@ -124,8 +150,10 @@ def _describe(context: dict[str, object], shapes: list[dict[str, object]]) -> st
 
 
 def list_templates(db: Session, *, event_id: int) -> list[TemplatePublic]:
-    custom = {(t.kind, t.language): t for t in db.exec(
-        select(MessageTemplate).where(MessageTemplate.event_id == event_id)).all()}
+    custom = {
+        (t.kind, t.language): t
+        for t in db.exec(select(MessageTemplate).where(MessageTemplate.event_id == event_id)).all()
+    }
     out = []
     for kind in OVERRIDABLE:
         for language in render.LANGUAGES:
@@ -146,10 +174,14 @@ def set_template(db: Session, *, event: Event, kind: str, language: str, data: T
         try:
             render.render(kind, language, context, override=(data.subject, data.text))
         except render.TemplateInvalid as exc:
-            raise Invalid(f"The template does not render for {_describe(context, shapes)}: {exc}",
-                          field="text") from exc
-    row = db.exec(select(MessageTemplate).where(MessageTemplate.event_id == event.id, MessageTemplate.kind == kind,
-                                                MessageTemplate.language == language)).first()
+            raise Invalid(
+                f"The template does not render for {_describe(context, shapes)}: {exc}", field="text"
+            ) from exc
+    row = db.exec(
+        select(MessageTemplate).where(
+            MessageTemplate.event_id == event.id, MessageTemplate.kind == kind, MessageTemplate.language == language
+        )
+    ).first()
     row = row or MessageTemplate(event_id=id_of(event), kind=kind, language=language, subject="", text="")
     row.subject, row.text, row.updated_at = data.subject, data.text, utcnow()
     db.add(row)
@@ -160,9 +192,11 @@ def set_template(db: Session, *, event: Event, kind: str, language: str, data: T
 
 def reset_template(db: Session, *, event_id: int, kind: str, language: str) -> None:
     _check_kind(kind)
-    db.execute(delete(MessageTemplate).where(col(MessageTemplate.event_id) == event_id,
-                                             col(MessageTemplate.kind) == kind,
-                                             col(MessageTemplate.language) == language))
+    db.execute(
+        delete(MessageTemplate).where(
+            col(MessageTemplate.event_id) == event_id,
+            col(MessageTemplate.kind) == kind,
+            col(MessageTemplate.language) == language,
+        )
+    )
     config.touch(db, event_id=event_id)
-
-

@@ -23,8 +23,13 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "msg": record.getMessage(),
         }
-        entry.update({k: v for k, v in vars(record).items()
-                      if k not in _STANDARD and k != "color_message" and not k.startswith("_")})
+        entry.update(
+            {
+                k: v
+                for k, v in vars(record).items()
+                if k not in _STANDARD and k != "color_message" and not k.startswith("_")
+            }
+        )
         if record.exc_info and record.exc_info[0] is not None:
             entry["exception"] = record.exc_info[0].__name__
         return json.dumps(entry, ensure_ascii=False, default=str)
@@ -45,8 +50,9 @@ def _record_with_request_id(*args: Any, **kwargs: Any) -> logging.LogRecord:
 def configure(level: str, fmt: str) -> None:
     """Root handler in JSON (or plain text for development); uvicorn's loggers go through it."""
     handler = logging.StreamHandler()
-    handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(
-        "%(asctime)s %(levelname)s %(name)s %(message)s"))
+    handler.setFormatter(
+        JsonFormatter() if fmt == "json" else logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s")
+    )
     handler.set_name("app")
     logging.setLogRecordFactory(_record_with_request_id)
     root = logging.getLogger()

@@ -36,25 +36,34 @@ LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 1.0, 2.5, 5.
 LOCK_BUCKETS = (0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0, 5.0)
 
 REQUESTS = Counter("http_requests_total", "HTTP requests answered.", ["method", "route", "status"])
-LATENCY = Histogram("http_request_duration_seconds", "Time from the request's arrival to the end of its answer.",
-                    ["method", "route"], buckets=LATENCY_BUCKETS)
+LATENCY = Histogram(
+    "http_request_duration_seconds",
+    "Time from the request's arrival to the end of its answer.",
+    ["method", "route"],
+    buckets=LATENCY_BUCKETS,
+)
 IN_PROGRESS = Gauge("http_requests_in_progress", "Requests being served now.", multiprocess_mode="livesum")
-QUEUED = Gauge("http_requests_queued", "Requests waiting for a free slot (MAX_CONCURRENT_REQUESTS).",
-               multiprocess_mode="livesum")
-UNAVAILABLE = Counter("http_unavailable_total", "503 answers, by problem type (busy, unavailable, ...).",
-                      ["type"])
-DB_IN_USE = Gauge("db_connections_in_use", "Database connections checked out of the pools.",
-                  multiprocess_mode="livesum")
-LOCK_WAIT = Histogram("db_lock_wait_seconds", "Time spent waiting for row locks or the SQLite write gate.",
-                      ["lock"], buckets=LOCK_BUCKETS)
+QUEUED = Gauge(
+    "http_requests_queued", "Requests waiting for a free slot (MAX_CONCURRENT_REQUESTS).", multiprocess_mode="livesum"
+)
+UNAVAILABLE = Counter("http_unavailable_total", "503 answers, by problem type (busy, unavailable, ...).", ["type"])
+DB_IN_USE = Gauge(
+    "db_connections_in_use", "Database connections checked out of the pools.", multiprocess_mode="livesum"
+)
+LOCK_WAIT = Histogram(
+    "db_lock_wait_seconds", "Time spent waiting for row locks or the SQLite write gate.", ["lock"], buckets=LOCK_BUCKETS
+)
 
-OUTBOX_DELIVERIES = Counter("outbox_deliveries_total", "Delivery attempts of queued messages, by channel and outcome.",
-                            ["channel", "outcome"])
-TRANSACTION_RETRIES = Counter("transaction_retries_total",
-                              "Transactions run again after a transient collision (app/transactions.py).")
+OUTBOX_DELIVERIES = Counter(
+    "outbox_deliveries_total", "Delivery attempts of queued messages, by channel and outcome.", ["channel", "outcome"]
+)
+TRANSACTION_RETRIES = Counter(
+    "transaction_retries_total", "Transactions run again after a transient collision (app/transactions.py)."
+)
 OUTBOX_YIELDED = Counter("outbox_yielded_seconds", "Seconds in-process delivery waited for a rush of requests to calm.")
-OUTBOX_SECONDS = Histogram("outbox_delivery_seconds", "Time one delivery attempt took.", ["channel"],
-                           buckets=LATENCY_BUCKETS)
+OUTBOX_SECONDS = Histogram(
+    "outbox_delivery_seconds", "Time one delivery attempt took.", ["channel"], buckets=LATENCY_BUCKETS
+)
 
 
 def observe_delivery(channel: str, outcome: str, seconds: float) -> None:

@@ -46,6 +46,8 @@ class RequestContext:
             route = getattr(scope.get("route"), "path", None) or "unmatched"
             if scope["path"] != "/metrics":
                 metrics.observe_request(scope["method"], route, status, seconds)
-            access.info("request", extra={"method": scope["method"], "route": route, "status": status,
-                                          "ms": round(seconds * 1000, 2)})
+            access.info(
+                "request",
+                extra={"method": scope["method"], "route": route, "status": status, "ms": round(seconds * 1000, 2)},
+            )
             request_id.reset(token)

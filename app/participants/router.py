@@ -12,12 +12,16 @@ from app.participants.schemas import ParticipantPublic
 router = APIRouter(route_class=TransactionRoute, prefix="/api/v1", tags=["participants"])
 
 
-@router.get("/events/{event_id}/participants", response_model=Page[ParticipantPublic],
-            status_code=status.HTTP_200_OK)
+@router.get("/events/{event_id}/participants", response_model=Page[ParticipantPublic], status_code=status.HTTP_200_OK)
 def list_participants(
-    event_id: IdPath, db: SessionDep, who: MaybeOrganizerDep, creds: BearerDep, page: PageDep,
-    q: str | None = Query(default=None, max_length=100,
-                          description="Words to find in first names, last names or organizations."),
+    event_id: IdPath,
+    db: SessionDep,
+    who: MaybeOrganizerDep,
+    creds: BearerDep,
+    page: PageDep,
+    q: str | None = Query(
+        default=None, max_length=100, description="Words to find in first names, last names or organizations."
+    ),
 ) -> Page[ParticipantPublic]:
     """Confirmed people who agreed to be listed, in Polish alphabetical order: name, organization
     and partnership only. Anonymous callers see those who chose `public`; a registration token of
@@ -27,10 +31,16 @@ def list_participants(
         who.check_event(event_id)  # a key scoped to other events: 404, as everywhere
     get_event(db, event_id=event_id, include_unpublished=who is not None)
     member = who is not None or (
-        creds is not None and service.is_member(db, event_id=event_id, token=creds.credentials))
-    rows, total = service.list_participants(
-        db, event_id=event_id, listings=service.listings_for(member=member), q=q,
-        limit=page.limit, offset=page.offset,
+        creds is not None and service.is_member(db, event_id=event_id, token=creds.credentials)
     )
-    return Page(items=[ParticipantPublic.model_validate(r) for r in rows], total=total, limit=page.limit,
-                offset=page.offset)
+    rows, total = service.list_participants(
+        db,
+        event_id=event_id,
+        listings=service.listings_for(member=member),
+        q=q,
+        limit=page.limit,
+        offset=page.offset,
+    )
+    return Page(
+        items=[ParticipantPublic.model_validate(r) for r in rows], total=total, limit=page.limit, offset=page.offset
+    )

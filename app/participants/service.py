@@ -32,8 +32,7 @@ MAX_SEARCH_WORDS = 5
 def is_member(db: Session, *, event_id: int, token: str) -> bool:
     """Whether the registration token belongs to an admitted, active person of this event."""
     reg = by_token(db, token=token)
-    return (reg is not None and reg.event_id == event_id and reg.status in MEMBER_STATUSES
-            and reg.erased_at is None)
+    return reg is not None and reg.event_id == event_id and reg.status in MEMBER_STATUSES and reg.erased_at is None
 
 
 def listings_for(*, member: bool) -> tuple[Listing, ...]:
@@ -44,15 +43,23 @@ def listings_for(*, member: bool) -> tuple[Listing, ...]:
 def _search(q: str) -> list[ColumnElement[bool]]:
     """Each word of `q` in the first name, last name or organization (case-insensitive, literal)."""
     return [
-        or_(func.lower(Registration.first_name).contains(word.lower(), autoescape=True),
+        or_(
+            func.lower(Registration.first_name).contains(word.lower(), autoescape=True),
             func.lower(Registration.last_name).contains(word.lower(), autoescape=True),
-            col(Registration.organization_normalized).contains(normalize_org(word), autoescape=True))
+            col(Registration.organization_normalized).contains(normalize_org(word), autoescape=True),
+        )
         for word in q.split()[:MAX_SEARCH_WORDS]
     ]
 
 
 def list_participants(
-    db: Session, *, event_id: int, listings: tuple[Listing, ...], q: str | None, limit: int, offset: int,
+    db: Session,
+    *,
+    event_id: int,
+    listings: tuple[Listing, ...],
+    q: str | None,
+    limit: int,
+    offset: int,
 ) -> tuple[list[Registration], int]:
     cond: list[ColumnElement[bool]] = [
         col(Registration.event_id) == event_id,
@@ -63,6 +70,11 @@ def list_participants(
     if q:
         cond += _search(q)
     total = db.exec(select(func.count()).select_from(Registration).where(*cond)).one()
-    rows = db.exec(select(Registration).where(*cond)
-                   .order_by(col(Registration.sort_key), col(Registration.id)).limit(limit).offset(offset)).all()
+    rows = db.exec(
+        select(Registration)
+        .where(*cond)
+        .order_by(col(Registration.sort_key), col(Registration.id))
+        .limit(limit)
+        .offset(offset)
+    ).all()
     return list(rows), total

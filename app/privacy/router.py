@@ -30,14 +30,21 @@ def export_me(db: SessionDep, me: MeDep, response: Response) -> MeExport:
     response.headers["Content-Disposition"] = f'attachment; filename="registration-{me.id}.json"'
     base = me_public(db, me)
     messages = [MessagePublic.model_validate(m) for m in outbox.messages_of(db, registration_id=id_of(me))]
-    return MeExport(**base.model_dump(), messages=messages,
-                    calendar_feed=calendars.has_feed(db, registration_id=id_of(me)))
+    return MeExport(
+        **base.model_dump(), messages=messages, calendar_feed=calendars.has_feed(db, registration_id=id_of(me))
+    )
 
 
-@router.post("/registrations/{registration_id}/erase", response_model=RegistrationPublic,
-             status_code=status.HTTP_200_OK, tags=["registrations"])
+@router.post(
+    "/registrations/{registration_id}/erase",
+    response_model=RegistrationPublic,
+    status_code=status.HTTP_200_OK,
+    tags=["registrations"],
+)
 def erase_registration(registration_id: IdPath, db: SessionDep, who: AuditedOrganizerDep) -> RegistrationPublic:
     """Erase a person's data on their request (cancels first; tallies stay consistent)."""
-    who.check_event(get_registration(db, registration_id=registration_id).event_id,
-                    f"Registration {registration_id} does not exist.")
+    who.check_event(
+        get_registration(db, registration_id=registration_id).event_id,
+        f"Registration {registration_id} does not exist.",
+    )
     return public(service.erase(db, registration_id=registration_id), None)

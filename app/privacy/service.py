@@ -80,8 +80,9 @@ def retention(db: Session, *, days: int, today: date | None = None) -> dict[int,
     cutoff = (today or utcnow().date()) - timedelta(days=days)
     done: dict[int, int] = {}
     for event in db.exec(select(Event).where(Event.ends_on < cutoff).order_by(col(Event.id))).all():
-        regs = db.exec(select(Registration).where(Registration.event_id == event.id,
-                                                  col(Registration.erased_at).is_(None))).all()
+        regs = db.exec(
+            select(Registration).where(Registration.event_id == event.id, col(Registration.erased_at).is_(None))
+        ).all()
         for reg in regs:
             _anonymise(db, reg)
         done[id_of(event)] = len(regs)

@@ -62,10 +62,22 @@ class Answer(SQLModel, table=True):
 
     __tablename__ = "answers"
     __table_args__ = (
-        sa.Index("uq_answers_value", "registration_id", "question_id", unique=True,
-                 sqlite_where=sa.text("option_id IS NULL"), postgresql_where=sa.text("option_id IS NULL")),
-        sa.Index("uq_answers_option", "registration_id", "option_id", unique=True,
-                 sqlite_where=sa.text("option_id IS NOT NULL"), postgresql_where=sa.text("option_id IS NOT NULL")),
+        sa.Index(
+            "uq_answers_value",
+            "registration_id",
+            "question_id",
+            unique=True,
+            sqlite_where=sa.text("option_id IS NULL"),
+            postgresql_where=sa.text("option_id IS NULL"),
+        ),
+        sa.Index(
+            "uq_answers_option",
+            "registration_id",
+            "option_id",
+            unique=True,
+            sqlite_where=sa.text("option_id IS NOT NULL"),
+            postgresql_where=sa.text("option_id IS NOT NULL"),
+        ),
         sa.Index("ix_answers_question", "question_id", "option_id"),
     )
 

@@ -29,8 +29,9 @@ def _question(db: SessionDep, who: Organizer, question_id: int) -> Question:
 
 
 @router.post("/events/{event_id}/questions", response_model=QuestionPublic, status_code=status.HTTP_201_CREATED)
-def create_question(body: QuestionCreate, db: SessionDep, _: AuditedOrganizerDep,
-                    event: OrganizerEventDep) -> QuestionPublic:
+def create_question(
+    body: QuestionCreate, db: SessionDep, _: AuditedOrganizerDep, event: OrganizerEventDep
+) -> QuestionPublic:
     """Add a question to the event's registration form. Choice questions need options; an
     option may have a capacity (rooms, places on a trip), kept like seats: the last place goes
     to exactly one person and the next gets 409 naming the option."""
@@ -48,8 +49,9 @@ def list_questions(event_id: IdPath, db: SessionDep, who: MaybeOrganizerDep) -> 
 
 
 @router.patch("/questions/{question_id}", response_model=QuestionPublic, status_code=status.HTTP_200_OK)
-def update_question(question_id: IdPath, body: QuestionUpdate, db: SessionDep,
-                    who: AuditedOrganizerDep) -> QuestionPublic:
+def update_question(
+    question_id: IdPath, body: QuestionUpdate, db: SessionDep, who: AuditedOrganizerDep
+) -> QuestionPublic:
     """Change a question. With answers, its type cannot change, a chosen option cannot be
     deleted and a capacity cannot go below the places taken (409); labels, help, order,
     `required`, categories and new options can. `options`, when sent, is the full new list

@@ -24,8 +24,9 @@ class HelpText(RequestModel):
 class OptionIn(RequestModel):
     id: int | None = Field(default=None, ge=1, description="An existing option (in an update); omit for a new one.")
     label: Text
-    capacity: int | None = Field(default=None, ge=0, le=1_000_000,
-                                 description="At most this many active registrations may choose it.")
+    capacity: int | None = Field(
+        default=None, ge=0, le=1_000_000, description="At most this many active registrations may choose it."
+    )
 
 
 class QuestionCreate(RequestModel):
@@ -81,12 +82,24 @@ def question_public(question: object, options: list[object]) -> QuestionPublic:
     assert isinstance(question, Question)
     opts = [o for o in options if isinstance(o, QuestionOption)]
     return QuestionPublic(
-        id=question.id or 0, event_id=question.event_id, position=question.position, type=question.type,
+        id=question.id or 0,
+        event_id=question.event_id,
+        position=question.position,
+        type=question.type,
         label=TextOut(pl=question.label_pl, en=question.label_en),
         help=TextOut(pl=question.help_pl, en=question.help_en) if question.help_pl else None,
         required=question.required,
         categories=[Category(c) for c in question.categories.split(",")] if question.categories else None,
-        options=[OptionPublic(id=o.id or 0, label=TextOut(pl=o.label_pl, en=o.label_en), capacity=o.capacity,
-                              taken=o.taken, remaining=None if o.capacity is None else max(o.capacity - o.taken, 0))
-                 for o in opts] if question.type in ("single_choice", "multiple_choice") else None,
+        options=[
+            OptionPublic(
+                id=o.id or 0,
+                label=TextOut(pl=o.label_pl, en=o.label_en),
+                capacity=o.capacity,
+                taken=o.taken,
+                remaining=None if o.capacity is None else max(o.capacity - o.taken, 0),
+            )
+            for o in opts
+        ]
+        if question.type in ("single_choice", "multiple_choice")
+        else None,
     )

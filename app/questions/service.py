@@ -56,14 +56,21 @@ class Checked:
 
 # --- questions -------------------------------------------------------------------------------
 
+
 def questions_of(db: Session, *, event_id: int) -> list[tuple[Question, list[QuestionOption]]]:
-    questions = list(db.exec(select(Question).where(Question.event_id == event_id)
-                             .order_by(col(Question.position), col(Question.id))).all())
+    questions = list(
+        db.exec(
+            select(Question).where(Question.event_id == event_id).order_by(col(Question.position), col(Question.id))
+        ).all()
+    )
     ids = [id_of(q) for q in questions]
     options: dict[int, list[QuestionOption]] = {i: [] for i in ids}
     if ids:
-        for option in db.exec(select(QuestionOption).where(col(QuestionOption.question_id).in_(ids))
-                              .order_by(col(QuestionOption.position), col(QuestionOption.id))).all():
+        for option in db.exec(
+            select(QuestionOption)
+            .where(col(QuestionOption.question_id).in_(ids))
+            .order_by(col(QuestionOption.position), col(QuestionOption.id))
+        ).all():
             options[option.question_id].append(option)
     return [(q, options[id_of(q)]) for q in questions]
 
@@ -88,15 +95,29 @@ def create_question(db: Session, *, event_id: int, data: Any) -> Question:
     position = data.position
     if position is None:
         position = (db.exec(select(func.max(Question.position)).where(Question.event_id == event_id)).one() or 0) + 1
-    question = Question(event_id=event_id, position=position, type=data.type, label_pl=data.label.pl,
-                        label_en=data.label.en, help_pl=data.help.pl if data.help else None,
-                        help_en=data.help.en if data.help else None, required=data.required,
-                        categories=_categories(data.categories))
+    question = Question(
+        event_id=event_id,
+        position=position,
+        type=data.type,
+        label_pl=data.label.pl,
+        label_en=data.label.en,
+        help_pl=data.help.pl if data.help else None,
+        help_en=data.help.en if data.help else None,
+        required=data.required,
+        categories=_categories(data.categories),
+    )
     db.add(question)
     db.flush()
     for i, option in enumerate(data.options or [], start=1):
-        db.add(QuestionOption(question_id=id_of(question), position=i, label_pl=option.label.pl,
-                              label_en=option.label.en, capacity=option.capacity))
+        db.add(
+            QuestionOption(
+                question_id=id_of(question),
+                position=i,
+                label_pl=option.label.pl,
+                label_en=option.label.en,
+                capacity=option.capacity,
+            )
+        )
     db.flush()
     config.touch(db, event_id=event_id)
     return question
@@ -117,8 +138,7 @@ def update_question(db: Session, *, question: Question, data: Any) -> Question:
     changes = data.model_dump(exclude_unset=True)
     answered = _answered(db, id_of(question))
     if "type" in changes and changes["type"] != question.type and answered:
-        raise Conflict("This question has answers: its type cannot change (make a new question instead).",
-                       field="type")
+        raise Conflict("This question has answers: its type cannot change (make a new question instead).", field="type")
     for name in ("position", "required"):
         if name in changes:
             setattr(question, name, changes[name])
@@ -146,22 +166,42 @@ def _replace_options(db: Session, *, question: Question, wanted: Sequence[Any]) 
         raise Invalid(f"A {question.type} question has no options.", field="options")
     if not wanted:
         raise Invalid("A choice question needs at least one option.", field="options")
-    current = {id_of(o): o for o in db.exec(select(QuestionOption).where(QuestionOption.question_id == question.id)
-                                            .order_by(col(QuestionOption.id)).with_for_update(key_share=True)).all()}
+    current = {
+        id_of(o): o
+        for o in db.exec(
+            select(QuestionOption)
+            .where(QuestionOption.question_id == question.id)
+            .order_by(col(QuestionOption.id))
+            .with_for_update(key_share=True)
+        ).all()
+    }
     kept: set[int] = set()
     for position, item in enumerate(wanted, start=1):
         if item.id is None:
-            db.add(QuestionOption(question_id=id_of(question), position=position, label_pl=item.label.pl,
-                                  label_en=item.label.en, capacity=item.capacity))
+            db.add(
+                QuestionOption(
+                    question_id=id_of(question),
+                    position=position,
+                    label_pl=item.label.pl,
+                    label_en=item.label.en,
+                    capacity=item.capacity,
+                )
+            )
             continue
         option = current.get(item.id)
         if option is None:
             raise Invalid(f"Option {item.id} is not an option of question {question.id}.", field="options")
         if item.capacity is not None and item.capacity < option.taken:
-            raise Conflict(f"{option.taken} people already chose {option.label_pl!r}; its capacity cannot be "
-                           f"lower than that.", field="options")
+            raise Conflict(
+                f"{option.taken} people already chose {option.label_pl!r}; its capacity cannot be lower than that.",
+                field="options",
+            )
         option.position, option.label_pl, option.label_en, option.capacity = (
-            position, item.label.pl, item.label.en, item.capacity)
+            position,
+            item.label.pl,
+            item.label.en,
+            item.capacity,
+        )
         db.add(option)
         kept.add(item.id)
     for option_id, option in current.items():
@@ -169,8 +209,7 @@ def _replace_options(db: Session, *, question: Question, wanted: Sequence[Any]) 
             continue
         chosen = db.exec(select(Answer.id).where(Answer.option_id == option_id).limit(1)).first()
         if chosen is not None:
-            raise Conflict(f"Option {option.label_pl!r} was chosen by someone; it cannot be deleted.",
-                           field="options")
+            raise Conflict(f"Option {option.label_pl!r} was chosen by someone; it cannot be deleted.", field="options")
         db.delete(option)
 
 
@@ -184,6 +223,7 @@ def delete_question(db: Session, *, question: Question) -> None:
 
 
 # --- answers ---------------------------------------------------------------------------------
+
 
 def applies(question: Question, category: str) -> bool:
     return question.categories is None or category in question.categories.split(",")
@@ -207,7 +247,7 @@ def _option_id(value: Any, where: str, options: Mapping[int, QuestionOption]) ->
     return value
 
 
-def _one(question: Question, options: Sequence[QuestionOption], value: Any, where: str, out: Checked) -> None:
+def _one(question: Question, options: Sequence[QuestionOption], value: Any, where: str, out: Checked) -> None:  # noqa: C901
     """Check one answer and put it into `out` (Invalid naming `where` when it is wrong)."""
     qid = id_of(question)
     by_id = {id_of(o): o for o in options}
@@ -251,12 +291,23 @@ def _one(question: Question, options: Sequence[QuestionOption], value: Any, wher
 
 def _has_questions(db: Session, event: Event) -> bool:
     event_id = id_of(event)
-    return config.remembered(db, event, ("has questions",), lambda: db.exec(
-        select(Question.id).where(Question.event_id == event_id).limit(1)).first() is not None)
+    return config.remembered(
+        db,
+        event,
+        ("has questions",),
+        lambda: db.exec(select(Question.id).where(Question.event_id == event_id).limit(1)).first() is not None,
+    )
 
 
-def check(db: Session, *, event: Event, category: str, answers: Mapping[str, Any] | None,
-          previous: Mapping[int, Any] | None = None, partial: bool = False) -> Checked:
+def check(
+    db: Session,
+    *,
+    event: Event,
+    category: str,
+    answers: Mapping[str, Any] | None,
+    previous: Mapping[int, Any] | None = None,
+    partial: bool = False,
+) -> Checked:
     """Validate answers against the event's questions: one 422 listing every wrong or missing
     answer, each naming `answers.<question id>` (type `missing` for a required one left out).
 
@@ -283,11 +334,21 @@ def check(db: Session, *, event: Event, category: str, answers: Mapping[str, Any
     for qid, (question, _) in asked.items():
         if not question.required or str(qid) in answers or (partial and previous is not None and qid in previous):
             continue
-        errors.append({"loc": ["body", "answers", str(qid)], "type": "missing",
-                       "msg": f"Question {qid} ({question.label_pl!r}) must be answered."})
+        errors.append(
+            {
+                "loc": ["body", "answers", str(qid)],
+                "type": "missing",
+                "msg": f"Question {qid} ({question.label_pl!r}) must be answered.",
+            }
+        )
     if errors:
-        raise Invalid(errors[0]["msg"] if len(errors) == 1 else f"{len(errors)} answers are wrong or missing: "
-                      + "; ".join(f"{'.'.join(e['loc'][1:])}: {e['msg']}" for e in errors), errors=errors)
+        raise Invalid(
+            errors[0]["msg"]
+            if len(errors) == 1
+            else f"{len(errors)} answers are wrong or missing: "
+            + "; ".join(f"{'.'.join(e['loc'][1:])}: {e['msg']}" for e in errors),
+            errors=errors,
+        )
     return out
 
 
@@ -297,8 +358,11 @@ def take_options(db: Session, *, option_ids: Iterable[int]) -> None:
         if not ledger.take_option_unit(db, option_id=option_id):
             option = db.get(QuestionOption, option_id)
             label = option.label_pl if option is not None else str(option_id)
-            raise OptionFull(f"{label!r} is full: every place of this option is taken.", option_id=option_id,
-                             question_id=option.question_id if option is not None else None)
+            raise OptionFull(
+                f"{label!r} is full: every place of this option is taken.",
+                option_id=option_id,
+                question_id=option.question_id if option is not None else None,
+            )
 
 
 def release_options(db: Session, *, option_ids: Iterable[int]) -> None:
@@ -307,8 +371,15 @@ def release_options(db: Session, *, option_ids: Iterable[int]) -> None:
 
 
 def held_options(db: Session, *, registration_id: int) -> list[int]:
-    return sorted(o for o in db.exec(select(Answer.option_id).where(
-        Answer.registration_id == registration_id, col(Answer.option_id).is_not(None))).all() if o is not None)
+    return sorted(
+        o
+        for o in db.exec(
+            select(Answer.option_id).where(
+                Answer.registration_id == registration_id, col(Answer.option_id).is_not(None)
+            )
+        ).all()
+        if o is not None
+    )
 
 
 def save(db: Session, *, registration_id: int, checked: Checked, replace: bool, hold: bool = True) -> None:
@@ -320,11 +391,20 @@ def save(db: Session, *, registration_id: int, checked: Checked, replace: bool, 
     sent = set(checked.values) | set(checked.options)
     old_options: list[int] = []
     if replace and sent:
-        old_options = [o for o in db.exec(select(Answer.option_id).where(
-            Answer.registration_id == registration_id, col(Answer.question_id).in_(sent),
-            col(Answer.option_id).is_not(None))).all() if o is not None]
-        db.execute(delete(Answer).where(col(Answer.registration_id) == registration_id,
-                                        col(Answer.question_id).in_(sent)))
+        old_options = [
+            o
+            for o in db.exec(
+                select(Answer.option_id).where(
+                    Answer.registration_id == registration_id,
+                    col(Answer.question_id).in_(sent),
+                    col(Answer.option_id).is_not(None),
+                )
+            ).all()
+            if o is not None
+        ]
+        db.execute(
+            delete(Answer).where(col(Answer.registration_id) == registration_id, col(Answer.question_id).in_(sent))
+        )
     new_options = checked.option_ids
     if hold:
         take_options(db, option_ids=set(new_options) - set(old_options))
@@ -363,13 +443,16 @@ def answers_of(db: Session, *, registration_ids: Sequence[int]) -> dict[int, dic
         return out
     ids = list(registration_ids)
     for registration_id, question_id, value in db.exec(
-            select(Answer.registration_id, Answer.question_id, Answer.value)
-            .where(col(Answer.registration_id).in_(ids), col(Answer.option_id).is_(None))).all():
+        select(Answer.registration_id, Answer.question_id, Answer.value).where(
+            col(Answer.registration_id).in_(ids), col(Answer.option_id).is_(None)
+        )
+    ).all():
         out.setdefault(registration_id, {})[question_id] = json.loads(value or "null")
     for registration_id, question_id, option_id in db.exec(
-            select(Answer.registration_id, Answer.question_id, Answer.option_id)
-            .where(col(Answer.registration_id).in_(ids), col(Answer.option_id).is_not(None))
-            .order_by(col(Answer.id))).all():
+        select(Answer.registration_id, Answer.question_id, Answer.option_id)
+        .where(col(Answer.registration_id).in_(ids), col(Answer.option_id).is_not(None))
+        .order_by(col(Answer.id))
+    ).all():
         out.setdefault(registration_id, {}).setdefault(question_id, []).append(option_id)
     return out
 
@@ -377,5 +460,3 @@ def answers_of(db: Session, *, registration_ids: Sequence[int]) -> dict[int, dic
 def option_counts(db: Session, *, event_id: int) -> list[tuple[Question, list[QuestionOption]]]:
     """Questions with their options' `taken` and `capacity` (for /stats)."""
     return [(q, opts) for q, opts in questions_of(db, event_id=event_id) if q.type in CHOICE_TYPES]
-
-

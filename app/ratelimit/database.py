@@ -21,12 +21,16 @@ class DatabaseStore:
 
     def hit(self, key: str, window_start: int) -> int:
         with self.engine.begin() as conn:
-            count: int = conn.execute(text(
-                "INSERT INTO rate_limit_windows (key, window_start, count) VALUES (:k, :w, 1) "
-                "ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limit_windows.count + 1 "
-                "RETURNING count"
-            ), {"k": key, "w": window_start}).scalar_one()
+            count: int = conn.execute(
+                text(
+                    "INSERT INTO rate_limit_windows (key, window_start, count) VALUES (:k, :w, 1) "
+                    "ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limit_windows.count + 1 "
+                    "RETURNING count"
+                ),
+                {"k": key, "w": window_start},
+            ).scalar_one()
             if count == 1:  # first hit of a window: forget windows older than a few minutes
-                conn.execute(text("DELETE FROM rate_limit_windows WHERE window_start < :old"),
-                             {"old": window_start - 600})
+                conn.execute(
+                    text("DELETE FROM rate_limit_windows WHERE window_start < :old"), {"old": window_start - 600}
+                )
         return count

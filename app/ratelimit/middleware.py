@@ -85,9 +85,12 @@ class RateLimit:
             if count > limit:
                 retry = max(1, math.ceil(window + 60 - now))
                 response = problem(
-                    429, "Too many requests",
+                    429,
+                    "Too many requests",
                     f"At most {limit} requests a minute from one address here; try again in {retry} s.",
-                    type_="/problems/rate-limited", instance=scope["path"], headers={"Retry-After": str(retry)},
+                    type_="/problems/rate-limited",
+                    instance=scope["path"],
+                    headers={"Retry-After": str(retry)},
                 )
                 await response(scope, receive, send)
                 return

@@ -28,10 +28,14 @@ def _request_code(request: Request, *, event_id: int, email: str, minutes: int, 
         service.request_code(db, event_id=event_id, email=email, minutes=minutes, per_hour=per_hour)
 
 
-@router.post("/events/{event_id}/registrations/recover", response_model=RecoveryAccepted,
-             status_code=status.HTTP_202_ACCEPTED)
+@router.post(
+    "/events/{event_id}/registrations/recover", response_model=RecoveryAccepted, status_code=status.HTTP_202_ACCEPTED
+)
 async def request_code(
-    event_id: IdPath, body: RecoveryRequest, request: Request, settings: SettingsDep,
+    event_id: IdPath,
+    body: RecoveryRequest,
+    request: Request,
+    settings: SettingsDep,
 ) -> RecoveryAccepted:
     """Lost your link? Ask for a single-use code by e-mail.
 
@@ -42,8 +46,14 @@ async def request_code(
     answer comes after a fixed time, so its timing does not tell either.
     """
     started = time.monotonic()
-    await run_in_threadpool(_request_code, request, event_id=event_id, email=str(body.email),
-                            minutes=settings.recovery_code_minutes, per_hour=settings.recovery_per_address_hour)
+    await run_in_threadpool(
+        _request_code,
+        request,
+        event_id=event_id,
+        email=str(body.email),
+        minutes=settings.recovery_code_minutes,
+        per_hour=settings.recovery_per_address_hour,
+    )
     await anyio.sleep(max(0.0, ANSWER_SECONDS - (time.monotonic() - started)))
     return RecoveryAccepted(
         detail="If this address is registered for the event, a code is on its way to it. "

@@ -15,8 +15,9 @@ class RecoveryAccepted(ResponseModel):
 
 
 class RecoveryConfirm(RequestModel):
-    code: str = Field(min_length=1, max_length=64,
-                      description="The code from the e-mail; case, spaces and dashes do not matter.")
+    code: str = Field(
+        min_length=1, max_length=64, description="The code from the e-mail; case, spaces and dashes do not matter."
+    )
 
 
 class RecoveryConfirmed(ResponseModel):

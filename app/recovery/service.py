@@ -85,12 +85,15 @@ def request_code(db: Session, *, event_id: int, email: str, minutes: int, per_ho
     assert stored is not None
     now = utcnow()
     reg = db.exec(
-        select(Registration).where(
+        select(Registration)
+        .where(
             Registration.event_id == event_id,
             Registration.email_normalized == normalize_email(email),
             Registration.status != RegistrationStatus.cancelled,
             col(Registration.erased_at).is_(None),
-        ).with_for_update(key_share=True).execution_options(populate_existing=True)
+        )
+        .with_for_update(key_share=True)
+        .execution_options(populate_existing=True)
     ).first()
     reg_id = id_of(reg) if reg is not None else NO_REGISTRATION
     recent = _issued_since(db, registration_id=reg_id, since=now - timedelta(hours=1))
@@ -98,23 +101,34 @@ def request_code(db: Session, *, event_id: int, email: str, minutes: int, per_ho
     _end_unused(db, registration_id=reg_id if sending else NO_REGISTRATION, now=now)
     if reg is None or not sending:
         return
-    db.add(RecoveryCode(registration_id=reg_id, code_digest=stored, created_at=now,
-                        expires_at=now + timedelta(minutes=minutes)))
+    db.add(
+        RecoveryCode(
+            registration_id=reg_id, code_digest=stored, created_at=now, expires_at=now + timedelta(minutes=minutes)
+        )
+    )
     notices.recovery_code(db, event=event, reg=reg, code=code, minutes=minutes)
     db.flush()
 
 
 def _issued_since(db: Session, *, registration_id: int, since: datetime) -> int:
-    return db.exec(select(func.count()).select_from(RecoveryCode).where(
-        RecoveryCode.registration_id == registration_id, RecoveryCode.created_at > since)).one()
+    return db.exec(
+        select(func.count())
+        .select_from(RecoveryCode)
+        .where(RecoveryCode.registration_id == registration_id, RecoveryCode.created_at > since)
+    ).one()
 
 
 def _end_unused(db: Session, *, registration_id: int, now: datetime) -> None:
     """Earlier codes of the registration that are still open expire now (their rows stay for the quota)."""
-    db.execute(update(RecoveryCode).where(
-        col(RecoveryCode.registration_id) == registration_id, col(RecoveryCode.used_at).is_(None),
-        col(RecoveryCode.expires_at) > now,
-    ).values(expires_at=now))
+    db.execute(
+        update(RecoveryCode)
+        .where(
+            col(RecoveryCode.registration_id) == registration_id,
+            col(RecoveryCode.used_at).is_(None),
+            col(RecoveryCode.expires_at) > now,
+        )
+        .values(expires_at=now)
+    )
 
 
 def confirm(db: Session, *, code: str) -> Recovered:
@@ -133,9 +147,16 @@ def confirm(db: Session, *, code: str) -> Recovered:
     reg = lock(db, Registration, row.registration_id)
     if reg is None or reg.erased_at is not None:
         raise _invalid()
-    used = db.exec(update(RecoveryCode).where(  # the one step two requests with one code meet at
-        col(RecoveryCode.id) == id_of(row), col(RecoveryCode.used_at).is_(None), col(RecoveryCode.expires_at) > now,
-    ).values(used_at=now).returning(col(RecoveryCode.id))).first()
+    used = db.exec(
+        update(RecoveryCode)
+        .where(  # the one step two requests with one code meet at
+            col(RecoveryCode.id) == id_of(row),
+            col(RecoveryCode.used_at).is_(None),
+            col(RecoveryCode.expires_at) > now,
+        )
+        .values(used_at=now)
+        .returning(col(RecoveryCode.id))
+    ).first()
     if used is None:
         raise _invalid()
     token = replace_token(db, registration_id=id_of(reg))
@@ -155,8 +176,10 @@ def replace_token(db: Session, *, registration_id: int) -> str:
     """
     token = new_secret("reg")
     changed = db.exec(
-        update(Registration).where(col(Registration.id) == registration_id, col(Registration.erased_at).is_(None))
-        .values(token_digest=digest(token), updated_at=utcnow()).returning(col(Registration.id))
+        update(Registration)
+        .where(col(Registration.id) == registration_id, col(Registration.erased_at).is_(None))
+        .values(token_digest=digest(token), updated_at=utcnow())
+        .returning(col(Registration.id))
     ).first()
     if changed is None:
         raise NotFound(f"Registration {registration_id} does not exist.")

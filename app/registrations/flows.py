@@ -26,8 +26,16 @@ from app.registrations.schemas import DetailsUpdate, MeUpdate, RegistrationUpdat
 from app.registrations.service import get_registration, locked_event, normalize_org
 
 # What update_details writes on the registration (a status is set_status's; answers are the questions').
-DETAIL_FIELDS = ("first_name", "last_name", "organization", "partnership", "position", "language", "category",
-                 "listing")
+DETAIL_FIELDS = (
+    "first_name",
+    "last_name",
+    "organization",
+    "partnership",
+    "position",
+    "language",
+    "category",
+    "listing",
+)
 
 
 def _locked(db: Session, registration_id: int) -> tuple[Event, Registration]:
@@ -62,8 +70,9 @@ def cancel(db: Session, *, registration_id: int) -> list[Registration]:
     return waitlist.promote(db, event)
 
 
-def set_status(db: Session, *, registration_id: int, status: RegistrationStatus,
-               move_to_end: bool = False) -> Registration:
+def set_status(
+    db: Session, *, registration_id: int, status: RegistrationStatus, move_to_end: bool = False
+) -> Registration:
     """Organizer override: confirm from the waiting list (within capacity), move to its end, or cancel.
 
     Confirming by hand may exceed the event's `max_per_organization` (the organizer decides);
@@ -157,16 +166,30 @@ def update_details(db: Session, *, registration_id: int, data: DetailsUpdate) ->
     answers = data.answers if isinstance(data, MeUpdate) else None
     if answers is not None:
         previous = questions.answers_of(db, registration_ids=[registration_id]).get(registration_id, {})
-        checked = questions.check(db, event=event, category=str(changes.get("category", reg.category)),
-                                  answers=answers, previous=previous, partial=True)
-        questions.save(db, registration_id=registration_id, checked=checked, replace=True,
-                       hold=reg.status not in INACTIVE)
+        checked = questions.check(
+            db,
+            event=event,
+            category=str(changes.get("category", reg.category)),
+            answers=answers,
+            previous=previous,
+            partial=True,
+        )
+        questions.save(
+            db, registration_id=registration_id, checked=checked, replace=True, hold=reg.status not in INACTIVE
+        )
     new_org = normalize_org(changes["organization"]) if changes.get("organization") else None
     moves = new_org is not None and new_org != reg.organization_normalized
-    if (moves and new_org is not None and reg.status == RegistrationStatus.confirmed
-            and not waitlist.under_org_limit(db, event, new_org)):
-        raise Conflict(f"{changes['organization']!r} already has {event.max_per_organization} confirmed people, the "
-                       "event's limit per organization; your registration stays as it was.", field="organization")
+    if (
+        moves
+        and new_org is not None
+        and reg.status == RegistrationStatus.confirmed
+        and not waitlist.under_org_limit(db, event, new_org)
+    ):
+        raise Conflict(
+            f"{changes['organization']!r} already has {event.max_per_organization} confirmed people, the "
+            "event's limit per organization; your registration stays as it was.",
+            field="organization",
+        )
     for name, value in changes.items():
         setattr(reg, name, value)
     if new_org is not None:

@@ -42,8 +42,12 @@ class Registration(SQLModel, table=True):
     __table_args__ = (
         # One active registration per e-mail and event (a cancelled one may register again).
         sa.Index(
-            "uq_registrations_event_email_active", "event_id", "email_normalized", unique=True,
-            sqlite_where=sa.text("status != 'cancelled'"), postgresql_where=sa.text("status != 'cancelled'"),
+            "uq_registrations_event_email_active",
+            "event_id",
+            "email_normalized",
+            unique=True,
+            sqlite_where=sa.text("status != 'cancelled'"),
+            postgresql_where=sa.text("status != 'cancelled'"),
         ),
         sa.Index("ix_registrations_event_status", "event_id", "status", "waitlist_seq"),
         sa.Index("ix_registrations_event_org", "event_id", "organization_normalized"),
@@ -67,8 +71,9 @@ class Registration(SQLModel, table=True):
     category: Category = Field(default=Category.other, sa_type=sa.String(32))
     # Language of the person's messages (pl, en); NULL: the event's language.
     language: str | None = Field(default=None, max_length=2)
-    listing: Listing = Field(default=Listing.none, sa_type=sa.String(16),
-                             sa_column_kwargs={"server_default": Listing.none.value})
+    listing: Listing = Field(
+        default=Listing.none, sa_type=sa.String(16), sa_column_kwargs={"server_default": Listing.none.value}
+    )
     invitation_id: int | None = Field(default=None, foreign_key="invitations.id", ondelete="SET NULL", index=True)
     status: RegistrationStatus = Field(sa_type=sa.String(16))
     # Order on the waiting list (monotonic per event); the position is derived from it.

@@ -12,13 +12,20 @@ Language = Literal["pl", "en"]
 Answers = Annotated[
     dict[Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]{0,9}$")], Any] | None,
     AllowControl(LINE_BREAKS),
-    Field(default=None, max_length=200, description=(
-        'Answers to the event\'s questions (GET /events/{id}/questions), by question id: {"12": "wegańska", '
-        '"13": 41 (an option id), "14": [42, 43] (multiple choice), "15": true, "16": "2022-11-29"}.')),
+    Field(
+        default=None,
+        max_length=200,
+        description=(
+            'Answers to the event\'s questions (GET /events/{id}/questions), by question id: {"12": "wegańska", '
+            '"13": 41 (an option id), "14": [42, 43] (multiple choice), "15": true, "16": "2022-11-29"}.'
+        ),
+    ),
 ]
 InvitationCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-LISTING_HELP = ("Who may see your name, organization and partnership in the event's participants list: nobody "
-                "(none, the default), the event's participants, or everyone (public).")
+LISTING_HELP = (
+    "Who may see your name, organization and partnership in the event's participants list: nobody "
+    "(none, the default), the event's participants, or everyone (public)."
+)
 Org = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
@@ -31,10 +38,12 @@ class RegistrationCreate(RequestModel):
     position: Org | None = None
     category: Category = Category.other
     language: Language | None = Field(
-        default=None, description="Language of the messages to this person (pl, en); default: the event's.")
+        default=None, description="Language of the messages to this person (pl, en); default: the event's."
+    )
     answers: Answers = None
     invitation_code: InvitationCode | None = Field(
-        default=None, description="An invitation code from the organizers (seats held for it, outside the window).")
+        default=None, description="An invitation code from the organizers (seats held for it, outside the window)."
+    )
     listing: Listing = Field(default=Listing.none, description=LISTING_HELP)
     consent: Literal[True] = Field(
         description="Must be JSON `true` (not a string or a number): consent to processing personal data for the event."
@@ -110,11 +119,15 @@ class MeUpdate(DetailsUpdate):
     listing: Listing | None = Field(default=None, description=LISTING_HELP)
 
 
-STATUS_HELP = ("confirmed (from the waiting list, within capacity), waitlisted (to the end of the list) "
-               "or cancelled (frees the seat for the next on the waiting list).")
-MOVE_TO_END_HELP = ("With `waitlisted`: a person already on the waiting list goes to its end "
-                    "(without it, waitlisting a waiting person changes nothing). "
-                    "Only with `waitlisted` (422 otherwise).")
+STATUS_HELP = (
+    "confirmed (from the waiting list, within capacity), waitlisted (to the end of the list) "
+    "or cancelled (frees the seat for the next on the waiting list)."
+)
+MOVE_TO_END_HELP = (
+    "With `waitlisted`: a person already on the waiting list goes to its end "
+    "(without it, waitlisting a waiting person changes nothing). "
+    "Only with `waitlisted` (422 otherwise)."
+)
 
 
 class RegistrationUpdate(DetailsUpdate):
@@ -166,8 +179,9 @@ class RegistrationStats(ResponseModel):
     seats_left: int = Field(description="Seats the public can still take.")
     by_category: dict[str, dict[str, int]]
     by_organization: list[OrganizationCount]
-    questions: list[QuestionCount] = Field(default=[], description="Choice questions: places taken and left "
-                                           "per option (active registrations).")
+    questions: list[QuestionCount] = Field(
+        default=[], description="Choice questions: places taken and left per option (active registrations)."
+    )
 
 
 class ApproveMany(RequestModel):

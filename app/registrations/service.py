@@ -16,6 +16,7 @@ from app.common.time import utcnow
 from app.errors import AppError, NotFound, TransactionCollided
 from app.events.models import Event
 from app.invitations import service as invitations
+from app.invitations.models import Invitation
 from app.messages import notices
 from app.questions import service as questions
 from app.registrations import decision, idempotency, waitlist
@@ -89,7 +90,8 @@ def _replay(db: Session, *, event_id: int, key: str | None, body: dict[str, obje
         return None
     if record.request_digest != idempotency.body_digest(body):
         raise idempotency.IdempotencyMismatch(
-            "This Idempotency-Key was already used with a different body; use a new key.")
+            "This Idempotency-Key was already used with a different body; use a new key."
+        )
     reg = db.get(Registration, record.registration_id)
     assert reg is not None  # the record is deleted with its registration (ON DELETE CASCADE)
     token = idempotency.unseal(record.sealed_token, event_id=event_id, key=key)
@@ -99,10 +101,15 @@ def _replay(db: Session, *, event_id: int, key: str | None, body: dict[str, obje
 _REGISTRATIONS = table_of(Registration)
 _COLUMNS = [column.key for column in _REGISTRATIONS.columns if column.key != "id"]
 # Built once, used by every registration of a rush (their SQL and cache keys are kept).
-_TAKEN = select(_REGISTRATIONS.c.id).where(
-    _REGISTRATIONS.c.event_id == bindparam("event"), _REGISTRATIONS.c.email_normalized == bindparam("email"),
-    _REGISTRATIONS.c.status != RegistrationStatus.cancelled.value,
-).limit(1)
+_TAKEN = (
+    select(_REGISTRATIONS.c.id)
+    .where(
+        _REGISTRATIONS.c.event_id == bindparam("event"),
+        _REGISTRATIONS.c.email_normalized == bindparam("email"),
+        _REGISTRATIONS.c.status != RegistrationStatus.cancelled.value,
+    )
+    .limit(1)
+)
 _INSERT = insert(_REGISTRATIONS).returning(_REGISTRATIONS.c.id)
 
 
@@ -113,8 +120,80 @@ def _insert(db: Session, reg: Registration) -> None:
     reg.id = db.execute(_INSERT, {name: getattr(reg, name) for name in _COLUMNS}).scalar_one()
 
 
+def _new_registration(
+    *,
+    event_id: int,
+    data: RegistrationCreate,
+    email: str,
+    organization: str,
+    invitation: Invitation | None,
+    consent_version: str,
+    token: str,
+) -> Registration:
+    return Registration(
+        event_id=event_id,
+        **data.model_dump(exclude={"consent", "email", "answers", "invitation_code"}),
+        email=str(data.email),
+        email_normalized=email,
+        organization_normalized=organization,
+        invitation_id=invitation.id if invitation is not None else None,
+        status=RegistrationStatus.waitlisted,
+        consent_at=utcnow(),
+        consent_version=consent_version,
+        token_digest=digest(token),
+        sort_key=sort_key(data.last_name, data.first_name),
+        search_key=search_key(data.first_name, data.last_name, data.organization),
+    )
+
+
+def _seat(
+    db: Session,
+    reg: Registration,
+    chosen: decision.Way,
+    *,
+    event: Event,
+    invitation: Invitation | None,
+    include_unpublished: bool,
+) -> Event:
+    """Execute the way chosen (app/registrations/decision.py) with the capacity ledger: the person
+    is confirmed or put on the waiting list (a `seat_last` seat is taken just before the commit,
+    in `register`). Returns the event, locked when the way takes its lock first."""
+    queue_number: int | None = None  # drawn with the event's lock by whoever may join the waiting list
+    event_id = id_of(event)
+    match chosen:
+        case decision.Way.invited:
+            assert invitation is not None
+            event = locked_event(db, event_id, include_unpublished=include_unpublished)
+            invitations.use(db, invitation_id=id_of(invitation))
+            seated = ledger.take_held_seat(db, invitation_id=id_of(invitation), event_id=event_id) or (
+                waitlist.under_org_limit(db, event, reg.organization_normalized)
+                and ledger.take_event_seat(db, event_id=event_id)
+            )
+        case decision.Way.counted:
+            event = locked_event(db, event_id, include_unpublished=include_unpublished)
+            waitlist.release_expired_holds(db, event)
+            seated = waitlist.under_org_limit(db, event, reg.organization_normalized) and ledger.take_event_seat(
+                db, event_id=event_id
+            )
+        case decision.Way.queue_first:
+            queue_number = ledger.next_event_place(db, event_id=event_id)
+            seated = ledger.take_event_seat(db, event_id=event_id)
+        case _:
+            seated = chosen == decision.Way.seat_last
+    if seated:
+        waitlist.mark_confirmed(reg)
+    else:
+        waitlist.put_on_waitlist(db, reg, seq=queue_number)
+    return event
+
+
 def register(
-    db: Session, *, event_id: int, data: RegistrationCreate, idempotency_key: str | None, consent_version: str,
+    db: Session,
+    *,
+    event_id: int,
+    data: RegistrationCreate,
+    idempotency_key: str | None,
+    consent_version: str,
     by_organizer: bool = False,
 ) -> Registered:
     """Register one person: confirmed while seats last, then waitlisted (FIFO).
@@ -136,66 +215,53 @@ def register(
     replay = _replay(db, event_id=event_id, key=idempotency_key, body=body)
     if replay is not None:
         return replay
-    email = normalize_email(data.email)
-    organization = normalize_org(data.organization)
-    invitation = invitations.find(db, event_id=event_id, code=data.invitation_code, email_normalized=email,
-                                  organization_normalized=organization) if data.invitation_code else None
+    email, organization = normalize_email(data.email), normalize_org(data.organization)
+    invitation = (
+        invitations.find(
+            db,
+            event_id=event_id,
+            code=data.invitation_code,
+            email_normalized=email,
+            organization_normalized=organization,
+        )
+        if data.invitation_code
+        else None
+    )
     if not by_organizer and not (invitation is not None and invitation.outside_window):
         _check_window(event)
     answers = questions.check(db, event=event, category=str(data.category), answers=data.answers)
-    taken = db.execute(_TAKEN, {"event": event_id, "email": email}).first()
-    if taken is not None:
+    if db.execute(_TAKEN, {"event": event_id, "email": email}).first() is not None:
         # The same request may have been stored a moment after our first look: answer as it did.
         replay = _replay(db, event_id=event_id, key=idempotency_key, body=body)
         if replay is not None:
             return replay
         raise AlreadyRegistered("This e-mail address is already registered for the event.")
     token = new_secret("reg")
-    now = utcnow()
-    reg = Registration(
+    reg = _new_registration(
         event_id=event_id,
-        **data.model_dump(exclude={"consent", "email", "answers", "invitation_code"}),
-        email=str(data.email),
-        email_normalized=email,
-        organization_normalized=organization,
-        invitation_id=invitation.id if invitation is not None else None,
-        status=RegistrationStatus.waitlisted,
-        consent_at=now,
+        data=data,
+        email=email,
+        organization=organization,
+        invitation=invitation,
         consent_version=consent_version,
-        token_digest=digest(token),
-        sort_key=sort_key(data.last_name, data.first_name),
-        search_key=search_key(data.first_name, data.last_name, data.organization),
+        token=token,
     )
     chosen = decision.way(
-        decision.Seen(requires_approval=event.requires_approval, capacity=event.capacity,
-                      confirmed=event.confirmed_count, reserved_open=event.reserved_open,
-                      max_per_organization=event.max_per_organization),
-        by_organizer=by_organizer, invited=invitation is not None, takes_option_units=bool(answers.option_ids))
-    queue_number: int | None = None  # drawn with the event's lock by whoever may join the waiting list
-    match chosen:
-        case decision.Way.pending:
-            seated = False
-        case decision.Way.invited:
-            assert invitation is not None
-            event = locked_event(db, event_id, include_unpublished=by_organizer)
-            invitations.use(db, invitation_id=id_of(invitation))
-            seated = ledger.take_held_seat(db, invitation_id=id_of(invitation), event_id=event_id) or (
-                waitlist.under_org_limit(db, event, organization) and ledger.take_event_seat(db, event_id=event_id))
-        case decision.Way.counted:
-            event = locked_event(db, event_id, include_unpublished=by_organizer)
-            waitlist.release_expired_holds(db, event)
-            seated = waitlist.under_org_limit(db, event, organization) and ledger.take_event_seat(db, event_id=event_id)
-        case decision.Way.seat_last:
-            seated = True  # taken just before the commit (below)
-        case decision.Way.queue_first:
-            queue_number = ledger.next_event_place(db, event_id=event_id)
-            seated = ledger.take_event_seat(db, event_id=event_id)
+        decision.Seen(
+            requires_approval=event.requires_approval,
+            capacity=event.capacity,
+            confirmed=event.confirmed_count,
+            reserved_open=event.reserved_open,
+            max_per_organization=event.max_per_organization,
+        ),
+        by_organizer=by_organizer,
+        invited=invitation is not None,
+        takes_option_units=bool(answers.option_ids),
+    )
     if chosen == decision.Way.pending:
         reg.status = RegistrationStatus.pending
-    elif seated:
-        waitlist.mark_confirmed(reg)
     else:
-        waitlist.put_on_waitlist(db, reg, seq=queue_number)
+        event = _seat(db, reg, chosen, event=event, invitation=invitation, include_unpublished=by_organizer)
     try:
         _insert(db, reg)
         if idempotency_key:
@@ -229,8 +295,11 @@ def get_registration(db: Session, *, registration_id: int) -> Registration:
 
 def count_active(db: Session, *, event_id: int) -> int:
     """Registrations of the event that are not cancelled."""
-    return db.exec(select(func.count()).select_from(Registration).where(
-        Registration.event_id == event_id, Registration.status != RegistrationStatus.cancelled)).one()
+    return db.exec(
+        select(func.count())
+        .select_from(Registration)
+        .where(Registration.event_id == event_id, Registration.status != RegistrationStatus.cancelled)
+    ).one()
 
 
 def _like_any(term: str) -> str:
@@ -263,8 +332,16 @@ def search_condition(q: str, *, with_email: bool = True) -> ColumnElement[bool]:
 
 
 def list_registrations(
-    db: Session, *, event_id: int, status: RegistrationStatus | None, category: Category | None,
-    organization: str | None, partnership: str | None, q: str | None, limit: int, offset: int,
+    db: Session,
+    *,
+    event_id: int,
+    status: RegistrationStatus | None,
+    category: Category | None,
+    organization: str | None,
+    partnership: str | None,
+    q: str | None,
+    limit: int,
+    offset: int,
 ) -> tuple[list[Registration], int]:
     cond: list[ColumnElement[bool]] = [col(Registration.event_id) == event_id]
     if status is not None:
@@ -293,10 +370,13 @@ def stats(db: Session, *, event: Event) -> RegistrationStats:
     total = {s.value: sum(c.get(s.value, 0) for c in counts.values()) for s in RegistrationStatus}
     orgs: dict[str, OrganizationCount] = {}
     for key, org, status, n in db.exec(
-        select(Registration.organization_normalized, func.min(Registration.organization), Registration.status,
-               func.count())
-        .where(Registration.event_id == event.id,
-               col(Registration.status).in_([RegistrationStatus.confirmed, RegistrationStatus.waitlisted]))
+        select(
+            Registration.organization_normalized, func.min(Registration.organization), Registration.status, func.count()
+        )
+        .where(
+            Registration.event_id == event.id,
+            col(Registration.status).in_([RegistrationStatus.confirmed, RegistrationStatus.waitlisted]),
+        )
         .group_by(Registration.organization_normalized, Registration.status)
     ).all():
         entry = orgs.setdefault(key, OrganizationCount(organization=org, confirmed=0, waitlisted=0))
@@ -312,8 +392,21 @@ def stats(db: Session, *, event: Event) -> RegistrationStats:
         seats_left=max(event.capacity - total["confirmed"] - event.reserved_open, 0),
         by_category=counts,
         by_organization=sorted(orgs.values(), key=lambda o: (-o.confirmed, o.organization)),
-        questions=[QuestionCount(question_id=id_of(q), label=q.label_pl, options=[
-            OptionCount(option_id=id_of(o), label=o.label_pl, taken=o.taken, capacity=o.capacity,
-                        remaining=None if o.capacity is None else max(o.capacity - o.taken, 0)) for o in options])
-            for q, options in questions.option_counts(db, event_id=id_of(event))],
+        questions=[
+            QuestionCount(
+                question_id=id_of(q),
+                label=q.label_pl,
+                options=[
+                    OptionCount(
+                        option_id=id_of(o),
+                        label=o.label_pl,
+                        taken=o.taken,
+                        capacity=o.capacity,
+                        remaining=None if o.capacity is None else max(o.capacity - o.taken, 0),
+                    )
+                    for o in options
+                ],
+            )
+            for q, options in questions.option_counts(db, event_id=id_of(event))
+        ],
     )

@@ -20,7 +20,9 @@ from app.registrations.models import Registration, RegistrationStatus
 
 def confirmed_in_organization(db: Session, *, event_id: int, organization_normalized: str) -> int:
     return db.exec(
-        select(func.count()).select_from(Registration).where(
+        select(func.count())
+        .select_from(Registration)
+        .where(
             Registration.event_id == event_id,
             Registration.organization_normalized == organization_normalized,
             Registration.status == RegistrationStatus.confirmed,
@@ -83,7 +85,8 @@ def promote(db: Session, event: Event) -> list[Registration]:
         db.flush()  # the next person's organization count sees this one
         return True
 
-    promoted = ledger.promote(waiting, eligible=lambda reg: under_org_limit(db, event, reg.organization_normalized),
-                              seat=seat)
+    promoted = ledger.promote(
+        waiting, eligible=lambda reg: under_org_limit(db, event, reg.organization_normalized), seat=seat
+    )
     notices.registrations_promoted(db, event=event, regs=promoted)
     return promoted

@@ -28,6 +28,9 @@ def delete_session(db: Session, *, session_id: int, force: bool) -> None:
     row = service.lock_session(db, session_id=session_id)
     people = enrollments.count_in_session(db, session_id=session_id)
     if people and not force:
-        raise Conflict(f"{people} people are enrolled or waiting in this session; repeat with ?force=true to "
-                       "delete it with their places.", enrollments=people)
+        raise Conflict(
+            f"{people} people are enrolled or waiting in this session; repeat with ?force=true to "
+            "delete it with their places.",
+            enrollments=people,
+        )
     service.delete_session(db, row=row)

@@ -48,8 +48,9 @@ def get_session(session_id: IdPath, db: SessionDep, who: MaybeOrganizerDep) -> S
 
 
 @router.patch("/sessions/{session_id}", response_model=SessionPublic, status_code=status.HTTP_200_OK)
-def update_session(body: SessionUpdate, db: SessionDep, _: AuditedOrganizerDep,
-                   row: OrganizerSessionDep) -> SessionPublic:
+def update_session(
+    body: SessionUpdate, db: SessionDep, _: AuditedOrganizerDep, row: OrganizerSessionDep
+) -> SessionPublic:
     """Change a session. 409 when a new time would put someone in two sessions at once, or the
     capacity would fall below the people enrolled; more capacity moves the waiting list up."""
     return SessionPublic.model_validate(flows.update_session(db, session_id=id_of(row), data=body))
@@ -57,7 +58,9 @@ def update_session(body: SessionUpdate, db: SessionDep, _: AuditedOrganizerDep,
 
 @router.delete("/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
 def delete_session(
-    db: SessionDep, _: AuditedOrganizerDep, row: OrganizerSessionDep,
+    db: SessionDep,
+    _: AuditedOrganizerDep,
+    row: OrganizerSessionDep,
     force: bool = Query(default=False, description="Also when people are enrolled (409 otherwise)."),
 ) -> Response:
     """Delete a session; when people are enrolled or waiting, only with `force=true`."""

@@ -11,14 +11,19 @@ from app.sessions.models import SessionKind
 class SessionCreate(RequestModel):
     title: Title
     description: LongText | None = None
-    kind: SessionKind = Field(description="break, meal and social items are in the programme for everyone: no "
-                                          "places to take, never ranked nor assigned.")
+    kind: SessionKind = Field(
+        description="break, meal and social items are in the programme for everyone: no "
+        "places to take, never ranked nor assigned."
+    )
     starts_at: UtcInput
     ends_at: UtcInput
     room: ShortText | None = None
     capacity: int | None = Field(default=None, ge=0, le=1_000_000, description="Seats; null = unlimited.")
-    force: bool = Field(default=False, description="Keep the room even when another session uses it at an "
-                                                     "overlapping time (409 `room-taken` otherwise).")
+    force: bool = Field(
+        default=False,
+        description="Keep the room even when another session uses it at an "
+        "overlapping time (409 `room-taken` otherwise).",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
@@ -37,8 +42,11 @@ class SessionUpdate(PatchModel):
     ends_at: UtcInput | None = None
     room: ShortText | None = None
     capacity: int | None = Field(default=None, ge=0, le=1_000_000)
-    force: bool = Field(default=False, description="Keep the room even when another session uses it at an "
-                                                     "overlapping time (409 `room-taken` otherwise).")
+    force: bool = Field(
+        default=False,
+        description="Keep the room even when another session uses it at an "
+        "overlapping time (409 `room-taken` otherwise).",
+    )
 
 
 class SessionPublic(ResponseModel):

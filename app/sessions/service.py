@@ -35,9 +35,7 @@ def first_overlap(target: EventSession, others: Iterable[EventSession]) -> Event
 
 
 def get_session(db: Session, *, session_id: int, include_unpublished: bool = False) -> EventSession:
-    row = db.exec(
-        select(EventSession, Event.published).join(Event).where(EventSession.id == session_id)
-    ).first()
+    row = db.exec(select(EventSession, Event.published).join(Event).where(EventSession.id == session_id)).first()
     if row is None or (not row[1] and not include_unpublished):
         raise NotFound(f"Session {session_id} does not exist.")
     return row[0]
@@ -72,23 +70,38 @@ def room_key(room: str | None) -> str:
     return (room or "").strip().casefold()
 
 
-def check_room_free(db: Session, *, event_id: int, room: str | None, starts_at: datetime, ends_at: datetime,
-                    except_id: int | None = None) -> None:
+def check_room_free(
+    db: Session,
+    *,
+    event_id: int,
+    room: str | None,
+    starts_at: datetime,
+    ends_at: datetime,
+    except_id: int | None = None,
+) -> None:
     """409 `room-taken` when another session of the event uses `room` at an overlapping time.
 
     Sessions without a room never collide. Compared in Python: SQL's lower() folds only ASCII."""
     key = room_key(room)
     if not key:
         return
-    rows = db.exec(select(EventSession).where(
-        EventSession.event_id == event_id, col(EventSession.room).is_not(None),
-        col(EventSession.starts_at) < ends_at, col(EventSession.ends_at) > starts_at,
-    ).order_by(col(EventSession.starts_at), col(EventSession.id))).all()
+    rows = db.exec(
+        select(EventSession)
+        .where(
+            EventSession.event_id == event_id,
+            col(EventSession.room).is_not(None),
+            col(EventSession.starts_at) < ends_at,
+            col(EventSession.ends_at) > starts_at,
+        )
+        .order_by(col(EventSession.starts_at), col(EventSession.id))
+    ).all()
     clash = next((s for s in rows if s.id != except_id and room_key(s.room) == key), None)
     if clash is not None:
-        raise RoomTaken(f"Room {clash.room!r} is taken at that time by session {clash.id} ({clash.title!r}); choose "
-                        "another room or time, or repeat with force: true to share it.",
-                        conflicting_session_id=clash.id)
+        raise RoomTaken(
+            f"Room {clash.room!r} is taken at that time by session {clash.id} ({clash.title!r}); choose "
+            "another room or time, or repeat with force: true to share it.",
+            conflicting_session_id=clash.id,
+        )
 
 
 def list_sessions(
@@ -100,8 +113,11 @@ def list_sessions(
         cond.append(EventSession.kind == kind)
     total = db.exec(select(func.count()).select_from(EventSession).where(*cond)).one()
     rows = db.exec(
-        select(EventSession).where(*cond).order_by(col(EventSession.starts_at), col(EventSession.id))
-        .limit(limit).offset(offset)
+        select(EventSession)
+        .where(*cond)
+        .order_by(col(EventSession.starts_at), col(EventSession.id))
+        .limit(limit)
+        .offset(offset)
     ).all()
     return list(rows), total
 
@@ -137,13 +153,15 @@ def update_session(db: Session, *, row: EventSession, data: SessionUpdate, place
     if "capacity" in changes and changes["capacity"] is not None and changes["capacity"] < row.enrolled:
         raise Conflict(f"Capacity {changes['capacity']} is below the {row.enrolled} people enrolled.")
     if changes.get("kind") in FOR_EVERYONE and row.kind not in FOR_EVERYONE and places:
-        raise Conflict(f"{places} people are enrolled or waiting in this session; a {changes['kind']} has no "
-                       "places: move them or delete their places first.", enrollments=places)
+        raise Conflict(
+            f"{places} people are enrolled or waiting in this session; a {changes['kind']} has no "
+            "places: move them or delete their places first.",
+            enrollments=places,
+        )
     room = changes.get("room", row.room)
     moved = (starts_at, ends_at, room_key(room)) != (row.starts_at, row.ends_at, room_key(row.room))
     if moved and not data.force:
-        check_room_free(db, event_id=row.event_id, room=room, starts_at=starts_at, ends_at=ends_at,
-                        except_id=row.id)
+        check_room_free(db, event_id=row.event_id, room=room, starts_at=starts_at, ends_at=ends_at, except_id=row.id)
     for name, value in changes.items():
         setattr(row, name, value)
     db.add(row)
@@ -156,16 +174,29 @@ def delete_session(db: Session, *, row: EventSession) -> None:
     db.flush()
 
 
-def sessions_of_topics_during(db: Session, *, event_id: int, topic_ids: list[int], starts_at: datetime,
-                              ends_at: datetime) -> list[int]:
+def sessions_of_topics_during(
+    db: Session, *, event_id: int, topic_ids: list[int], starts_at: datetime, ends_at: datetime
+) -> list[int]:
     """Ids of the event's sessions of these topics that overlap [starts_at, ends_at)."""
-    return cast(list[int], list(db.exec(select(EventSession.id).where(  # primary keys: never NULL
-        EventSession.event_id == event_id, col(EventSession.topic_id).in_(topic_ids),
-        col(EventSession.starts_at) < ends_at, col(EventSession.ends_at) > starts_at,
-    ).order_by(col(EventSession.id))).all()))
+    return cast(
+        list[int],
+        list(
+            db.exec(
+                select(EventSession.id)
+                .where(  # primary keys: never NULL
+                    EventSession.event_id == event_id,
+                    col(EventSession.topic_id).in_(topic_ids),
+                    col(EventSession.starts_at) < ends_at,
+                    col(EventSession.ends_at) > starts_at,
+                )
+                .order_by(col(EventSession.id))
+            ).all()
+        ),
+    )
 
 
 def any_session_of_topics(db: Session, *, topic_ids: Any) -> bool:
     """Whether a session runs one of these topics (`topic_ids`: ids, or a subquery of them)."""
-    return db.exec(select(EventSession.id).where(col(EventSession.topic_id).in_(topic_ids)).limit(1)).first() \
-        is not None
+    return (
+        db.exec(select(EventSession.id).where(col(EventSession.topic_id).in_(topic_ids)).limit(1)).first() is not None
+    )

@@ -36,8 +36,7 @@ class TooFewBallots(Conflict):
     code, title = "too-few-ballots", "Too few ballots to export"
 
 
-def write_pb(meta: Sequence[tuple[str, str]], projects: Sequence[Sequence[str]],
-             votes: Sequence[Sequence[str]]) -> str:
+def write_pb(meta: Sequence[tuple[str, str]], projects: Sequence[Sequence[str]], votes: Sequence[Sequence[str]]) -> str:
     """The pabulib text: META (key;value), PROJECTS (project_id;cost;votes;name), VOTES (voter_id;vote)."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\n")
@@ -61,13 +60,22 @@ def ballots_pb(*, poll: Poll, event: Event, topics: list[Topic], ballots: list[l
         for i in ballot:
             supporters[i] += 1
     meta = [
-        ("description", poll.title), ("country", "unknown"), ("unit", event.title),
-        ("instance", str(event.starts_on.year)), ("subunit", f"poll {poll.id}"),
-        ("num_projects", str(len(topics))), ("num_votes", str(len(ballots))), ("budget", str(poll.seats)),
-        ("vote_type", "ordinal" if ranked else "approval"), ("rule", DEFAULT_RULE[str(poll.ballot)]),
+        ("description", poll.title),
+        ("country", "unknown"),
+        ("unit", event.title),
+        ("instance", str(event.starts_on.year)),
+        ("subunit", f"poll {poll.id}"),
+        ("num_projects", str(len(topics))),
+        ("num_votes", str(len(ballots))),
+        ("budget", str(poll.seats)),
+        ("vote_type", "ordinal" if ranked else "approval"),
+        ("rule", DEFAULT_RULE[str(poll.ballot)]),
         ("min_length", "1"),
-        ("comment", "topic poll: every topic costs 1 and the budget is the number of seats; voter_id is 1..n "
-                    "in the order of ballot content, not of voters"),
+        (
+            "comment",
+            "topic poll: every topic costs 1 and the budget is the number of seats; voter_id is 1..n "
+            "in the order of ballot content, not of voters",
+        ),
     ]
     projects = [(str(t.id), "1", str(supporters[i]), t.title) for i, t in enumerate(topics)]
     votes = [(str(v), ",".join(str(topics[c].id) for c in ballot)) for v, ballot in enumerate(ballots, start=1)]
@@ -79,11 +87,21 @@ def export_ballots(db: Session, *, poll: Poll, actor: str, min_ballots: int) -> 
     ``min_ballots`` counted ballots (too few to hide who voted how)."""
     topics, ballots = anonymous_ballots(db, poll=poll)
     if len(ballots) < max(min_ballots, 1):
-        raise TooFewBallots(f"The poll has {len(ballots)} counted ballots; the ballots are exported only from "
-                            f"{min_ballots} on (BALLOT_EXPORT_MIN_BALLOTS), so that no ballot can be traced "
-                            "to a person.", ballots=len(ballots), minimum=min_ballots)
+        raise TooFewBallots(
+            f"The poll has {len(ballots)} counted ballots; the ballots are exported only from "
+            f"{min_ballots} on (BALLOT_EXPORT_MIN_BALLOTS), so that no ballot can be traced "
+            "to a person.",
+            ballots=len(ballots),
+            minimum=min_ballots,
+        )
     event = db.get(Event, poll.event_id)
     assert event is not None  # the poll goes only with its event
-    record(db, actor=actor, action="export.ballots", event_id=poll.event_id, target=f"poll:{id_of(poll)}",
-           details={"format": "pabulib", "ballots": len(ballots), "topics": len(topics)})
+    record(
+        db,
+        actor=actor,
+        action="export.ballots",
+        event_id=poll.event_id,
+        target=f"poll:{id_of(poll)}",
+        details={"format": "pabulib", "ballots": len(ballots), "topics": len(topics)},
+    )
     return ballots_pb(poll=poll, event=event, topics=topics, ballots=ballots)

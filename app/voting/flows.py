@@ -37,25 +37,42 @@ def publish(
     lock_event(db, event_id=poll.event_id)
     lock(db, Poll, id_of(poll))
     topic_ids = [id_of(t) for t in topics_of(db, poll_id=id_of(poll), statuses=tuple(TopicStatus))]
-    running = sessions_of_topics_during(db, event_id=poll.event_id, topic_ids=topic_ids, starts_at=starts_at,
-                                       ends_at=ends_at)
+    running = sessions_of_topics_during(
+        db, event_id=poll.event_id, topic_ids=topic_ids, starts_at=starts_at, ends_at=ends_at
+    )
     if running:
-        raise AlreadyPublished(f"Workshops of this poll already run at that time (sessions {running}); choose "
-                               "another time slot, or delete them first.", session_ids=running)
+        raise AlreadyPublished(
+            f"Workshops of this poll already run at that time (sessions {running}); choose "
+            "another time slot, or delete them first.",
+            session_ids=running,
+        )
     outcome = results(db, poll=poll, rule=rule)
     if not outcome.winners:
         raise Invalid("The poll has no winners yet (no topics or no ballots).")
     if len(rooms) < len(outcome.winners):
-        raise Invalid(f"{len(outcome.winners)} winning topics need at least as many rooms; got {len(rooms)}.",
-                      field="rooms")
+        raise Invalid(
+            f"{len(outcome.winners)} winning topics need at least as many rooms; got {len(rooms)}.", field="rooms"
+        )
     made = []
     for topic_id, room in zip(outcome.winners, rooms, strict=False):
         topic = db.get(Topic, topic_id)
         assert topic is not None  # a winner is one of the poll's topics, read in this transaction
-        made.append(create_session(db, event_id=poll.event_id, topic_id=topic_id, data=SessionCreate(
-            title=topic.title, description=topic.description, kind=SessionKind.workshop,
-            starts_at=starts_at, ends_at=ends_at, room=room.room, capacity=room.capacity,
-        )))
+        made.append(
+            create_session(
+                db,
+                event_id=poll.event_id,
+                topic_id=topic_id,
+                data=SessionCreate(
+                    title=topic.title,
+                    description=topic.description,
+                    kind=SessionKind.workshop,
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                    room=room.room,
+                    capacity=room.capacity,
+                ),
+            )
+        )
     event = db.get(Event, poll.event_id)
     assert event is not None  # the poll goes only with its event
     notices.poll_published(db, event=event, poll_id=id_of(poll), title=poll.title, sessions=made)

@@ -77,8 +77,9 @@ def resolve_rule(poll: Poll, rule: str | None) -> str:
     return name
 
 
-def results(db: Session, *, poll: Poll, rule: str | None, explain: bool = False,
-            min_ballots: int | None = None) -> PollResults:
+def results(
+    db: Session, *, poll: Poll, rule: str | None, explain: bool = False, min_ballots: int | None = None
+) -> PollResults:
     """Winners and tallies; ``explain``: also the rule's rounds. Voter numbers appear in the
     explanation and in EJR/PJR witnesses only when at least ``min_ballots`` ballots were
     counted (``None``: never)."""
@@ -129,17 +130,23 @@ def _voters(rows: Sequence[int], show: bool) -> list[int] | None:
 def _violation(witness: proportionality.Witness | None, topics: list[Topic], show: bool) -> Violation | None:
     if witness is None:
         return None
-    return Violation(ell=witness.ell, topic_ids=[id_of(topics[c]) for c in witness.candidates],
-                     group_size=len(witness.voters), voters=_voters(witness.voters, show))
+    return Violation(
+        ell=witness.ell,
+        topic_ids=[id_of(topics[c]) for c in witness.candidates],
+        group_size=len(witness.voters),
+        voters=_voters(witness.voters, show),
+    )
 
 
 def _properties(checked: proportionality.Proportionality, topics: list[Topic], show: bool, poll: Poll) -> Properties:
     return Properties(
-        ejr=checked.ejr, pjr=checked.pjr,
+        ejr=checked.ejr,
+        pjr=checked.pjr,
         ejr_violation=_violation(checked.ejr_witness, topics, show),
         pjr_violation=_violation(checked.pjr_witness, topics, show),
         ballots_read_as=RANKED_AS_APPROVAL if poll.ballot == BallotType.ranked else "approval ballots",
-        method=checked.method, seconds=round(checked.seconds, 6),
+        method=checked.method,
+        seconds=round(checked.seconds, 6),
     )
 
 
@@ -148,8 +155,10 @@ def _payments(payments: Sequence[trace.Payment], show: bool) -> list[PaymentGrou
     groups: dict[float, list[int]] = defaultdict(list)
     for p in payments:
         groups[round(p.amount, 12)].append(p.voter)
-    return [PaymentGroup(amount=amount, count=len(voters), voters=_voters(voters, show))
-            for amount, voters in sorted(groups.items(), reverse=True)]
+    return [
+        PaymentGroup(amount=amount, count=len(voters), voters=_voters(voters, show))
+        for amount, voters in sorted(groups.items(), reverse=True)
+    ]
 
 
 def _values(values: dict[int, float] | Sequence[float], topics: list[Topic]) -> list[TopicValue]:
@@ -163,36 +172,70 @@ def _reason(item: trace.NotBought, elected: bool) -> str:
     elif item.supporters == 0:
         why = "nobody approves it"
     else:
-        why = (f"its {item.supporters} supporters had {item.budget_left:.6g} of a seat left together, less than its "
-               f"cost {item.cost:g}")
+        why = (
+            f"its {item.supporters} supporters had {item.budget_left:.6g} of a seat left together, less than its "
+            f"cost {item.cost:g}"
+        )
     return why + ("; elected in the completion" if elected else "")
 
 
-def _explanation(explained: rules.Trace | None, topics: list[Topic], winners: list[int], n: int,
-                 show: bool) -> Explanation:
+def _explanation(
+    explained: rules.Trace | None, topics: list[Topic], winners: list[int], n: int, show: bool
+) -> Explanation:
     if explained is None:
-        return Explanation(method="not_sequential", summary="Nothing to explain: no ballots or no topics yet.",
-                           criterion="", voters=VOTERS_DOC, budget=None, rounds=[], not_bought=[], completion=None,
-                           totals=None)
+        return Explanation(
+            method="not_sequential",
+            summary="Nothing to explain: no ballots or no topics yet.",
+            criterion="",
+            voters=VOTERS_DOC,
+            budget=None,
+            rounds=[],
+            not_bought=[],
+            completion=None,
+            totals=None,
+        )
     rounds = [
-        ExplainedRound(round=s.number, phase=s.phase,
-                       topic_id=id_of(topics[s.candidate]), tied=[id_of(topics[c]) for c in s.tied],
-                       scores=_values(s.values, topics), cost=s.cost, price=s.price,
-                       payments=_payments(s.payments, show), note=s.note or None)
+        ExplainedRound(
+            round=s.number,
+            phase=s.phase,
+            topic_id=id_of(topics[s.candidate]),
+            tied=[id_of(topics[c]) for c in s.tied],
+            scores=_values(s.values, topics),
+            cost=s.cost,
+            price=s.price,
+            payments=_payments(s.payments, show),
+            note=s.note or None,
+        )
         for s in explained.steps
     ]
     budget = None
     if explained.start_budget is not None:
-        budget = Budget(per_voter=explained.start_budget, voters=n, total=explained.start_budget * n,
-                        unit=explained.budget_unit or "")
+        budget = Budget(
+            per_voter=explained.start_budget,
+            voters=n,
+            total=explained.start_budget * n,
+            unit=explained.budget_unit or "",
+        )
     elected = set(winners)
     return Explanation(
         method=explained.method,
-        summary=explained.summary, criterion=explained.criterion, voters=VOTERS_DOC, budget=budget, rounds=rounds,
-        not_bought=[NotBoughtTopic(topic_id=id_of(topics[b.candidate]), supporters=b.supporters,
-                                   supporters_budget=b.budget_left, cost=b.cost, affordable=b.price is not None,
-                                   price=b.price, reason=_reason(b, b.candidate in elected))
-                    for b in explained.not_bought],
+        summary=explained.summary,
+        criterion=explained.criterion,
+        voters=VOTERS_DOC,
+        budget=budget,
+        rounds=rounds,
+        not_bought=[
+            NotBoughtTopic(
+                topic_id=id_of(topics[b.candidate]),
+                supporters=b.supporters,
+                supporters_budget=b.budget_left,
+                cost=b.cost,
+                affordable=b.price is not None,
+                price=b.price,
+                reason=_reason(b, b.candidate in elected),
+            )
+            for b in explained.not_bought
+        ],
         completion=explained.completion,
         totals=_values(explained.totals, topics) if explained.totals is not None else None,
     )

@@ -42,8 +42,9 @@ def _poll(db: SessionDep, poll: Poll, *, organizer: bool) -> PollPublic:
     statuses = tuple(TopicStatus) if organizer else (TopicStatus.approved,)
     topics = [TopicPublic.model_validate(t) for t in service.topics_of(db, poll_id=id_of(poll), statuses=statuses)]
     state = service.status_of(db, poll)
-    return PollPublic.model_validate(poll).model_copy(update={"topics": topics, "status": state,
-                                                              "is_open": state == PollStatus.open})
+    return PollPublic.model_validate(poll).model_copy(
+        update={"topics": topics, "status": state, "is_open": state == PollStatus.open}
+    )
 
 
 @router.post("/events/{event_id}/polls", response_model=PollPublic, status_code=status.HTTP_201_CREATED)
@@ -115,8 +116,9 @@ def cast_ballot(poll_id: IdPath, body: BallotIn, db: SessionDep, me: MeDep) -> B
 def read_ballot(poll_id: IdPath, db: SessionDep, me: MeDep) -> BallotPublic:
     """The caller's own ballot (nobody else can read it)."""
     ballot = service.own_ballot(db, poll_id=poll_id, reg=me)
-    return BallotPublic(poll_id=poll_id, topic_ids=service.ballot_topics(db, ballot_id=id_of(ballot)),
-                        updated_at=ballot.updated_at)
+    return BallotPublic(
+        poll_id=poll_id, topic_ids=service.ballot_topics(db, ballot_id=id_of(ballot)), updated_at=ballot.updated_at
+    )
 
 
 @router.delete("/polls/{poll_id}/ballot", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
@@ -127,15 +129,26 @@ def withdraw_ballot(poll_id: IdPath, db: SessionDep, me: MeDep) -> Response:
 
 @router.get("/polls/{poll_id}/results", response_model=PollResults, status_code=status.HTTP_200_OK)
 def poll_results(
-    db: SessionDep, _: OrganizerDep, poll: OrganizerPollDep,
+    db: SessionDep,
+    _: OrganizerDep,
+    poll: OrganizerPollDep,
     settings: SettingsDep,
-    rule: str | None = Query(default=None, max_length=32, description=(
-        "approval, pav, seq_pav, seq_phragmen, equal_shares, cc, borda, stv. Default: equal_shares for approval "
-        "ballots, stv for ranked ballots (both proportional).")),
-    explain: bool = Query(default=False, description=(
-        "Also explain the decision: equal shares' budgets, rounds, prices and payments, why the other topics "
-        "were not bought and the completion; each round's scores or loads for sequential rules (seq-PAV, "
-        "seq-Phragmén, CC, STV); the totals for the others.")),
+    rule: str | None = Query(
+        default=None,
+        max_length=32,
+        description=(
+            "approval, pav, seq_pav, seq_phragmen, equal_shares, cc, borda, stv. Default: equal_shares for approval "
+            "ballots, stv for ranked ballots (both proportional)."
+        ),
+    ),
+    explain: bool = Query(
+        default=False,
+        description=(
+            "Also explain the decision: equal shares' budgets, rounds, prices and payments, why the other topics "
+            "were not bought and the completion; each round's scores or loads for sequential rules (seq-PAV, "
+            "seq-Phragmén, CC, STV); the totals for the others."
+        ),
+    ),
 ) -> PollResults:
     """Tallies and winners (organizer), and whether the winners satisfy EJR and PJR on the ballots
     (`properties`, with a violating group when not). No identities: voters in explanations and
@@ -143,26 +156,38 @@ def poll_results(
     return tally.results(db, poll=poll, rule=rule, explain=explain, min_ballots=settings.ballot_export_min_ballots)
 
 
-@router.get("/polls/{poll_id}/ballots.pb", response_model=None, status_code=status.HTTP_200_OK,
-            response_class=Response, responses=PB_RESPONSES)
+@router.get(
+    "/polls/{poll_id}/ballots.pb",
+    response_model=None,
+    status_code=status.HTTP_200_OK,
+    response_class=Response,
+    responses=PB_RESPONSES,
+)
 @writes  # the audit entry
 def export_ballots(db: SessionDep, who: OrganizerDep, poll: OrganizerPollDep, settings: SettingsDep) -> Response:
     """The poll's counted ballots, anonymised, in the pabulib format (organizers only; 409 below
     BALLOT_EXPORT_MIN_BALLOTS ballots). Voters are numbered 1..n by ballot content, as in explanations."""
     body = export.export_ballots(db, poll=poll, actor=who.label, min_ballots=settings.ballot_export_min_ballots)
-    return Response(body, media_type=PB_MEDIA_TYPE, headers={
-        "Content-Disposition": f'attachment; filename="poll-{poll.id}-ballots.pb"', "Cache-Control": "no-store",
-    })
+    return Response(
+        body,
+        media_type=PB_MEDIA_TYPE,
+        headers={
+            "Content-Disposition": f'attachment; filename="poll-{poll.id}-ballots.pb"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @router.post("/polls/{poll_id}/publish", response_model=PublishedSessions, status_code=status.HTTP_201_CREATED)
 def publish(body: PublishIn, db: SessionDep, _: AuditedOrganizerDep, poll: OrganizerPollDep) -> PublishedSessions:
     """Turn the winners into workshop sessions in one time slot (call again for another slot)."""
-    outcome, sessions = flows.publish(db, poll=poll, rule=body.rule, starts_at=body.starts_at,
-                                      ends_at=body.ends_at, rooms=body.rooms)
+    outcome, sessions = flows.publish(
+        db, poll=poll, rule=body.rule, starts_at=body.starts_at, ends_at=body.ends_at, rooms=body.rooms
+    )
     items = [SessionPublic.model_validate(s) for s in sessions]
-    return PublishedSessions(items=items, total=len(items), limit=max(len(items), 1), offset=0,
-                             rule=outcome.rule, winners=outcome.winners)
+    return PublishedSessions(
+        items=items, total=len(items), limit=max(len(items), 1), offset=0, rule=outcome.rule, winners=outcome.winners
+    )
 
 
 @router.post("/polls/{poll_id}/announce", response_model=AnnounceOut, status_code=status.HTTP_200_OK)

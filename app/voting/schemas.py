@@ -67,16 +67,21 @@ class PollPublic(ResponseModel):
     opens_at: UtcOutput | None
     closes_at: UtcOutput | None
     allow_proposals: bool
-    status: PollStatus = Field(default=PollStatus.closed, description=(
-        "upcoming (before opens_at), open (ballots and proposals taken), closed (after closes_at) or published "
-        "(its winners run as workshops: closed for good, ballots and proposals answer 409)."))
+    status: PollStatus = Field(
+        default=PollStatus.closed,
+        description=(
+            "upcoming (before opens_at), open (ballots and proposals taken), closed (after closes_at) or published "
+            "(its winners run as workshops: closed for good, ballots and proposals answer 409)."
+        ),
+    )
     is_open: bool = Field(default=False, description="status is open.")
     topics: list[TopicPublic] = []
 
 
 class BallotIn(RequestModel):
     topic_ids: list[Id] = Field(
-        min_length=1, max_length=500,
+        min_length=1,
+        max_length=500,
         description="Approval: the set of acceptable topics. Ranked: topics in order, most wanted first.",
     )
 
@@ -102,9 +107,11 @@ class TopicResult(ResponseModel):
     elected: bool
 
 
-VOTERS_DOC = ("Anonymous ballot numbers 1..n: the counted ballots sorted by their content (the topics they name, "
-              "by topic id), the `voter_id` of `ballots.pb`; never a registration. Null (only `count` given) when "
-              "fewer ballots were counted than BALLOT_EXPORT_MIN_BALLOTS.")
+VOTERS_DOC = (
+    "Anonymous ballot numbers 1..n: the counted ballots sorted by their content (the topics they name, "
+    "by topic id), the `voter_id` of `ballots.pb`; never a registration. Null (only `count` given) when "
+    "fewer ballots were counted than BALLOT_EXPORT_MIN_BALLOTS."
+)
 
 
 class TopicValue(ResponseModel):
@@ -122,15 +129,17 @@ class PaymentGroup(ResponseModel):
 
 class ExplainedRound(ResponseModel):
     round: int
-    phase: Literal["equal_shares", "completion", "sequential", "elect", "eliminate", "elect_remaining",
-                   "unsupported"]
+    phase: Literal["equal_shares", "completion", "sequential", "elect", "eliminate", "elect_remaining", "unsupported"]
     topic_id: int = Field(description="The topic bought, elected or (STV `eliminate`) eliminated.")
-    tied: list[int] = Field(description="Topics equal to the best in this round; the first was taken (bought, "
-                                        "elected or, for `eliminate`, eliminated).")
+    tied: list[int] = Field(
+        description="Topics equal to the best in this round; the first was taken (bought, "
+        "elected or, for `eliminate`, eliminated)."
+    )
     scores: list[TopicValue] = Field(description="The explanation's `criterion` for each topic still in contention.")
     cost: float | None = Field(description="Equal shares / Phragmén: a topic costs 1 seat.")
-    price: float | None = Field(description="Equal shares: rho, the most one supporter paid; Phragmén: the new "
-                                            "maximal load.")
+    price: float | None = Field(
+        description="Equal shares: rho, the most one supporter paid; Phragmén: the new maximal load."
+    )
     payments: list[PaymentGroup]
     note: str | None
 
@@ -177,8 +186,9 @@ class Violation(ResponseModel):
 
 
 class Properties(ResponseModel):
-    ejr: bool | None = Field(description="Extended justified representation; null: not decided within the time "
-                                         "limit (see `method`).")
+    ejr: bool | None = Field(
+        description="Extended justified representation; null: not decided within the time limit (see `method`)."
+    )
     pjr: bool | None = Field(description="Proportional justified representation; null: not decided in time.")
     ejr_violation: Violation | None
     pjr_violation: Violation | None
@@ -209,9 +219,11 @@ class PublishIn(RequestModel):
     rule: str | None = None
     starts_at: UtcInput
     ends_at: UtcInput
-    rooms: list[RoomIn] = Field(min_length=1, max_length=200,
-                                description="Rooms for the winners, biggest first is best: the most supported "
-                                            "topic gets the first room.")
+    rooms: list[RoomIn] = Field(
+        min_length=1,
+        max_length=200,
+        description="Rooms for the winners, biggest first is best: the most supported topic gets the first room.",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:

@@ -95,9 +95,11 @@ def delete_poll(db: Session, *, poll_id: int) -> None:
 
 
 def topics_of(db: Session, *, poll_id: int, statuses: tuple[TopicStatus, ...] = (TopicStatus.approved,)) -> list[Topic]:
-    return list(db.exec(
-        select(Topic).where(Topic.poll_id == poll_id, col(Topic.status).in_(statuses)).order_by(col(Topic.id))
-    ).all())
+    return list(
+        db.exec(
+            select(Topic).where(Topic.poll_id == poll_id, col(Topic.status).in_(statuses)).order_by(col(Topic.id))
+        ).all()
+    )
 
 
 def add_topic(db: Session, *, poll_id: int, data: TopicCreate, proposed_by: Registration | None = None) -> Topic:
@@ -111,8 +113,9 @@ def add_topic(db: Session, *, poll_id: int, data: TopicCreate, proposed_by: Regi
             raise PollClosed("The poll has closed; proposals are no longer taken.")
         _check_not_published(db, poll)
         status = TopicStatus.proposed
-    topic = Topic(poll_id=poll_id, status=status, proposed_by=proposed_by.id if proposed_by else None,
-                  **data.model_dump())
+    topic = Topic(
+        poll_id=poll_id, status=status, proposed_by=proposed_by.id if proposed_by else None, **data.model_dump()
+    )
     db.add(topic)
     db.flush()
     return topic
@@ -164,8 +167,10 @@ def cast_ballot(db: Session, *, poll_id: int, reg: Registration, topic_ids: list
     poll = get_poll(db, poll_id=poll_id)
     _check_voter(poll, reg)
     if not in_window(poll):
-        raise PollClosed("Voting is possible only while the poll is open "
-                         f"({poll.opens_at or 'now'} to {poll.closes_at or 'its close'}).")
+        raise PollClosed(
+            "Voting is possible only while the poll is open "
+            f"({poll.opens_at or 'now'} to {poll.closes_at or 'its close'})."
+        )
     reg_id = id_of(reg)
     lock(db, Registration, reg_id)  # one person's concurrent ballots are serialised
     # Voters share the poll's lock; a topic's status change and publishing take it exclusively,
@@ -192,9 +197,11 @@ def cast_ballot(db: Session, *, poll_id: int, reg: Registration, topic_ids: list
 
 
 def ballot_topics(db: Session, *, ballot_id: int) -> list[int]:
-    return list(db.exec(
-        select(BallotChoice.topic_id).where(BallotChoice.ballot_id == ballot_id).order_by(col(BallotChoice.rank))
-    ).all())
+    return list(
+        db.exec(
+            select(BallotChoice.topic_id).where(BallotChoice.ballot_id == ballot_id).order_by(col(BallotChoice.rank))
+        ).all()
+    )
 
 
 def own_ballot(db: Session, *, poll_id: int, reg: Registration) -> Ballot:

@@ -50,12 +50,17 @@ def headers_for(message: OutboxMessage, *, secret: str, timestamp: int, body: by
     }
 
 
-def _request(client: httpx.Client, target: Target, address: str, headers: dict[str, str],
-             body: bytes, timeout: float) -> httpx.Request:
+def _request(
+    client: httpx.Client, target: Target, address: str, headers: dict[str, str], body: bytes, timeout: float
+) -> httpx.Request:
     extensions = {"sni_hostname": target.host} if target.url.scheme == "https" else {}
     return client.build_request(
-        "POST", target.url.copy_with(host=address), content=body,
-        headers={**headers, "host": target.url.netloc.decode("ascii")}, extensions=extensions, timeout=timeout,
+        "POST",
+        target.url.copy_with(host=address),
+        content=body,
+        headers={**headers, "host": target.url.netloc.decode("ascii")},
+        extensions=extensions,
+        timeout=timeout,
     )
 
 

@@ -21,9 +21,15 @@ router = APIRouter(route_class=TransactionRoute, prefix="/api/v1", tags=["webhoo
 
 
 def _fields(endpoint: WebhookEndpoint) -> dict[str, Any]:
-    return {"id": endpoint.id, "url": endpoint.url, "events": service.event_types(endpoint),
-            "event_id": endpoint.event_id, "active": endpoint.active, "created_at": endpoint.created_at,
-            "created_by": endpoint.created_by}
+    return {
+        "id": endpoint.id,
+        "url": endpoint.url,
+        "events": service.event_types(endpoint),
+        "event_id": endpoint.event_id,
+        "active": endpoint.active,
+        "created_at": endpoint.created_at,
+        "created_by": endpoint.created_by,
+    }
 
 
 def _public(endpoint: WebhookEndpoint) -> WebhookPublic:
@@ -38,14 +44,23 @@ def _endpoint(db: SessionDep, who: Organizer, webhook_id: int) -> WebhookEndpoin
 
 
 def _delivery(message: OutboxMessage) -> WebhookDelivery:
-    return WebhookDelivery(id=message.id, msg_id=message.uid, type=message.kind, status=message.status,
-                           attempts=message.attempts, response_status=message.response_status,
-                           last_error=message.last_error, created_at=message.created_at, sent_at=message.sent_at)
+    return WebhookDelivery(
+        id=message.id,
+        msg_id=message.uid,
+        type=message.kind,
+        status=message.status,
+        attempts=message.attempts,
+        response_status=message.response_status,
+        last_error=message.last_error,
+        created_at=message.created_at,
+        sent_at=message.sent_at,
+    )
 
 
 @router.post("/webhooks", response_model=WebhookCreated, status_code=status.HTTP_201_CREATED)
-def create_webhook(body: WebhookCreate, db: SessionDep, who: AuditedOrganizerDep,
-                   settings: SettingsDep) -> WebhookCreated:
+def create_webhook(
+    body: WebhookCreate, db: SessionDep, who: AuditedOrganizerDep, settings: SettingsDep
+) -> WebhookCreated:
     """Register a receiver of the given event types (of one event with `event_id`, else of all).
 
     The answer carries the signing secret (`whsec_...`) this once. Each delivery is a POST of
@@ -57,8 +72,9 @@ def create_webhook(body: WebhookCreate, db: SessionDep, who: AuditedOrganizerDep
         who.check_global("register webhooks of every event; give `event_id`")
     else:
         who.check_event(body.event_id)
-    endpoint, secret = service.create_endpoint(db, url=body.url, events=body.events, event_id=body.event_id,
-                                               created_by=who.label, settings=settings)
+    endpoint, secret = service.create_endpoint(
+        db, url=body.url, events=body.events, event_id=body.event_id, created_by=who.label, settings=settings
+    )
     return WebhookCreated(**_fields(endpoint), secret=secret)
 
 
@@ -77,8 +93,7 @@ def delete_webhook(webhook_id: IdPath, db: SessionDep, who: AuditedOrganizerDep)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/webhooks/{webhook_id}/deliveries", response_model=Page[WebhookDelivery],
-            status_code=status.HTTP_200_OK)
+@router.get("/webhooks/{webhook_id}/deliveries", response_model=Page[WebhookDelivery], status_code=status.HTTP_200_OK)
 def list_deliveries(webhook_id: IdPath, db: SessionDep, who: OrganizerDep, page: PageDep) -> Page[WebhookDelivery]:
     """The endpoint's deliveries, newest first: status (pending, sent, failed), attempts, the last
     HTTP status and error. Never the body."""

@@ -7,20 +7,34 @@ from app.common.types import Id, UtcOutput
 from app.messages.models import MessageStatus
 
 WebhookEventType = Literal[
-    "registration.created", "registration.approved", "registration.rejected", "registration.promoted",
-    "registration.cancelled", "registration.erased", "enrollment.created", "enrollment.promoted",
-    "assignment.committed", "checkin.created", "poll.opened", "poll.published",
+    "registration.created",
+    "registration.approved",
+    "registration.rejected",
+    "registration.promoted",
+    "registration.cancelled",
+    "registration.erased",
+    "enrollment.created",
+    "enrollment.promoted",
+    "assignment.committed",
+    "checkin.created",
+    "poll.opened",
+    "poll.published",
 ]
 # Every notice an endpoint may subscribe to (the outbox's webhook kinds).
 WEBHOOK_EVENT_TYPES: tuple[str, ...] = get_args(WebhookEventType)
 
 
 class WebhookCreate(RequestModel):
-    url: str = Field(min_length=1, max_length=2000, examples=["https://hooks.example.org/seminar"],
-                     description="Where to POST the notices: `https` (plain `http` and private, loopback or "
-                     "link-local addresses only when WEBHOOK_ALLOW_PRIVATE is set); no credentials in the URL.")
-    events: list[WebhookEventType] = Field(min_length=1, max_length=len(WEBHOOK_EVENT_TYPES),
-                                           examples=[["registration.created", "checkin.created"]])
+    url: str = Field(
+        min_length=1,
+        max_length=2000,
+        examples=["https://hooks.example.org/seminar"],
+        description="Where to POST the notices: `https` (plain `http` and private, loopback or "
+        "link-local addresses only when WEBHOOK_ALLOW_PRIVATE is set); no credentials in the URL.",
+    )
+    events: list[WebhookEventType] = Field(
+        min_length=1, max_length=len(WEBHOOK_EVENT_TYPES), examples=[["registration.created", "checkin.created"]]
+    )
     event_id: Id | None = Field(default=None, description="Only this event's notices; omit for every event.")
 
     @field_validator("events", mode="after")

@@ -62,8 +62,15 @@ def is_public(ip: IPAddress) -> bool:
     inner = _embedded_v4(ip)
     if inner is not None:
         return is_public(inner)
-    if (not ip.is_global or ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast
-            or ip.is_reserved or ip.is_unspecified):
+    if (
+        not ip.is_global
+        or ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+    ):
         return False
     return not any(ip.version == net.version and ip in net for net in _NOT_PUBLIC)
 
@@ -77,7 +84,7 @@ def resolve(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
-def vet(url: str, *, allow_private: bool) -> Target:
+def vet(url: str, *, allow_private: bool) -> Target:  # noqa: C901
     """The target if a webhook may be sent to `url`; `TargetRefused` otherwise."""
     try:
         parsed = httpx.URL(url)
@@ -107,8 +114,10 @@ def vet(url: str, *, allow_private: bool) -> Target:
             except ValueError:
                 raise TargetRefused("The URL's host does not resolve to an IP address.") from None
             if not is_public(ip):
-                raise TargetRefused("The URL's host is, or resolves to, a private, loopback, link-local or "
-                                    "otherwise non-public address.")
+                raise TargetRefused(
+                    "The URL's host is, or resolves to, a private, loopback, link-local or "
+                    "otherwise non-public address."
+                )
     return Target(url=parsed, host=host, port=port, addresses=tuple(addresses))
 
 

@@ -26,20 +26,28 @@ def event_types(endpoint: WebhookEndpoint) -> list[str]:
 
 
 def create_endpoint(
-    db: Session, *, url: str, events: Sequence[str], event_id: int | None, created_by: str, settings: Settings,
+    db: Session,
+    *,
+    url: str,
+    events: Sequence[str],
+    event_id: int | None,
+    created_by: str,
+    settings: Settings,
 ) -> tuple[WebhookEndpoint, str]:
     """A new endpoint and its signing secret (the caller shows it once; it is kept sealed)."""
     unknown = [kind for kind in events if kind not in WEBHOOK_EVENT_TYPES]
     if unknown or not events:
-        raise Invalid(f"Unknown event types: {', '.join(unknown)}." if unknown else "No event types.",
-                      field="events")
+        raise Invalid(f"Unknown event types: {', '.join(unknown)}." if unknown else "No event types.", field="events")
     check_target(url, allow_private=settings.webhook_allow_private)
     if event_id is not None:
         get_event(db, event_id=event_id, include_unpublished=True)
     secret = new_secret()
     endpoint = WebhookEndpoint(
-        url=url, event_types=",".join(dict.fromkeys(events)), event_id=event_id,
-        sealed_secret=seal(db, settings, secret), created_by=created_by,
+        url=url,
+        event_types=",".join(dict.fromkeys(events)),
+        event_id=event_id,
+        sealed_secret=seal(db, settings, secret),
+        created_by=created_by,
     )
     db.add(endpoint)
     db.flush()
@@ -55,12 +63,17 @@ def get_endpoint(db: Session, *, webhook_id: int) -> WebhookEndpoint:
 
 
 def list_endpoints(
-    db: Session, *, limit: int, offset: int, within: frozenset[int] | None = None,
+    db: Session,
+    *,
+    limit: int,
+    offset: int,
+    within: frozenset[int] | None = None,
 ) -> tuple[list[WebhookEndpoint], int]:
     """Every endpoint, or with `within` only those of these events (not those of every event)."""
     cond = [col(WebhookEndpoint.event_id).in_(sorted(within))] if within is not None else []
-    rows = db.exec(select(WebhookEndpoint).where(*cond).order_by(col(WebhookEndpoint.id)).limit(limit)
-                   .offset(offset)).all()
+    rows = db.exec(
+        select(WebhookEndpoint).where(*cond).order_by(col(WebhookEndpoint.id)).limit(limit).offset(offset)
+    ).all()
     total = db.exec(select(func.count()).select_from(WebhookEndpoint).where(*cond)).one()
     return list(rows), total
 
@@ -77,8 +90,9 @@ def subscribed(db: Session, *, kind: str, event_id: int | None) -> list[WebhookE
     """Active endpoints that want notices of `kind` about `event_id` (those of every event too)."""
     every_event = col(WebhookEndpoint.event_id).is_(None)
     scope = every_event if event_id is None else or_(every_event, col(WebhookEndpoint.event_id) == event_id)
-    rows = db.exec(select(WebhookEndpoint).where(col(WebhookEndpoint.active), scope)
-                   .order_by(col(WebhookEndpoint.id))).all()
+    rows = db.exec(
+        select(WebhookEndpoint).where(col(WebhookEndpoint.active), scope).order_by(col(WebhookEndpoint.id))
+    ).all()
     return [endpoint for endpoint in rows if kind in event_types(endpoint)]
 
 
@@ -91,7 +105,8 @@ def deliveries(db: Session, *, webhook_id: int, limit: int, offset: int) -> tupl
     """The endpoint's delivery log, newest first; 404 for an unknown endpoint."""
     get_endpoint(db, webhook_id=webhook_id)
     mine = (col(OutboxMessage.webhook_id) == webhook_id, col(OutboxMessage.channel) == Channel.webhook)
-    rows = db.exec(select(OutboxMessage).where(*mine).order_by(col(OutboxMessage.id).desc())
-                   .limit(limit).offset(offset)).all()
+    rows = db.exec(
+        select(OutboxMessage).where(*mine).order_by(col(OutboxMessage.id).desc()).limit(limit).offset(offset)
+    ).all()
     total = db.exec(select(func.count()).select_from(OutboxMessage).where(*mine)).one()
     return list(rows), total

@@ -43,8 +43,16 @@ def sign(secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
     return "v1," + base64.b64encode(_digest(secret_bytes(secret), msg_id, timestamp, body)).decode()
 
 
-def verify(secret: str, msg_id: str, timestamp: int | str, body: bytes, signature: str, *,
-           now: float | None = None, tolerance: int = TOLERANCE_SECONDS) -> bool:
+def verify(
+    secret: str,
+    msg_id: str,
+    timestamp: int | str,
+    body: bytes,
+    signature: str,
+    *,
+    now: float | None = None,
+    tolerance: int = TOLERANCE_SECONDS,
+) -> bool:
     """Whether a `webhook-signature` header (a space-separated list) holds a valid `v1` signature
     for this id, timestamp and body, with the timestamp within `tolerance` seconds of `now`."""
     try:

@@ -45,22 +45,39 @@ def test_pages_load_the_form_modules(client: TestClient) -> None:
     me = modules_from(client, "/static/js/me.js")
     assert {"/static/js/questions.js", "/static/js/me-answers.js", "/static/js/me-participants.js"} <= me
     admin = modules_from(client, "/static/js/admin.js")
-    assert {"/static/js/admin-questions.js", "/static/js/admin-question-editor.js", "/static/js/admin-invitations.js",
-            "/static/js/admin-approval.js", "/static/js/confirm.js"} <= admin
+    assert {
+        "/static/js/admin-questions.js",
+        "/static/js/admin-question-editor.js",
+        "/static/js/admin-invitations.js",
+        "/static/js/admin-approval.js",
+        "/static/js/confirm.js",
+    } <= admin
 
 
 def test_pages_have_the_form_elements(client: TestClient) -> None:
     event = client.get("/events/seminarium-serock-2022").text
-    for needle in ('id="questions"', 'name="invitation_code"', 'id="invitation-toggle"', 'id="register-approval"',
-                   'name="listing" value="none" checked', 'name="listing" value="participants"',
-                   'name="listing" value="public"'):
+    for needle in (
+        'id="questions"',
+        'name="invitation_code"',
+        'id="invitation-toggle"',
+        'id="register-approval"',
+        'name="listing" value="none" checked',
+        'name="listing" value="participants"',
+        'name="listing" value="public"',
+    ):
         assert needle in event, needle
     me = client.get("/me").text
     for needle in ('id="answers-form"', 'id="questions"', 'name="listing" value="public"', 'id="participants-list"'):
         assert needle in me, needle
     admin = client.get("/admin").text
-    for needle in ('id="questions-admin"', 'id="question-new"', 'id="invites-table"', 'id="invite-editor"',
-                   'id="approve-selected"', '<option value="pending"'):
+    for needle in (
+        'id="questions-admin"',
+        'id="question-new"',
+        'id="invites-table"',
+        'id="invite-editor"',
+        'id="approve-selected"',
+        '<option value="pending"',
+    ):
         assert needle in admin, needle
     setup = client.get("/static/js/admin-setup.js").text  # the event form (approval) is built by its script
     assert "name: 'requires_approval'" in setup
@@ -89,9 +106,11 @@ def test_the_api_paths_the_pages_call_exist(client: TestClient) -> None:
     assert {"answers", "listing"} <= set(components["MeUpdate"]["properties"])
     assert "requires_approval" in components["EventUpdate"]["properties"]
     assert {"uses", "email", "organization", "reserved_seats", "expires_at", "outside_window", "label"} <= set(
-        components["InvitationCreate"]["properties"])
+        components["InvitationCreate"]["properties"]
+    )
     assert {"label", "help", "type", "required", "options", "categories", "position"} <= set(
-        components["QuestionCreate"]["properties"])
+        components["QuestionCreate"]["properties"]
+    )
 
 
 def test_the_page_knows_every_question_type_and_status() -> None:

@@ -9,8 +9,15 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-PAGES = ["/recover", "/recover?event=1", "/recover?event=not-a-number", "/me", "/admin", "/admin/messages",
-         "/events/seminarium-serock-2022"]
+PAGES = [
+    "/recover",
+    "/recover?event=1",
+    "/recover?event=not-a-number",
+    "/me",
+    "/admin",
+    "/admin/messages",
+    "/events/seminarium-serock-2022",
+]
 ASSET = re.compile(r"""(?:src|href)="(/static/[^"]+)\"""")
 IMPORT = re.compile(r"""^\s*import\s[^;]*?from\s+'\./([\w.-]+\.js)';""", re.MULTILINE)
 

@@ -85,7 +85,7 @@ class Trials:
 
     def judge(self, trial: int, event_id: int, problems: Sequence[str]) -> None:
         """The trial broke if an invariant broke or one of its requests got a 5xx or no answer."""
-        errors = Counter(f"{kind} {status}" for kind, status, _ in self.server_errors[self._judged:])
+        errors = Counter(f"{kind} {status}" for kind, status, _ in self.server_errors[self._judged :])
         self._judged = len(self.server_errors)
         found = [v for v in violations(self._engine) if v not in self._known]
         self._known.update(found)
@@ -136,12 +136,12 @@ def send(call: Call, http: httpx.Client) -> Answer:
 
 def fire(live: LiveServer, calls: Sequence[Call]) -> list[Answer]:
     """Send every call at the same moment, one thread and client each; answers in order."""
-    return race(lambda http, i: send(calls[i], http), len(calls), connect=lambda: warm_client(live),
-                threads=len(calls))
+    return race(lambda http, i: send(calls[i], http), len(calls), connect=lambda: warm_client(live), threads=len(calls))
 
 
-def swarm(live: LiveServer, task: Callable[[httpx.Client, int], list[tuple[str, Answer]]],
-          threads: int) -> list[list[tuple[str, Answer]]]:
+def swarm(
+    live: LiveServer, task: Callable[[httpx.Client, int], list[tuple[str, Answer]]], threads: int
+) -> list[list[tuple[str, Answer]]]:
     """Run task(client, k) for k < threads, all released together: each thread's (kind, answer) list."""
     return race(task, threads, connect=lambda: warm_client(live), threads=threads)
 
@@ -202,10 +202,17 @@ class Scenario:
     def session(self, *, capacity: int | None, slot: int = 0, kind: str = "workshop") -> int:
         starts_at, ends_at = SLOTS[slot]
         self.sessions += 1  # a room of its own: one room holds one session at a time
-        body = {"title": f"Warsztat {slot}", "kind": kind, "starts_at": starts_at, "ends_at": ends_at,
-                "room": f"Sala {self.sessions}", "capacity": capacity}
-        return ok(self.http.post(f"{API}/events/{self.event_id}/sessions", json=body, headers=self.live.admin),
-                  201)["id"]
+        body = {
+            "title": f"Warsztat {slot}",
+            "kind": kind,
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+            "room": f"Sala {self.sessions}",
+            "capacity": capacity,
+        }
+        return ok(self.http.post(f"{API}/events/{self.event_id}/sessions", json=body, headers=self.live.admin), 201)[
+            "id"
+        ]
 
     def enroll(self, who: Person, session_id: int) -> str:
         return ok(enroll(who, session_id)(self.http), 201)["status"]
@@ -252,7 +259,7 @@ class Scenario:
             for rid in enrolled + waiting:
                 places[rid].append(session)
         for rid, sessions in places.items():
-            pairs = [(a["id"], b["id"]) for k, a in enumerate(sessions) for b in sessions[k + 1:] if _overlap(a, b)]
+            pairs = [(a["id"], b["id"]) for k, a in enumerate(sessions) for b in sessions[k + 1 :] if _overlap(a, b)]
             if pairs:
                 problems.append(f"registration {rid} in overlapping sessions {pairs}")
         return problems

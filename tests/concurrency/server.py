@@ -60,8 +60,11 @@ class LiveServer:
         lines = self.log_path.read_text(errors="replace").splitlines()
         # JSON log lines (app/observability/logs.py); other lines (uvicorn's own start) as text
         wanted = ('"level": "warning"', '"level": "error"', '"level": "critical"', "WARNING", "ERROR")
-        keyed = [re.sub(r"\d+", "N", re.sub(r'"ts": "[^"]*", ', "", line)) for line in lines
-                 if any(w in line[:80] for w in wanted)]
+        keyed = [
+            re.sub(r"\d+", "N", re.sub(r'"ts": "[^"]*", ', "", line))
+            for line in lines
+            if any(w in line[:80] for w in wanted)
+        ]
         return "\n".join(f"{n:5d} x {line[:240]}" for line, n in Counter(keyed).most_common(top)) or "(no warnings)"
 
 
@@ -170,8 +173,9 @@ def run_server(
         )  # fmt: skip
     try:
         _wait_ready(proc, base_url, log_path, workers, startup_timeout)
-        yield LiveServer(backend, base_url, database_url, admin_token, workers, proc.pid, log_path,
-                         Path(env["OUTBOX_DIR"]))
+        yield LiveServer(
+            backend, base_url, database_url, admin_token, workers, proc.pid, log_path, Path(env["OUTBOX_DIR"])
+        )
     finally:
         stop_group(proc)
 

@@ -33,9 +33,16 @@ def _invariants(live: LiveServer) -> None:
 
 def test_the_last_room_goes_to_exactly_one_person(live: LiveServer) -> None:
     event = make_event(live, capacity=500)
-    question = _post(live, f"/events/{event['id']}/questions", {
-        "label": {"pl": "Nocleg 29/30 XI"}, "type": "single_choice", "required": True,
-        "options": [{"label": {"pl": "Pokój w hotelu"}, "capacity": 5}, {"label": {"pl": "Bez noclegu"}}]})
+    question = _post(
+        live,
+        f"/events/{event['id']}/questions",
+        {
+            "label": {"pl": "Nocleg 29/30 XI"},
+            "type": "single_choice",
+            "required": True,
+            "options": [{"label": {"pl": "Pokój w hotelu"}, "capacity": 5}, {"label": {"pl": "Bez noclegu"}}],
+        },
+    )
     room = question["options"][0]["id"]
     url = f"{API}/events/{event['id']}/registrations"
 
@@ -78,8 +85,9 @@ def test_approvals_race_cancellations_and_registrations(live: LiveServer) -> Non
     event = make_event(live, capacity=10)
     with live.client() as client:
         client.patch(f"{API}/events/{event['id']}", json={"requires_approval": True}, headers=live.admin)
-        pending = [client.post(f"{API}/events/{event['id']}/registrations", json=person("appr", i)).json()
-                   for i in range(30)]
+        pending = [
+            client.post(f"{API}/events/{event['id']}/registrations", json=person("appr", i)).json() for i in range(30)
+        ]
     assert {p["status"] for p in pending} == {"pending"}
 
     def act(client: httpx.Client, i: int) -> httpx.Response:
@@ -103,9 +111,16 @@ def test_option_edits_race_cancellations_answers_and_registrations(live: LiveSer
     as the edit locked the option rows and then the event's row (its configuration version),
     while the others lock the event's row and then the option rows."""
     event = make_event(live, capacity=500)
-    question = _post(live, f"/events/{event['id']}/questions", {
-        "label": {"pl": "Warsztat terenowy"}, "type": "single_choice", "required": True,
-        "options": [{"label": {"pl": "Zalew Zegrzyński"}, "capacity": 200}, {"label": {"pl": "Twierdza Modlin"}}]})
+    question = _post(
+        live,
+        f"/events/{event['id']}/questions",
+        {
+            "label": {"pl": "Warsztat terenowy"},
+            "type": "single_choice",
+            "required": True,
+            "options": [{"label": {"pl": "Zalew Zegrzyński"}, "capacity": 200}, {"label": {"pl": "Twierdza Modlin"}}],
+        },
+    )
     qid, (lake, fort) = str(question["id"]), [o["id"] for o in question["options"]]
     url = f"{API}/events/{event['id']}/registrations"
     with live.client() as client:
@@ -116,8 +131,10 @@ def test_option_edits_race_cancellations_answers_and_registrations(live: LiveSer
         who = {"Authorization": f"Bearer {people[i // 2]['token']}"}
         match i % 4:
             case 0:
-                options = [{"id": lake, "label": {"pl": f"Zalew Zegrzyński {i}"}, "capacity": 200 + i},
-                           {"id": fort, "label": {"pl": "Twierdza Modlin"}}]
+                options = [
+                    {"id": lake, "label": {"pl": f"Zalew Zegrzyński {i}"}, "capacity": 200 + i},
+                    {"id": fort, "label": {"pl": "Twierdza Modlin"}},
+                ]
                 return client.patch(f"{API}/questions/{qid}", json={"options": options}, headers=live.admin)
             case 1:
                 return client.delete(f"{API}/me", headers=who)

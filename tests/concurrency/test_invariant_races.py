@@ -39,8 +39,8 @@ def two_leave(live: LiveServer, trials: Trials, s: Scenario) -> list[str]:
         if (got := s.roster(session_id)) != ([d.id], []):
             problems.append(f"session {session_id}: expected D alone enrolled, got (enrolled, waiting) {got}")
         # One 404 would be acceptable, as long as the state above is right.
-        if sorted(codes(answers[2 * k:2 * k + 2]), key=str) not in ([204, 204], [204, 404]):
-            problems.append(f"session {session_id}: leave answers {codes(answers[2 * k:2 * k + 2])}")
+        if sorted(codes(answers[2 * k : 2 * k + 2]), key=str) not in ([204, 204], [204, 404]):
+            problems.append(f"session {session_id}: leave answers {codes(answers[2 * k : 2 * k + 2])}")
     return problems
 
 

@@ -46,12 +46,13 @@ RANKERS, ENROLLERS = 6, 6  # assignment: people who only rank the workshops, peo
 RUSH = 100  # registrations fired with the downloads
 
 
-def wander(http: httpx.Client, k: int, *, s: Scenario, crowd: list[Person], sessions: list[int],
-           seed: str) -> list[tuple[str, Answer]]:
+def wander(
+    http: httpx.Client, k: int, *, s: Scenario, crowd: list[Person], sessions: list[int], seed: str
+) -> list[tuple[str, Answer]]:
     """Thread k's traffic until the time is up, with its own people: register 8 %, cancel 10 %,
     leave 35 % (a session the person is in), enroll the rest (any session)."""
     rng = random.Random(f"{seed}-{k}")
-    places: dict[Person, set[int]] = {p: set() for p in crowd[k * PER_THREAD:(k + 1) * PER_THREAD]}
+    places: dict[Person, set[int]] = {p: set() for p in crowd[k * PER_THREAD : (k + 1) * PER_THREAD]}
     done: list[tuple[str, Answer]] = []
     deadline = time.monotonic() + SECONDS
     while time.monotonic() < deadline:
@@ -99,8 +100,16 @@ def commit_assignment(live: LiveServer, event_id: int) -> Call:
     return lambda http: http.post(f"{API}/events/{event_id}/assignments", json=body, headers=live.admin)
 
 
-def commit_or_churn(http: httpx.Client, k: int, *, live: LiveServer, s: Scenario, people: list[Person],
-                    targets: list[int], committed: threading.Event) -> list[tuple[str, Answer]]:
+def commit_or_churn(
+    http: httpx.Client,
+    k: int,
+    *,
+    live: LiveServer,
+    s: Scenario,
+    people: list[Person],
+    targets: list[int],
+    committed: threading.Event,
+) -> list[tuple[str, Answer]]:
     """Thread 0 commits the assignment; thread k > 0 enrolls person k - 1 in a workshop and
     leaves again, over and over, until the commit has answered, and ends enrolling."""
     if k == 0:
@@ -121,7 +130,7 @@ def assignment_trial(live: LiveServer, trials: Trials, s: Scenario) -> list[str]
     workshops = [s.session(capacity=4, slot=k // 2) for k in range(4)]
     enrolling = s.people(ENROLLERS)
     for i, p in enumerate(enrolling + s.people(RANKERS)):
-        order = workshops[i % 4:] + workshops[:i % 4]
+        order = workshops[i % 4 :] + workshops[: i % 4]
         s.http.put(f"{API}/me/preferences", json={"session_ids": order}, headers=p.auth).raise_for_status()
     targets = [workshops[i % 4] for i in range(ENROLLERS)]
     task = partial(commit_or_churn, live=live, s=s, people=enrolling, targets=targets, committed=threading.Event())
@@ -170,8 +179,11 @@ def rush_trial(live: LiveServer, trials: Trials, s: Scenario) -> list[str]:
     answers = fire(live, calls)
     trials.tally(kinds, answers)
     problems = s.problems()
-    failed = [(kind, answer.status_code) for kind, answer in zip(kinds, answers, strict=True)
-              if answer.status_code != (201 if kind == "register" else 200)]
+    failed = [
+        (kind, answer.status_code)
+        for kind, answer in zip(kinds, answers, strict=True)
+        if answer.status_code != (201 if kind == "register" else 200)
+    ]
     if failed:
         problems.append(f"{len(failed)} requests failed: {failed[:8]}")
     return problems

@@ -15,8 +15,12 @@ pytestmark = pytest.mark.slow
 def _healthz_count(live: LiveServer) -> float:
     with live.client() as c:
         text = c.get("/metrics", headers=live.admin).text
-    return sum(s.value for f in text_string_to_metric_families(text) for s in f.samples
-               if s.name == "http_requests_total" and s.labels.get("route") == "/healthz")
+    return sum(
+        s.value
+        for f in text_string_to_metric_families(text)
+        for s in f.samples
+        if s.name == "http_requests_total" and s.labels.get("route") == "/healthz"
+    )
 
 
 def test_metrics_aggregate_all_workers(live: LiveServer) -> None:

@@ -46,8 +46,10 @@ def naive_register(conn: Connection, *, event_id: int, body: dict[str, Any]) -> 
     """Read the counts, think, then write: no lock between the read and the write."""
 
     def count(status: str) -> int:
-        query = select(func.count()).select_from(registrations).where(
-            registrations.c.event_id == event_id, registrations.c.status == status
+        query = (
+            select(func.count())
+            .select_from(registrations)
+            .where(registrations.c.event_id == event_id, registrations.c.status == status)
         )
         return conn.execute(query).scalar_one()
 

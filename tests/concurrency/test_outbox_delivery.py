@@ -37,8 +37,9 @@ def _message_ids(folder: Path, marker: str) -> list[str]:
 
 def test_rush_messages_are_each_delivered_once_by_the_workers(live: LiveServer) -> None:
     with live.client() as client:
-        event = client.post("/api/v1/events", json={**EVENT, "slug": "outbox-rush", "capacity": 40},
-                            headers=live.admin).json()
+        event = client.post(
+            "/api/v1/events", json={**EVENT, "slug": "outbox-rush", "capacity": 40}, headers=live.admin
+        ).json()
         url = f"/api/v1/events/{event['id']}/registrations"
 
         def register(i: int) -> int:
@@ -69,13 +70,24 @@ def test_a_worker_killed_mid_batch_loses_nothing(settings: Settings, admin: dict
             with TestClient(app, raise_server_exceptions=False) as client:
                 event = client.post("/api/v1/events", json=EVENT, headers=admin).json()
                 for i in range(12):
-                    assert client.post(f"/api/v1/events/{event['id']}/registrations",
-                                       json=person(i)).status_code == 201
-            env = {**os.environ, "DATABASE_URL": settings.database_url, "SMTP_URL": box.url.get_secret_value(),
-                   "OUTBOX_DISPATCH": "off", "OUTBOX_CONCURRENCY": "2", "OUTBOX_LEASE_SECONDS": "4",
-                   "OUTBOX_POLL_SECONDS": "0.1", "LOG_LEVEL": "WARNING"}
-            worker = subprocess.Popen([sys.executable, "-m", "app.worker"], cwd=ROOT, env=env,
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                    assert client.post(f"/api/v1/events/{event['id']}/registrations", json=person(i)).status_code == 201
+            env = {
+                **os.environ,
+                "DATABASE_URL": settings.database_url,
+                "SMTP_URL": box.url.get_secret_value(),
+                "OUTBOX_DISPATCH": "off",
+                "OUTBOX_CONCURRENCY": "2",
+                "OUTBOX_LEASE_SECONDS": "4",
+                "OUTBOX_POLL_SECONDS": "0.1",
+                "LOG_LEVEL": "WARNING",
+            }
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "app.worker"],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             deadline = time.monotonic() + 30
             while len(box.messages) < 3:
                 assert time.monotonic() < deadline and worker.poll() is None
@@ -86,8 +98,14 @@ def test_a_worker_killed_mid_batch_loses_nothing(settings: Settings, admin: dict
             assert got_before < 12
             time.sleep(4.5)  # the dead worker's leases run out (an attempt may take half a lease: 2 s)
             box.delay = 0.0
-            again = subprocess.run([sys.executable, "-m", "app.worker", "--once"], cwd=ROOT, env=env,
-                                   capture_output=True, text=True, timeout=60)
+            again = subprocess.run(
+                [sys.executable, "-m", "app.worker", "--once"],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
             assert again.returncode == 0, again.stderr
             with Session(app.state.engine) as db:
                 rows = db.exec(select(OutboxMessage)).all()

@@ -30,8 +30,9 @@ RACE_TIMEOUT = 90.0  # longer than the server's lock (15 s) and pool (30 s) time
 # --- racing ------------------------------------------------------------------------------
 
 
-def race(task: Callable[[C, int], T], n: int, *, connect: Callable[[], AbstractContextManager[C]],
-         threads: int = 100) -> list[T]:
+def race(
+    task: Callable[[C, int], T], n: int, *, connect: Callable[[], AbstractContextManager[C]], threads: int = 100
+) -> list[T]:
     """Run task(conn, i) for i in range(n) on `threads` threads released together by a barrier.
 
     Each thread opens its own connection with `connect()` (an httpx.Client, a database
@@ -111,8 +112,9 @@ def get_event(live: LiveServer, event_id: int) -> dict[str, Any]:
 
 
 def listed(client: httpx.Client, live: LiveServer, event_id: int, status: str) -> dict[str, Any]:
-    response = client.get(f"{API}/events/{event_id}/registrations",
-                          params={"status": status, "limit": 500}, headers=live.admin)
+    response = client.get(
+        f"{API}/events/{event_id}/registrations", params={"status": status, "limit": 500}, headers=live.admin
+    )
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -140,7 +142,10 @@ def check_capacity(confirmed: int, capacity: int, where: str) -> None:
 
 
 def check_registration_race(
-    created: Sequence[dict[str, Any]], *, capacity: int, listed_confirmed: Sequence[dict[str, Any]],
+    created: Sequence[dict[str, Any]],
+    *,
+    capacity: int,
+    listed_confirmed: Sequence[dict[str, Any]],
     event_confirmed: int,
 ) -> None:
     """The outcome of n registrations raced into an empty event of `capacity` seats."""
@@ -265,14 +270,12 @@ def test_cancels_and_registrations_mixed_keep_capacity_and_fifo(live: LiveServer
     now_confirmed = organizer_list(live, event["id"], "confirmed")
     assert get_event(live, event["id"])["confirmed"] == capacity
     got = {r["id"] for r in now_confirmed}
-    assert got == expected, (
-        f"FIFO broken: promoted {sorted(got - expected)} instead of {sorted(expected - got)}"
-    )
+    assert got == expected, f"FIFO broken: promoted {sorted(got - expected)} instead of {sorted(expected - got)}"
     still = sorted(organizer_list(live, event["id"], "waitlisted"), key=lambda r: r["waitlist_position"])
     assert [r["waitlist_position"] for r in still] == list(range(1, len(still) + 1))
     newcomer_ids = {r.json()["id"] for r in new_responses}
     assert [r["id"] for r in still[: waiting - cancels]] == [b["id"] for b in queue[cancels:]]
-    assert {r["id"] for r in still[waiting - cancels:]} == newcomer_ids
+    assert {r["id"] for r in still[waiting - cancels :]} == newcomer_ids
     assert {r["id"] for r in organizer_list(live, event["id"], "cancelled")} == {b["id"] for b in leaving}
 
 

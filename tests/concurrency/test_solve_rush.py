@@ -23,17 +23,33 @@ from tests.concurrency.test_registration_race import API, make_event, person
 pytestmark = pytest.mark.slow
 
 PEOPLE, RUSHERS = 400, 4
-SLOTS = (("2022-11-29T10:00:00+01:00", "2022-11-29T12:00:00+01:00"),
-         ("2022-11-29T13:00:00+01:00", "2022-11-29T15:00:00+01:00"))
+SLOTS = (
+    ("2022-11-29T10:00:00+01:00", "2022-11-29T12:00:00+01:00"),
+    ("2022-11-29T13:00:00+01:00", "2022-11-29T15:00:00+01:00"),
+)
 
 
 def _workshops(live: LiveServer, event_id: int) -> list[list[int]]:
     slots = []
     with live.client() as client:
         for k, (starts_at, ends_at) in enumerate(SLOTS):
-            slots.append([client.post(f"{API}/events/{event_id}/sessions", headers=live.admin, json={
-                "title": f"Warsztat {k}.{j}", "kind": "workshop", "room": f"Sala {j}", "starts_at": starts_at,
-                "ends_at": ends_at, "capacity": PEOPLE // 5 + 10}).json()["id"] for j in range(5)])
+            slots.append(
+                [
+                    client.post(
+                        f"{API}/events/{event_id}/sessions",
+                        headers=live.admin,
+                        json={
+                            "title": f"Warsztat {k}.{j}",
+                            "kind": "workshop",
+                            "room": f"Sala {j}",
+                            "starts_at": starts_at,
+                            "ends_at": ends_at,
+                            "capacity": PEOPLE // 5 + 10,
+                        },
+                    ).json()["id"]
+                    for j in range(5)
+                ]
+            )
     return slots
 
 
@@ -43,8 +59,9 @@ def _people_who_rank(live: LiveServer, event_id: int, slots: list[list[int]]) ->
             for i in range(part, PEOPLE, 8):
                 token = client.post(f"{API}/events/{event_id}/registrations", json=person("solve", i)).json()["token"]
                 order = [ws[(i * 7 + j) % 5] if i % 3 else ws[j] for ws in slots for j in range(5)]
-                r = client.put(f"{API}/me/preferences", json={"session_ids": order},
-                               headers={"Authorization": f"Bearer {token}"})
+                r = client.put(
+                    f"{API}/me/preferences", json={"session_ids": order}, headers={"Authorization": f"Bearer {token}"}
+                )
                 assert r.status_code == 200, r.text
 
     with ThreadPoolExecutor(max_workers=8) as pool:
@@ -71,8 +88,11 @@ def test_registrations_are_answered_while_the_assignment_is_solved(tmp_path: Pat
         answers: list[httpx.Response] = []
         with ThreadPoolExecutor(max_workers=RUSHERS) as pool, live.client(timeout=300) as client:
             started = time.perf_counter()
-            solving = threading.Thread(target=lambda: answers.append(
-                client.post(f"{API}/events/{event_id}/assignments", json=body, headers=live.admin)))
+            solving = threading.Thread(
+                target=lambda: answers.append(
+                    client.post(f"{API}/events/{event_id}/assignments", json=body, headers=live.admin)
+                )
+            )
             solving.start()
             time.sleep(0.5)  # the run has begun
             rushers = [pool.submit(rush, k) for k in range(RUSHERS)]

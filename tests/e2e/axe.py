@@ -39,4 +39,5 @@ def assert_accessible(page: Any, state: str, *, include: str | None = None) -> N
     """No serious or critical axe violation in this page state (named in the failure)."""
     found = [v for v in violations(page, include=include) if v["impact"] in BLOCKING]
     assert not found, f"{state}: {len(found)} serious/critical accessibility violations:\n" + "\n".join(
-        f"- {v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(v["nodes"]) for v in found)
+        f"- {v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(v["nodes"]) for v in found
+    )

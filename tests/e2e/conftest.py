@@ -54,10 +54,17 @@ def browser(playwright_api: Any) -> Iterator[Any]:
 @pytest.fixture(scope="session")
 def server(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """uvicorn (one worker) on a fresh migrated SQLite database; started only when a browser is there."""
-    with live_server("sqlite", tmp_path_factory.mktemp("e2e"), workers=1,
-                     extra_env={"RATE_LIMIT_STORE": "off", "LOG_LEVEL": "WARNING",
-                                # the webhook test's receiver is on loopback
-                                "WEBHOOK_ALLOW_PRIVATE": "true"}) as live:
+    with live_server(
+        "sqlite",
+        tmp_path_factory.mktemp("e2e"),
+        workers=1,
+        extra_env={
+            "RATE_LIMIT_STORE": "off",
+            "LOG_LEVEL": "WARNING",
+            # the webhook test's receiver is on loopback
+            "WEBHOOK_ALLOW_PRIVATE": "true",
+        },
+    ) as live:
         yield live
 
 
@@ -83,8 +90,13 @@ class Browsing:
         self.errors: list[str] = []
 
     def page(self, *, viewport: dict[str, int] = DESKTOP, locale: str = "en-GB") -> Any:
-        context = self.browser.new_context(base_url=self.base_url, viewport=viewport, locale=locale,
-                                           timezone_id="America/New_York", accept_downloads=True)
+        context = self.browser.new_context(
+            base_url=self.base_url,
+            viewport=viewport,
+            locale=locale,
+            timezone_id="America/New_York",
+            accept_downloads=True,
+        )
         context.set_default_timeout(15_000)
         page = context.new_page()
         page.on("console", lambda msg: msg.type == "error" and self.errors.append(f"console: {msg.text}"))

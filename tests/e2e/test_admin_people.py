@@ -31,28 +31,60 @@ WORKSHOPS = [  # two parallel workshops in each of two time slots, two seats eac
     ("Gospodarka o obiegu zamkniętym", "Sala B", "2022-11-30T09:00:00+01:00", "2022-11-30T10:30:00+01:00"),
 ]
 # (first name, last name, organization, workshops ranked); three seats: the last two wait
-PEOPLE = [("Łucja", "Żak", "Gmina Łódź", [0, 2]), ("Ścibor", "Lis", "Gmina Śrem", [0, 3]),
-          ("Ąnna", "Zając", "Urząd Gminy Serock", []), ("Żaneta", "Śliwa", "Gmina Łódź", []),
-          ("Ignacy", "Łęcki", "Gmina Śrem", [])]
+PEOPLE = [
+    ("Łucja", "Żak", "Gmina Łódź", [0, 2]),
+    ("Ścibor", "Lis", "Gmina Śrem", [0, 3]),
+    ("Ąnna", "Zając", "Urząd Gminy Serock", []),
+    ("Żaneta", "Śliwa", "Gmina Łódź", []),
+    ("Ignacy", "Łęcki", "Gmina Śrem", []),
+]
 TEXT = {
-    "pl": {"waiting": "Lista rezerwowa", "toEnd": "{first} {last}: teraz na końcu listy rezerwowej.",
-           "place": "Zapisz na: {title}", "remove": "Wypisz z: {title}", "seat": "Miejsce",
-           "statusChanged": "Zmiana statusu", "removed": "Wypisanie z warsztatu: {title}",
-           "cancelled": "Anulowana", "erased": "Dane usunięte", "unranked": "Warsztat spoza rankingu",
-           "written": "Miejsca zapisane",
-           "header": ["Nr zgłoszenia", "Nazwisko", "Imię", "E-mail", "Instytucja"],
-           "status": "potwierdzone", "delimiter": ";", "file": "uczestnicy-{slug}-", "workshops": "Warsztaty",
-           "position": "Miejsce na liście rezerwowej", "statusCol": "Status", "last": "Nazwisko",
-           "tooShort": "To pole jest wymagane.", "edited": "Zmiana danych (Nazwisko)"},
-    "en": {"waiting": "Waiting list", "toEnd": "{first} {last} is now at the end of the waiting list.",
-           "place": "Place in {title}", "remove": "Remove from {title}", "seat": "Seat",
-           "statusChanged": "Status changed", "removed": "Removed from a workshop: {title}",
-           "cancelled": "Cancelled", "erased": "Data erased", "unranked": "A workshop they did not rank",
-           "written": "Seats written",
-           "header": ["Registration no.", "Last name", "First name", "E-mail", "Organization"],
-           "status": "confirmed", "delimiter": ",", "file": "{slug}-registrations-", "workshops": "Workshops",
-           "position": "Waiting-list position", "statusCol": "Status", "last": "Last name",
-           "tooShort": "This field is required.", "edited": "Details changed (Last name)"},
+    "pl": {
+        "waiting": "Lista rezerwowa",
+        "toEnd": "{first} {last}: teraz na końcu listy rezerwowej.",
+        "place": "Zapisz na: {title}",
+        "remove": "Wypisz z: {title}",
+        "seat": "Miejsce",
+        "statusChanged": "Zmiana statusu",
+        "removed": "Wypisanie z warsztatu: {title}",
+        "cancelled": "Anulowana",
+        "erased": "Dane usunięte",
+        "unranked": "Warsztat spoza rankingu",
+        "written": "Miejsca zapisane",
+        "header": ["Nr zgłoszenia", "Nazwisko", "Imię", "E-mail", "Instytucja"],
+        "status": "potwierdzone",
+        "delimiter": ";",
+        "file": "uczestnicy-{slug}-",
+        "workshops": "Warsztaty",
+        "position": "Miejsce na liście rezerwowej",
+        "statusCol": "Status",
+        "last": "Nazwisko",
+        "tooShort": "To pole jest wymagane.",
+        "edited": "Zmiana danych (Nazwisko)",
+    },
+    "en": {
+        "waiting": "Waiting list",
+        "toEnd": "{first} {last} is now at the end of the waiting list.",
+        "place": "Place in {title}",
+        "remove": "Remove from {title}",
+        "seat": "Seat",
+        "statusChanged": "Status changed",
+        "removed": "Removed from a workshop: {title}",
+        "cancelled": "Cancelled",
+        "erased": "Data erased",
+        "unranked": "A workshop they did not rank",
+        "written": "Seats written",
+        "header": ["Registration no.", "Last name", "First name", "E-mail", "Organization"],
+        "status": "confirmed",
+        "delimiter": ",",
+        "file": "{slug}-registrations-",
+        "workshops": "Workshops",
+        "position": "Waiting-list position",
+        "statusCol": "Status",
+        "last": "Last name",
+        "tooShort": "This field is required.",
+        "edited": "Details changed (Last name)",
+    },
 }
 _numbers = count(1)
 
@@ -61,8 +93,10 @@ def seminar(api: httpx.Client, admin_token: str) -> dict[str, Any]:
     admin = bearer(admin_token)
     n = next(_numbers)
     ev = make_event(api, admin, slug=f"seminarium-osoby-{n}", title=f"Seminarium organizatorów {n}", capacity=3)
-    workshops = [make_session(api, admin, ev["id"], title=title, room=room, capacity=2, starts_at=start, ends_at=end)
-                 for title, room, start, end in WORKSHOPS]
+    workshops = [
+        make_session(api, admin, ev["id"], title=title, room=room, capacity=2, starts_at=start, ends_at=end)
+        for title, room, start, end in WORKSHOPS
+    ]
     people = []
     for i, (first, last, org, ranked) in enumerate(PEOPLE, start=1):
         body = person(i, first_name=first, last_name=last, organization=org, email=f"osoba{n}.{i}@example.pl")
@@ -70,8 +104,11 @@ def seminar(api: httpx.Client, admin_token: str) -> dict[str, Any]:
         assert r.status_code == 201, r.text
         reg = r.json()
         if ranked:
-            r = api.put("/api/v1/me/preferences", json={"session_ids": [workshops[k]["id"] for k in ranked]},
-                        headers=bearer(reg["token"]))
+            r = api.put(
+                "/api/v1/me/preferences",
+                json={"session_ids": [workshops[k]["id"] for k in ranked]},
+                headers=bearer(reg["token"]),
+            )
             assert r.status_code == 200, r.text
         people.append({**reg, "first": first, "last": last})
     assert [p["status"] for p in people] == ["confirmed"] * 3 + ["waitlisted"] * 2
@@ -98,8 +135,9 @@ def no_sideways_scrolling(page: Page) -> None:
 
 
 def waitlist(api: httpx.Client, s: dict[str, Any]) -> dict[int, int]:
-    items = api.get(f"/api/v1/events/{s['event']['id']}/registrations", params={"status": "waitlisted"},
-                    headers=s["admin"]).json()["items"]
+    items = api.get(
+        f"/api/v1/events/{s['event']['id']}/registrations", params={"status": "waitlisted"}, headers=s["admin"]
+    ).json()["items"]
     return {r["id"]: r["waitlist_position"] for r in items}
 
 
@@ -114,10 +152,14 @@ def open_person(page: Page, who: dict[str, Any]) -> None:
     expect(page.locator("#person-heading")).to_be_focused()
 
 
-@pytest.mark.parametrize(("size", "lang"), [(DESKTOP, "pl"), (PHONE, "pl"), (DESKTOP, "en"), (PHONE, "en")],
-                         ids=["desktop-pl", "phone-pl", "desktop-en", "phone-en"])
-def test_organizer_runs_the_seminar(browsing: Browsing, server: LiveServer, api: httpx.Client,
-                                    size: dict[str, int], lang: str) -> None:
+@pytest.mark.parametrize(
+    ("size", "lang"),
+    [(DESKTOP, "pl"), (PHONE, "pl"), (DESKTOP, "en"), (PHONE, "en")],
+    ids=["desktop-pl", "phone-pl", "desktop-en", "phone-en"],
+)
+def test_organizer_runs_the_seminar(
+    browsing: Browsing, server: LiveServer, api: httpx.Client, size: dict[str, int], lang: str
+) -> None:
     s = seminar(api, server.admin_token)
     text = TEXT[lang]
     zak, lis, zajac, sliwa, lecki = s["people"]
@@ -201,12 +243,21 @@ def test_organizer_runs_the_seminar(browsing: Browsing, server: LiveServer, api:
         page.locator("#plan-dry").click()
     dry = answer.value.json()
     # the world's workshops repeat no topic, so the panel reads rankings by session
-    assert answer.value.request.post_data_json == {"method": "optimal", "dry_run": True, "fill_unranked": True,
-                                                   "topic_ranks": False}
+    assert answer.value.request.post_data_json == {
+        "method": "optimal",
+        "dry_run": True,
+        "fill_unranked": True,
+        "topic_ranks": False,
+    }
     expect(page.locator("#plan-ranks")).to_be_visible()
     first = page.locator("#plan-ranks tbody tr").first.locator("td")
-    expect(first).to_have_text([str(dry["rank_counts"][0]), str(dry["baseline"]["rank_counts"][0]),
-                                str(dry["current"]["rank_counts"][0] if dry["current"]["rank_counts"] else 0)])
+    expect(first).to_have_text(
+        [
+            str(dry["rank_counts"][0]),
+            str(dry["baseline"]["rank_counts"][0]),
+            str(dry["current"]["rank_counts"][0] if dry["current"]["rank_counts"] else 0),
+        ]
+    )
     unranked = page.locator("#plan-ranks tbody tr").filter(has_text=text["unranked"]).locator("td").first
     expect(unranked).to_have_text(str(dry["unranked_placements"]))
     assert dry["unranked_placements"] >= 1  # Zając, who ranked nothing, gets a seat on the second day

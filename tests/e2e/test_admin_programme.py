@@ -18,34 +18,75 @@ from playwright.sync_api import Page, expect
 
 TEXT: dict[str, dict[str, str]] = {
     "pl": {
-        "signin": "Zaloguj", "newEvent": "Przygotuj nowe wydarzenie", "createEvent": "Utwórz wydarzenie",
-        "saveEvent": "Zapisz wydarzenie", "slugError": "Użyj tylko małych liter",
+        "signin": "Zaloguj",
+        "newEvent": "Przygotuj nowe wydarzenie",
+        "createEvent": "Utwórz wydarzenie",
+        "saveEvent": "Zapisz wydarzenie",
+        "slugError": "Użyj tylko małych liter",
         "endsOnError": "Ostatni dzień nie może",
-        "created": "Utworzono wydarzenie", "saved": "Zapisano wydarzenie", "addSession": "Dodaj sesję",
-        "endsAtError": "Koniec musi być po początku", "saveSession": "Zapisz sesję", "edit": "Edytuj",
-        "createPoll": "Utwórz ankietę", "addTopic": "Dodaj temat", "manage": "Zarządzaj ankietą",
-        "approve": "Akceptuj propozycję", "announce": "Ogłoś e-mailem",
+        "created": "Utworzono wydarzenie",
+        "saved": "Zapisano wydarzenie",
+        "addSession": "Dodaj sesję",
+        "endsAtError": "Koniec musi być po początku",
+        "saveSession": "Zapisz sesję",
+        "edit": "Edytuj",
+        "createPoll": "Utwórz ankietę",
+        "addTopic": "Dodaj temat",
+        "manage": "Zarządzaj ankietą",
+        "approve": "Akceptuj propozycję",
+        "announce": "Ogłoś e-mailem",
         "announceLabel": "Ogłoś e-mailem ankietę Tematy warsztatów",
-        "announced": "Ogłoszenie czeka na wysłanie do 4 osób", "poll": "Głosowanie", "explain": "Wyjaśnij decyzję",
-        "satisfied": "spełniona", "bought": "kupiony równymi udziałami",
-        "paid": "głosujących zapłaciło po", "publish": "Opublikuj zwycięzców", "removeRoom": "Usuń ostatnią salę",
-        "roomsError": "Podaj co najmniej jedną salę", "addRoom": "Dodaj salę", "published": "Opublikowano",
-        "workshop": "Warsztat", "plenary": "Sesja plenarna", "tableName": "Sesje", "cancel": "Anuluj",
+        "announced": "Ogłoszenie czeka na wysłanie do 4 osób",
+        "poll": "Głosowanie",
+        "explain": "Wyjaśnij decyzję",
+        "satisfied": "spełniona",
+        "bought": "kupiony równymi udziałami",
+        "paid": "głosujących zapłaciło po",
+        "publish": "Opublikuj zwycięzców",
+        "removeRoom": "Usuń ostatnią salę",
+        "roomsError": "Podaj co najmniej jedną salę",
+        "addRoom": "Dodaj salę",
+        "published": "Opublikowano",
+        "workshop": "Warsztat",
+        "plenary": "Sesja plenarna",
+        "tableName": "Sesje",
+        "cancel": "Anuluj",
         "privacyError": "Podaj adres https://",
     },
     "en": {
-        "signin": "Sign in", "newEvent": "Set up a new event", "createEvent": "Create the event",
-        "saveEvent": "Save the event", "slugError": "Use small letters", "endsOnError": "The last day cannot",
-        "created": "Event created", "saved": "Event saved", "addSession": "Add the session",
-        "endsAtError": "The end must be after the start", "saveSession": "Save the session", "edit": "Edit",
-        "createPoll": "Create the poll", "addTopic": "Add the topic", "manage": "Manage the poll",
-        "approve": "Approve the proposal", "announce": "Announce by e-mail",
-        "announceLabel": "Announce by e-mail: Tematy warsztatów", "announced": "Announcement queued for 4 people",
-        "poll": "Poll", "explain": "Explain the decision", "satisfied": "satisfied",
+        "signin": "Sign in",
+        "newEvent": "Set up a new event",
+        "createEvent": "Create the event",
+        "saveEvent": "Save the event",
+        "slugError": "Use small letters",
+        "endsOnError": "The last day cannot",
+        "created": "Event created",
+        "saved": "Event saved",
+        "addSession": "Add the session",
+        "endsAtError": "The end must be after the start",
+        "saveSession": "Save the session",
+        "edit": "Edit",
+        "createPoll": "Create the poll",
+        "addTopic": "Add the topic",
+        "manage": "Manage the poll",
+        "approve": "Approve the proposal",
+        "announce": "Announce by e-mail",
+        "announceLabel": "Announce by e-mail: Tematy warsztatów",
+        "announced": "Announcement queued for 4 people",
+        "poll": "Poll",
+        "explain": "Explain the decision",
+        "satisfied": "satisfied",
         "bought": "bought with equal shares",
-        "paid": "voters paid", "publish": "Publish the winners", "removeRoom": "Remove the last room",
-        "roomsError": "Give at least one room", "addRoom": "Add a room", "published": "Published",
-        "workshop": "Workshop", "plenary": "Plenary", "tableName": "Sessions", "cancel": "Cancel",
+        "paid": "voters paid",
+        "publish": "Publish the winners",
+        "removeRoom": "Remove the last room",
+        "roomsError": "Give at least one room",
+        "addRoom": "Add a room",
+        "published": "Published",
+        "workshop": "Workshop",
+        "plenary": "Plenary",
+        "tableName": "Sessions",
+        "cancel": "Cancel",
         "privacyError": "Enter an https:// address",
     },
 }
@@ -102,7 +143,11 @@ def create_event(page: Page, api: httpx.Client, world: World, lang: str, slug: s
     events = api.get("/api/v1/events?limit=500", headers=world.admin).json()["items"]
     event = next(e for e in events if e["slug"] == slug)
     assert (event["timezone"], event["capacity"], event["max_per_organization"], event["language"]) == (
-        "Europe/Warsaw", 150, 3, "en")
+        "Europe/Warsaw",
+        150,
+        3,
+        "en",
+    )
     assert event["registration_opens_at"] == "2020-01-10T08:00:00Z"  # Warsaw time, not the browser's (New York)
     assert event["registration_closes_at"] == "2030-05-01T10:00:00Z"
     expect(page.locator("#event-select")).to_have_value(str(event["id"]))
@@ -163,8 +208,9 @@ def set_up_sessions(page: Page, api: httpx.Client, event: dict[str, Any], lang: 
     page.locator("#session-form-ends-at").fill("2026-05-12T11:00")
     page.locator("#session-form").get_by_role("button", name=tx["addSession"]).click()
     expect(page.locator("#sessions-table tbody tr")).to_have_count(1)
-    add_session(page, lang, "Panel: partnerstwa po 2027", "workshop", "2026-05-13T09:00", "2026-05-13T10:30",
-                "Sala A", "40")
+    add_session(
+        page, lang, "Panel: partnerstwa po 2027", "workshop", "2026-05-13T09:00", "2026-05-13T10:30", "Sala A", "40"
+    )
     rows = page.locator("#sessions-table tbody tr")
     expect(rows).to_have_count(2)
     expect(rows.nth(0)).to_contain_text("10:00")
@@ -174,8 +220,10 @@ def set_up_sessions(page: Page, api: httpx.Client, event: dict[str, Any], lang: 
     expect(region).to_have_attribute("tabindex", "0")
     expect(region).to_have_accessible_name(tx["tableName"])
     # edit the second one: it is a panel, in another room
-    page.get_by_role("button", name=f"{tx['edit']}: Panel: partnerstwa po 2027" if lang == "pl"
-                     else "Edit Panel: partnerstwa po 2027").click()
+    page.get_by_role(
+        "button",
+        name=f"{tx['edit']}: Panel: partnerstwa po 2027" if lang == "pl" else "Edit Panel: partnerstwa po 2027",
+    ).click()
     expect(page.locator("#session-form-title")).to_have_value("Panel: partnerstwa po 2027")
     expect(page.locator("#session-form-starts-at")).to_have_value("2026-05-13T09:00")
     page.locator("#session-form-kind").select_option("panel")
@@ -184,7 +232,9 @@ def set_up_sessions(page: Page, api: httpx.Client, event: dict[str, Any], lang: 
     expect(rows.nth(1)).to_contain_text("Sala Kominkowa")
     sessions = api.get(f"/api/v1/events/{event['id']}/sessions").json()["items"]
     assert [(s["kind"], s["starts_at"], s["capacity"]) for s in sessions] == [
-        ("plenary", "2026-05-12T08:00:00Z", None), ("panel", "2026-05-13T07:00:00Z", 40)]
+        ("plenary", "2026-05-12T08:00:00Z", None),
+        ("panel", "2026-05-13T07:00:00Z", 40),
+    ]
     assert_accessible(page, f"admin {lang}: sessions")
 
 
@@ -195,15 +245,19 @@ def people_vote(api: httpx.Client, event: dict[str, Any], poll: dict[str, Any], 
         r = api.post(f"/api/v1/events/{event['id']}/registrations", json=person(i, email=f"p{i}.{slug}@gmina.pl"))
         assert r.status_code == 201 and r.json()["status"] == "confirmed", r.text
         tokens.append(r.json()["token"])
-    r = api.post(f"/api/v1/polls/{poll['id']}/proposals", json={"title": PROPOSAL, "description": "Retencja i susze"},
-                 headers=bearer(tokens[0]))
+    r = api.post(
+        f"/api/v1/polls/{poll['id']}/proposals",
+        json={"title": PROPOSAL, "description": "Retencja i susze"},
+        headers=bearer(tokens[0]),
+    )
     assert r.status_code == 201 and r.json()["status"] == "proposed", r.text
     return tokens
 
 
 @pytest.mark.parametrize(("size", "lang"), CASES, ids=[f"{s}-{lang}" for s, lang in CASES])
-def test_organizer_runs_programme_and_poll(browsing: Browsing, world: World, api: httpx.Client,
-                                           size: str, lang: str) -> None:
+def test_organizer_runs_programme_and_poll(
+    browsing: Browsing, world: World, api: httpx.Client, size: str, lang: str
+) -> None:
     tx = TEXT[lang]
     slug = f"seminarium-{size}-{lang}"
     page = browsing.page(viewport=DESKTOP if size == "desktop" else PHONE, locale="pl-PL" if lang == "pl" else "en-GB")
@@ -222,7 +276,8 @@ def test_organizer_runs_programme_and_poll(browsing: Browsing, world: World, api
     expect(page.locator("#poll-manage")).to_be_visible()
     polls = api.get(f"/api/v1/events/{event['id']}/polls", headers=world.admin).json()["items"]
     assert [(p["title"], p["seats"], p["ballot"], p["allow_proposals"]) for p in polls] == [
-        ("Tematy warsztatów", 2, "approval", True)]
+        ("Tematy warsztatów", 2, "approval", True)
+    ]
     poll = polls[0]
     for title in TOPICS:
         page.locator("#topic-form-title").fill(title)
@@ -246,8 +301,9 @@ def test_organizer_runs_programme_and_poll(browsing: Browsing, world: World, api
     assert topics[PROPOSAL]["status"] == "approved"
     ids = [topics[title]["id"] for title in [*TOPICS, PROPOSAL]]
     for token, ballot in zip(tokens, BALLOTS, strict=True):
-        r = api.put(f"/api/v1/polls/{poll['id']}/ballot", json={"topic_ids": [ids[i] for i in ballot]},
-                    headers=bearer(token))
+        r = api.put(
+            f"/api/v1/polls/{poll['id']}/ballot", json={"topic_ids": [ids[i] for i in ballot]}, headers=bearer(token)
+        )
         assert r.status_code == 200, r.text
 
     page.get_by_role("button", name=tx["announceLabel"]).click()
@@ -257,8 +313,9 @@ def test_organizer_runs_programme_and_poll(browsing: Browsing, world: World, api
     # results with the explanation
     page.locator("#results-controls").get_by_label(tx["poll"], exact=True).select_option(label="Tematy warsztatów")
     page.get_by_label(tx["explain"]).check()
-    explained = api.get(f"/api/v1/polls/{poll['id']}/results", params={"rule": "equal_shares", "explain": "true"},
-                        headers=world.admin).json()
+    explained = api.get(
+        f"/api/v1/polls/{poll['id']}/results", params={"rule": "equal_shares", "explain": "true"}, headers=world.admin
+    ).json()
     winners = [next(t for t, v in topics.items() if v["id"] == w) for w in explained["winners"]]
     assert winners == [TOPICS[0], PROPOSAL]
     rounds = page.locator("#explain-rounds tbody tr")
@@ -302,5 +359,6 @@ def test_organizer_runs_programme_and_poll(browsing: Browsing, world: World, api
     sessions = [s for s in api.get(f"/api/v1/events/{event['id']}/sessions").json()["items"] if s["topic_id"]]
     assert [(s["topic_id"], s["room"], s["capacity"], s["starts_at"]) for s in sessions] == [
         (explained["winners"][0], "Sala A", 80, "2026-05-12T12:00:00Z"),
-        (explained["winners"][1], "Sala B", 70, "2026-05-12T12:00:00Z")]
+        (explained["winners"][1], "Sala B", 70, "2026-05-12T12:00:00Z"),
+    ]
     assert_accessible(page, f"admin {lang}: winners published")

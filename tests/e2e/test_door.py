@@ -33,12 +33,17 @@ def _door(api: httpx.Client, admin: dict[str, str]) -> dict[str, Any]:
     session = make_session(api, admin, event["id"], title="Warsztat przy drzwiach")
     regs = []
     for i, (first, last, org) in enumerate(PEOPLE, start=1):
-        r = api.post(f"/api/v1/events/{event['id']}/registrations", json=person(
-            900 + i, first_name=first, last_name=last, organization=org, email=f"drzwi{i}@example.pl"))
+        r = api.post(
+            f"/api/v1/events/{event['id']}/registrations",
+            json=person(900 + i, first_name=first, last_name=last, organization=org, email=f"drzwi{i}@example.pl"),
+        )
         assert r.status_code == 201, r.text
         regs.append(r.json())
-    r = api.post("/api/v1/organizer-keys", json={"name": "Wejście A", "role": "checkin", "event_ids": [event["id"]]},
-                 headers=admin)
+    r = api.post(
+        "/api/v1/organizer-keys",
+        json={"name": "Wejście A", "role": "checkin", "event_ids": [event["id"]]},
+        headers=admin,
+    )
     assert r.status_code == 201, r.text
     r2 = api.get(f"/api/v1/events/{event['id']}/badges", headers=admin)
     assert r2.status_code == 200, r2.text
@@ -90,8 +95,9 @@ def test_door_on_a_phone(browsing: Browsing, server: LiveServer, api: httpx.Clie
     _count(page).to_have_text("1")
     page.get_by_role("button", name="Undo the check-in of Jan Żółw").click()
     _count(page).to_have_text("0")
-    assert api.get(f"/api/v1/events/{event_id}/checkins/summary",
-                   headers=bearer(door["key"])).json()["checked_in"] == 0  # really undone on the server
+    assert (
+        api.get(f"/api/v1/events/{event_id}/checkins/summary", headers=bearer(door["key"])).json()["checked_in"] == 0
+    )  # really undone on the server
 
     # a badge's QR text, as the scanner hands it over: checked in once, however often the camera sees it
     code = re.search(r"<span>(\d+-[A-Z2-7]{16})</span>", door["badges"]).group(1)  # Polish order: Zając first
@@ -132,7 +138,8 @@ def test_door_in_polish_and_a_wrong_key(browsing: Browsing, server: LiveServer, 
     page.get_by_label("Klucz do rejestracji obecności").fill("not-a-key")
     page.get_by_role("button", name="Zaloguj").click()
     expect(page.locator("#door-key-error")).to_have_text(
-        "Ten klucz nie jest przyjmowany (błędny, wycofany albo do innego wydarzenia).")
+        "Ten klucz nie jest przyjmowany (błędny, wycofany albo do innego wydarzenia)."
+    )
     page.get_by_label("Klucz do rejestracji obecności").fill(server.admin_token)  # an organizer key works too
     page.get_by_role("button", name="Zaloguj").click()
     expect(page.get_by_label("Imię, nazwisko lub instytucja")).to_be_visible()
@@ -141,8 +148,7 @@ def test_door_in_polish_and_a_wrong_key(browsing: Browsing, server: LiveServer, 
     checks(page)
 
 
-def test_the_vendored_reader_decodes_a_printed_badge(browsing: Browsing, server: LiveServer,
-                                                     api: httpx.Client) -> None:
+def test_the_vendored_reader_decodes_a_printed_badge(browsing: Browsing, server: LiveServer, api: httpx.Client) -> None:
     """jsQR (static/vendor) loads under the page's CSP and reads the QR of a real badge."""
     admin = bearer(server.admin_token)
     event = make_event(api, admin, slug="seminarium-qr", title="QR")
@@ -156,7 +162,8 @@ def test_the_vendored_reader_decodes_a_printed_badge(browsing: Browsing, server:
     page = browsing.page(viewport=PHONE)
     page.goto(f"/events/{event['id']}/door")
     src = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-    decoded = page.evaluate("""async (src) => {
+    decoded = page.evaluate(
+        """async (src) => {
       const scan = await import('/static/js/door-scan.js');
       const read = await scan.qrReader('jsqr');
       const img = new Image();
@@ -170,5 +177,7 @@ def test_the_vendored_reader_decodes_a_printed_badge(browsing: Browsing, server:
       g.imageSmoothingEnabled = false;
       g.drawImage(img, 40, 40, 400, 400);
       return { text: await read(big), jsqr: typeof window.jsQR };
-    }""", src)
+    }""",
+        src,
+    )
     assert decoded == {"text": code, "jsqr": "function"}

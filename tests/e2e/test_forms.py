@@ -18,14 +18,24 @@ from tests.factories import bearer, make_event, person
 pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed (dev extra)")
 from playwright.sync_api import Page, expect
 
-ROOMS: dict[str, Any] = {"label": {"pl": "Nocleg", "en": "Accommodation"}, "type": "single_choice", "required": True,
-         "help": {"pl": "Hotel Narvil, noc z 29 na 30 listopada.", "en": "Hotel Narvil, the night of 29 November."},
-         "options": [{"label": {"pl": "Pokój jednoosobowy", "en": "Single room"}, "capacity": 1},
-                     {"label": {"pl": "Pokój dwuosobowy", "en": "Double room"}, "capacity": 20},
-                     {"label": {"pl": "Bez noclegu", "en": "No room"}}]}
+ROOMS: dict[str, Any] = {
+    "label": {"pl": "Nocleg", "en": "Accommodation"},
+    "type": "single_choice",
+    "required": True,
+    "help": {"pl": "Hotel Narvil, noc z 29 na 30 listopada.", "en": "Hotel Narvil, the night of 29 November."},
+    "options": [
+        {"label": {"pl": "Pokój jednoosobowy", "en": "Single room"}, "capacity": 1},
+        {"label": {"pl": "Pokój dwuosobowy", "en": "Double room"}, "capacity": 20},
+        {"label": {"pl": "Bez noclegu", "en": "No room"}},
+    ],
+}
 DIET: dict[str, Any] = {"label": {"pl": "Uwagi dotyczące wyżywienia"}, "type": "text"}  # no English: shown in Polish
-DELEGATION: dict[str, Any] = {"label": {"pl": "Numer delegacji", "en": "Travel order number"}, "type": "text",
-                              "required": True, "categories": ["ministry"]}
+DELEGATION: dict[str, Any] = {
+    "label": {"pl": "Numer delegacji", "en": "Travel order number"},
+    "type": "text",
+    "required": True,
+    "categories": ["ministry"],
+}
 
 
 def add_question(api: httpx.Client, world: World, event_id: int, body: dict[str, Any]) -> dict[str, Any]:
@@ -126,7 +136,8 @@ def test_an_option_with_one_place_goes_to_one_person(browsing: Browsing, world: 
     admin.get_by_label("Places for option 1").fill("0")
     admin.get_by_role("button", name="Save the question").click()
     expect(admin.locator("#qe-opt-0-cap-error")).to_have_text(
-        "Already chosen by 1: the number of places cannot be lower than that.")
+        "Already chosen by 1: the number of places cannot be lower than that."
+    )
     expect(admin.get_by_label("Places for option 1")).to_be_focused()
     admin.get_by_label("Places for option 1").fill("2")
     admin.get_by_role("button", name="Save the question").click()
@@ -137,9 +148,14 @@ def test_an_option_with_one_place_goes_to_one_person(browsing: Browsing, world: 
 
 
 def test_an_invitation_code_admits_outside_the_window(browsing: Browsing, world: World, api: httpx.Client) -> None:
-    event = make_event(api, world.admin, slug="forms-invited", title="Spotkanie zamknięte",
-                       registration_opens_at="2021-01-01T09:00:00+01:00",
-                       registration_closes_at="2021-02-01T09:00:00+01:00")
+    event = make_event(
+        api,
+        world.admin,
+        slug="forms-invited",
+        title="Spotkanie zamknięte",
+        registration_opens_at="2021-01-01T09:00:00+01:00",
+        registration_closes_at="2021-02-01T09:00:00+01:00",
+    )
     admin = browsing.page()
     sign_in(admin, world.admin_token, event["id"])
     expect(admin.locator("#invites-table")).to_contain_text("No invitation codes yet.")
@@ -181,11 +197,13 @@ def test_an_invitation_code_admits_outside_the_window(browsing: Browsing, world:
     expect(admin.locator("#invites-table tbody tr", has_text="Prelegenci")).to_contain_text("withdrawn")
 
 
-def test_pending_registrations_are_approved_on_the_admin_page(browsing: Browsing, world: World,
-                                                              api: httpx.Client) -> None:
+def test_pending_registrations_are_approved_on_the_admin_page(
+    browsing: Browsing, world: World, api: httpx.Client
+) -> None:
     event = make_event(api, world.admin, slug="forms-approval", title="Warsztaty z akceptacją", requires_approval=True)
-    other = api.post(f"/api/v1/events/{event['id']}/registrations",
-                     json=person(81, first_name="Dorota", last_name="Kamińska"))
+    other = api.post(
+        f"/api/v1/events/{event['id']}/registrations", json=person(81, first_name="Dorota", last_name="Kamińska")
+    )
     assert other.status_code == 201 and other.json()["status"] == "pending", other.text
 
     page = browsing.page()

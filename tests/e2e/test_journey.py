@@ -170,13 +170,20 @@ def test_organizer_console(browsing: Browsing, world: World, api: httpx.Client) 
     expect(page.locator("#results-summary")).to_contain_text("Ballots: 1")
 
     panel = page.locator("#plan-heading").locator("xpath=..")
-    topics = [s["topic_id"] for s in api.get(f"/api/v1/events/{world.event['id']}/sessions",
-                                             params={"kind": "workshop", "limit": 500}).json()["items"]
-              if s["topic_id"] is not None]
+    topics = [
+        s["topic_id"]
+        for s in api.get(
+            f"/api/v1/events/{world.event['id']}/sessions", params={"kind": "workshop", "limit": 500}
+        ).json()["items"]
+        if s["topic_id"] is not None
+    ]
     repeated = len(set(topics)) < len(topics)
     expect(panel.get_by_label("Rank by topic")).to_be_checked(checked=repeated)  # on when topics repeat
-    expected = api.post(f"/api/v1/events/{world.event['id']}/assignments", headers=world.admin,
-                        json={"method": "optimal", "dry_run": True, "topic_ranks": repeated}).json()
+    expected = api.post(
+        f"/api/v1/events/{world.event['id']}/assignments",
+        headers=world.admin,
+        json={"method": "optimal", "dry_run": True, "topic_ranks": repeated},
+    ).json()
     panel.get_by_role("button", name="Try the assignment").click()
     expect(page.locator("#live")).to_contain_text("Dry run done")
     expect(page.locator("#plan-result-heading")).to_be_focused()
@@ -184,9 +191,11 @@ def test_organizer_console(browsing: Browsing, world: World, api: httpx.Client) 
     expect(chart).to_contain_text("First come, first served")
     first_choice = chart.get_by_role("list", name="First choice")
     expect(first_choice.locator("li", has_text="This run").locator(".value")).to_have_text(
-        percent(expected["first_choice_share"]))
+        percent(expected["first_choice_share"])
+    )
     expect(first_choice.locator("li", has_text="First come, first served").locator(".value")).to_have_text(
-        percent(expected["baseline"]["first_choice_share"]))
+        percent(expected["baseline"]["first_choice_share"])
+    )
     top3 = chart.get_by_role("list", name="One of top 3")
     expect(top3.locator("li", has_text="This run").locator(".value")).to_have_text(percent(expected["top3_share"]))
     assert expected["first_choice_share"] > expected["baseline"]["first_choice_share"]

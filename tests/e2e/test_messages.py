@@ -30,8 +30,12 @@ from tests.factories import bearer, person
 pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed (dev extra)")
 from playwright.sync_api import Page, expect
 
-PERSON = {"first": "Bożena", "last": "Wróblewska-Łęcka", "email": "bozena.wroblewska@gmina-pultusk.pl",
-          "org": "Gmina Pułtusk"}
+PERSON = {
+    "first": "Bożena",
+    "last": "Wróblewska-Łęcka",
+    "email": "bozena.wroblewska@gmina-pultusk.pl",
+    "org": "Gmina Pułtusk",
+}
 CODE = re.compile(r"/recover#code=([A-Za-z0-9-]+)")
 WAIT_SECONDS = 30.0
 
@@ -154,7 +158,8 @@ def test_calendar_feed_and_language(browsing: Browsing, world: World, api: httpx
     expect(page.locator("#me")).to_be_visible()
     section = page.locator("#calendar-section")
     expect(section.get_by_role("link", name=re.compile("whole programme"))).to_have_attribute(
-        "href", f"/api/v1/events/{world.event['id']}/programme.ics")
+        "href", f"/api/v1/events/{world.event['id']}/programme.ics"
+    )
 
     feed_url = page.locator("#feed-url")
     section.get_by_role("button", name="Create my calendar address").click()
@@ -219,8 +224,7 @@ def receiver() -> Iterator[Receiver]:
     hook.close()
 
 
-def test_outbox_broadcast_and_webhooks(browsing: Browsing, world: World, api: httpx.Client,
-                                       receiver: Receiver) -> None:
+def test_outbox_broadcast_and_webhooks(browsing: Browsing, world: World, api: httpx.Client, receiver: Receiver) -> None:
     event_id = world.event["id"]
     somebody = world.others[0]["body"]["email"]
     wait_for_sent(api, world, somebody)
@@ -249,8 +253,11 @@ def test_outbox_broadcast_and_webhooks(browsing: Browsing, world: World, api: ht
     expect(dialog).to_be_hidden()
 
     # Broadcast: count first, a change asks for a new count, then send to exactly that many.
-    expected = api.post(f"/api/v1/events/{event_id}/broadcasts", headers=world.admin,
-                        json={"subject": "x", "text": "x", "dry_run": True}).json()["recipients"]
+    expected = api.post(
+        f"/api/v1/events/{event_id}/broadcasts",
+        headers=world.admin,
+        json={"subject": "x", "text": "x", "dry_run": True},
+    ).json()["recipients"]
     assert expected > 1
     form = page.locator("#broadcast-form")
     form.get_by_label("Subject").fill("Zmiana sali: warsztaty w Sali B")
@@ -268,7 +275,8 @@ def test_outbox_broadcast_and_webhooks(browsing: Browsing, world: World, api: ht
     expect(send).to_be_enabled()
     send.click()
     expect(page.locator("#broadcast-status")).to_have_text(
-        f"{expected} e-mails queued; follow them in the outbox above.")
+        f"{expected} e-mails queued; follow them in the outbox above."
+    )
     queued = api.get(f"/api/v1/events/{event_id}/messages", params={"kind": "broadcast"}, headers=world.admin).json()
     assert queued["total"] == expected
     assert {m["subject"] for m in queued["items"]} == {"Zmiana sali: warsztaty w Sali C"}
@@ -289,8 +297,13 @@ def test_outbox_broadcast_and_webhooks(browsing: Browsing, world: World, api: ht
     assert created.status_code == 201, created.text
     assert receiver.arrived.wait(WAIT_SECONDS), "no webhook delivery arrived"
     headers, body = receiver.received[0]
-    assert verify(secret.text_content() or "", headers["webhook-id"], headers["webhook-timestamp"], body,
-                  headers["webhook-signature"]), "the secret shown must sign the deliveries"
+    assert verify(
+        secret.text_content() or "",
+        headers["webhook-id"],
+        headers["webhook-timestamp"],
+        body,
+        headers["webhook-signature"],
+    ), "the secret shown must sign the deliveries"
     hook_id = int(row.get_attribute("data-webhook-id") or 0)
     wait_for_delivered(api, world, hook_id)
     row.get_by_role("button", name=re.compile("^Deliveries")).click()

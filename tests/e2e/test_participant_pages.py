@@ -39,42 +39,75 @@ ALL = [pytest.param(lang, size, id=f"{lang}-{size}") for lang, size in itertools
 
 TEXT = {
     "en": {
-        "range_one_month": "29–30 November 2022", "range_two_months": "30 November – 1 December 2021",
-        "not_found": "Event not found", "home": "See all events", "no_token": "Open the personal link",
-        "recover": "Lost the link? Get a new one by e-mail", "register": "Register",
-        "required": "This field is required.", "bad_email": "Enter a valid e-mail address, e.g. name@example.pl.",
+        "range_one_month": "29–30 November 2022",
+        "range_two_months": "30 November – 1 December 2021",
+        "not_found": "Event not found",
+        "home": "See all events",
+        "no_token": "Open the personal link",
+        "recover": "Lost the link? Get a new one by e-mail",
+        "register": "Register",
+        "required": "This field is required.",
+        "bad_email": "Enter a valid e-mail address, e.g. name@example.pl.",
         "consent": "Registration needs your consent: tick the box.",
         "privacy_builtin": "Read how your data is used (privacy notice)",
         "privacy_own": "Read the organizers' privacy notice (opens in a new tab)",
         "privacy_text": "The organizers of this event process your data",
-        "propose": "Propose a topic", "topic": "Topic", "about": "What it is about", "send": "Send the proposal",
-        "sent": "Thank you: “{title}” has been sent to the organizers.", "awaiting": "awaiting approval",
-        "add": "Add {item}", "save_ranking": "Save my ranking", "saved": "Ranking saved ({n} workshops).",
-        "every_slot": "In each of these time slots:", "runs_twice": "Runs 2 times, you attend once:",
-        "vs_signup": "Ranking is not a sign-up", "signup": "Sign up", "seats_before": "1 free seat of 2",
-        "seats_after": "2 free seats of 2", "cancel": "Cancel my registration", "yes_cancel": "Yes, cancel",
-        "cancelled": "Your registration is cancelled.", "open_to_all": "Open to all participants, no sign-up needed",
+        "propose": "Propose a topic",
+        "topic": "Topic",
+        "about": "What it is about",
+        "send": "Send the proposal",
+        "sent": "Thank you: “{title}” has been sent to the organizers.",
+        "awaiting": "awaiting approval",
+        "add": "Add {item}",
+        "save_ranking": "Save my ranking",
+        "saved": "Ranking saved ({n} workshops).",
+        "every_slot": "In each of these time slots:",
+        "runs_twice": "Runs 2 times, you attend once:",
+        "vs_signup": "Ranking is not a sign-up",
+        "signup": "Sign up",
+        "seats_before": "1 free seat of 2",
+        "seats_after": "2 free seats of 2",
+        "cancel": "Cancel my registration",
+        "yes_cancel": "Yes, cancel",
+        "cancelled": "Your registration is cancelled.",
+        "open_to_all": "Open to all participants, no sign-up needed",
         "vote": "Save my vote",
     },
     "pl": {
-        "range_one_month": "29–30 listopada 2022", "range_two_months": "30 listopada – 1 grudnia 2021",
-        "not_found": "Nie znaleziono wydarzenia", "home": "Zobacz wszystkie wydarzenia",
-        "no_token": "Otwórz osobisty link", "recover": "Nie masz linku? Poproś o nowy e-mailem",
-        "register": "Zarejestruj się", "required": "To pole jest wymagane.",
+        "range_one_month": "29–30 listopada 2022",
+        "range_two_months": "30 listopada – 1 grudnia 2021",
+        "not_found": "Nie znaleziono wydarzenia",
+        "home": "Zobacz wszystkie wydarzenia",
+        "no_token": "Otwórz osobisty link",
+        "recover": "Nie masz linku? Poproś o nowy e-mailem",
+        "register": "Zarejestruj się",
+        "required": "To pole jest wymagane.",
         "bad_email": "Podaj poprawny adres e-mail, np. imie@gmina.pl.",
         "consent": "Rejestracja wymaga Twojej zgody: zaznacz pole.",
         "privacy_builtin": "Przeczytaj, jak wykorzystujemy Twoje dane (informacja o prywatności)",
-        "privacy_own": ("Przeczytaj informację organizatorów o przetwarzaniu danych osobowych "
-                        "(otwiera się w nowej karcie)"),
+        "privacy_own": (
+            "Przeczytaj informację organizatorów o przetwarzaniu danych osobowych (otwiera się w nowej karcie)"
+        ),
         "privacy_text": "Twoje dane przetwarzają organizatorzy tego wydarzenia",
-        "propose": "Zaproponuj temat", "topic": "Temat", "about": "Czego dotyczy", "send": "Wyślij propozycję",
-        "sent": "Dziękujemy: propozycja „{title}” trafiła do organizatorów.", "awaiting": "czeka na akceptację",
-        "add": "Dodaj: {item}", "save_ranking": "Zapisz moją kolejność",
+        "propose": "Zaproponuj temat",
+        "topic": "Temat",
+        "about": "Czego dotyczy",
+        "send": "Wyślij propozycję",
+        "sent": "Dziękujemy: propozycja „{title}” trafiła do organizatorów.",
+        "awaiting": "czeka na akceptację",
+        "add": "Dodaj: {item}",
+        "save_ranking": "Zapisz moją kolejność",
         "saved": "Kolejność zapisana (warsztatów: {n}).",
-        "every_slot": "W każdym z tych bloków:", "runs_twice": "Odbywa się 2 razy, uczestniczysz raz:",
-        "vs_signup": "Kolejność to nie zapis", "signup": "Zapisz się", "seats_before": "1 wolne miejsce z 2",
-        "seats_after": "2 wolne miejsca z 2", "cancel": "Anuluj moją rejestrację", "yes_cancel": "Tak, anuluj",
-        "cancelled": "Twoja rejestracja została anulowana.", "open_to_all": "Dla wszystkich uczestników, bez zapisów",
+        "every_slot": "W każdym z tych bloków:",
+        "runs_twice": "Odbywa się 2 razy, uczestniczysz raz:",
+        "vs_signup": "Kolejność to nie zapis",
+        "signup": "Zapisz się",
+        "seats_before": "1 wolne miejsce z 2",
+        "seats_after": "2 wolne miejsca z 2",
+        "cancel": "Anuluj moją rejestrację",
+        "yes_cancel": "Tak, anuluj",
+        "cancelled": "Twoja rejestracja została anulowana.",
+        "open_to_all": "Dla wszystkich uczestników, bez zapisów",
         "vote": "Zapisz mój głos",
     },
 }
@@ -108,14 +141,34 @@ def setup(server: LiveServer, api: httpx.Client, world: World) -> Setup:
     """Made after the shared world, whose event (same first day, lower id) stays the organizer console's first."""
     admin = bearer(server.admin_token)
     event = make_event(api, admin, slug="warsztaty-tematyczne", title="Warsztaty tematyczne gmin")
-    other = make_event(api, admin, slug="seminarium-grudniowe", title="Seminarium na przełomie miesięcy",
-                       starts_on="2021-11-30", ends_on="2021-12-01", privacy_url=PRIVACY_URL)
-    plenary = make_session(api, admin, event["id"], title=PLENARY, kind="plenary", room="Sala Główna", capacity=None,
-                           starts_at="2022-11-29T10:00:00+01:00", ends_at="2022-11-29T11:00:00+01:00")
-    standalone = make_session(api, admin, event["id"], title=STANDALONE, room="Sala C", capacity=2,
-                              starts_at=SLOT_1[0], ends_at=SLOT_1[1])
-    response = api.post(f"/api/v1/events/{event['id']}/polls", headers=admin, json={
-        "title": "Tematy warsztatów", "seats": 2, "ballot": "approval", "allow_proposals": True})
+    other = make_event(
+        api,
+        admin,
+        slug="seminarium-grudniowe",
+        title="Seminarium na przełomie miesięcy",
+        starts_on="2021-11-30",
+        ends_on="2021-12-01",
+        privacy_url=PRIVACY_URL,
+    )
+    plenary = make_session(
+        api,
+        admin,
+        event["id"],
+        title=PLENARY,
+        kind="plenary",
+        room="Sala Główna",
+        capacity=None,
+        starts_at="2022-11-29T10:00:00+01:00",
+        ends_at="2022-11-29T11:00:00+01:00",
+    )
+    standalone = make_session(
+        api, admin, event["id"], title=STANDALONE, room="Sala C", capacity=2, starts_at=SLOT_1[0], ends_at=SLOT_1[1]
+    )
+    response = api.post(
+        f"/api/v1/events/{event['id']}/polls",
+        headers=admin,
+        json={"title": "Tematy warsztatów", "seats": 2, "ballot": "approval", "allow_proposals": True},
+    )
     assert response.status_code == 201, response.text
     poll = response.json()
     topics = {}
@@ -127,13 +180,22 @@ def setup(server: LiveServer, api: httpx.Client, world: World) -> Setup:
     made = Setup(admin, event, other, poll, topics, {}, standalone, plenary, counter)
     for _ in range(2):
         token = made.register(api)
-        response = api.put(f"/api/v1/polls/{poll['id']}/ballot", headers=bearer(token),
-                           json={"topic_ids": [topics[t]["id"] for t in TOPICS[:2]]})
+        response = api.put(
+            f"/api/v1/polls/{poll['id']}/ballot",
+            headers=bearer(token),
+            json={"topic_ids": [topics[t]["id"] for t in TOPICS[:2]]},
+        )
         assert response.status_code == 200, response.text
     for start, end in (SLOT_1, SLOT_2):  # the winners run on both days
-        response = api.post(f"/api/v1/polls/{poll['id']}/publish", headers=admin, json={
-            "starts_at": start, "ends_at": end, "rooms": [{"room": "Sala A", "capacity": 10},
-                                                           {"room": "Sala B", "capacity": 10}]})
+        response = api.post(
+            f"/api/v1/polls/{poll['id']}/publish",
+            headers=admin,
+            json={
+                "starts_at": start,
+                "ends_at": end,
+                "rooms": [{"room": "Sala A", "capacity": 10}, {"room": "Sala B", "capacity": 10}],
+            },
+        )
         assert response.status_code == 201, response.text
     sessions = api.get(f"/api/v1/events/{event['id']}/sessions?limit=500").json()["items"]
     for title in TOPICS[:2]:
@@ -161,8 +223,9 @@ def no_horizontal_scroll(page: Page) -> None:
 
 
 @pytest.mark.parametrize(("lang", "size"), ALL)
-def test_every_page_state_is_accessible(browsing: Browsing, setup: Setup, api: httpx.Client, lang: str,
-                                        size: str) -> None:
+def test_every_page_state_is_accessible(
+    browsing: Browsing, setup: Setup, api: httpx.Client, lang: str, size: str
+) -> None:
     text = TEXT[lang]
     page = open_page(browsing, lang, size, "/")
     card = page.locator(".card", has_text=setup.event["title"])
@@ -283,8 +346,9 @@ def test_propose_a_topic(browsing: Browsing, setup: Setup, api: httpx.Client, la
 
 
 @pytest.mark.parametrize(("lang", "size"), BOTH)
-def test_workshops_ranked_by_topic_in_groups_by_slot(browsing: Browsing, setup: Setup, api: httpx.Client, lang: str,
-                                                     size: str) -> None:
+def test_workshops_ranked_by_topic_in_groups_by_slot(
+    browsing: Browsing, setup: Setup, api: httpx.Client, lang: str, size: str
+) -> None:
     text = TEXT[lang]
     token = setup.register(api)
     page = open_me(browsing, lang, size, token)
@@ -319,8 +383,9 @@ def test_workshops_ranked_by_topic_in_groups_by_slot(browsing: Browsing, setup: 
 
 
 @pytest.mark.parametrize(("lang", "size"), BOTH)
-def test_plenary_without_seats_of_its_own_has_no_sign_up(browsing: Browsing, setup: Setup, api: httpx.Client,
-                                                         lang: str, size: str) -> None:
+def test_plenary_without_seats_of_its_own_has_no_sign_up(
+    browsing: Browsing, setup: Setup, api: httpx.Client, lang: str, size: str
+) -> None:
     text = TEXT[lang]
     page = open_me(browsing, lang, size, setup.register(api))
     plenary = page.locator(f'#programme [data-session-id="{setup.plenary["id"]}"]')
@@ -331,8 +396,9 @@ def test_plenary_without_seats_of_its_own_has_no_sign_up(browsing: Browsing, set
 
 
 @pytest.mark.parametrize(("lang", "size"), BOTH)
-def test_cancelling_refreshes_the_seat_counts(browsing: Browsing, setup: Setup, api: httpx.Client, lang: str,
-                                             size: str) -> None:
+def test_cancelling_refreshes_the_seat_counts(
+    browsing: Browsing, setup: Setup, api: httpx.Client, lang: str, size: str
+) -> None:
     text = TEXT[lang]
     token = setup.register(api)
     response = api.post("/api/v1/me/enrollments", headers=bearer(token), json={"session_id": setup.standalone["id"]})

@@ -57,7 +57,7 @@ def test_every_text_exists_in_both_languages() -> None:
         return {k.rsplit(".", 1)[0] if k.rsplit(".", 1)[0] in plural else k for k in found}
 
     english, polish = keys("messages-en.js"), keys("messages-pl.js")
-    assert english == polish, (english ^ polish)
+    assert english == polish, english ^ polish
     used = set()
     for source in [*SCRIPTS, *PAGES.glob("*.html")]:
         pattern = r"""(?:\bt\(|data-i18n=|i18n: |:)['"]([a-z]+\.[\w.]+)['"]"""

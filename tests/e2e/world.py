@@ -13,8 +13,12 @@ WORKSHOPS = [  # (title, room, starts_at, ends_at): two parallel workshops in ea
     ("Partycypacja mieszkańców", "Sala A", "2022-11-30T09:00:00+01:00", "2022-11-30T10:30:00+01:00"),
     ("Gospodarka o obiegu zamkniętym", "Sala B", "2022-11-30T09:00:00+01:00", "2022-11-30T10:30:00+01:00"),
 ]
-APPROVAL_TOPICS = ["Wspólne zamówienia publiczne", "Turystyka w dolinie rzeki", "Transport zbiorowy",
-                   "Młodzież w gminie"]
+APPROVAL_TOPICS = [
+    "Wspólne zamówienia publiczne",
+    "Turystyka w dolinie rzeki",
+    "Transport zbiorowy",
+    "Młodzież w gminie",
+]
 RANKED_TOPICS = ["Finansowanie z funduszy UE", "Współpraca z NGO", "Dobre praktyki partnerstw"]
 
 
@@ -39,8 +43,9 @@ def _post(client: httpx.Client, path: str, body: dict[str, Any], headers: dict[s
     return response.json()
 
 
-def _poll(client: httpx.Client, admin: dict[str, str], event_id: int, title: str, ballot: str, seats: int,
-          topics: list[str]) -> dict[str, Any]:
+def _poll(
+    client: httpx.Client, admin: dict[str, str], event_id: int, title: str, ballot: str, seats: int, topics: list[str]
+) -> dict[str, Any]:
     poll = _post(client, f"/api/v1/events/{event_id}/polls", {"title": title, "seats": seats, "ballot": ballot}, admin)
     poll["topics"] = [_post(client, f"/api/v1/polls/{poll['id']}/topics", {"title": t}, admin) for t in topics]
     return poll
@@ -49,10 +54,21 @@ def _poll(client: httpx.Client, admin: dict[str, str], event_id: int, title: str
 def build_world(client: httpx.Client, admin_token: str) -> World:
     admin = bearer(admin_token)
     event = make_event(client, admin, description="Dwa dni rozmów o współpracy gmin w partnerstwach.")
-    make_session(client, admin, event["id"], title="Otwarcie seminarium", kind="plenary", room="Sala Główna",
-                 capacity=None, starts_at="2022-11-29T10:00:00+01:00", ends_at="2022-11-29T11:00:00+01:00")
-    workshops = [make_session(client, admin, event["id"], title=title, room=room, capacity=2, starts_at=start,
-                              ends_at=end) for title, room, start, end in WORKSHOPS]
+    make_session(
+        client,
+        admin,
+        event["id"],
+        title="Otwarcie seminarium",
+        kind="plenary",
+        room="Sala Główna",
+        capacity=None,
+        starts_at="2022-11-29T10:00:00+01:00",
+        ends_at="2022-11-29T11:00:00+01:00",
+    )
+    workshops = [
+        make_session(client, admin, event["id"], title=title, room=room, capacity=2, starts_at=start, ends_at=end)
+        for title, room, start, end in WORKSHOPS
+    ]
     approval = _poll(client, admin, event["id"], "Tematy warsztatów popołudniowych", "approval", 2, APPROVAL_TOPICS)
     ranked = _poll(client, admin, event["id"], "Temat sesji zamykającej", "ranked", 1, RANKED_TOPICS)
     others = []
@@ -62,8 +78,9 @@ def build_world(client: httpx.Client, admin_token: str) -> World:
         body = person(i)
         created = _post(client, f"/api/v1/events/{event['id']}/registrations", body, {})
         me = bearer(created["token"])
-        response = client.put("/api/v1/me/preferences", json={"session_ids": [workshops[k]["id"] for k in prefs]},
-                              headers=me)
+        response = client.put(
+            "/api/v1/me/preferences", json={"session_ids": [workshops[k]["id"] for k in prefs]}, headers=me
+        )
         assert response.status_code == 200, response.text
         topics = [approval["topics"][k]["id"] for k in (0, i % 4)]
         response = client.put(f"/api/v1/polls/{approval['id']}/ballot", json={"topic_ids": topics}, headers=me)

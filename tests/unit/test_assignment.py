@@ -9,8 +9,15 @@ from app.assignment.solver.algorithm import Problem, Workshop, solve
 
 
 def random_problem(rng: random.Random, n_p=3, n_w=4, n_slots=2, topics=True, fixed=True) -> Problem:
-    ws = [Workshop(10 + j, rng.randrange(n_slots), rng.randint(0, 2),
-                   rng.choice("ABC") if topics and rng.random() < 0.6 else None) for j in range(n_w)]
+    ws = [
+        Workshop(
+            10 + j,
+            rng.randrange(n_slots),
+            rng.randint(0, 2),
+            rng.choice("ABC") if topics and rng.random() < 0.6 else None,
+        )
+        for j in range(n_w)
+    ]
     ids = [w.id for w in ws]
     prefs = {}
     for p in range(n_p):
@@ -32,8 +39,11 @@ def brute_force(pr: Problem):
     held = {p: list(pr.fixed.get(p, [])) for p in pr.participants}
     options = []
     for p in pr.participants:
-        lst = [w for w in pr.preferences.get(p, []) if not any(
-            ws[w].slot == ws[h].slot or topic[w] == topic[h] for h in held[p])]
+        lst = [
+            w
+            for w in pr.preferences.get(p, [])
+            if not any(ws[w].slot == ws[h].slot or topic[w] == topic[h] for h in held[p])
+        ]
         opts = []
         for r in range(len(lst) + 1):
             for sub in itertools.combinations(lst, r):
@@ -168,24 +178,31 @@ def test_fill_unranked():
 def test_deterministic_and_independent_of_dict_order():
     rng = random.Random(7)
     pr = random_problem(rng, n_p=60, n_w=10, n_slots=3)
-    rev = Problem(pr.participants, list(reversed(pr.workshops)),
-                  dict(reversed(list(pr.preferences.items()))), dict(reversed(list(pr.fixed.items()))))
+    rev = Problem(
+        pr.participants,
+        list(reversed(pr.workshops)),
+        dict(reversed(list(pr.preferences.items()))),
+        dict(reversed(list(pr.fixed.items()))),
+    )
     for method in ("optimal", "weighted", "first_come"):
         a, b, c = solve(pr, method=method), solve(pr, method=method), solve(rev, method=method)
         assert a.assignment == b.assignment == c.assignment
 
 
-@pytest.mark.parametrize("bad", [
-    Problem([1], [Workshop(1, 0, 1)], {1: [2]}),  # unknown workshop
-    Problem([1], [Workshop(1, 0, 1)], {2: [1]}),  # unknown participant
-    Problem([1], [Workshop(1, 0, 1)], {1: [1, 1]}),  # ranked twice
-    Problem([1, 1], [Workshop(1, 0, 1)], {}),  # duplicate participant
-    Problem([1], [Workshop(1, 0, 1), Workshop(1, 1, 1)], {}),  # duplicate workshop
-    Problem([1], [Workshop(1, 0, -1)], {}),  # negative capacity
-    Problem([1, 2], [Workshop(1, 0, 1)], {}, {1: [1], 2: [1]}),  # fixed over capacity
-    Problem([1], [Workshop(1, 0, 1), Workshop(2, 0, 1)], {}, {1: [1, 2]}),  # fixed slot clash
-    Problem([1], [Workshop(1, 0, 1, "A"), Workshop(2, 1, 1, "A")], {}, {1: [1, 2]}),  # topic clash
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        Problem([1], [Workshop(1, 0, 1)], {1: [2]}),  # unknown workshop
+        Problem([1], [Workshop(1, 0, 1)], {2: [1]}),  # unknown participant
+        Problem([1], [Workshop(1, 0, 1)], {1: [1, 1]}),  # ranked twice
+        Problem([1, 1], [Workshop(1, 0, 1)], {}),  # duplicate participant
+        Problem([1], [Workshop(1, 0, 1), Workshop(1, 1, 1)], {}),  # duplicate workshop
+        Problem([1], [Workshop(1, 0, -1)], {}),  # negative capacity
+        Problem([1, 2], [Workshop(1, 0, 1)], {}, {1: [1], 2: [1]}),  # fixed over capacity
+        Problem([1], [Workshop(1, 0, 1), Workshop(2, 0, 1)], {}, {1: [1, 2]}),  # fixed slot clash
+        Problem([1], [Workshop(1, 0, 1, "A"), Workshop(2, 1, 1, "A")], {}, {1: [1, 2]}),  # topic clash
+    ],
+)
 def test_invalid_input_raises(bad):
     with pytest.raises(ValueError):
         solve(bad)

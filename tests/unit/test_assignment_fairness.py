@@ -32,8 +32,14 @@ def feasible(problem: Problem, extra: Callable[[Assignment], bool] = lambda _: T
         for s in slots:
             if s in busy:
                 continue
-            per_slot.append([None] + [w for w in problem.preferences.get(p, ()) if by_id[w].slot == s
-                                      and w not in problem.blocked.get(p, ())])
+            per_slot.append(
+                [None]
+                + [
+                    w
+                    for w in problem.preferences.get(p, ())
+                    if by_id[w].slot == s and w not in problem.blocked.get(p, ())
+                ]
+            )
         choices = []
         for combo in itertools.product(*per_slot) if per_slot else [()]:
             seats = tuple(w for w in combo if w is not None) + tuple(fixed)

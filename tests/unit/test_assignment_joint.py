@@ -63,22 +63,25 @@ def test_joint_topic_labels_rooms_and_initial():
     appr = {1: {"ai", "web"}, 2: {"ai"}, 3: {"ai"}, 4: {"web"}, 5: {"db"}, 6: {"db"}}
     res = choose_topics_and_assign(appr, ["web", "ai", "db"], rooms=[1, 3], k=2)
     assert res.optimal and res.covered == 4 and res.rooms["ai"] == 1
-    loc = choose_topics_and_assign(appr, ["web", "ai", "db"], rooms=[1, 3], k=2, initial=["web", "db"],
-                                   method="local")
+    loc = choose_topics_and_assign(appr, ["web", "ai", "db"], rooms=[1, 3], k=2, initial=["web", "db"], method="local")
     check_joint(appr, [1, 3], 2, loc)
     assert loc.covered == 4 and loc.evaluations > 1
-    again = choose_topics_and_assign(appr, ["web", "ai", "db"], rooms=[1, 3], k=2, initial=["web", "db"],
-                                     method="local")
+    again = choose_topics_and_assign(
+        appr, ["web", "ai", "db"], rooms=[1, 3], k=2, initial=["web", "db"], method="local"
+    )
     assert again.assignment == loc.assignment
 
 
-@pytest.mark.parametrize("kwargs", [
-    dict(approvals={1: {"x"}}, topics=["a"], rooms=[1]),  # unknown topic
-    dict(approvals={}, topics=["a", "a"], rooms=[1]),  # duplicate topic
-    dict(approvals={}, topics=["a"], rooms=[1], k=2),  # more topics than rooms
-    dict(approvals={}, topics=["a"], rooms=[-1]),
-    dict(approvals={}, topics=["a"], rooms=[1], method="magic"),
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(approvals={1: {"x"}}, topics=["a"], rooms=[1]),  # unknown topic
+        dict(approvals={}, topics=["a", "a"], rooms=[1]),  # duplicate topic
+        dict(approvals={}, topics=["a"], rooms=[1], k=2),  # more topics than rooms
+        dict(approvals={}, topics=["a"], rooms=[-1]),
+        dict(approvals={}, topics=["a"], rooms=[1], method="magic"),
+    ],
+)
 def test_joint_invalid(kwargs):
     with pytest.raises(ValueError):
         choose_topics_and_assign(**kwargs)
@@ -87,8 +90,9 @@ def test_joint_invalid(kwargs):
 def coupled_problem(seed):
     rng = random.Random(seed)
     n_slots = rng.randint(2, 3)
-    ws = [Workshop(10 + j, rng.randrange(n_slots), rng.randint(1, 2), rng.choice("AB"))
-          for j in range(rng.randint(3, 5))]
+    ws = [
+        Workshop(10 + j, rng.randrange(n_slots), rng.randint(1, 2), rng.choice("AB")) for j in range(rng.randint(3, 5))
+    ]
     ids = [w.id for w in ws]
     prefs = {p: rng.sample(ids, rng.randint(2, min(4, len(ids)))) for p in range(rng.randint(2, 4))}
     return Problem(list(prefs), ws, prefs)

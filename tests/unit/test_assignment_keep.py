@@ -25,8 +25,15 @@ def standing(prefs, w):
 
 def random_keep_problem(rng: random.Random, topics: bool) -> Problem:
     n_p, n_w, n_slots = rng.randint(1, 4), rng.randint(2, 5), 2 if topics else rng.randint(1, 2)
-    ws = [Workshop(10 + j, j % n_slots if topics else rng.randrange(n_slots), rng.randint(0, 2),
-                   rng.choice("AB") if topics and rng.random() < 0.8 else None) for j in range(n_w)]
+    ws = [
+        Workshop(
+            10 + j,
+            j % n_slots if topics else rng.randrange(n_slots),
+            rng.randint(0, 2),
+            rng.choice("AB") if topics and rng.random() < 0.8 else None,
+        )
+        for j in range(n_w)
+    ]
     by_id = {w.id: w for w in ws}
     people = list(range(n_p))
     prefs = {p: rng.sample(list(by_id), rng.randint(1, n_w)) for p in people if rng.random() < 0.85}
@@ -42,9 +49,12 @@ def random_keep_problem(rng: random.Random, topics: bool) -> Problem:
     for p in rng.sample(people, n_p):  # an earlier run's seats, any workshop, feasible
         held = list(fixed.get(p, []))
         for w in rng.sample(ws, n_w):
-            if (rng.random() < 0.6 and load[w.id] < w.capacity and w.id not in blocked.get(p, [])
-                    and all(by_id[h].slot != w.slot and (w.topic is None or by_id[h].topic != w.topic)
-                            for h in held)):
+            if (
+                rng.random() < 0.6
+                and load[w.id] < w.capacity
+                and w.id not in blocked.get(p, [])
+                and all(by_id[h].slot != w.slot and (w.topic is None or by_id[h].topic != w.topic) for h in held)
+            ):
                 held.append(w.id)
                 current.setdefault(p, []).append(w.id)
                 load[w.id] += 1
@@ -61,9 +71,13 @@ def brute_force_keep(pr: Problem):
         prefs = list(pr.preferences.get(p, []))
         held = list(pr.fixed.get(p, []))
         cur = {ws[w].slot: w for w in pr.current.get(p, [])}
-        cands = [w for w in set(prefs) | set(cur.values())
-                 if w not in pr.blocked.get(p, []) and w not in held
-                 and not any(ws[w].slot == ws[h].slot or topic[w] == topic[h] for h in held)]
+        cands = [
+            w
+            for w in set(prefs) | set(cur.values())
+            if w not in pr.blocked.get(p, [])
+            and w not in held
+            and not any(ws[w].slot == ws[h].slot or topic[w] == topic[h] for h in held)
+        ]
         opts = []
         for r in range(len(cands) + 1):
             for sub in itertools.combinations(sorted(cands), r):
@@ -125,8 +139,9 @@ def test_keep_ranks_is_rank_maximal_among_nobody_worse_off(seed):
 
 
 def test_both_paths_are_exercised():
-    paths = {solve(random_keep_problem(random.Random(5000 + s), topics=s % 2 == 1), keep_ranks=True).path
-             for s in range(40)}
+    paths = {
+        solve(random_keep_problem(random.Random(5000 + s), topics=s % 2 == 1), keep_ranks=True).path for s in range(40)
+    }
     assert paths == {"flow", "lp"}
 
 
@@ -137,8 +152,9 @@ def test_keep_can_cost_first_choices_that_a_fresh_run_would_give():
     pr = Problem([1, 2], ws, {1: [1], 2: [1, 2]}, current={1: [1]})
     kept = solve(pr, keep_ranks=True)
     assert kept.assignment == {1: [1], 2: [2]}
-    assert [(m.participant, m.from_workshop, m.to_workshop, m.from_rank, m.to_rank)
-            for m in moves(pr, kept.assignment)] == [(2, None, 2, None, 2)]
+    assert [
+        (m.participant, m.from_workshop, m.to_workshop, m.from_rank, m.to_rank) for m in moves(pr, kept.assignment)
+    ] == [(2, None, 2, None, 2)]
 
 
 def test_moves_up_after_a_cancellation_and_late_preferences():
@@ -162,13 +178,16 @@ def test_unranked_current_seat_is_never_lost_even_without_any_ranking():
     assert res.assignment == {1: [1, 2]} and res.unassigned == [2]
 
 
-@pytest.mark.parametrize("bad", [
-    Problem([1, 2], [Workshop(1, 0, 1)], {}, current={1: [1], 2: [1]}),  # over capacity
-    Problem([1], [Workshop(1, 0, 1), Workshop(2, 0, 1)], {}, current={1: [1, 2]}),  # slot clash
-    Problem([1], [Workshop(1, 0, 2), Workshop(2, 1, 1)], {}, fixed={1: [1]}, current={1: [1]}),  # fixed twice
-    Problem([1], [Workshop(1, 0, 1)], {}, blocked={1: [1]}, current={1: [1]}),  # blocked
-    Problem([1], [Workshop(1, 0, 1)], {}, current={2: [1]}),  # unknown participant
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        Problem([1, 2], [Workshop(1, 0, 1)], {}, current={1: [1], 2: [1]}),  # over capacity
+        Problem([1], [Workshop(1, 0, 1), Workshop(2, 0, 1)], {}, current={1: [1, 2]}),  # slot clash
+        Problem([1], [Workshop(1, 0, 2), Workshop(2, 1, 1)], {}, fixed={1: [1]}, current={1: [1]}),  # fixed twice
+        Problem([1], [Workshop(1, 0, 1)], {}, blocked={1: [1]}, current={1: [1]}),  # blocked
+        Problem([1], [Workshop(1, 0, 1)], {}, current={2: [1]}),  # unknown participant
+    ],
+)
 def test_invalid_current_seats_raise(bad):
     with pytest.raises(ValueError):
         solve(bad, keep_ranks=True)
@@ -190,9 +209,12 @@ def test_medium_instances_keep_everyone_and_improve(seed):
     first = solve(Problem(people, ws, prefs))
     cancelled = set(rng.sample(people, 10))
     late = {p: rng.sample([w.id for w in ws], 6) for p in rng.sample(people, 10)}
-    pr = Problem([p for p in people if p not in cancelled], ws,
-                 {p: late.get(p, v) for p, v in prefs.items() if p not in cancelled},
-                 current={p: v for p, v in first.assignment.items() if p not in cancelled})
+    pr = Problem(
+        [p for p in people if p not in cancelled],
+        ws,
+        {p: late.get(p, v) for p, v in prefs.items() if p not in cancelled},
+        current={p: v for p, v in first.assignment.items() if p not in cancelled},
+    )
     res = solve(pr, keep_ranks=True)
     check_feasible(pr, res)
     assert_nobody_worse_off(pr, res.assignment)

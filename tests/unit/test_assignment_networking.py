@@ -34,9 +34,13 @@ def test_caps_together_and_fairness_by_brute_force(seed):
     rng = random.Random(seed)
     problem = random_problem(rng, people=4 if seed < 100 else 5, fixed_share=0.3)
     org, part = random_groups(rng, problem)
-    net = Networking(organization=org, partnership=part,
-                     max_per_organization=rng.choice([None, 1, 2]), max_per_partnership=rng.choice([None, 1, 2]),
-                     keep_partnerships_together=rng.random() < 0.5)
+    net = Networking(
+        organization=org,
+        partnership=part,
+        max_per_organization=rng.choice([None, 1, 2]),
+        max_per_partnership=rng.choice([None, 1, 2]),
+        keep_partnerships_together=rng.random() < 0.5,
+    )
     fairness = rng.choice(["none", "leximin"])
     result = solve(problem, networking=net, fairness=fairness)
     assert not report_over(problem, result.assignment, net)

@@ -67,10 +67,17 @@ def brute_topic(pr: Problem):
     kmax = max((max(r.values(), default=0) for r in ranks.values()), default=0)
     options = []
     for p in pr.participants:
-        lst = [w for w in pr.preferences.get(p, []) if not any(
-            ws[w].slot == ws[h].slot or topic[w] == topic[h] for h in held[p])]
-        opts = [sub for r in range(len(lst) + 1) for sub in itertools.combinations(lst, r)
-                if len({ws[w].slot for w in sub}) == r and len({topic[w] for w in sub}) == r]
+        lst = [
+            w
+            for w in pr.preferences.get(p, [])
+            if not any(ws[w].slot == ws[h].slot or topic[w] == topic[h] for h in held[p])
+        ]
+        opts = [
+            sub
+            for r in range(len(lst) + 1)
+            for sub in itertools.combinations(lst, r)
+            if len({ws[w].slot for w in sub}) == r and len({topic[w] for w in sub}) == r
+        ]
         options.append(opts)
     best_sig = best_card = None
     for combo in itertools.product(*options):
@@ -95,8 +102,13 @@ def brute_topic(pr: Problem):
 def test_fast_path_equals_general_path(seed, monkeypatch):
     rng = random.Random(seed)
     size = seed % 4
-    pr = topic_problem(rng, n_p=[3, 12, 40, 120][size], n_t=rng.randint(1, [3, 5, 7, 10][size]),
-                       n_slots=rng.randint(1, 4), max_cap=[2, 3, 6, 20][size])
+    pr = topic_problem(
+        rng,
+        n_p=[3, 12, 40, 120][size],
+        n_t=rng.randint(1, [3, 5, 7, 10][size]),
+        n_slots=rng.randint(1, 4),
+        max_cap=[2, 3, 6, 20][size],
+    )
     for kw in ({}, {"max_placements_first": True}):
         fast, ref = solve(pr, topic_ranks=True, **kw), general(pr, monkeypatch, **kw)
         assert fast.path == expected_path(pr) and ref.path in ("lp", "flow")
@@ -137,8 +149,9 @@ def _base():
     return ws, {1: [1, 2, 3, 4], 2: [4, 3, 2, 1], 3: [3, 4]}
 
 
-@pytest.mark.parametrize("case", ["unequal_rooms", "missing_slot", "two_in_slot", "partial_list",
-                                  "fixed", "no_topic", "position_ranks"])
+@pytest.mark.parametrize(
+    "case", ["unequal_rooms", "missing_slot", "two_in_slot", "partial_list", "fixed", "no_topic", "position_ranks"]
+)
 def test_preconditions_fail_take_general_path(case):
     ws, prefs = _base()
     fixed, kw = {}, {"topic_ranks": True}
@@ -170,6 +183,7 @@ def test_preconditions_fail_take_general_path(case):
 def test_general_topic_ranks_by_brute_force(seed):
     """Random instances, mostly outside the preconditions: the general path with topic ranks."""
     from tests.unit.test_assignment import random_problem
+
     rng = random.Random(9000 + seed)
     pr = random_problem(rng, n_p=rng.randint(1, 4), n_w=rng.randint(1, 4), n_slots=rng.randint(1, 3))
     best_sig, best_card = brute_topic(pr)

@@ -30,7 +30,11 @@ def test_case_insensitive_and_unicode_normalised():
 def test_last_name_then_first_name():
     people = [("Nowak", "Zofia"), ("Nowak", "Adam"), ("Nowakowski", "Adam"), ("Nowak", "Ćwikła")]
     assert sorted(people, key=lambda p: sort_key(*p)) == [
-        ("Nowak", "Adam"), ("Nowak", "Ćwikła"), ("Nowak", "Zofia"), ("Nowakowski", "Adam")]
+        ("Nowak", "Adam"),
+        ("Nowak", "Ćwikła"),
+        ("Nowak", "Zofia"),
+        ("Nowakowski", "Adam"),
+    ]
 
 
 def test_compound_names_and_punctuation():

@@ -16,8 +16,10 @@ def zipf_approvals(seed, n_people, n_topics, lo, hi):
     rng = np.random.default_rng(seed)
     w = 1.0 / np.arange(1, n_topics + 1)
     w = w[rng.permutation(n_topics)] / w.sum()
-    return {p: set(rng.choice(n_topics, size=int(rng.integers(lo, hi + 1)), replace=False, p=w).tolist())
-            for p in range(n_people)}
+    return {
+        p: set(rng.choice(n_topics, size=int(rng.integers(lo, hi + 1)), replace=False, p=w).tolist())
+        for p in range(n_people)
+    }
 
 
 def lp_value(appr, n_t, rooms, k):
@@ -47,8 +49,9 @@ def lp_value(appr, n_t, rooms, k):
     for a, (_, t) in enumerate(pairs):
         add([(n_y + a, 1)] + [(t * n_r + r, -1) for r in range(n_r)], 0)
     a_ub = sparse.csr_matrix((vals, (rows, cols)), shape=(len(ub), n_y + len(pairs)))
-    res = linprog(np.concatenate([np.zeros(n_y), -np.ones(len(pairs))]), A_ub=a_ub, b_ub=ub, bounds=(0, 1),
-                  method="highs")
+    res = linprog(
+        np.concatenate([np.zeros(n_y), -np.ones(len(pairs))]), A_ub=a_ub, b_ub=ub, bounds=(0, 1), method="highs"
+    )
     assert res.status == 0
     return -res.fun
 
@@ -60,9 +63,12 @@ def instance(appr, n_t, rooms, k):
         if appr[p]:
             by.setdefault(tuple(sorted(appr[p])), []).append(p)
     ballots = sorted(by)
-    inst = joint._Types(mult=np.array([len(by[b]) for b in ballots], dtype=np.int64),
-                        tp=np.array([i for i, b in enumerate(ballots) for _ in b], dtype=np.int64),
-                        tt=np.array([t for b in ballots for t in b], dtype=np.int64), n_topics=n_t)
+    inst = joint._Types(
+        mult=np.array([len(by[b]) for b in ballots], dtype=np.int64),
+        tp=np.array([i for i, b in enumerate(ballots) for _ in b], dtype=np.int64),
+        tt=np.array([t for b in ballots for t in b], dtype=np.int64),
+        n_topics=n_t,
+    )
     return inst, np.array(sorted(rooms, reverse=True)[:k], dtype=np.int64)
 
 
@@ -82,9 +88,15 @@ def test_lagrangian_bound_is_valid_on_small_instances(seed):
     assert local.covered <= best <= local.bound
 
 
-@pytest.mark.parametrize(("seed", "n_people", "n_topics", "most", "rooms"), [
-    (1, 400, 20, 3, [60] * 5), (5, 500, 25, 3, list(range(30, 150, 20))), (10, 400, 25, 2, [50] * 6),
-    (11, 300, 20, 2, [20, 30, 40, 50, 60, 70])])
+@pytest.mark.parametrize(
+    ("seed", "n_people", "n_topics", "most", "rooms"),
+    [
+        (1, 400, 20, 3, [60] * 5),
+        (5, 500, 25, 3, list(range(30, 150, 20))),
+        (10, 400, 25, 2, [50] * 6),
+        (11, 300, 20, 2, [20, 30, 40, 50, 60, 70]),
+    ],
+)
 def test_lagrangian_bound_reaches_the_lp_relaxation(seed, n_people, n_topics, most, rooms):
     # instances where the capacity bound (all topics open with the largest room) is not tight
     appr = zipf_approvals(seed, n_people, n_topics, 1, most)
@@ -119,6 +131,6 @@ def test_ballot_types_keep_every_person_and_their_order():
     assert res.covered == 5 and res.bound == 5 and res.optimal and set(res.assignment.values()) == {"a"}
     for members in ([1, 3, 7, 9], [2, 4, 6, 8]):
         seated = [p for p in members if p in res.assignment]
-        assert seated == members[:len(seated)]
+        assert seated == members[: len(seated)]
     milp = choose_topics_and_assign(appr, ["a", "b"], [5], method="milp")
     assert milp.covered == 5 and milp.optimal

@@ -13,13 +13,16 @@ from app.messages.models import OutboxMessage
 from app.settings import Settings
 
 
-@pytest.mark.parametrize(("first", "last", "language", "expected"), [
-    (date(2022, 11, 29), date(2022, 11, 30), "pl", "29–30 listopada 2022"),
-    (date(2022, 11, 30), date(2022, 12, 1), "pl", "30 listopada – 1 grudnia 2022"),
-    (date(2022, 12, 31), date(2023, 1, 1), "pl", "31 grudnia 2022 – 1 stycznia 2023"),
-    (date(2022, 11, 29), date(2022, 11, 29), "en", "29 November 2022"),
-    (date(2022, 11, 29), date(2022, 11, 30), "en", "29–30 November 2022"),
-])
+@pytest.mark.parametrize(
+    ("first", "last", "language", "expected"),
+    [
+        (date(2022, 11, 29), date(2022, 11, 30), "pl", "29–30 listopada 2022"),
+        (date(2022, 11, 30), date(2022, 12, 1), "pl", "30 listopada – 1 grudnia 2022"),
+        (date(2022, 12, 31), date(2023, 1, 1), "pl", "31 grudnia 2022 – 1 stycznia 2023"),
+        (date(2022, 11, 29), date(2022, 11, 29), "en", "29 November 2022"),
+        (date(2022, 11, 29), date(2022, 11, 30), "en", "29–30 November 2022"),
+    ],
+)
 def test_date_ranges(first: date, last: date, language: str, expected: str) -> None:
     assert render.date_range(first, last, language) == expected
 
@@ -32,9 +35,16 @@ def test_session_times_are_in_the_event_zone() -> None:
 
 
 def _message(**overrides: object) -> OutboxMessage:
-    values: dict[str, object] = dict(uid="msg_abc", channel="email", kind="broadcast", recipient="ola@gmina.pl",
-                                     recipient_name="Ola Żak", subject="Zmiana sali", language="pl",
-                                     created_at=utcnow())
+    values: dict[str, object] = dict(
+        uid="msg_abc",
+        channel="email",
+        kind="broadcast",
+        recipient="ola@gmina.pl",
+        recipient_name="Ola Żak",
+        subject="Zmiana sali",
+        language="pl",
+        created_at=utcnow(),
+    )
     values.update(overrides)
     return OutboxMessage(**values)
 
@@ -50,8 +60,12 @@ def test_no_header_can_be_injected(field: str) -> None:
 
 
 def test_polish_names_and_subjects_are_encoded_words() -> None:
-    built = mail.build(_message(subject="Zwolniło się miejsce – Łódź"), text="ż", html="<p>ż</p>",
-                       settings=Settings(mail_from="Sekretariat Żółć <biuro@seminarium.example>"))
+    built = mail.build(
+        _message(subject="Zwolniło się miejsce – Łódź"),
+        text="ż",
+        html="<p>ż</p>",
+        settings=Settings(mail_from="Sekretariat Żółć <biuro@seminarium.example>"),
+    )
     raw = bytes(built)
     head = raw.split(b"\n\n", 1)[0]
     assert head.isascii()  # RFC 2047 encoded words, readable by every server
@@ -72,11 +86,17 @@ def test_an_internationalised_address_keeps_the_email_message_path() -> None:
     assert built["To"].addresses[0].domain == "żak.pl"
 
 
-@pytest.mark.parametrize(("url", "expected"), [
-    ("smtp://mail.example.org:2525", ("smtp", "mail.example.org", 2525, None, None)),
-    ("smtp+starttls://user%40x:p%3Ass@mail.example.org", ("smtp+starttls", "mail.example.org", 587, "user@x", "p:ss")),
-    ("smtps://u:p@mail.example.org", ("smtps", "mail.example.org", 465, "u", "p")),
-])
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("smtp://mail.example.org:2525", ("smtp", "mail.example.org", 2525, None, None)),
+        (
+            "smtp+starttls://user%40x:p%3Ass@mail.example.org",
+            ("smtp+starttls", "mail.example.org", 587, "user@x", "p:ss"),
+        ),
+        ("smtps://u:p@mail.example.org", ("smtps", "mail.example.org", 465, "u", "p")),
+    ],
+)
 def test_smtp_urls(url: str, expected: tuple[object, ...]) -> None:
     target = mail.parse_smtp_url(url)
     assert (target.scheme, target.host, target.port, target.username, target.password) == expected
@@ -88,8 +108,18 @@ def test_bad_smtp_url() -> None:
 
 
 def test_html_part_escapes_and_links() -> None:
-    rendered = render.render("broadcast", "pl", {
-        "subject": "Test", "text": "<script>alert(1)</script> https://seminar.example/me", "event_title": "S",
-        "event_dates": "d", "venue": "v", "me_url": "https://seminar.example/me", "recover_url": "r"})
+    rendered = render.render(
+        "broadcast",
+        "pl",
+        {
+            "subject": "Test",
+            "text": "<script>alert(1)</script> https://seminar.example/me",
+            "event_title": "S",
+            "event_dates": "d",
+            "venue": "v",
+            "me_url": "https://seminar.example/me",
+            "recover_url": "r",
+        },
+    )
     assert "<script>" not in rendered.html and "&lt;script&gt;" in rendered.html
     assert '<a href="https://seminar.example/me">' in rendered.html

@@ -24,8 +24,11 @@ def seated(appr, slots, blocked, sessions):
     caps0 = tuple(slots[s][r] for s, r, _ in sessions)
 
     def options(p):
-        per_slot = [[None] + [k for k, (s2, _, t) in enumerate(sessions) if s2 == s and t in appr[p]
-                              and s not in blocked.get(p, ())] for s in range(len(slots))]
+        per_slot = [
+            [None]
+            + [k for k, (s2, _, t) in enumerate(sessions) if s2 == s and t in appr[p] and s not in blocked.get(p, ())]
+            for s in range(len(slots))
+        ]
         for pick in itertools.product(*per_slot):
             ks = [k for k in pick if k is not None]
             if len({sessions[k][2] for k in ks}) == len(ks):
@@ -181,11 +184,14 @@ def test_large_path_sessions_by_slot_seats_by_milp(seed, monkeypatch):
         assert "seats: MILP, optimal for these sessions" in res.status
 
 
-@pytest.mark.parametrize("kwargs", [
-    dict(approvals={1: {"x"}}, topics=["a"], slots=[[1]]),
-    dict(approvals={}, topics=["a", "a"], slots=[[1]]),
-    dict(approvals={}, topics=["a"], slots=[[-1]]),
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(approvals={1: {"x"}}, topics=["a"], slots=[[1]]),
+        dict(approvals={}, topics=["a", "a"], slots=[[1]]),
+        dict(approvals={}, topics=["a"], slots=[[-1]]),
+    ],
+)
 def test_invalid(kwargs):
     with pytest.raises(ValueError):
         schedule_topics(**kwargs)

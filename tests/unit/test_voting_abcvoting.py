@@ -45,8 +45,9 @@ def random_profile(seed: int) -> tuple[list[set[int]], int, int]:
     return ballots, m, k
 
 
-def reference(rule_id: str, algorithm: str, ballots: list[set[int]], m: int, k: int,
-              resolute: bool) -> list[frozenset[int]]:
+def reference(
+    rule_id: str, algorithm: str, ballots: list[set[int]], m: int, k: int, resolute: bool
+) -> list[frozenset[int]]:
     profile = Profile(m)
     profile.add_voters([b for b in ballots if b])  # our rules ignore empty ballots
     committees = abcrules.compute(rule_id, profile, k, algorithm=algorithm, resolute=resolute)

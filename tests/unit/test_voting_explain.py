@@ -43,8 +43,10 @@ def test_equal_shares_bloc_rounds() -> None:
     res, trace = explain("equal_shares", BLOC, 4, 3)
     assert res.winners == [A, B, D] and trace.start_budget == pytest.approx(3 / 150)
     assert [(s.phase, s.candidate, s.price, len(s.payments)) for s in trace.steps] == [
-        ("equal_shares", A, pytest.approx(0.01), 100), ("equal_shares", B, pytest.approx(0.01), 100),
-        ("equal_shares", D, pytest.approx(0.02), 50)]
+        ("equal_shares", A, pytest.approx(0.01), 100),
+        ("equal_shares", B, pytest.approx(0.01), 100),
+        ("equal_shares", D, pytest.approx(0.02), 50),
+    ]
     assert trace.steps[0].tied == (A, B, C) and trace.steps[0].values[D] == pytest.approx(0.02)
     assert {p.voter for p in trace.steps[2].payments} == set(range(100, 150))
     [c] = trace.not_bought
@@ -122,8 +124,11 @@ def test_equal_shares_phase_matches_pabutools(seed: int) -> None:
 def test_sequential_rounds_show_the_criterion() -> None:
     _, trace = explain("seq_pav", BLOC, 4, 3)
     assert trace.method == SEQUENTIAL
-    assert [s.values for s in trace.steps] == [{A: 100, B: 100, C: 100, D: 50}, {B: 50, C: 50, D: 50},
-                                               {C: pytest.approx(100 / 3), D: 50}]
+    assert [s.values for s in trace.steps] == [
+        {A: 100, B: 100, C: 100, D: 50},
+        {B: 50, C: 50, D: 50},
+        {C: pytest.approx(100 / 3), D: 50},
+    ]
     _, trace = explain("cc", BLOC, 4, 3)
     assert [s.candidate for s in trace.steps] == [A, D, B] and trace.steps[1].values == {B: 0, C: 0, D: 50}
     _, trace = explain("seq_phragmen", BLOC, 4, 3)

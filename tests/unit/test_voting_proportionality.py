@@ -61,8 +61,12 @@ def test_matches_brute_force_on_random_committees(seed: int) -> None:
     ballots, m = random_profile(seed)
     rng = random.Random(-seed)
     k = rng.randint(1, m)
-    committees = [rng.sample(range(m), k), compute("approval", ballots, m, k).winners,
-                  compute("cc", ballots, m, k).winners, compute("seq_phragmen", ballots, m, k).winners]
+    committees = [
+        rng.sample(range(m), k),
+        compute("approval", ballots, m, k).winners,
+        compute("cc", ballots, m, k).winners,
+        compute("seq_phragmen", ballots, m, k).winners,
+    ]
     for committee in committees:
         got = check(ballots, m, committee)
         assert (got.ejr, got.pjr) == brute_force(ballots, committee), (ballots, committee, got)

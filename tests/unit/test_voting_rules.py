@@ -50,8 +50,14 @@ def test_issue_example_ranked_stv_elects_d() -> None:
 def test_stv_wikipedia_food_election() -> None:
     """en.wikipedia.org/wiki/Single_transferable_vote example: 20 voters, 3 seats, quota 6."""
     oranges, pears, chocolate, strawberries, hamburgers = range(5)
-    ballots = ([[oranges]] * 4 + [[pears, oranges]] * 2 + [[chocolate, strawberries]] * 8
-               + [[chocolate, hamburgers]] * 4 + [[strawberries]] + [[hamburgers]])
+    ballots = (
+        [[oranges]] * 4
+        + [[pears, oranges]] * 2
+        + [[chocolate, strawberries]] * 8
+        + [[chocolate, hamburgers]] * 4
+        + [[strawberries]]
+        + [[hamburgers]]
+    )
     res = compute("stv", ballots, 5, 3, "ranked")
     # chocolate 12 >= 6 (surplus 6 at 1/2); pears out -> oranges 6; hamburgers out -> strawberries
     assert res.winners == [chocolate, oranges, strawberries]

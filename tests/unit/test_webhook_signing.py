@@ -26,7 +26,7 @@ def test_matches_the_specification_test_vector():
 def test_matches_a_hand_computed_hmac():
     secret = new_secret()
     body = '{"type":"checkin.created","data":{"name":"Łucja"}}'.encode()
-    key = base64.b64decode(secret[len("whsec_"):])
+    key = base64.b64decode(secret[len("whsec_") :])
     expected = base64.b64encode(hmac.new(key, b"msg_1.1700000000." + body, hashlib.sha256).digest()).decode()
     assert sign(secret, "msg_1", 1700000000, body) == "v1," + expected
 
@@ -54,8 +54,7 @@ def test_verify_refuses_anything_changed(change):
         args["signature"] = SPEC_SIGNATURE.replace("v1,", "v1a,")
     else:
         args["signature"] = "v1,@@@ nonsense"
-    assert not verify(args["secret"], args["msg_id"], args["timestamp"], args["body"], args["signature"],
-                      now=SPEC_TS)
+    assert not verify(args["secret"], args["msg_id"], args["timestamp"], args["body"], args["signature"], now=SPEC_TS)
 
 
 def test_verify_accepts_one_of_several_signatures_and_checks_the_clock():

@@ -88,10 +88,18 @@ __all__ = ["Problem", "Result", "Workshop", "Networking", "METHODS", "FAIRNESS",
 METHODS = ("optimal", "weighted", "first_come")
 
 
-def solve(problem: Problem, *, method: str = "optimal", fill_unranked: bool = False,
-          max_placements_first: bool = False, time_limit: float = 30.0,
-          topic_ranks: bool = False, keep_ranks: bool = False, networking: Networking | None = None,
-          fairness: str = "none") -> Result:
+def solve(  # noqa: C901, PLR0915
+    problem: Problem,
+    *,
+    method: str = "optimal",
+    fill_unranked: bool = False,
+    max_placements_first: bool = False,
+    time_limit: float = 30.0,
+    topic_ranks: bool = False,
+    keep_ranks: bool = False,
+    networking: Networking | None = None,
+    fairness: str = "none",
+) -> Result:
     """Assign participants to workshops; see the module docstring for the methods.
 
     Raises ValueError on malformed input: unknown participant or workshop ids, a workshop ranked
@@ -142,8 +150,9 @@ def solve(problem: Problem, *, method: str = "optimal", fill_unranked: bool = Fa
         if extended:
             path = "lp"
             a, b = base_rows(prep)
-            model, ranks, fairness_status = optimise(prep, a, b, stages, arc_rank, net, fairness, time_limit,
-                                                     a_eq=covered_rows(prep) if keep_ranks else None)
+            model, ranks, fairness_status = optimise(
+                prep, a, b, stages, arc_rank, net, fairness, time_limit, a_eq=covered_rows(prep) if keep_ranks else None
+            )
             chosen = model.outcome(len(prep.arc_p)).chosen
             values, bounds, optimal, status = ranks.values, ranks.bounds, ranks.optimal, ranks.status
             if not values and keep_ranks:
@@ -167,11 +176,23 @@ def solve(problem: Problem, *, method: str = "optimal", fill_unranked: bool = Fa
                 chosen, status = prep.current_arcs(), status + "; current seats kept"
             elif not values:  # no stage finished in time: fall back to the baseline
                 chosen, status = first_come(prep), status + "; first_come fallback"
-    filled = [] if not fill_unranked else fill_within_caps(prep, chosen, net) if net.caps else \
-        fill_free_seats(prep, chosen)
-    result = build_result(prep, chosen, method, filled=filled, optimal=optimal, status=status,
-                          objective=values, bound=bounds, seconds=time.monotonic() - start,
-                          topic_ranks=topic_ranks, path=path, fairness_status=fairness_status)
+    filled = (
+        [] if not fill_unranked else fill_within_caps(prep, chosen, net) if net.caps else fill_free_seats(prep, chosen)
+    )
+    result = build_result(
+        prep,
+        chosen,
+        method,
+        filled=filled,
+        optimal=optimal,
+        status=status,
+        objective=values,
+        bound=bounds,
+        seconds=time.monotonic() - start,
+        topic_ranks=topic_ranks,
+        path=path,
+        fairness_status=fairness_status,
+    )
     if net.caps and any(o.seats > max(o.cap, o.fixed) for o in report(problem, result.assignment, net).over_cap):
         raise AssertionError("a cap exceeded by new seats")  # internal invariant
     if keep_ranks and worse_off(problem, result.assignment):

@@ -56,9 +56,15 @@ def figures(problem: Problem, assignment: Mapping[int, Sequence[int]]) -> Figure
             ranked += 1
             first += 1 in held
             top3 += any(r <= 3 for r in held)
-    return Figures(assigned=assigned, unassigned=len(problem.participants) - assigned,
-                   first_choice_share=first / ranked if ranked else 0.0, top3_share=top3 / ranked if ranked else 0.0,
-                   rank_counts=counts, unranked_placements=unranked, unplaced_slots=unplaced)
+    return Figures(
+        assigned=assigned,
+        unassigned=len(problem.participants) - assigned,
+        first_choice_share=first / ranked if ranked else 0.0,
+        top3_share=top3 / ranked if ranked else 0.0,
+        rank_counts=counts,
+        unranked_placements=unranked,
+        unplaced_slots=unplaced,
+    )
 
 
 def held(problem: Problem) -> dict[int, list[int]]:
@@ -101,8 +107,16 @@ def moves(problem: Problem, assignment: Mapping[int, Sequence[int]]) -> list[Mov
         for s in sorted(set(before) | set(after)):
             old, new = before.get(s), after.get(s)
             if old != new:
-                out.append(Move(p, s, old, new, prefs.index(old) + 1 if old in prefs else None,
-                                prefs.index(new) + 1 if new in prefs else None))
+                out.append(
+                    Move(
+                        p,
+                        s,
+                        old,
+                        new,
+                        prefs.index(old) + 1 if old in prefs else None,
+                        prefs.index(new) + 1 if new in prefs else None,
+                    )
+                )
     return out
 
 
@@ -122,6 +136,9 @@ def evaluate(problem: Problem, *, method: str = "current") -> Result:
     """The seats people hold now (``fixed`` and ``current``), nothing moved, as a Result (checked:
     no clash, within capacity); count its figures with ``figures``."""
     seats = held(problem)
-    prep = Prepared(Problem(problem.participants, problem.workshops, problem.preferences,
-                            fixed={p: ws for p, ws in seats.items() if ws}))
+    prep = Prepared(
+        Problem(
+            problem.participants, problem.workshops, problem.preferences, fixed={p: ws for p, ws in seats.items() if ws}
+        )
+    )
     return build_result(prep, [], method, status="as stored")

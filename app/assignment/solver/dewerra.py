@@ -89,15 +89,20 @@ class _TopicFlow(StagedFlow):
         people, topics = 2 + np.arange(n_people), 2 + n_people + np.arange(n_t)
         self.tail = np.concatenate([np.zeros(n_people, np.int64), people[pair_p], topics, [1]])
         self.head = np.concatenate([people, topics[pair_t], np.ones(n_t, np.int64), [0]])
-        self.up = np.concatenate([np.full(n_people, k, np.int64), np.ones(n_pairs, np.int64),
-                                  tcap, [k * n_people]])
+        self.up = np.concatenate([np.full(n_people, k, np.int64), np.ones(n_pairs, np.int64), tcap, [k * n_people]])
         self.lo = np.zeros_like(self.up)
         self.arc_slice = slice(n_people, n_people + n_pairs)
         self.flow = self.lo.copy()
 
 
-def _slot_flow(edge_p: NDArray[np.int64], edge_t: NDArray[np.int64], n_people: int, need_p: NDArray[np.bool_],
-               lo_t: NDArray[np.int64], up_t: NDArray[np.int64]) -> NDArray[np.bool_]:
+def _slot_flow(
+    edge_p: NDArray[np.int64],
+    edge_t: NDArray[np.int64],
+    n_people: int,
+    need_p: NDArray[np.bool_],
+    lo_t: NDArray[np.int64],
+    up_t: NDArray[np.int64],
+) -> NDArray[np.bool_]:
     """0/1 choice of edges: person p <= 1 (= 1 if need_p), topic t in [lo_t, up_t]. Raises if none."""
     n_t, n_e = len(lo_t), len(edge_p)
     n_nodes = 2 + n_people + n_t
@@ -114,12 +119,13 @@ def _slot_flow(edge_p: NDArray[np.int64], edge_t: NDArray[np.int64], n_people: i
     smf.set_nodes_supplies(np.arange(n_nodes), supply)
     if smf.solve() != smf.OPTIMAL:
         raise AssertionError("de Werra slot flow infeasible")  # impossible, see module docstring
-    taken: NDArray[np.bool_] = smf.flows(arcs)[n_people:n_people + n_e] > 0
+    taken: NDArray[np.bool_] = smf.flows(arcs)[n_people : n_people + n_e] > 0
     return taken
 
 
-def solve_topic_level(prep: Prepared, inst: TopicInstance, arc_rank: np.ndarray,
-                      max_placements_first: bool) -> tuple[np.ndarray, list[float]]:
+def solve_topic_level(
+    prep: Prepared, inst: TopicInstance, arc_rank: np.ndarray, max_placements_first: bool
+) -> tuple[np.ndarray, list[float]]:
     """Rank-maximal (topic ranks) assignment: chosen arc indices of ``prep`` and stage values."""
     k = len(prep.slot_ids)
     n_t = len(inst.cap)

@@ -30,11 +30,14 @@ def weighted_flow(prep: Prepared, weights: np.ndarray) -> tuple[np.ndarray, floa
     ps_nodes = 1 + np.arange(n_ps)
     w_nodes = 1 + n_ps + np.arange(n_w)
     smf.add_arcs_with_capacity_and_unit_cost(
-        np.zeros(n_ps, dtype=np.int64), ps_nodes, np.ones(n_ps, dtype=np.int64), np.zeros(n_ps, dtype=np.int64))
+        np.zeros(n_ps, dtype=np.int64), ps_nodes, np.ones(n_ps, dtype=np.int64), np.zeros(n_ps, dtype=np.int64)
+    )
     main = smf.add_arcs_with_capacity_and_unit_cost(
-        1 + node, w_nodes[prep.arc_w], np.ones(n_arcs, dtype=np.int64), -np.asarray(weights, dtype=np.int64))
+        1 + node, w_nodes[prep.arc_w], np.ones(n_arcs, dtype=np.int64), -np.asarray(weights, dtype=np.int64)
+    )
     smf.add_arcs_with_capacity_and_unit_cost(
-        w_nodes, np.full(n_w, sink), np.maximum(prep.free, 0), np.zeros(n_w, dtype=np.int64))
+        w_nodes, np.full(n_w, sink), np.maximum(prep.free, 0), np.zeros(n_w, dtype=np.int64)
+    )
     smf.add_arc_with_capacity_and_unit_cost(source, sink, n_ps, 0)  # "stay unplaced" bypass
     smf.set_node_supply(source, n_ps)
     smf.set_node_supply(sink, -n_ps)
@@ -44,7 +47,7 @@ def weighted_flow(prep: Prepared, weights: np.ndarray) -> tuple[np.ndarray, floa
     return chosen, float(-smf.optimal_cost())
 
 
-def fill_free_seats(prep: Prepared, chosen: np.ndarray) -> list[tuple[int, int]]:
+def fill_free_seats(prep: Prepared, chosen: np.ndarray) -> list[tuple[int, int]]:  # noqa: C901
     """Seats for every participant and slot left empty: a max flow per slot (slot id order).
 
     Any free seat of the slot may be used, except a topic the participant already holds or a

@@ -82,10 +82,18 @@ class _Types:
     n_topics: int
 
 
-def choose_topics_and_assign(
-    approvals: Mapping[int, Collection[T]], topics: Sequence[T], rooms: Sequence[int],
-    k: int | None = None, *, initial: Sequence[T] | None = None, method: str = "auto",
-    time_limit: float = 10.0, max_evals: int = 5000, max_iters: int = 3000, rel_gap: float = 1e-3,
+def choose_topics_and_assign(  # noqa: C901, PLR0915
+    approvals: Mapping[int, Collection[T]],
+    topics: Sequence[T],
+    rooms: Sequence[int],
+    k: int | None = None,
+    *,
+    initial: Sequence[T] | None = None,
+    method: str = "auto",
+    time_limit: float = 10.0,
+    max_evals: int = 5000,
+    max_iters: int = 3000,
+    rel_gap: float = 1e-3,
 ) -> JointResult[T]:
     """See the module docstring. Raises ValueError for unknown topics or bad sizes."""
     start = time.monotonic()
@@ -113,9 +121,12 @@ def choose_topics_and_assign(
             n_pairs += len(set(ballot))
     ballots = sorted(by_ballot)
     members = [by_ballot[b] for b in ballots]
-    inst = _Types(mult=np.array([len(m) for m in members], dtype=np.int64),
-                  tp=np.array([i for i, b in enumerate(ballots) for _ in b], dtype=np.int64),
-                  tt=np.array([t for b in ballots for t in b], dtype=np.int64), n_topics=len(topics))
+    inst = _Types(
+        mult=np.array([len(m) for m in members], dtype=np.int64),
+        tp=np.array([i for i, b in enumerate(ballots) for _ in b], dtype=np.int64),
+        tt=np.array([t for b in ballots for t in b], dtype=np.int64),
+        n_topics=len(topics),
+    )
     room_order = np.argsort(-np.asarray(rooms, dtype=np.int64), kind="stable")[:k]
     caps = np.asarray(rooms, dtype=np.int64)[room_order]  # internal room r = rooms[room_order[r]], descending
     if method == "auto":
@@ -140,14 +151,20 @@ def choose_topics_and_assign(
     assignment: dict[int, T] = {}
     handed = [0] * len(members)  # people of type i seated so far
     for i, t, f in zip(inst.tp.tolist(), inst.tt.tolist(), flows.tolist(), strict=True):
-        for p in members[i][handed[i]:handed[i] + f]:
+        for p in members[i][handed[i] : handed[i] + f]:
             assignment[p] = topics[t]
         handed[i] += f
     result = JointResult(
         topics=[topics[t] for t in sorted(room_of)],
         rooms={topics[t]: int(room_order[r]) for t, r in sorted(room_of.items())},
-        assignment=dict(sorted(assignment.items())), covered=covered, bound=bound,
-        optimal=optimal or covered >= bound, status=status, evaluations=evals, seconds=time.monotonic() - start)
+        assignment=dict(sorted(assignment.items())),
+        covered=covered,
+        bound=bound,
+        optimal=optimal or covered >= bound,
+        status=status,
+        evaluations=evals,
+        seconds=time.monotonic() - start,
+    )
     return result
 
 
@@ -195,8 +212,9 @@ def _relaxed_bound(inst: _Types, caps: _I64) -> int:
     return int(g.optimal_flow())
 
 
-def _lagrangian(inst: _Types, caps: _I64, target: int, deadline: float, max_iters: int,
-                rel_gap: float) -> tuple[int, int]:
+def _lagrangian(
+    inst: _Types, caps: _I64, target: int, deadline: float, max_iters: int, rel_gap: float
+) -> tuple[int, int]:
     """Smallest ``floor(L(lam))`` found (see the module docstring) and the iterations used."""
     if len(inst.tp) == 0 or len(caps) == 0:
         return 0, 0
@@ -256,22 +274,35 @@ def _milp(inst: _Types, caps: _I64, time_limit: float) -> tuple[dict[int, int], 
         return sparse.csr_matrix((v, (r, c)), shape=(n, n_y + n_p))
 
     link_rows = np.repeat(np.arange(n_p), n_c)
-    a_mat = sparse.vstack([
-        block(yt, yt * n_c + yc, np.ones(n_y), n_t),  # a topic runs at most once
-        block(yc, yt * n_c + yc, np.ones(n_y), n_c),  # rooms per capacity class
-        block(inst.tp, xs, np.ones(n_p), n_ty),  # one topic per participant
-        block(np.concatenate([inst.tt, yt]), np.concatenate([xs, yt * n_c + yc]),  # within the room
-              np.concatenate([np.ones(n_p), -classes[yc].astype(float)]), n_t),
-        block(np.concatenate([np.arange(n_p), link_rows]),  # x[i, t] <= m_i * runs(t)
-              np.concatenate([xs, np.repeat(inst.tt, n_c) * n_c + np.tile(np.arange(n_c), n_p)]),
-              np.concatenate([np.ones(n_p), -np.repeat(np.minimum(m, float(classes[-1])), n_c)]), n_p),
-    ]).tocsr()
+    a_mat = sparse.vstack(
+        [
+            block(yt, yt * n_c + yc, np.ones(n_y), n_t),  # a topic runs at most once
+            block(yc, yt * n_c + yc, np.ones(n_y), n_c),  # rooms per capacity class
+            block(inst.tp, xs, np.ones(n_p), n_ty),  # one topic per participant
+            block(
+                np.concatenate([inst.tt, yt]),
+                np.concatenate([xs, yt * n_c + yc]),  # within the room
+                np.concatenate([np.ones(n_p), -classes[yc].astype(float)]),
+                n_t,
+            ),
+            block(
+                np.concatenate([np.arange(n_p), link_rows]),  # x[i, t] <= m_i * runs(t)
+                np.concatenate([xs, np.repeat(inst.tt, n_c) * n_c + np.tile(np.arange(n_c), n_p)]),
+                np.concatenate([np.ones(n_p), -np.repeat(np.minimum(m, float(classes[-1])), n_c)]),
+                n_p,
+            ),
+        ]
+    ).tocsr()
     hi = np.concatenate([np.ones(n_t), counts, inst.mult, np.zeros(n_t + n_p)]).astype(float)
     c_vec = np.concatenate([np.zeros(n_y), -np.ones(n_p)])
     integ = np.concatenate([np.ones(n_y), np.zeros(n_p)])
-    res = milp(c_vec, integrality=integ, bounds=Bounds(0, np.concatenate([np.ones(n_y), m])),
-               constraints=LinearConstraint(a_mat, -np.inf, hi),
-               options={"time_limit": time_limit, "mip_rel_gap": 0.0})
+    res = milp(
+        c_vec,
+        integrality=integ,
+        bounds=Bounds(0, np.concatenate([np.ones(n_y), m])),
+        constraints=LinearConstraint(a_mat, -np.inf, hi),
+        options={"time_limit": time_limit, "mip_rel_gap": 0.0},
+    )
     if res.x is None:
         return {}, float(inst.mult.sum()), False, f"MILP: {res.message}"
     y = np.rint(res.x[:n_y]).reshape(n_t, n_c)
@@ -284,7 +315,7 @@ def _milp(inst: _Types, caps: _I64, time_limit: float) -> tuple[dict[int, int], 
     return room_of, bound, res.status == 0, "optimal" if res.status == 0 else "MILP stopped by time limit"
 
 
-def _local(inst: _Types, caps: _I64, init: list[int], deadline: float, max_evals: int) -> tuple[set[int], int, str]:
+def _local(inst: _Types, caps: _I64, init: list[int], deadline: float, max_evals: int) -> tuple[set[int], int, str]:  # noqa: C901
     k, n_t = len(caps), inst.n_topics
     demand = np.bincount(inst.tt, weights=inst.mult[inst.tp], minlength=n_t)
     by_demand = sorted(range(n_t), key=lambda t: (-demand[t], t))

@@ -83,8 +83,13 @@ def covered_rows(prep: Prepared) -> sparse.csr_matrix:
     return sparse.csr_matrix((np.ones(len(sel)), (rows, sel)), shape=(len(prep.forced), len(keys)))
 
 
-def solve_stages(a_base: sparse.csr_matrix, b_base: np.ndarray, stages: list[np.ndarray],
-                 time_limit: float, a_eq: sparse.csr_matrix | None = None) -> LexOutcome:
+def solve_stages(
+    a_base: sparse.csr_matrix,
+    b_base: np.ndarray,
+    stages: list[np.ndarray],
+    time_limit: float,
+    a_eq: sparse.csr_matrix | None = None,
+) -> LexOutcome:
     """Maximise ``stages[0] @ x``, then ``stages[1] @ x`` among its optima, and so on.
 
     ``a_eq`` (optional): rows that must equal 1 (seats kept, see ``covered_rows``)."""
@@ -103,8 +108,9 @@ class LexModel:
     Rows added after a stage keep that stage's optimal set: the restriction already in force only
     fixes bounds of, or tightens rows over, the earlier columns."""
 
-    def __init__(self, a_base: sparse.csr_matrix, b_base: np.ndarray, *, time_limit: float,
-                 a_eq: sparse.csr_matrix | None = None) -> None:
+    def __init__(
+        self, a_base: sparse.csr_matrix, b_base: np.ndarray, *, time_limit: float, a_eq: sparse.csr_matrix | None = None
+    ) -> None:
         n = a_base.shape[1]
         self.start, self.time_limit = time.monotonic(), time_limit
         self.lo, self.hi, self.integ = np.zeros(n), np.ones(n), np.ones(n)
@@ -127,8 +133,9 @@ class LexModel:
     def left(self) -> float:
         return self.time_limit - (time.monotonic() - self.start)
 
-    def add(self, n_new: int, rows: sparse.csr_matrix, rhs: np.ndarray, *, upper: np.ndarray,
-            integer: bool = False) -> None:
+    def add(
+        self, n_new: int, rows: sparse.csr_matrix, rhs: np.ndarray, *, upper: np.ndarray, integer: bool = False
+    ) -> None:
         """Append ``n_new`` columns (bounds [0, upper]) and the rows ``rows @ x <= rhs`` over all columns."""
         if n_new:
             self.rows = sparse.hstack([self.rows, sparse.csr_matrix((self.rows.shape[0], n_new))], format="csr")
@@ -156,12 +163,16 @@ class LexModel:
         share = max(left / max(stages_left, 1), 0.05)
         eq = self.eq
         ub_rows, eq_rows = self.rows[~eq], self.rows[eq]
-        lp = linprog(-obj, A_ub=ub_rows if ub_rows.shape[0] else None,
-                     b_ub=self.rhs[~eq] if ub_rows.shape[0] else None,
-                     A_eq=eq_rows if eq_rows.shape[0] else None,
-                     b_eq=self.rhs[eq] if eq_rows.shape[0] else None,
-                     bounds=np.column_stack([self.lo, self.hi]), method="highs",
-                     options={"time_limit": max(left, 0.05)})
+        lp = linprog(
+            -obj,
+            A_ub=ub_rows if ub_rows.shape[0] else None,
+            b_ub=self.rhs[~eq] if ub_rows.shape[0] else None,
+            A_eq=eq_rows if eq_rows.shape[0] else None,
+            b_eq=self.rhs[eq] if eq_rows.shape[0] else None,
+            bounds=np.column_stack([self.lo, self.hi]),
+            method="highs",
+            options={"time_limit": max(left, 0.05)},
+        )
         if lp.status != 0:
             self.optimal, self.status, self.failed = False, f"stage {k + 1}: LP {lp.message}", True
             return False
@@ -172,9 +183,13 @@ class LexModel:
             x_int = np.where(ints, np.rint(x), x)
             val = bound = float(np.rint(obj @ x_int))
         else:
-            res = milp(-obj, integrality=self.integ, bounds=Bounds(self.lo, self.hi),
-                       constraints=LinearConstraint(self.rows, np.where(eq, self.rhs, -np.inf), self.rhs),
-                       options={"time_limit": share, "mip_rel_gap": 0.0})
+            res = milp(
+                -obj,
+                integrality=self.integ,
+                bounds=Bounds(self.lo, self.hi),
+                constraints=LinearConstraint(self.rows, np.where(eq, self.rhs, -np.inf), self.rhs),
+                options={"time_limit": share, "mip_rel_gap": 0.0},
+            )
             if res.x is None:
                 self.optimal, self.status = False, f"stage {k + 1}: no integer solution in time"
                 self.failed = True

@@ -70,8 +70,10 @@ class Networking:
     @property
     def caps(self) -> list[tuple[str, Mapping[int, str], int]]:
         out = []
-        for kind, groups, k in (("organization", self.organization, self.max_per_organization),
-                                ("partnership", self.partnership, self.max_per_partnership)):
+        for kind, groups, k in (
+            ("organization", self.organization, self.max_per_organization),
+            ("partnership", self.partnership, self.max_per_partnership),
+        ):
             if k is not None:
                 if k < 1:
                     raise ValueError(f"max per {kind} must be at least 1")
@@ -127,8 +129,7 @@ def cap_rows(prep: Prepared, groups: Mapping[int, str], cap: int) -> tuple[spars
     tight = cnt > room  # a row only where the group could exceed the cap
     keep = tight[row]
     _, new_row = np.unique(row[keep], return_inverse=True)
-    mat = sparse.csr_matrix((np.ones(int(keep.sum())), (new_row, sel[keep])),
-                            shape=(int(tight.sum()), len(prep.arc_p)))
+    mat = sparse.csr_matrix((np.ones(int(keep.sum())), (new_row, sel[keep])), shape=(int(tight.sum()), len(prep.arc_p)))
     return mat, room[tight].astype(float)
 
 
@@ -161,14 +162,23 @@ def regrets(problem: Problem, assignment: Mapping[int, Sequence[int]]) -> list[i
         if not prefs:
             continue
         held = {slot[w]: w for w in assignment.get(p, ())}
-        out.append(sum(prefs.index(held[s]) if s in held and held[s] in prefs else k
-                       for s in sorted({slot[w] for w in prefs})))
+        out.append(
+            sum(prefs.index(held[s]) if s in held and held[s] in prefs else k for s in sorted({slot[w] for w in prefs}))
+        )
     return out
 
 
-def optimise(prep: Prepared, a: sparse.csr_matrix, b: np.ndarray, stages: list[np.ndarray], arc_rank: np.ndarray,
-             net: Networking, fairness: str, time_limit: float,
-             a_eq: sparse.csr_matrix | None = None) -> tuple[LexModel, RankStages, str]:
+def optimise(
+    prep: Prepared,
+    a: sparse.csr_matrix,
+    b: np.ndarray,
+    stages: list[np.ndarray],
+    arc_rank: np.ndarray,
+    net: Networking,
+    fairness: str,
+    time_limit: float,
+    a_eq: sparse.csr_matrix | None = None,
+) -> tuple[LexModel, RankStages, str]:
     """Rank stages within the caps, then keep-together, then fairness (module docstring).
 
     Returns the model (``model.x``: the last finished stage's solution), the rank stages' outcome
@@ -204,7 +214,8 @@ def first_come_within_caps(prep: Prepared, net: Networking) -> np.ndarray:
     """``first_come`` that skips a choice where the person's group is at its cap (a time-out fallback)."""
     free = prep.free.copy()
     caps: list[tuple[np.ndarray, int, dict[tuple[int, int], int]]] = [
-        (_group_index(prep, groups), k, {}) for _, groups, k in net.caps]
+        (_group_index(prep, groups), k, {}) for _, groups, k in net.caps
+    ]
     for gid, _, used in caps:
         for i, h in enumerate(prep.held):
             for j in h:
@@ -301,7 +312,7 @@ def _leximin(model: LexModel, prep: Prepared, arc_rank: np.ndarray) -> str:
     return "optimal" if model.optimal else f"not proven: {model.status}"
 
 
-def fill_within_caps(prep: Prepared, chosen: np.ndarray, net: Networking) -> list[tuple[int, int]]:
+def fill_within_caps(prep: Prepared, chosen: np.ndarray, net: Networking) -> list[tuple[int, int]]:  # noqa: C901
     """``fill_unranked`` with the caps: per slot (id order) the most seats for people without one there,
     any free seat except a topic they hold or a blocked workshop, within every group cap (a MILP)."""
     holds = [set(h) for h in prep.held]
@@ -312,17 +323,25 @@ def fill_within_caps(prep: Prepared, chosen: np.ndarray, net: Networking) -> lis
     for s in prep.slot_ids:
         load = np.bincount([j for h in holds for j in h], minlength=len(prep.ws))
         free = np.array([w.capacity for w in prep.ws]) - load
-        pairs = [(i, j) for i, h in enumerate(holds) if all(prep.slot[k] != s for k in h)
-                 for j in range(len(prep.ws)) if prep.slot[j] == s and free[j] > 0
-                 and prep.topic[j] not in {prep.topic[k] for k in h} and j not in prep.blocked[i]]
+        pairs = [
+            (i, j)
+            for i, h in enumerate(holds)
+            if all(prep.slot[k] != s for k in h)
+            for j in range(len(prep.ws))
+            if prep.slot[j] == s
+            and free[j] > 0
+            and prep.topic[j] not in {prep.topic[k] for k in h}
+            and j not in prep.blocked[i]
+        ]
         if not pairs:
             continue
         pi = np.array([i for i, _ in pairs])
         pj = np.array([j for _, j in pairs])
         blocks, rhs = [], []
         for key, b in ((pi, np.ones(len(prep.pids))), (pj, free.astype(float))):
-            blocks.append(sparse.csr_matrix((np.ones(len(pairs)), (key, np.arange(len(pairs)))),
-                                            shape=(len(b), len(pairs))))
+            blocks.append(
+                sparse.csr_matrix((np.ones(len(pairs)), (key, np.arange(len(pairs)))), shape=(len(b), len(pairs)))
+            )
             rhs.append(b)
         for gid, k in caps:
             g = gid[pi]
@@ -332,11 +351,18 @@ def fill_within_caps(prep: Prepared, chosen: np.ndarray, net: Networking) -> lis
                 if gid[i] >= 0:
                     for j in h:
                         room[gid[i] * len(prep.ws) + j] -= 1
-            blocks.append(sparse.csr_matrix((np.ones(len(sel)), (g[sel] * len(prep.ws) + pj[sel], sel)),
-                                            shape=(len(room), len(pairs))))
+            blocks.append(
+                sparse.csr_matrix(
+                    (np.ones(len(sel)), (g[sel] * len(prep.ws) + pj[sel], sel)), shape=(len(room), len(pairs))
+                )
+            )
             rhs.append(np.maximum(room + k, 0))
-        res = milp(-np.ones(len(pairs)), integrality=np.ones(len(pairs)), bounds=Bounds(0, 1),
-                   constraints=LinearConstraint(sparse.vstack(blocks, format="csr"), -np.inf, np.concatenate(rhs)))
+        res = milp(
+            -np.ones(len(pairs)),
+            integrality=np.ones(len(pairs)),
+            bounds=Bounds(0, 1),
+            constraints=LinearConstraint(sparse.vstack(blocks, format="csr"), -np.inf, np.concatenate(rhs)),
+        )
         if res.x is None:
             raise RuntimeError("fill MILP failed")  # x = 0 is always feasible
         for t in np.flatnonzero(res.x > 0.5):
@@ -353,14 +379,16 @@ def _group_index(prep: Prepared, groups: Mapping[int, str]) -> np.ndarray:
     return gid
 
 
-def report(problem: Problem, assignment: Mapping[int, Sequence[int]], net: Networking) -> GroupFigures:
+def report(problem: Problem, assignment: Mapping[int, Sequence[int]], net: Networking) -> GroupFigures:  # noqa: C901
     """Group figures of an assignment (any method): largest groups per workshop, partner pairs, caps."""
     fixed = {(p, w) for p, ws in problem.fixed.items() for w in ws}
     slot = {w.id: w.slot for w in problem.workshops}
     over: list[OverCap] = []
     largest = {}
-    for kind, groups, cap in (("organization", net.organization, net.max_per_organization),
-                              ("partnership", net.partnership, net.max_per_partnership)):
+    for kind, groups, cap in (
+        ("organization", net.organization, net.max_per_organization),
+        ("partnership", net.partnership, net.max_per_partnership),
+    ):
         count: dict[tuple[str, int], int] = {}
         for p, ws in assignment.items():
             if p in groups:
@@ -384,4 +412,3 @@ def report(problem: Problem, assignment: Mapping[int, Sequence[int]], net: Netwo
             common = set(problem.preferences.get(p, ())) & set(problem.preferences.get(q, ()))
             apart += len({slot[w] for w in common} - {slot[w] for w in wp & wq})
     return GroupFigures(largest["organization"], largest["partnership"], together, apart, over)
-

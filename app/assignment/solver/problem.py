@@ -91,7 +91,7 @@ class Result:
 class Prepared:
     """Validated problem in index form plus the candidate arcs (p, w) that may still be used."""
 
-    def __init__(self, problem: Problem, *, keep: bool = False):
+    def __init__(self, problem: Problem, *, keep: bool = False):  # noqa: C901
         self.problem = problem
         self.keep = keep
         self.pids = [int(p) for p in problem.participants]
@@ -195,8 +195,9 @@ class Prepared:
         self.ws_slot = np.array([sidx[s] for s in self.slot], dtype=np.int64)
         self.arc_slot = self.ws_slot[self.arc_w] if len(wi) else np.zeros(0, dtype=np.int64)
         # keep mode: (participant, slot) pairs that must stay covered, as ``participant * nslots + slot index``
-        self.forced = np.array(sorted(i * max(len(slots), 1) + sidx[s] for i, c in enumerate(self.cur) for s in c),
-                               dtype=np.int64)
+        self.forced = np.array(
+            sorted(i * max(len(slots), 1) + sidx[s] for i, c in enumerate(self.cur) for s in c), dtype=np.int64
+        )
 
     def current_arcs(self) -> np.ndarray:
         """Arc indices of the current seats (keep mode): a feasible fallback that keeps everyone's seat."""
@@ -246,10 +247,21 @@ class Prepared:
         return out
 
 
-def build_result(prep: Prepared, chosen: Iterable[int] | NDArray[np.int64], method: str, *,
-                 filled: Iterable[tuple[int, int]] = (), optimal: bool = True, status: str = "optimal",
-                 objective: Iterable[float] = (), bound: Iterable[float] = (), seconds: float = 0.0,
-                 topic_ranks: bool = False, path: str = "", fairness_status: str = "") -> Result:
+def build_result(  # noqa: C901
+    prep: Prepared,
+    chosen: Iterable[int] | NDArray[np.int64],
+    method: str,
+    *,
+    filled: Iterable[tuple[int, int]] = (),
+    optimal: bool = True,
+    status: str = "optimal",
+    objective: Iterable[float] = (),
+    bound: Iterable[float] = (),
+    seconds: float = 0.0,
+    topic_ranks: bool = False,
+    path: str = "",
+    fairness_status: str = "",
+) -> Result:
     """Assemble a Result from chosen arc indices (+ fill seats as (i, j) pairs) and check it."""
     seats = [list(h) for h in prep.held]
     for a in chosen:
@@ -292,11 +304,24 @@ def build_result(prep: Prepared, chosen: Iterable[int] | NDArray[np.int64], meth
     objective, bound = [float(v) for v in objective], [float(v) for v in bound]
     gap = max([(b - v) / max(abs(b), 1.0) for v, b in zip(objective, bound, strict=False)] + [0.0])
     return Result(
-        method=method, assignment=assignment, assigned=len(assignment), unassigned=unassigned,
-        placements=sum(count), first_choice_share=first / ranked if ranked else 0.0,
-        top3_share=top3 / ranked if ranked else 0.0, rank_counts=rank_counts,
-        per_workshop={w.id: count[j] for j, w in enumerate(prep.ws)}, filled=fill_map,
-        optimal=optimal, status=status, objective=objective, bound=bound, gap=max(gap, 0.0),
-        seconds=seconds, path=path, unranked_placements=unranked, unplaced_slots=unplaced,
+        method=method,
+        assignment=assignment,
+        assigned=len(assignment),
+        unassigned=unassigned,
+        placements=sum(count),
+        first_choice_share=first / ranked if ranked else 0.0,
+        top3_share=top3 / ranked if ranked else 0.0,
+        rank_counts=rank_counts,
+        per_workshop={w.id: count[j] for j, w in enumerate(prep.ws)},
+        filled=fill_map,
+        optimal=optimal,
+        status=status,
+        objective=objective,
+        bound=bound,
+        gap=max(gap, 0.0),
+        seconds=seconds,
+        path=path,
+        unranked_placements=unranked,
+        unplaced_slots=unplaced,
         fairness_status=fairness_status,
     )

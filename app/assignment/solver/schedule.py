@@ -90,9 +90,14 @@ class _Type:
     members: list[int]
 
 
-def schedule_topics(
-    approvals: Mapping[int, Collection[T]], topics: Sequence[T], slots: Sequence[Sequence[int]], *,
-    blocked: Mapping[int, Collection[int]] | None = None, time_limit: float = 10.0, rel_gap: float = 1e-4,
+def schedule_topics(  # noqa: C901
+    approvals: Mapping[int, Collection[T]],
+    topics: Sequence[T],
+    slots: Sequence[Sequence[int]],
+    *,
+    blocked: Mapping[int, Collection[int]] | None = None,
+    time_limit: float = 10.0,
+    rel_gap: float = 1e-4,
 ) -> ScheduleResult[T]:
     """See the module docstring. ``slots[s]`` are the room capacities of slot s."""
     start = time.monotonic()
@@ -121,8 +126,9 @@ def schedule_topics(
     if reached > _value(x, types)[0]:
         x, rooms_of = flows, better
         status += " and swap search"
-    seats = _milp(types, len(topics), slots, start + (SEATS_SHARE if whole else 1.0) * time_limit, rel_gap,
-                  fixed=rooms_of)
+    seats = _milp(
+        types, len(topics), slots, start + (SEATS_SHARE if whole else 1.0) * time_limit, rel_gap, fixed=rooms_of
+    )
     if seats is not None:
         x = seats[0]
         status += "; seats: MILP" + (", optimal for these sessions" if seats[4] else " stopped by time limit")
@@ -146,21 +152,35 @@ def schedule_topics(
     return ScheduleResult(  # a session nobody attends is left out
         sessions=sorted((s, r, topics[t]) for (t, s), r in rooms_of.items() if (s, topics[t]) in used),
         assignment=dict(sorted(assignment.items())),
-        people_served=people, pairs_served=pairs, people_bound=people_bound, pairs_bound=pairs_bound,
-        optimal=people >= people_bound and pairs >= pairs_bound, status=status,
-        seconds=time.monotonic() - start)
+        people_served=people,
+        pairs_served=pairs,
+        people_bound=people_bound,
+        pairs_bound=pairs_bound,
+        optimal=people >= people_bound and pairs >= pairs_bound,
+        status=status,
+        seconds=time.monotonic() - start,
+    )
 
 
 _X = dict[int, dict[tuple[int, int], int]]  # type -> (topic, slot) -> people
 _Rooms = dict[tuple[int, int], int]  # (topic, slot) -> room index in the slot
 
 
-def _milp(types: list[_Type], n_t: int, slots: Sequence[Sequence[int]], deadline: float, rel_gap: float,
-          fixed: _Rooms | None = None) -> tuple[_X, _Rooms, float, float, bool, str] | None:
+def _milp(  # noqa: C901, PLR0915
+    types: list[_Type],
+    n_t: int,
+    slots: Sequence[Sequence[int]],
+    deadline: float,
+    rel_gap: float,
+    fixed: _Rooms | None = None,
+) -> tuple[_X, _Rooms, float, float, bool, str] | None:
     """The two-stage MILP; with ``fixed`` sessions ((topic, slot) -> room) only the seats are chosen."""
-    classes = [(s, int(c), n) for s, rooms in enumerate(slots)
-               for c, n in zip(*np.unique(np.asarray(rooms, dtype=np.int64), return_counts=True), strict=True)
-               if c > 0]
+    classes = [
+        (s, int(c), n)
+        for s, rooms in enumerate(slots)
+        for c, n in zip(*np.unique(np.asarray(rooms, dtype=np.int64), return_counts=True), strict=True)
+        if c > 0
+    ]
     big = {s: max([c for s2, c, _ in classes if s2 == s], default=0) for s in range(len(slots))}
     ys = [(t, j) for t in range(n_t) for j in range(len(classes))]
     xs = [(i, t, s) for i, typ in enumerate(types) for t in typ.topics for s in typ.slots if big[s] > 0]
@@ -207,30 +227,48 @@ def _milp(types: list[_Type], n_t: int, slots: Sequence[Sequence[int]], deadline
     for i in range(n_z):  # z_i <= sum of x_i (0 for a type with no session it could attend)
         cs = by_i.get(i, [])
         row([n_y + n_x + i] + cs, [1.0] + [-1.0] * len(cs), 0)
-    a_mat = sparse.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
-                              shape=(len(hi), n_y + n_x + n_z))
+    a_mat = sparse.csr_matrix(
+        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(len(hi), n_y + n_x + n_z)
+    )
     upper = np.concatenate([np.ones(n_y), [mult[i] for i, _, _ in xs], mult])
     lower = np.zeros(len(upper))
     if fixed is not None:
-        runs = {(t, j) for (t, s), r in fixed.items() for j, (s2, c, _) in enumerate(classes)
-                if s2 == s and c == slots[s][r]}
+        runs = {
+            (t, j)
+            for (t, s), r in fixed.items()
+            for j, (s2, c, _) in enumerate(classes)
+            if s2 == s and c == slots[s][r]
+        }
         lower[:n_y] = upper[:n_y] = [1.0 if key in runs else 0.0 for key in ys]
     integ = np.concatenate([np.ones(n_y + n_x), np.zeros(n_z)])
     c_people = np.concatenate([np.zeros(n_y + n_x), -np.ones(n_z)])
     c_pairs = np.concatenate([np.zeros(n_y), -np.ones(n_x), np.zeros(n_z)])
     cons = [LinearConstraint(a_mat, -np.inf, np.asarray(hi))]
-    first = milp(c_people, integrality=integ, bounds=Bounds(lower, upper), constraints=cons,
-                 options={"time_limit": max(0.1, (deadline - time.monotonic()) / 2), "mip_rel_gap": rel_gap})
+    first = milp(
+        c_people,
+        integrality=integ,
+        bounds=Bounds(lower, upper),
+        constraints=cons,
+        options={"time_limit": max(0.1, (deadline - time.monotonic()) / 2), "mip_rel_gap": rel_gap},
+    )
     if first.x is None:
         return None
     people = round(-first.fun)
     people_bound = math.floor(-first.mip_dual_bound + 1e-6) if first.mip_dual_bound is not None else people
     cons.append(LinearConstraint(-c_people[None, :], people, np.inf))
-    second = milp(c_pairs, integrality=integ, bounds=Bounds(lower, upper), constraints=cons,
-                  options={"time_limit": max(0.1, deadline - time.monotonic()), "mip_rel_gap": rel_gap})
+    second = milp(
+        c_pairs,
+        integrality=integ,
+        bounds=Bounds(lower, upper),
+        constraints=cons,
+        options={"time_limit": max(0.1, deadline - time.monotonic()), "mip_rel_gap": rel_gap},
+    )
     best = second if second.x is not None else first
-    pairs_bound = (math.floor(-second.mip_dual_bound + 1e-6) if second.mip_dual_bound is not None
-                   else float(mult.sum() * len(slots)))
+    pairs_bound = (
+        math.floor(-second.mip_dual_bound + 1e-6)
+        if second.mip_dual_bound is not None
+        else float(mult.sum() * len(slots))
+    )
     status = "optimal" if first.status == 0 and second.status == 0 else "stopped by time limit"
     sol = np.rint(best.x)
     x: _X = {}
@@ -268,14 +306,22 @@ def _greedy(types: list[_Type], n_t: int, slots: Sequence[Sequence[int]], time_l
         seated: set[int] = set()
         running: set[int] = set()
         for fresh in (True, False):
-            appr = {key: set(types[i].topics) - held[key] - running for key, (i, _) in enumerate(people)
-                    if s in types[i].slots and key not in seated and (not fresh or not held[key])}
+            appr = {
+                key: set(types[i].topics) - held[key] - running
+                for key, (i, _) in enumerate(people)
+                if s in types[i].slots and key not in seated and (not fresh or not held[key])
+            }
             appr = {key: ts for key, ts in appr.items() if ts}
             if not open_rooms or not appr:
                 continue
-            res = choose_topics_and_assign(appr, list(range(n_t)), [rooms[r] for r in open_rooms],
-                                           min(len(open_rooms), n_t), method="local",
-                                           time_limit=time_limit / (2 * len(slots)))
+            res = choose_topics_and_assign(
+                appr,
+                list(range(n_t)),
+                [rooms[r] for r in open_rooms],
+                min(len(open_rooms), n_t),
+                method="local",
+                time_limit=time_limit / (2 * len(slots)),
+            )
             seats = {t: [key for key, t2 in res.assignment.items() if t2 == t] for t in res.topics}
             keep = {t: r for t, r in res.rooms.items() if seats[t]}
             for t, r in keep.items():
@@ -333,8 +379,9 @@ class _Reach:
         return int(flows.sum()), flows
 
 
-def _improve(types: list[_Type], n_t: int, slots: Sequence[Sequence[int]], rooms_of: _Rooms,
-             deadline: float) -> tuple[_Rooms, int, _X]:
+def _improve(
+    types: list[_Type], n_t: int, slots: Sequence[Sequence[int]], rooms_of: _Rooms, deadline: float
+) -> tuple[_Rooms, int, _X]:
     """Swap search on the sessions for people served (first improvement, most promising first):
     in one slot, a session not running replaces a running one or takes a free room. Returns the
     sessions, the people they serve and a seating (one seat each) that does it."""
@@ -392,7 +439,7 @@ def _capacity_bounds(types: list[_Type], n_t: int, slots: Sequence[Sequence[int]
     return out[0], out[1]
 
 
-def _timetables(edges: Mapping[tuple[int, int], int], m: int) -> list[list[tuple[int, int]]]:
+def _timetables(edges: Mapping[tuple[int, int], int], m: int) -> list[list[tuple[int, int]]]:  # noqa: C901
     """Split a type's (topic, slot) counts into m personal timetables (König edge colouring).
 
     Every topic and slot has degree <= m, so m colours suffice: for an edge (t, s) take a colour

@@ -44,8 +44,23 @@ from .ranked import borda, stv
 from .trace import Trace
 
 __all__ = [
-    "BALLOT_TYPES", "DEFAULT_RULE", "RULES", "CommitteeResult", "RuleSpec", "Trace", "compute", "explain",
-    "approval", "sav", "seq_pav", "pav", "seq_phragmen", "equal_shares", "cc", "borda", "stv",
+    "BALLOT_TYPES",
+    "DEFAULT_RULE",
+    "RULES",
+    "CommitteeResult",
+    "RuleSpec",
+    "Trace",
+    "compute",
+    "explain",
+    "approval",
+    "sav",
+    "seq_pav",
+    "pav",
+    "seq_phragmen",
+    "equal_shares",
+    "cc",
+    "borda",
+    "stv",
 ]
 
 BALLOT_TYPES = ("approval", "ranked")
@@ -85,8 +100,9 @@ RULES: dict[str, RuleSpec] = {
 DEFAULT_RULE: dict[str, str] = {"approval": "equal_shares", "ranked": "stv"}
 
 
-def _validated(rule: str | None, ballots: Iterable[Iterable[int]], n_candidates: int, seats: int,
-               ballot_type: str) -> tuple[RuleSpec, list[Iterable[int]]]:
+def _validated(
+    rule: str | None, ballots: Iterable[Iterable[int]], n_candidates: int, seats: int, ballot_type: str
+) -> tuple[RuleSpec, list[Iterable[int]]]:
     if ballot_type not in BALLOT_TYPES:
         raise ValueError(f"unknown ballot type {ballot_type!r}; expected one of {BALLOT_TYPES}")
     name = DEFAULT_RULE[ballot_type] if rule is None else rule
@@ -103,8 +119,9 @@ def _validated(rule: str | None, ballots: Iterable[Iterable[int]], n_candidates:
     return spec, listed
 
 
-def compute(rule: str | None, ballots: Iterable[Iterable[int]], n_candidates: int, seats: int,
-            ballot_type: str = "approval") -> CommitteeResult:
+def compute(
+    rule: str | None, ballots: Iterable[Iterable[int]], n_candidates: int, seats: int, ballot_type: str = "approval"
+) -> CommitteeResult:
     """Validate the input and run ``rule`` (``None``: the default for ``ballot_type``).
 
     * ``seats > n_candidates``: every candidate is elected (in the rule's order).
@@ -117,8 +134,9 @@ def compute(rule: str | None, ballots: Iterable[Iterable[int]], n_candidates: in
     return spec.function(listed, n_candidates, seats)
 
 
-def explain(rule: str | None, ballots: Iterable[Iterable[int]], n_candidates: int, seats: int,
-            ballot_type: str = "approval") -> tuple[CommitteeResult, Trace]:
+def explain(
+    rule: str | None, ballots: Iterable[Iterable[int]], n_candidates: int, seats: int, ballot_type: str = "approval"
+) -> tuple[CommitteeResult, Trace]:
     """:func:`compute` plus the rule's :class:`~app.voting.rules.trace.Trace` (rounds, prices, payments).
 
     The result is the one :func:`compute` returns for the same input; the rounds' voters

@@ -59,8 +59,14 @@ def sav(ballots: Ballots, n_candidates: int, seats: int) -> CommitteeResult:
     return _top_k("sav", matrix, share @ matrix, k)
 
 
-def _seq_thiele(rule: str, weight: Callable[[np.ndarray], np.ndarray],
-                ballots: Ballots, n_candidates: int, seats: int, steps: list[Step] | None = None) -> CommitteeResult:
+def _seq_thiele(
+    rule: str,
+    weight: Callable[[np.ndarray], np.ndarray],
+    ballots: Ballots,
+    n_candidates: int,
+    seats: int,
+    steps: list[Step] | None = None,
+) -> CommitteeResult:
     """Sequential Thiele method: repeatedly add the candidate with the largest marginal gain.
 
     ``weight(c)`` is the marginal value for a voter who already has ``c`` approved
@@ -98,8 +104,15 @@ def cc(ballots: Ballots, n_candidates: int, seats: int) -> CommitteeResult:
     return _seq_thiele("cc", lambda have: (have == 0).astype(np.float64), ballots, n_candidates, seats)
 
 
-def _phragmen_fill(matrix: np.ndarray, load: np.ndarray, winners: list[int], k: int,
-                   ties: list[tuple[int, ...]], steps: list[Step] | None = None, phase: str = "sequential") -> None:
+def _phragmen_fill(
+    matrix: np.ndarray,
+    load: np.ndarray,
+    winners: list[int],
+    k: int,
+    ties: list[tuple[int, ...]],
+    steps: list[Step] | None = None,
+    phase: str = "sequential",
+) -> None:
     """Complete ``winners`` to ``k`` seats with seq-Phragmén starting from ``load`` (in place).
 
     Each round elects the candidate minimising the new maximal load
@@ -128,12 +141,28 @@ def _phragmen_fill(matrix: np.ndarray, load: np.ndarray, winners: list[int], k: 
             load[payers] = new_load[best]
 
 
-def _phragmen_step(number: int, phase: str, best: int, new_load: np.ndarray, pool: np.ndarray,
-                   tied: tuple[int, ...], load: np.ndarray, payers: np.ndarray) -> Step:
+def _phragmen_step(
+    number: int,
+    phase: str,
+    best: int,
+    new_load: np.ndarray,
+    pool: np.ndarray,
+    tied: tuple[int, ...],
+    load: np.ndarray,
+    payers: np.ndarray,
+) -> Step:
     if not payers.size:
         return Step(number, "unsupported", best, {}, tied, note="nobody approves the topics left: lowest index")
-    return Step(number, phase, best, values_of(new_load, pool), tied, cost=1.0, price=float(new_load[best]),
-                payments=payments_of(payers, new_load[best] - load[payers]))
+    return Step(
+        number,
+        phase,
+        best,
+        values_of(new_load, pool),
+        tied,
+        cost=1.0,
+        price=float(new_load[best]),
+        payments=payments_of(payers, new_load[best] - load[payers]),
+    )
 
 
 def seq_phragmen(ballots: Ballots, n_candidates: int, seats: int) -> CommitteeResult:
@@ -146,8 +175,9 @@ def seq_phragmen(ballots: Ballots, n_candidates: int, seats: int) -> CommitteeRe
     return result("seq_phragmen", winners, matrix.sum(axis=0), matrix, ties)
 
 
-def _mes_prices(budget: np.ndarray, voters: np.ndarray, cands: np.ndarray,
-                start: np.ndarray, length: np.ndarray) -> np.ndarray:
+def _mes_prices(
+    budget: np.ndarray, voters: np.ndarray, cands: np.ndarray, start: np.ndarray, length: np.ndarray
+) -> np.ndarray:
     """Minimal per-voter price rho of every candidate (inf if unaffordable).
 
     ``(voters, cands)`` list the approvals grouped by candidate; candidate ``c`` owns
@@ -183,8 +213,9 @@ def mes_prices(matrix: np.ndarray, budget: np.ndarray) -> np.ndarray:
     return _mes_prices(budget, voter_of, cand_of, np.cumsum(length) - length, length)
 
 
-def mes_phase(matrix: np.ndarray, k: int,
-              steps: list[Step] | None = None) -> tuple[list[int], list[tuple[int, ...]], np.ndarray]:
+def mes_phase(
+    matrix: np.ndarray, k: int, steps: list[Step] | None = None
+) -> tuple[list[int], list[tuple[int, ...]], np.ndarray]:
     """The equal-shares phase of MES: ``(winners, ties, remaining budgets)``.
 
     Stops when ``k`` candidates are bought or nothing is affordable. ``steps``: when a
@@ -205,11 +236,21 @@ def mes_phase(matrix: np.ndarray, k: int,
         best, tied = pick(prices, available & np.isfinite(prices), maximize=False)
         winners.append(best)
         ties.append(tied)
-        payers = voter_of[start[best]:start[best] + length[best]]
+        payers = voter_of[start[best] : start[best] + length[best]]
         paid = np.minimum(budget[payers], prices[best])
         if steps is not None:
-            steps.append(Step(len(steps) + 1, "equal_shares", best, values_of(prices, available), tied,
-                              cost=1.0, price=float(prices[best]), payments=payments_of(payers, paid)))
+            steps.append(
+                Step(
+                    len(steps) + 1,
+                    "equal_shares",
+                    best,
+                    values_of(prices, available),
+                    tied,
+                    cost=1.0,
+                    price=float(prices[best]),
+                    payments=payments_of(payers, paid),
+                )
+            )
         available[best] = False
         budget[payers] = np.maximum(budget[payers] - paid, 0.0)
     return winners, ties, budget

@@ -137,8 +137,14 @@ def describe_ties(ties: Sequence[tuple[int, ...]] | None, policy: str = LOWEST_I
     return f"{policy}; ties resolved: {shown}{more}"
 
 
-def result(rule: str, winners: list[int], scores: np.ndarray, matrix: np.ndarray,
-           ties: list[tuple[int, ...]] | None, policy: str = LOWEST_INDEX) -> CommitteeResult:
+def result(
+    rule: str,
+    winners: list[int],
+    scores: np.ndarray,
+    matrix: np.ndarray,
+    ties: list[tuple[int, ...]] | None,
+    policy: str = LOWEST_INDEX,
+) -> CommitteeResult:
     """Assemble a :class:`CommitteeResult` (coverage is read from the approval matrix)."""
     counts = matrix.sum(axis=0) if matrix.size else np.zeros(matrix.shape[1])
     return CommitteeResult(

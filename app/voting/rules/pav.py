@@ -50,8 +50,9 @@ def _score(unique: np.ndarray, mult: np.ndarray, committee: frozenset[int]) -> F
     return sum((int(v) * h for v, h in zip(voters, harmonic, strict=True)), Fraction(0))
 
 
-def _model(unique: np.ndarray, mult: np.ndarray,
-           k: int) -> tuple[NDArray[np.float64], NDArray[np.float64], LinearConstraint, int]:
+def _model(
+    unique: np.ndarray, mult: np.ndarray, k: int
+) -> tuple[NDArray[np.float64], NDArray[np.float64], LinearConstraint, int]:
     """Objective, integrality and constraints of the PAV MILP (variables: x then y)."""
     u_count, m = unique.shape
     slots = np.minimum(unique.sum(axis=1).astype(np.int64), k)
@@ -59,17 +60,29 @@ def _model(unique: np.ndarray, mult: np.ndarray,
     j = np.arange(owner.size) - np.repeat(np.cumsum(slots) - slots, slots) + 1
     cost = np.concatenate([np.zeros(m), -mult[owner] / j])
     integrality = np.concatenate([np.ones(m), np.zeros(owner.size)])
-    link = hstack([coo_array(-unique), coo_array((np.ones(owner.size), (owner, np.arange(owner.size))),
-                                                 shape=(u_count, owner.size))])
+    link = hstack(
+        [
+            coo_array(-unique),
+            coo_array((np.ones(owner.size), (owner, np.arange(owner.size))), shape=(u_count, owner.size)),
+        ]
+    )
     size = coo_array(np.concatenate([np.ones(m), np.zeros(owner.size)])[None, :])
-    constraints = LinearConstraint(vstack([link, size]).tocsr(),
-                                   np.concatenate([np.full(u_count, -np.inf), [k]]),
-                                   np.concatenate([np.zeros(u_count), [k]]))
+    constraints = LinearConstraint(
+        vstack([link, size]).tocsr(),
+        np.concatenate([np.full(u_count, -np.inf), [k]]),
+        np.concatenate([np.zeros(u_count), [k]]),
+    )
     return cost, integrality, constraints, owner.size
 
 
-def pav(ballots: Iterable[Iterable[int]], n_candidates: int, seats: int,
-        *, time_limit: float = TIME_LIMIT, max_slots: int = MAX_SLOTS) -> CommitteeResult:
+def pav(  # noqa: C901
+    ballots: Iterable[Iterable[int]],
+    n_candidates: int,
+    seats: int,
+    *,
+    time_limit: float = TIME_LIMIT,
+    max_slots: int = MAX_SLOTS,
+) -> CommitteeResult:
     """Exact PAV (see the module docstring); falls back to :func:`seq_pav` when too large/slow."""
     ballots = list(ballots)
     k = check_size(n_candidates, seats)
@@ -85,8 +98,14 @@ def pav(ballots: Iterable[Iterable[int]], n_candidates: int, seats: int,
 
     def fallback(reason: str) -> CommitteeResult:
         seq = seq_pav(ballots, n_candidates, seats)
-        return CommitteeResult(seq.rule, seq.winners, seq.scores, seq.coverage, seq.ballots,
-                               f"exact PAV {reason}; sequential PAV used instead: {seq.tie_break}")
+        return CommitteeResult(
+            seq.rule,
+            seq.winners,
+            seq.scores,
+            seq.coverage,
+            seq.ballots,
+            f"exact PAV {reason}; sequential PAV used instead: {seq.tie_break}",
+        )
 
     n_slots = int(np.minimum(unique.sum(axis=1), k).sum())
     if n_slots > max_slots:
@@ -100,8 +119,13 @@ def pav(ballots: Iterable[Iterable[int]], n_candidates: int, seats: int,
         left = deadline - time.monotonic()
         if left <= 0:
             return True
-        res = milp(cost, integrality=integrality, bounds=Bounds(lower, upper),
-                   constraints=[constraints, *extra], options={"time_limit": left, "mip_rel_gap": 0.0})
+        res = milp(
+            cost,
+            integrality=integrality,
+            bounds=Bounds(lower, upper),
+            constraints=[constraints, *extra],
+            options={"time_limit": left, "mip_rel_gap": 0.0},
+        )
         if res.status != 0:
             return bool(res.status != 2)  # 2: infeasible
         committee = frozenset(np.flatnonzero(res.x[:m] > 0.5).tolist())

@@ -42,8 +42,10 @@ import numpy as np
 from .common import approval_matrix
 
 TIME_LIMIT = 2.0  # seconds, for both checks of one committee together
-METHOD = ("exact: depth-first search over candidate sets with voter bitsets, pruned by the group size "
-          "l*n/k (EJR); the same for every l-1 winners the group may approve (PJR); time limit {limit:g} s")
+METHOD = (
+    "exact: depth-first search over candidate sets with voter bitsets, pruned by the group size "
+    "l*n/k (EJR); the same for every l-1 winners the group may approve (PJR); time limit {limit:g} s"
+)
 
 
 @dataclass(frozen=True)
@@ -95,8 +97,9 @@ class _Search:
         pool = [(c, eligible & a) for c, a in enumerate(self.approvers) if self.enough(eligible & a, ell)]
         return self._extend(pool, 0, eligible, ell, ())
 
-    def _extend(self, pool: list[tuple[int, int]], start: int, group: int, ell: int,
-                chosen: tuple[int, ...]) -> tuple[tuple[int, ...], int] | None:
+    def _extend(
+        self, pool: list[tuple[int, int]], start: int, group: int, ell: int, chosen: tuple[int, ...]
+    ) -> tuple[tuple[int, ...], int] | None:
         if len(chosen) == ell:
             return chosen, group
         self.tick()
@@ -119,8 +122,9 @@ def _bits(voters: int) -> tuple[int, ...]:
     return tuple(i for i in range(voters.bit_length()) if voters >> i & 1)
 
 
-def check(ballots: Iterable[Iterable[int]], n_candidates: int, winners: Sequence[int], *,
-          time_limit: float = TIME_LIMIT) -> Proportionality:
+def check(
+    ballots: Iterable[Iterable[int]], n_candidates: int, winners: Sequence[int], *, time_limit: float = TIME_LIMIT
+) -> Proportionality:
     """EJR and PJR of the committee ``winners`` (``k = len(winners)``) on the non-empty ``ballots``."""
     started = time.monotonic()
     matrix = approval_matrix(ballots, n_candidates) > 0

@@ -57,7 +57,7 @@ STV_POLICY = (
 )
 
 
-def stv(ballots: Ballots, n_candidates: int, seats: int, *, steps: list[Step] | None = None) -> CommitteeResult:
+def stv(ballots: Ballots, n_candidates: int, seats: int, *, steps: list[Step] | None = None) -> CommitteeResult:  # noqa: PLR0915
     """Single transferable vote with the Droop quota and weighted inclusive Gregory transfers.
 
     * Quota: ``floor(n / (seats + 1)) + 1`` with ``n`` non-empty ballots.
@@ -108,8 +108,16 @@ def stv(ballots: Ballots, n_candidates: int, seats: int, *, steps: list[Step] | 
             while alive.any():  # elect every remaining candidate, best tally first
                 best, tied = pick(tally, alive, maximize=True)
                 if steps is not None:
-                    steps.append(Step(len(steps) + 1, "elect_remaining", best, values_of(tally, alive), tied,
-                                      note="no more candidates than open seats"))
+                    steps.append(
+                        Step(
+                            len(steps) + 1,
+                            "elect_remaining",
+                            best,
+                            values_of(tally, alive),
+                            tied,
+                            note="no more candidates than open seats",
+                        )
+                    )
                 winners.append(best)
                 alive[best] = False
             break
@@ -121,8 +129,16 @@ def stv(ballots: Ballots, n_candidates: int, seats: int, *, steps: list[Step] | 
             holders = np.flatnonzero(current == best)
             keep = max(tally[best] - quota, 0.0) / tally[best]
             if steps is not None:
-                steps.append(Step(len(steps) + 1, "elect", best, values_of(tally, alive), tied,
-                                  note=f"reached the quota {quota}; its ballots go on at {keep:.6g} of their weight"))
+                steps.append(
+                    Step(
+                        len(steps) + 1,
+                        "elect",
+                        best,
+                        values_of(tally, alive),
+                        tied,
+                        note=f"reached the quota {quota}; its ballots go on at {keep:.6g} of their weight",
+                    )
+                )
             weight[holders] *= keep
         else:
             _, tied = pick(tally, alive, maximize=False)
@@ -130,8 +146,16 @@ def stv(ballots: Ballots, n_candidates: int, seats: int, *, steps: list[Step] | 
             ties.append(tuple(reversed(tied)))
             holders = np.flatnonzero(current == best)
             if steps is not None:
-                steps.append(Step(len(steps) + 1, "eliminate", best, values_of(tally, alive), tuple(reversed(tied)),
-                                  note=f"nobody reached the quota {quota}: the lowest tally is eliminated"))
+                steps.append(
+                    Step(
+                        len(steps) + 1,
+                        "eliminate",
+                        best,
+                        values_of(tally, alive),
+                        tuple(reversed(tied)),
+                        note=f"nobody reached the quota {quota}: the lowest tally is eliminated",
+                    )
+                )
         continuing[best] = False
         advance(holders)
 

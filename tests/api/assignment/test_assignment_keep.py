@@ -60,8 +60,10 @@ def test_improve_after_cancellation_and_late_rankings(client, admin, app):
     assert p1["id"] in fresh["unassigned_registration_ids"]
 
     dry = _run(client, admin, event["id"], dry_run=True, keep_improving_only=True)
-    moves = {(m["registration_id"], m["slot"], m["from_session_id"], m["to_session_id"], m["from_rank"],
-              m["to_rank"]) for m in dry["moves"]}
+    moves = {
+        (m["registration_id"], m["slot"], m["from_session_id"], m["to_session_id"], m["from_rank"], m["to_rank"])
+        for m in dry["moves"]
+    }
     assert moves == {(p0["id"], 0, b, a, 2, 1), (p3["id"], 0, None, b, None, 1)}
     assert dry["current"] == now
     assert (dry["rank_counts"], dry["unranked_placements"], dry["unplaced_slots"]) == ([3, 0], 1, 2)
@@ -108,10 +110,14 @@ def _standings(client, people, slot_of):
 def test_random_cancellations_and_late_rankings_never_make_anyone_worse_off(client, admin, app):
     rng = random.Random(17)
     event = make_event(client, admin)
-    ws1 = [make_session(client, admin, event["id"], title=f"S1-{i}", capacity=rng.randint(1, 3), **SLOT1)["id"]
-           for i in range(4)]
-    ws2 = [make_session(client, admin, event["id"], title=f"S2-{i}", capacity=rng.randint(1, 3), **SLOT2)["id"]
-           for i in range(3)]
+    ws1 = [
+        make_session(client, admin, event["id"], title=f"S1-{i}", capacity=rng.randint(1, 3), **SLOT1)["id"]
+        for i in range(4)
+    ]
+    ws2 = [
+        make_session(client, admin, event["id"], title=f"S2-{i}", capacity=rng.randint(1, 3), **SLOT2)["id"]
+        for i in range(3)
+    ]
     slot_of = {**{w: 0 for w in ws1}, **{w: 1 for w in ws2}}
     people = [register(client, event["id"], i) for i in range(18)]
     for p in people:
@@ -149,17 +155,38 @@ def test_improve_keeps_the_seats_of_people_held_as_is(client, admin, app):
     # overlaps both, so the solver sees one slot where X holds two seats: X is held as is, and
     # the improving run keeps both seats (a fresh run would give up X's run seat).
     event = make_event(client, admin)
-    w1 = make_session(client, admin, event["id"], title="W1", capacity=2, starts_at="2022-11-29T14:00:00+01:00",
-                      ends_at="2022-11-29T15:00:00+01:00")["id"]
-    w2 = make_session(client, admin, event["id"], title="W2", capacity=2, starts_at="2022-11-29T15:00:00+01:00",
-                      ends_at="2022-11-29T16:00:00+01:00")["id"]
+    w1 = make_session(
+        client,
+        admin,
+        event["id"],
+        title="W1",
+        capacity=2,
+        starts_at="2022-11-29T14:00:00+01:00",
+        ends_at="2022-11-29T15:00:00+01:00",
+    )["id"]
+    w2 = make_session(
+        client,
+        admin,
+        event["id"],
+        title="W2",
+        capacity=2,
+        starts_at="2022-11-29T15:00:00+01:00",
+        ends_at="2022-11-29T16:00:00+01:00",
+    )["id"]
     x, y = register(client, event["id"], 0), register(client, event["id"], 1)
     assert client.post("/api/v1/me/enrollments", json={"session_id": w1}, headers=bearer(x["token"])).status_code == 201
     _rank(client, x, [w2])
     _run(client, admin, event["id"], dry_run=False)
     assert _seats(client, x) == {w1, w2}
-    w3 = make_session(client, admin, event["id"], title="W3", capacity=2, starts_at="2022-11-29T14:30:00+01:00",
-                      ends_at="2022-11-29T15:30:00+01:00")["id"]
+    w3 = make_session(
+        client,
+        admin,
+        event["id"],
+        title="W3",
+        capacity=2,
+        starts_at="2022-11-29T14:30:00+01:00",
+        ends_at="2022-11-29T15:30:00+01:00",
+    )["id"]
     _rank(client, y, [w3])
     out = _run(client, admin, event["id"], dry_run=False, keep_improving_only=True)
     assert out["held_as_is_registration_ids"] == [x["id"]]

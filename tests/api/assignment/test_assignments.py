@@ -6,8 +6,10 @@ SLOT2 = {"starts_at": "2022-11-30T13:00:00+01:00", "ends_at": "2022-11-30T14:30:
 
 def _event(client, admin, capacities=(2, 2), n=4):
     event = make_event(client, admin)
-    ws = [make_session(client, admin, event["id"], title=f"Warsztat {i}", capacity=c, **SLOT1)
-          for i, c in enumerate(capacities)]
+    ws = [
+        make_session(client, admin, event["id"], title=f"Warsztat {i}", capacity=c, **SLOT1)
+        for i, c in enumerate(capacities)
+    ]
     people = [register(client, event["id"], i) for i in range(n)]
     return event, ws, people
 
@@ -19,8 +21,15 @@ def _rank(client, person, ids):
 
 def test_preferences_roundtrip_and_validation(client, admin):
     event, ws, people = _event(client, admin)
-    plenary = make_session(client, admin, event["id"], kind="plenary", title="Otwarcie",
-                           starts_at="2022-11-29T10:00:00+01:00", ends_at="2022-11-29T11:00:00+01:00")
+    plenary = make_session(
+        client,
+        admin,
+        event["id"],
+        kind="plenary",
+        title="Otwarcie",
+        starts_at="2022-11-29T10:00:00+01:00",
+        ends_at="2022-11-29T11:00:00+01:00",
+    )
     token = bearer(people[0]["token"])
     _rank(client, people[0], [ws[1]["id"], ws[0]["id"]])
     assert client.get("/api/v1/me/preferences", headers=token).json() == {"session_ids": [ws[1]["id"], ws[0]["id"]]}
@@ -52,8 +61,9 @@ def test_optimal_beats_first_come_and_writes_seats(client, admin):
     assert real["assigned"] == 4
     assert client.get(f"/api/v1/sessions/{a['id']}").json()["enrolled"] == 2
     me = client.get("/api/v1/me", headers=bearer(people[2]["token"])).json()
-    assert me["enrollments"] == [{"session_id": a["id"], "status": "enrolled", "waitlist_position": None,
-                                  "source": "assignment"}]
+    assert me["enrollments"] == [
+        {"session_id": a["id"], "status": "enrolled", "waitlist_position": None, "source": "assignment"}
+    ]
     # re-running replaces the previous run instead of adding to it
     again = client.post(url, json={"method": "optimal", "dry_run": False}, headers=admin).json()
     assert again["assigned"] == 4
@@ -63,12 +73,17 @@ def test_optimal_beats_first_come_and_writes_seats(client, admin):
 def test_hand_placed_seats_are_respected(client, admin):
     event, (a, b), people = _event(client, admin, capacities=(1, 3))
     # person 3 took the only seat in A directly
-    assert client.post("/api/v1/me/enrollments", json={"session_id": a["id"]},
-                       headers=bearer(people[3]["token"])).status_code == 201
+    assert (
+        client.post(
+            "/api/v1/me/enrollments", json={"session_id": a["id"]}, headers=bearer(people[3]["token"])
+        ).status_code
+        == 201
+    )
     for p in people[:3]:
         _rank(client, p, [a["id"], b["id"]])
-    out = client.post(f"/api/v1/events/{event['id']}/assignments", json={"method": "optimal", "dry_run": False},
-                      headers=admin).json()
+    out = client.post(
+        f"/api/v1/events/{event['id']}/assignments", json={"method": "optimal", "dry_run": False}, headers=admin
+    ).json()
     assert {s["session_id"]: s["assigned"] for s in out["sessions"]} == {a["id"]: 1, b["id"]: 3}
     assert client.get(f"/api/v1/sessions/{a['id']}").json()["enrolled"] == 1
     me = client.get("/api/v1/me", headers=bearer(people[3]["token"])).json()
@@ -82,12 +97,12 @@ def test_unranked_reported_and_auth(client, admin):
     out = client.post(url, json={"method": "first_come", "dry_run": True}, headers=admin).json()
     assert out["assigned"] == 1 and out["unassigned"] == 3
     assert sorted(out["unassigned_registration_ids"]) == sorted(p["id"] for p in people[1:])
-    filled = client.post(url, json={"method": "optimal", "dry_run": True, "fill_unranked": True},
-                         headers=admin).json()
+    filled = client.post(url, json={"method": "optimal", "dry_run": True, "fill_unranked": True}, headers=admin).json()
     assert filled["unassigned"] == 0
     assert_problem(client.post(url, json={"method": "optimal", "dry_run": True}), 401)
-    assert_problem(client.post(url, json={"method": "optimal", "dry_run": True},
-                               headers=bearer(people[0]["token"])), 401)
+    assert_problem(
+        client.post(url, json={"method": "optimal", "dry_run": True}, headers=bearer(people[0]["token"])), 401
+    )
     assert_problem(client.post(url, json={"method": "magic", "dry_run": True}, headers=admin), 422)
 
 
@@ -98,8 +113,9 @@ def test_two_slots_one_seat_each(client, admin):
     people = [register(client, event["id"], i) for i in range(4)]
     for p in people:
         _rank(client, p, [d1[0]["id"], d1[1]["id"], d2[0]["id"], d2[1]["id"]])
-    out = client.post(f"/api/v1/events/{event['id']}/assignments", json={"method": "optimal", "dry_run": False},
-                      headers=admin).json()
+    out = client.post(
+        f"/api/v1/events/{event['id']}/assignments", json={"method": "optimal", "dry_run": False}, headers=admin
+    ).json()
     for p in people:
         mine = [e["session_id"] for e in client.get("/api/v1/me", headers=bearer(p["token"])).json()["enrollments"]]
         assert len(mine) == 2 and len(set(mine) & {d1[0]["id"], d1[1]["id"]}) == 1
@@ -116,8 +132,7 @@ def test_joint_topic_choice_and_assignment(client, admin):
     for i, p in enumerate(people):  # 20 like A or B, 10 like only D
         choice = ([a] if i % 2 else [a, b]) if i < 20 else [d]
         client.put(f"/api/v1/polls/{poll['id']}/ballot", json={"topic_ids": choice}, headers=bearer(p["token"]))
-    body = {**SLOT1, "rooms": [{"room": "Sala A", "capacity": 20}, {"room": "Sala B", "capacity": 10}],
-            "dry_run": True}
+    body = {**SLOT1, "rooms": [{"room": "Sala A", "capacity": 20}, {"room": "Sala B", "capacity": 10}], "dry_run": True}
     url = f"/api/v1/polls/{poll['id']}/joint-assignment"
     out = client.post(url, json=body, headers=admin).json()
     assert out["voters"] == 30 and out["covered"] == 30 and out["optimal"] is True

@@ -7,18 +7,28 @@ from tests.factories import bearer, make_event, register
 
 DAY1 = {"starts_at": "2022-11-29T14:00:00+01:00", "ends_at": "2022-11-29T16:00:00+01:00"}
 DAY2 = {"starts_at": "2022-11-30T13:00:00+01:00", "ends_at": "2022-11-30T14:30:00+01:00"}
-FIGURES = ("rank_counts", "first_choice_share", "top3_share", "assigned", "unassigned", "unranked_placements",
-           "unplaced_slots")
+FIGURES = (
+    "rank_counts",
+    "first_choice_share",
+    "top3_share",
+    "assigned",
+    "unassigned",
+    "unranked_placements",
+    "unplaced_slots",
+)
 
 
 def _topics_in_two_slots(client, admin, people=12):
     """Three topics published on both days (four seats each); everyone ranks the topics (every
     session of a topic, in order), as the participant page does."""
     event = make_event(client, admin)
-    poll = client.post(f"/api/v1/events/{event['id']}/polls", json={"title": "Tematy", "seats": 3},
-                       headers=admin).json()
-    topics = [client.post(f"/api/v1/polls/{poll['id']}/topics", json={"title": t}, headers=admin).json()["id"]
-              for t in ("Energia", "Dziedzictwo", "Cyfryzacja")]
+    poll = client.post(
+        f"/api/v1/events/{event['id']}/polls", json={"title": "Tematy", "seats": 3}, headers=admin
+    ).json()
+    topics = [
+        client.post(f"/api/v1/polls/{poll['id']}/topics", json={"title": t}, headers=admin).json()["id"]
+        for t in ("Energia", "Dziedzictwo", "Cyfryzacja")
+    ]
     regs = [register(client, event["id"], i) for i in range(people)]
     for reg in regs:
         client.put(f"/api/v1/polls/{poll['id']}/ballot", json={"topic_ids": topics}, headers=bearer(reg["token"]))
@@ -30,7 +40,7 @@ def _topics_in_two_slots(client, admin, people=12):
         for s in made.json()["items"]:
             by_topic.setdefault(s["topic_id"], []).append(s["id"])
     for i, reg in enumerate(regs):
-        order = topics[i % 3:] + topics[:i % 3]
+        order = topics[i % 3 :] + topics[: i % 3]
         ranking = [s for t in order for s in by_topic[t]]
         r = client.put("/api/v1/me/preferences", json={"session_ids": ranking}, headers=bearer(reg["token"]))
         assert r.status_code == 200, r.text
@@ -50,6 +60,7 @@ def test_current_equals_the_committed_run(client, admin, topic_ranks):
     current = standing.json()["current"]
     assert {k: current[k] for k in FIGURES} == {k: run[k] for k in FIGURES}
     assert standing.json()["baseline"]["rank_counts"] == run["baseline"]["rank_counts"]
-    again = client.post(url, json={"method": "optimal", "dry_run": True, "topic_ranks": topic_ranks},
-                        headers=admin).json()
+    again = client.post(
+        url, json={"method": "optimal", "dry_run": True, "topic_ranks": topic_ranks}, headers=admin
+    ).json()
     assert {k: again["current"][k] for k in FIGURES} == {k: run[k] for k in FIGURES}

@@ -72,12 +72,28 @@ def test_busy_slots_and_held_topics_are_respected(client, admin, app):
         _vote(client, poll, p, [a, b])
     # person 0 is busy on day 1 (another workshop, from the earlier run's time to the end of DAY1);
     # person 1 or 2 already holds a topic from an earlier run
-    other = make_session(client, admin, event["id"], title="Spacer", capacity=5, room="Ogród",
-                         starts_at="2022-11-29T09:00:00+01:00", ends_at=DAY1["ends_at"])
-    assert client.post("/api/v1/me/enrollments", json={"session_id": other["id"]},
-                       headers=bearer(people[0]["token"])).status_code == 201
-    earlier = {"starts_at": "2022-11-29T09:00:00+01:00", "ends_at": "2022-11-29T10:00:00+01:00",
-               "rooms": [{"room": "Sala C", "capacity": 1}], "dry_run": False}
+    other = make_session(
+        client,
+        admin,
+        event["id"],
+        title="Spacer",
+        capacity=5,
+        room="Ogród",
+        starts_at="2022-11-29T09:00:00+01:00",
+        ends_at=DAY1["ends_at"],
+    )
+    assert (
+        client.post(
+            "/api/v1/me/enrollments", json={"session_id": other["id"]}, headers=bearer(people[0]["token"])
+        ).status_code
+        == 201
+    )
+    earlier = {
+        "starts_at": "2022-11-29T09:00:00+01:00",
+        "ends_at": "2022-11-29T10:00:00+01:00",
+        "rooms": [{"room": "Sala C", "capacity": 1}],
+        "dry_run": False,
+    }
     first = client.post(f"/api/v1/polls/{poll['id']}/joint-assignment", json=earlier, headers=admin).json()
     holder = next(i for i in (1, 2) if _places(client, people[i]))
     held_topic = first["topics"][0]["topic_id"]
@@ -101,17 +117,28 @@ def test_validation_and_access(client, admin):
     url = f"/api/v1/polls/{poll['id']}/joint-schedule"
     rooms = [{"room": "Sala A", "capacity": 5}]
     overlapping = {"starts_at": "2022-11-29T15:00:00+01:00", "ends_at": "2022-11-29T16:00:00+01:00"}
-    assert_problem(client.post(url, json={"slots": [{**DAY1, "rooms": rooms}, {**overlapping, "rooms": rooms}]},
-                               headers=admin), 422)
-    assert_problem(client.post(url, json={"slots": [{"starts_at": DAY1["ends_at"], "ends_at": DAY1["starts_at"],
-                                                     "rooms": rooms}]}, headers=admin), 422)
+    assert_problem(
+        client.post(url, json={"slots": [{**DAY1, "rooms": rooms}, {**overlapping, "rooms": rooms}]}, headers=admin),
+        422,
+    )
+    assert_problem(
+        client.post(
+            url,
+            json={"slots": [{"starts_at": DAY1["ends_at"], "ends_at": DAY1["starts_at"], "rooms": rooms}]},
+            headers=admin,
+        ),
+        422,
+    )
     assert_problem(client.post(url, json={"slots": []}, headers=admin), 422)
     assert_problem(client.post(url, json={"slots": [{**DAY1, "rooms": rooms}], "extra": 1}, headers=admin), 422)
     assert_problem(client.post(url, json={"slots": [{**DAY1, "rooms": rooms}]}), 401)
-    assert_problem(client.post(url, json={"slots": [{**DAY1, "rooms": rooms}]},
-                               headers=bearer(people[0]["token"])), 401)
-    assert_problem(client.post("/api/v1/polls/424242/joint-schedule", json={"slots": [{**DAY1, "rooms": rooms}]},
-                               headers=admin), 404)
+    assert_problem(
+        client.post(url, json={"slots": [{**DAY1, "rooms": rooms}]}, headers=bearer(people[0]["token"])), 401
+    )
+    assert_problem(
+        client.post("/api/v1/polls/424242/joint-schedule", json={"slots": [{**DAY1, "rooms": rooms}]}, headers=admin),
+        404,
+    )
     outside = {"starts_at": "2023-01-10T10:00:00+01:00", "ends_at": "2023-01-10T11:00:00+01:00", "rooms": rooms}
     _vote(client, poll, people[0], poll["topic_ids"][:1])
     assert_problem(client.post(url, json={"slots": [outside], "dry_run": False}, headers=admin), 422)

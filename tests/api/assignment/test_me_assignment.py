@@ -9,8 +9,10 @@ SLOT2 = {"starts_at": "2022-11-30T13:00:00+01:00", "ends_at": "2022-11-30T14:30:
 
 
 def _rank(client, person, ids):
-    assert client.put("/api/v1/me/preferences", json={"session_ids": ids},
-                      headers=bearer(person["token"])).status_code == 200
+    assert (
+        client.put("/api/v1/me/preferences", json={"session_ids": ids}, headers=bearer(person["token"])).status_code
+        == 200
+    )
 
 
 def _mine(client, person):
@@ -41,7 +43,9 @@ def test_ranks_and_full_reasons_with_counts(client, admin):
 
     mine = _mine(client, first)
     assert [(i["session_id"], i["rank"], i["reason"], i["source"]) for i in mine["items"]] == [
-        (a, 1, None, "assignment"), (d, 2, None, "assignment")]
+        (a, 1, None, "assignment"),
+        (d, 2, None, "assignment"),
+    ]
     assert mine["items"][0]["room"] == "Sala A" and mine["items"][0]["starts_at"] == "2022-11-29T13:00:00Z"
 
     mine = _mine(client, loser)
@@ -49,8 +53,14 @@ def test_ranks_and_full_reasons_with_counts(client, admin):
     assert (item["session_id"], item["rank"]) == (b, 2)
     [why] = item["reasons"]
     assert (why["session_id"], why["rank"], why["code"]) == (a, 1, "full")
-    assert (why["capacity"], why["seats_taken"], why["ranked_first"], why["ranked_at_least_as_high"],
-            why["ranked_lower"], why["taken_directly"]) == (2, 2, 2, 2, 0, 0)
+    assert (
+        why["capacity"],
+        why["seats_taken"],
+        why["ranked_first"],
+        why["ranked_at_least_as_high"],
+        why["ranked_lower"],
+        why["taken_directly"],
+    ) == (2, 2, 2, 2, 0, 0)
     assert "went to people who ranked it first" in item["reason"]
     [slot2] = mine["unplaced"]
     [why_d] = slot2["reasons"]
@@ -89,19 +99,32 @@ def test_clash_own_seat_not_run_waiting_list_and_unranked(client, admin):
     event = make_event(client, admin)
     a = make_session(client, admin, event["id"], title="A", capacity=1, **SLOT1)["id"]
     b = make_session(client, admin, event["id"], title="B", capacity=3, **SLOT1)["id"]
-    plenary = make_session(client, admin, event["id"], title="Panel dyskusyjny", kind="panel", capacity=50,
-                           starts_at="2022-11-30T13:30:00+01:00", ends_at="2022-11-30T15:00:00+01:00")["id"]
+    plenary = make_session(
+        client,
+        admin,
+        event["id"],
+        title="Panel dyskusyjny",
+        kind="panel",
+        capacity=50,
+        starts_at="2022-11-30T13:30:00+01:00",
+        ends_at="2022-11-30T15:00:00+01:00",
+    )["id"]
     d = make_session(client, admin, event["id"], title="D", capacity=3, **SLOT2)["id"]
     p0, p1, p2, p3 = (register(client, event["id"], i) for i in range(4))
     _rank(client, p0, [a, b, d])
     [slot] = _mine(client, p0)["unplaced"][:1]
     assert [r["code"] for r in slot["reasons"]] == ["not_run", "not_run"]
-    assert client.post("/api/v1/me/enrollments", json={"session_id": a},
-                       headers=bearer(p1["token"])).status_code == 201  # p1 took A's only seat directly
-    assert client.post("/api/v1/me/enrollments", json={"session_id": plenary},
-                       headers=bearer(p0["token"])).status_code == 201  # p0 sits in the panel during D
-    assert client.post("/api/v1/me/enrollments", json={"session_id": a},
-                       headers=bearer(p2["token"])).json()["status"] == "waitlisted"
+    assert (
+        client.post("/api/v1/me/enrollments", json={"session_id": a}, headers=bearer(p1["token"])).status_code == 201
+    )  # p1 took A's only seat directly
+    assert (
+        client.post("/api/v1/me/enrollments", json={"session_id": plenary}, headers=bearer(p0["token"])).status_code
+        == 201
+    )  # p0 sits in the panel during D
+    assert (
+        client.post("/api/v1/me/enrollments", json={"session_id": a}, headers=bearer(p2["token"])).json()["status"]
+        == "waitlisted"
+    )
     _rank(client, p2, [a])
     _commit(client, admin, event["id"], fill_unranked=True)
 

@@ -33,8 +33,10 @@ def _seats(client, person) -> set[int]:
 def test_cap_per_organization_spreads_people_and_reports_its_cost(client, admin, app):
     event = make_event(client, admin)
     a, b = (make_session(client, admin, event["id"], title=t, capacity=6, **SLOT1)["id"] for t in "AB")
-    people = [register(client, event["id"], i, organization="Gmina Serock" if i < 4 else f"Gmina {i}",
-                       partnership=None) for i in range(6)]
+    people = [
+        register(client, event["id"], i, organization="Gmina Serock" if i < 4 else f"Gmina {i}", partnership=None)
+        for i in range(6)
+    ]
     for p in people:
         _rank(client, p, [a, b])
     free = _run(client, admin, event["id"])
@@ -57,19 +59,24 @@ def test_cap_per_organization_spreads_people_and_reports_its_cost(client, admin,
 def test_fixed_seats_over_a_cap_stay_and_are_reported(client, admin, app):
     event = make_event(client, admin)
     a, b = (make_session(client, admin, event["id"], title=t, capacity=5, **SLOT1)["id"] for t in "AB")
-    people = [register(client, event["id"], i, organization="Gmina Serock", partnership="Dolina Bugu")
-              for i in range(4)]
+    people = [
+        register(client, event["id"], i, organization="Gmina Serock", partnership="Dolina Bugu") for i in range(4)
+    ]
     for p in people[:2]:  # two of them took a seat in A themselves
-        assert client.post("/api/v1/me/enrollments", json={"session_id": a},
-                           headers=bearer(p["token"])).status_code == 201
+        assert (
+            client.post("/api/v1/me/enrollments", json={"session_id": a}, headers=bearer(p["token"])).status_code == 201
+        )
     for p in people[2:]:
         _rank(client, p, [a, b])
     out = _run(client, admin, event["id"], dry_run=False, max_per_partnership_per_workshop=1)
     over = out["networking"]["over_cap"]
-    assert over == [{"kind": "partnership", "group": "dolina bugu", "session_id": a, "seats": 2, "fixed": 2,
-                     "cap": 1}]
-    assert [_seats(client, p) for p in people] == [{a}, {a}, {b}, set()] or \
-        [_seats(client, p) for p in people] == [{a}, {a}, set(), {b}]  # one new seat in B, none in A
+    assert over == [{"kind": "partnership", "group": "dolina bugu", "session_id": a, "seats": 2, "fixed": 2, "cap": 1}]
+    assert [_seats(client, p) for p in people] == [{a}, {a}, {b}, set()] or [_seats(client, p) for p in people] == [
+        {a},
+        {a},
+        set(),
+        {b},
+    ]  # one new seat in B, none in A
     assert out["networking"]["constrained"]["largest_partnership_group"] == 2
     assert violations(app.state.engine) == []
 
@@ -83,8 +90,16 @@ def test_keep_partnerships_together(client, admin, app):
         event = make_event(client, admin, slug=f"seminarium-{pairing[1]}")
         a, b = (make_session(client, admin, event["id"], title=t, capacity=2, **SLOT1)["id"] for t in "AB")
         c = make_session(client, admin, event["id"], title="C", capacity=4, **SLOT2)["id"]
-        people = [register(client, event["id"], i, organization=f"Gmina {i}",
-                           partnership="Dolina Bugu" if i in pairing else "Dolina Narwi") for i in range(4)]
+        people = [
+            register(
+                client,
+                event["id"],
+                i,
+                organization=f"Gmina {i}",
+                partnership="Dolina Bugu" if i in pairing else "Dolina Narwi",
+            )
+            for i in range(4)
+        ]
         for p in people:
             _rank(client, p, [c, a, b])
         out = _run(client, admin, event["id"], dry_run=False, keep_partnerships_together=True)
@@ -124,14 +139,24 @@ def test_fairness_leximin_changes_who_gets_the_poor_choices(client, admin, app):
 def test_options_validated(client, admin):
     event = make_event(client, admin)
     url = f"/api/v1/events/{event['id']}/assignments"
-    for body in ({"method": "first_come", "max_per_organization_per_workshop": 2},
-                 {"method": "weighted", "keep_partnerships_together": True},
-                 {"method": "optimal", "keep_improving_only": True, "max_per_partnership_per_workshop": 1},
-                 {"method": "optimal", "max_per_organization_per_workshop": 0},
-                 {"method": "optimal", "fairness": "maximin"}):
+    for body in (
+        {"method": "first_come", "max_per_organization_per_workshop": 2},
+        {"method": "weighted", "keep_partnerships_together": True},
+        {"method": "optimal", "keep_improving_only": True, "max_per_partnership_per_workshop": 1},
+        {"method": "optimal", "max_per_organization_per_workshop": 0},
+        {"method": "optimal", "fairness": "maximin"},
+    ):
         assert_problem(client.post(url, json=body, headers=admin), 422)
-    ok = client.post(url, json={"method": "optimal", "keep_improving_only": True, "fairness": "leximin",
-                                "keep_partnerships_together": True}, headers=admin)
+    ok = client.post(
+        url,
+        json={
+            "method": "optimal",
+            "keep_improving_only": True,
+            "fairness": "leximin",
+            "keep_partnerships_together": True,
+        },
+        headers=admin,
+    )
     assert ok.status_code == 200, ok.text
 
 
@@ -146,12 +171,14 @@ def test_joint_assignment_leaves_out_topics_a_voter_already_holds(client, admin,
     for p in (p0, p1):  # both vote before the first run: its sessions close the poll
         client.put(f"/api/v1/polls/{poll['id']}/ballot", json={"topic_ids": [topic_a]}, headers=bearer(p["token"]))
     url = f"/api/v1/polls/{poll['id']}/joint-assignment"
-    first = client.post(url, json={**SLOT1, "rooms": [{"room": "Sala A", "capacity": 1}], "dry_run": False},
-                        headers=admin)
+    first = client.post(
+        url, json={**SLOT1, "rooms": [{"room": "Sala A", "capacity": 1}], "dry_run": False}, headers=admin
+    )
     assert first.status_code == 200, first.text
     assert first.json()["covered"] == 1 and sorted(len(_seats(client, p)) for p in (p0, p1)) == [0, 1]
-    second = client.post(url, json={**SLOT2, "rooms": [{"room": "Sala A", "capacity": 5}], "dry_run": False},
-                         headers=admin)
+    second = client.post(
+        url, json={**SLOT2, "rooms": [{"room": "Sala A", "capacity": 5}], "dry_run": False}, headers=admin
+    )
     assert second.status_code == 200, second.text
     out = second.json()
     assert out["voters"] == 1 and out["covered"] == 1 and [t["topic_id"] for t in out["topics"]] == [topic_a]
@@ -167,9 +194,13 @@ def test_the_contract_names_of_the_caps_and_their_aliases(client, admin):
     a, b = (make_session(client, admin, event["id"], title=t, capacity=6, **SLOT1)["id"] for t in "AB")
     for i in range(4):
         _rank(client, register(client, event["id"], i, organization="Gmina Serock", partnership="Dolina Bugu"), [a, b])
-    for body in ({"max_per_organization": 2}, {"max_per_organization_per_workshop": 2},
-                 {"max_per_organization": 2, "max_per_organization_per_workshop": 2},
-                 {"max_per_partnership": 2}, {"max_per_partnership_per_workshop": 2}):
+    for body in (
+        {"max_per_organization": 2},
+        {"max_per_organization_per_workshop": 2},
+        {"max_per_organization": 2, "max_per_organization_per_workshop": 2},
+        {"max_per_partnership": 2},
+        {"max_per_partnership_per_workshop": 2},
+    ):
         out = _run(client, admin, event["id"], **body)
         assert {s["session_id"]: s["assigned"] for s in out["sessions"]} == {a: 2, b: 2}, body
         assert out["networking"]["constrained"]["largest_organization_group"] == 2, body

@@ -12,8 +12,10 @@ from tests.factories import assert_problem, bearer, make_event, make_session, re
 
 def _two_workshops(client, admin):
     event = make_event(client, admin)
-    workshops = [make_session(client, admin, event["id"], title=f"Warsztat {c}", capacity=1, room=f"Sala {c}")["id"]
-                 for c in "AB"]
+    workshops = [
+        make_session(client, admin, event["id"], title=f"Warsztat {c}", capacity=1, room=f"Sala {c}")["id"]
+        for c in "AB"
+    ]
     people = [register(client, event["id"], i) for i in range(2)]
     for reg in people:
         r = client.put("/api/v1/me/preferences", json={"session_ids": workshops}, headers=bearer(reg["token"]))

@@ -8,14 +8,18 @@ DAY2 = {"starts_at": "2022-11-30T13:00:00+01:00", "ends_at": "2022-11-30T14:30:0
 
 def test_the_same_topic_on_another_day_counts_as_the_first_choice(client, admin):
     event = make_event(client, admin)
-    poll = client.post(f"/api/v1/events/{event['id']}/polls", json={"title": "Tematy", "seats": 2,
-                                                                    "ballot": "approval"}, headers=admin).json()
+    poll = client.post(
+        f"/api/v1/events/{event['id']}/polls", json={"title": "Tematy", "seats": 2, "ballot": "approval"}, headers=admin
+    ).json()
     energy = client.post(f"/api/v1/polls/{poll['id']}/topics", json={"title": "Energia"}, headers=admin).json()
     heritage = client.post(f"/api/v1/polls/{poll['id']}/topics", json={"title": "Dziedzictwo"}, headers=admin).json()
     people = [register(client, event["id"], i) for i in range(1, 4)]
     for person in people:
-        client.put(f"/api/v1/polls/{poll['id']}/ballot", json={"topic_ids": [energy["id"], heritage["id"]]},
-                   headers=bearer(person["token"]))
+        client.put(
+            f"/api/v1/polls/{poll['id']}/ballot",
+            json={"topic_ids": [energy["id"], heritage["id"]]},
+            headers=bearer(person["token"]),
+        )
     rooms = [{"room": "A", "capacity": 1}, {"room": "B", "capacity": 1}]  # 2 seats a day for 3 people
     day1 = client.post(f"/api/v1/polls/{poll['id']}/publish", json={"rooms": rooms, **DAY1}, headers=admin).json()
     day2 = client.post(f"/api/v1/polls/{poll['id']}/publish", json={"rooms": rooms, **DAY2}, headers=admin).json()
@@ -29,8 +33,9 @@ def test_the_same_topic_on_another_day_counts_as_the_first_choice(client, admin)
         assert r.status_code == 200, r.text
     body = {"method": "optimal", "dry_run": True, "fill_unranked": False}
     by_session = client.post(f"/api/v1/events/{event['id']}/assignments", json=body, headers=admin).json()
-    by_topic_run = client.post(f"/api/v1/events/{event['id']}/assignments", json={**body, "topic_ranks": True},
-                               headers=admin).json()
+    by_topic_run = client.post(
+        f"/api/v1/events/{event['id']}/assignments", json={**body, "topic_ranks": True}, headers=admin
+    ).json()
     # One energy seat a day, two in all, for two different people (nobody takes a topic twice). The
     # figures of every run read ranks by topic (app/assignment/solver/changes.py: `figures`), so
     # both energy seats are first choices, whichever way the optimiser read the ranking.
@@ -40,6 +45,9 @@ def test_the_same_topic_on_another_day_counts_as_the_first_choice(client, admin)
     assert abs(by_topic_run["first_choice_share"] - 2 / 3) < 1e-9
     assert abs(by_session["first_choice_share"] - 2 / 3) < 1e-9
     assert by_topic_run["baseline"]["first_choice_share"] >= by_session["baseline"]["first_choice_share"]
-    bad = client.post(f"/api/v1/events/{event['id']}/assignments",
-                      json={**body, "topic_ranks": True, "keep_improving_only": True}, headers=admin)
+    bad = client.post(
+        f"/api/v1/events/{event['id']}/assignments",
+        json={**body, "topic_ranks": True, "keep_improving_only": True},
+        headers=admin,
+    )
     assert bad.status_code == 422

@@ -9,8 +9,12 @@ def test_each_export_is_audited(client, admin):
     session = make_session(client, admin, ev["id"])
     staff = key(client, admin, "organizer")
     url = f"/api/v1/events/{ev['id']}/registrations/export"
-    assert client.get(url, params={"format": "xlsx", "category": "local_government", "columns": "last_name,email"},
-                      headers=staff).status_code == 200
+    assert (
+        client.get(
+            url, params={"format": "xlsx", "category": "local_government", "columns": "last_name,email"}, headers=staff
+        ).status_code
+        == 200
+    )
     assert client.get(url, params={"delimiter": "semicolon"}, headers=admin).status_code == 200
     assert client.get(f"/api/v1/sessions/{session['id']}/attendees/export", headers=admin).status_code == 200
     for path in ("partnerships/export", "sessions/export", "badges"):
@@ -21,13 +25,23 @@ def test_each_export_is_audited(client, admin):
     log = client.get("/api/v1/audit-log", params={"event_id": ev["id"], "action": "export."}, headers=admin).json()
     assert log["total"] == 7 and log["limit"] == 50
     assert [e["action"] for e in log["items"]] == [  # newest first
-        "export.sign_in_sheet", "export.badges", "export.sessions", "export.partnerships",
-        "export.session_attendees", "export.registrations", "export.registrations"]
+        "export.sign_in_sheet",
+        "export.badges",
+        "export.sessions",
+        "export.partnerships",
+        "export.session_attendees",
+        "export.registrations",
+        "export.registrations",
+    ]
     first = log["items"][-1]  # oldest: the staff key's xlsx export
     assert first["actor"].endswith(":organizer device") and first["action"] == "export.registrations"
     assert first["target"] == f"event:{ev['id']}" and first["event_id"] == ev["id"]
-    assert first["details"] == {"format": "xlsx", "filters": {"status": ["confirmed"], "category": "local_government"},
-                                "columns": ["last_name", "email"], "rows": 9}
+    assert first["details"] == {
+        "format": "xlsx",
+        "filters": {"status": ["confirmed"], "category": "local_government"},
+        "columns": ["last_name", "email"],
+        "rows": 9,
+    }
     assert first["at"].endswith("Z")
     second = log["items"][-2]
     assert second["actor"] == "bootstrap" and second["details"]["delimiter"] == "semicolon"

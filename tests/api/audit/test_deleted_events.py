@@ -8,8 +8,9 @@ def test_new_event_after_deleting_the_newest_gets_a_new_id(client, admin):
     kept = make_event(client, admin, slug="kept")
     gone = make_event(client, admin, slug="gone")
     person = register(client, gone["id"], 1)
-    export = client.get(f"/api/v1/events/{gone['id']}/registrations/export",
-                        params={"format": "csv", "q": "Łucja"}, headers=admin)
+    export = client.get(
+        f"/api/v1/events/{gone['id']}/registrations/export", params={"format": "csv", "q": "Łucja"}, headers=admin
+    )
     assert export.status_code == 200, export.text
     assert client.delete(f"/api/v1/events/{gone['id']}", params={"force": "true"}, headers=admin).status_code == 204
 

@@ -22,9 +22,9 @@ def test_key_lifecycle(client, admin):
 
 
 def test_checkin_key_cannot_organize(client, admin):
-    secret = client.post(
-        "/api/v1/organizer-keys", json={"name": "Drzwi", "role": "checkin"}, headers=admin
-    ).json()["key"]
+    secret = client.post("/api/v1/organizer-keys", json={"name": "Drzwi", "role": "checkin"}, headers=admin).json()[
+        "key"
+    ]
     assert_problem(client.post("/api/v1/events", json=EVENT, headers={"Authorization": f"Bearer {secret}"}), 403)
 
 

@@ -41,10 +41,14 @@ def two(client, admin):
         ev = make_event(client, admin, slug=slug)
         reg = register(client, ev["id"], 1 if name == "A" else 2)
         hook = client.post("/api/v1/webhooks", json={**HOOK, "event_id": ev["id"]}, headers=admin).json()
-        out[name] = {"event": ev["id"], "session": make_session(client, admin, ev["id"])["id"],
-                     "poll": make_poll(client, admin, ev["id"]), "reg": reg["id"], "hook": hook["id"],
-                     "message": client.get(f"/api/v1/events/{ev['id']}/messages",
-                                           headers=admin).json()["items"][0]["id"]}
+        out[name] = {
+            "event": ev["id"],
+            "session": make_session(client, admin, ev["id"])["id"],
+            "poll": make_poll(client, admin, ev["id"]),
+            "reg": reg["id"],
+            "hook": hook["id"],
+            "message": client.get(f"/api/v1/events/{ev['id']}/messages", headers=admin).json()["items"][0]["id"],
+        }
     out["key"] = make_key(client, admin, event_ids=[out["A"]["event"]])
     out["h"] = bearer(out["key"]["key"])
     return out
@@ -55,13 +59,24 @@ def test_a_scoped_key_reaches_its_event_and_nothing_of_another(client, admin, tw
     assert two["key"]["event_ids"] == [a["event"]]
     for x, ok in ((a, True), (b, False)):
         e, s, reg, poll = x["event"], x["session"], x["reg"], x["poll"]
-        gets = [f"/api/v1/events/{e}", f"/api/v1/events/{e}/sessions", f"/api/v1/sessions/{s}",
-                f"/api/v1/events/{e}/registrations", f"/api/v1/events/{e}/registrations/stats",
-                f"/api/v1/events/{e}/registrations/export", f"/api/v1/registrations/{reg}",
-                f"/api/v1/polls/{poll['id']}", f"/api/v1/polls/{poll['id']}/results",
-                f"/api/v1/sessions/{s}/enrollments", f"/api/v1/sessions/{s}/sign-in-sheet",
-                f"/api/v1/events/{e}/badges", f"/api/v1/events/{e}/messages", f"/api/v1/messages/{x['message']}",
-                f"/api/v1/webhooks/{x['hook']}/deliveries", f"/api/v1/events/{e}/checkin-codes"]
+        gets = [
+            f"/api/v1/events/{e}",
+            f"/api/v1/events/{e}/sessions",
+            f"/api/v1/sessions/{s}",
+            f"/api/v1/events/{e}/registrations",
+            f"/api/v1/events/{e}/registrations/stats",
+            f"/api/v1/events/{e}/registrations/export",
+            f"/api/v1/registrations/{reg}",
+            f"/api/v1/polls/{poll['id']}",
+            f"/api/v1/polls/{poll['id']}/results",
+            f"/api/v1/sessions/{s}/enrollments",
+            f"/api/v1/sessions/{s}/sign-in-sheet",
+            f"/api/v1/events/{e}/badges",
+            f"/api/v1/events/{e}/messages",
+            f"/api/v1/messages/{x['message']}",
+            f"/api/v1/webhooks/{x['hook']}/deliveries",
+            f"/api/v1/events/{e}/checkin-codes",
+        ]
         for url in gets:
             r = client.get(url, headers=h)
             if ok:
@@ -114,8 +129,13 @@ def test_public_routes_do_not_show_other_events_to_a_scoped_key(client, admin, t
     e = hidden["id"]
     make_session(client, admin, e)
     h = two["h"]
-    for url in (f"/api/v1/events/{e}", f"/api/v1/events/{e}/sessions", f"/api/v1/events/{e}/polls",
-                f"/api/v1/events/{e}/questions", f"/api/v1/events/{e}/participants"):
+    for url in (
+        f"/api/v1/events/{e}",
+        f"/api/v1/events/{e}/sessions",
+        f"/api/v1/events/{e}/polls",
+        f"/api/v1/events/{e}/questions",
+        f"/api/v1/events/{e}/participants",
+    ):
         assert_problem(client.get(url, headers=h), 404)
         assert_problem(client.get(url), 404)
         assert client.get(url, headers=admin).status_code == 200, url
@@ -126,8 +146,9 @@ def test_public_routes_do_not_show_other_events_to_a_scoped_key(client, admin, t
     assert_problem(client.get(f"/api/v1/polls/{two['B']['poll']['id']}", headers=h), 404)
     # registering someone at B with the key: 404 (at A it works as for any organizer)
     assert_problem(client.post(f"/api/v1/events/{b}/registrations", json=person(7), headers=h), 404)
-    assert client.post(f"/api/v1/events/{two['A']['event']}/registrations", json=person(8),
-                       headers=h).status_code == 201
+    assert (
+        client.post(f"/api/v1/events/{two['A']['event']}/registrations", json=person(8), headers=h).status_code == 201
+    )
 
 
 def test_a_scoped_key_cannot_make_global_things(client, admin, two):
@@ -140,10 +161,18 @@ def test_a_scoped_key_cannot_make_global_things(client, admin, two):
     made = make_key(client, h, name="Drzwi A", role="checkin", event_ids=[a])
     assert made["event_ids"] == [a] and made["created_by"].startswith(f"key:{two['key']['id']}:")
     door = bearer(made["key"])
-    assert client.post(f"/api/v1/events/{a}/checkins", json={"code": code_of(client, admin, a, two["A"]["reg"])},
-                       headers=door).status_code == 201
-    assert_problem(client.post(f"/api/v1/events/{b}/checkins",
-                               json={"code": code_of(client, admin, b, two["B"]["reg"])}, headers=door), 404)
+    assert (
+        client.post(
+            f"/api/v1/events/{a}/checkins", json={"code": code_of(client, admin, a, two["A"]["reg"])}, headers=door
+        ).status_code
+        == 201
+    )
+    assert_problem(
+        client.post(
+            f"/api/v1/events/{b}/checkins", json={"code": code_of(client, admin, b, two["B"]["reg"])}, headers=door
+        ),
+        404,
+    )
     assert_problem(client.get(f"/api/v1/events/{a}/registrations", headers=door), 403)
     # webhooks: of its events only; one of every event is not its to make
     assert_problem(client.post("/api/v1/webhooks", json=HOOK, headers=h), 403)
@@ -152,8 +181,9 @@ def test_a_scoped_key_cannot_make_global_things(client, admin, two):
     assert_problem(client.delete(f"/api/v1/webhooks/{two['B']['hook']}", headers=h), 404)
     assert client.delete(f"/api/v1/webhooks/{two['A']['hook']}", headers=h).status_code == 204
     # bad scopes from a key of every event
-    body = assert_problem(client.post("/api/v1/organizer-keys", json={"name": "x", "event_ids": [987654]},
-                                      headers=admin), 422)
+    body = assert_problem(
+        client.post("/api/v1/organizer-keys", json={"name": "x", "event_ids": [987654]}, headers=admin), 422
+    )
     assert body["errors"][0]["loc"] == ["body", "event_ids"]
     assert_problem(client.post("/api/v1/organizer-keys", json={"name": "x", "event_ids": []}, headers=admin), 422)
     both = make_key(client, admin, event_ids=[b, a, a])
@@ -168,8 +198,9 @@ def test_a_scoped_key_manages_only_keys_within_its_events(client, admin, two):
     mine = make_key(client, h, name="Recepcja A", event_ids=[a])
     listed = client.get("/api/v1/organizer-keys", headers=h).json()
     assert [k["name"] for k in listed["items"]] == ["Biuro A", "Recepcja A"] and listed["total"] == 2
-    everything = {k["name"]: k["event_ids"]
-                  for k in client.get("/api/v1/organizer-keys", headers=admin).json()["items"]}
+    everything = {
+        k["name"]: k["event_ids"] for k in client.get("/api/v1/organizer-keys", headers=admin).json()["items"]
+    }
     assert everything["Wszystko"] is None and everything["Oba"] == sorted([a, b])
     for other in (every, of_b, of_both):
         assert_problem(client.delete(f"/api/v1/organizer-keys/{other['id']}", headers=h), 404)

@@ -21,8 +21,15 @@ class _TypedFactory(TypesFactory):
     """The library parses NAME and other calendar apps' X- properties as raw text: read them
     with their value types (RFC 7986 NAME is TEXT; X-PUBLISHED-TTL is a DURATION)."""
 
-    types_map = CaselessDict({**TypesFactory.types_map, "name": "text", "x-wr-calname": "text",
-                              "x-wr-timezone": "text", "x-published-ttl": "duration"})
+    types_map = CaselessDict(
+        {
+            **TypesFactory.types_map,
+            "name": "text",
+            "x-wr-calname": "text",
+            "x-wr-timezone": "text",
+            "x-published-ttl": "duration",
+        }
+    )
 
 
 class TypedCalendar(Calendar):
@@ -30,7 +37,7 @@ class TypedCalendar(Calendar):
 
 
 # A text value: any character but the four RFC 5545 escapes, each escaped (3.3.11).
-_TEXT_VALUE = re.compile(r'(?:[^\\,;]|\\[\\;,nN])*')
+_TEXT_VALUE = re.compile(r"(?:[^\\,;]|\\[\\;,nN])*")
 
 
 def _unfolded(raw: bytes) -> list[str]:
@@ -81,8 +88,12 @@ def test_personal_feed_escapes_every_text(client, admin):
     event = make_event(client, admin, title=TITLE)
     session = make_session(client, admin, event["id"], title=TITLE, room=ROOM)
     person = register(client, event["id"], 1)
-    assert client.post("/api/v1/me/enrollments", json={"session_id": session["id"]},
-                       headers=bearer(person["token"])).status_code == 201
+    assert (
+        client.post(
+            "/api/v1/me/enrollments", json={"session_id": session["id"]}, headers=bearer(person["token"])
+        ).status_code
+        == 201
+    )
     url = client.post("/api/v1/me/calendar", headers=bearer(person["token"])).json()["url"]
     response = client.get(urlsplit(url).path)
     assert response.status_code == 200, response.text

@@ -81,10 +81,23 @@ def test_create_read_rotate_revoke(client, admin):
 def test_feed_shows_only_own_places_and_waiting_list_is_tentative(client, admin):
     event = make_event(client, admin)
     full = make_session(client, admin, event["id"], title="Mała sala", capacity=1)
-    later = make_session(client, admin, event["id"], title="Późne warsztaty", room=None,
-                         starts_at="2022-11-30T10:00:00+01:00", ends_at="2022-11-30T11:00:00+01:00")
-    other_only = make_session(client, admin, event["id"], title="Tylko dla innych",
-                              starts_at="2022-11-30T12:00:00+01:00", ends_at="2022-11-30T13:00:00+01:00")
+    later = make_session(
+        client,
+        admin,
+        event["id"],
+        title="Późne warsztaty",
+        room=None,
+        starts_at="2022-11-30T10:00:00+01:00",
+        ends_at="2022-11-30T11:00:00+01:00",
+    )
+    other_only = make_session(
+        client,
+        admin,
+        event["id"],
+        title="Tylko dla innych",
+        starts_at="2022-11-30T12:00:00+01:00",
+        ends_at="2022-11-30T13:00:00+01:00",
+    )
     a, b = register(client, event["id"], 1), register(client, event["id"], 2)
     assert _enroll(client, a["token"], full["id"]) == "enrolled"
     assert _enroll(client, a["token"], other_only["id"]) == "enrolled"
@@ -131,10 +144,21 @@ def test_cancelled_or_erased_registration_has_no_feed(client, admin, erase):
         assert_problem(client.post("/api/v1/me/calendar", headers=bearer(person["token"])), 409)
 
 
-@pytest.mark.parametrize("feed", [
-    "nope", "cal_", "cal_unknown", "reg_abcdef", "cal_" + "x" * 5000, "cal_%C5%BC%C3%B3%C5%82w", "cal_%00",
-    "cal_a%20b", "..", "cal_abc.ics",
-])
+@pytest.mark.parametrize(
+    "feed",
+    [
+        "nope",
+        "cal_",
+        "cal_unknown",
+        "reg_abcdef",
+        "cal_" + "x" * 5000,
+        "cal_%C5%BC%C3%B3%C5%82w",
+        "cal_%00",
+        "cal_a%20b",
+        "..",
+        "cal_abc.ics",
+    ],
+)
 def test_bad_feed_strings_are_404(client, admin, feed):
     event = make_event(client, admin)
     person = register(client, event["id"], 1)
@@ -203,4 +227,3 @@ def test_feed_of_a_person_erased_by_an_organizer_is_gone(client, admin):
     assert client.post(f"/api/v1/registrations/{person['id']}/erase", headers=admin).status_code == 200
     assert_problem(client.get(feed), 404)
     assert_problem(client.post("/api/v1/me/calendar", headers=bearer(person["token"])), 401)
-

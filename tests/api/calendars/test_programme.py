@@ -28,9 +28,18 @@ def _local(value: datetime) -> tuple[str, str]:
 def test_programme_sessions_in_event_time_zone(client, admin):
     event = make_event(client, admin, title="Seminarium – Żółć gęślą jaźń")
     first = make_session(client, admin, event["id"])  # 14:00-15:30 Warsaw (+01:00 in November)
-    second = make_session(client, admin, event["id"], title="Świętokrzyskie łąki", kind="plenary", room=None,
-                          description="Opis: zażółć gęślą jaźń", capacity=None,
-                          starts_at="2022-11-30T08:00:00Z", ends_at="2022-11-30T09:00:00Z")
+    second = make_session(
+        client,
+        admin,
+        event["id"],
+        title="Świętokrzyskie łąki",
+        kind="plenary",
+        room=None,
+        description="Opis: zażółć gęślą jaźń",
+        capacity=None,
+        starts_at="2022-11-30T08:00:00Z",
+        ends_at="2022-11-30T09:00:00Z",
+    )
     response = client.get(f"/api/v1/events/{event['id']}/programme.ics")
     cal = _ics(response)
     assert response.headers["content-disposition"] == 'inline; filename="seminarium-serock-2022-programme.ics"'

@@ -20,14 +20,18 @@ def test_codes_are_stable_derived_and_not_the_token(client, admin, app):
     ev, regs = seed(client, admin)
     first = codes(client, admin, ev["id"])
     assert len(first) == 9 and first == codes(client, admin, ev["id"])  # re-rendering gives the same codes
-    assert [c["last_name"] for c in client.get(f"/api/v1/events/{ev['id']}/checkin-codes",
-                                               headers=admin).json()["items"]][:3] == ["Lewandowski", "Lis", "Łęcki"]
+    assert [
+        c["last_name"] for c in client.get(f"/api/v1/events/{ev['id']}/checkin-codes", headers=admin).json()["items"]
+    ][:3] == ["Lewandowski", "Lis", "Łęcki"]
     zak = first["Żak"]
     assert zak["code"].startswith(f"{zak['registration_id']}-")
     assert all(c["code"] != r["token"] for c in first.values() for r in regs)
     with app.state.engine.connect() as conn:
-        dump = " ".join(str(row) for table in ("registrations", "attendance", "checkin_secrets", "audit_log")
-                        for row in conn.execute(text(f"SELECT * FROM {table}")))
+        dump = " ".join(
+            str(row)
+            for table in ("registrations", "attendance", "checkin_secrets", "audit_log")
+            for row in conn.execute(text(f"SELECT * FROM {table}"))
+        )
     assert zak["code"] not in dump and zak["code"].split("-")[1] not in dump
 
 
@@ -59,8 +63,12 @@ def test_check_in_with_door_key_idempotent_then_undo(client, admin):
 def test_session_check_in_and_export(client, admin):
     ev, regs = seed(client, admin)
     session = make_session(client, admin, ev["id"])
-    assert client.post("/api/v1/me/enrollments", json={"session_id": session["id"]},
-                       headers=bearer(regs[0]["token"])).status_code == 201
+    assert (
+        client.post(
+            "/api/v1/me/enrollments", json={"session_id": session["id"]}, headers=bearer(regs[0]["token"])
+        ).status_code
+        == 201
+    )
     code = codes(client, admin, ev["id"])["Żak"]["code"]
     url = f"/api/v1/events/{ev['id']}/checkins"
     r = client.post(url, json={"code": code, "session_id": session["id"]}, headers=admin)
@@ -69,16 +77,29 @@ def test_session_check_in_and_export(client, admin):
     # the session check-in is not an event check-in
     event_rows = parse_csv(client.get(f"/api/v1/events/{ev['id']}/registrations/export", headers=admin).content)
     assert all(x["attended"] == "no" for x in event_rows)
-    book = openpyxl.load_workbook(io.BytesIO(client.get(f"/api/v1/sessions/{session['id']}/attendees/export",
-                                                        params={"format": "xlsx"}, headers=admin).content))
+    book = openpyxl.load_workbook(
+        io.BytesIO(
+            client.get(
+                f"/api/v1/sessions/{session['id']}/attendees/export", params={"format": "xlsx"}, headers=admin
+            ).content
+        )
+    )
     header = [c.value for c in book.active[1]]
     row = next(book.active.iter_rows(min_row=2, values_only=True))
     assert row[header.index("attended")] is True
     assert row[header.index("checked_in_at")].year >= 2024
-    other = make_session(client, admin, ev["id"], title="Inna", starts_at="2022-11-30T09:00:00+01:00",
-                         ends_at="2022-11-30T10:00:00+01:00")
-    assert client.post(url, json={"code": code, "session_id": other["id"]}, headers=admin).json()[
-        "enrollment_status"] is None
+    other = make_session(
+        client,
+        admin,
+        ev["id"],
+        title="Inna",
+        starts_at="2022-11-30T09:00:00+01:00",
+        ends_at="2022-11-30T10:00:00+01:00",
+    )
+    assert (
+        client.post(url, json={"code": code, "session_id": other["id"]}, headers=admin).json()["enrollment_status"]
+        is None
+    )
     assert_problem(client.post(url, json={"code": code, "session_id": 99999}, headers=admin), 404)
     undo = f"/api/v1/events/{ev['id']}/checkins/{r.json()['registration_id']}"
     assert client.delete(undo, params={"session_id": session["id"]}, headers=admin).status_code == 204
@@ -90,9 +111,13 @@ def test_unknown_revoked_foreign_and_cancelled_codes(client, admin):
     url = f"/api/v1/events/{ev['id']}/checkins"
     all_codes = codes(client, admin, ev["id"])
     zak = all_codes["Żak"]
-    for bad in ("nonsense", f"{zak['registration_id']}-AAAAAAAAAAAAAAAA", regs[0]["token"][:64],
-                "99999999999-AAAAAAAAAAAAAAAA",
-                codes(client, admin, other["id"])["Żak"]["code"]):
+    for bad in (
+        "nonsense",
+        f"{zak['registration_id']}-AAAAAAAAAAAAAAAA",
+        regs[0]["token"][:64],
+        "99999999999-AAAAAAAAAAAAAAAA",
+        codes(client, admin, other["id"])["Żak"]["code"],
+    ):
         body = assert_problem(client.post(url, json={"code": bad}, headers=admin), 404)
         assert body["type"].endswith("unknown-checkin-code")
     # a lost badge: the new code works, the old one no longer does

@@ -28,9 +28,15 @@ def test_door_key_finds_people_by_name_or_organization_in_polish_order(client, a
     page = people(client, door, e, "gmina", limit=2, offset=2)
     assert page["total"] == 9 and names(page) == ["Łęcki", "Łukasz"]
     item = people(client, door, e, "zak")["items"][0]
-    assert item == {"registration_id": regs[0]["id"], "first_name": "Łucja", "last_name": "Żak",
-                    "organization": "Gmina Łódź", "category": "local_government", "status": "confirmed",
-                    "checked_in_at": None}
+    assert item == {
+        "registration_id": regs[0]["id"],
+        "first_name": "Łucja",
+        "last_name": "Żak",
+        "organization": "Gmina Łódź",
+        "category": "local_government",
+        "status": "confirmed",
+        "checked_in_at": None,
+    }
     # never the e-mail: neither shown nor searched
     assert people(client, door, e, "osoba1@")["total"] == 0 and people(client, door, e, "example")["total"] == 0
 
@@ -82,14 +88,19 @@ def test_session_check_ins_in_the_search(client, admin):
     ev, regs = seed(client, admin)
     session = make_session(client, admin, ev["id"])
     url = f"/api/v1/events/{ev['id']}/checkins"
-    assert client.post(url, json={"registration_id": regs[0]["id"], "session_id": session["id"]},
-                       headers=admin).status_code == 201
+    assert (
+        client.post(
+            url, json={"registration_id": regs[0]["id"], "session_id": session["id"]}, headers=admin
+        ).status_code
+        == 201
+    )
     assert people(client, admin, ev["id"], "zak")["items"][0]["checked_in_at"] is None  # not the event
     assert people(client, admin, ev["id"], "zak", session_id=session["id"])["items"][0]["checked_in_at"]
     other = make_event(client, admin, slug="inne")
     foreign = make_session(client, admin, other["id"])
-    r = client.get(f"/api/v1/events/{ev['id']}/checkins/people", params={"q": "zak", "session_id": foreign["id"]},
-                   headers=admin)
+    r = client.get(
+        f"/api/v1/events/{ev['id']}/checkins/people", params={"q": "zak", "session_id": foreign["id"]}, headers=admin
+    )
     assert_problem(r, 404)
 
 
@@ -98,8 +109,16 @@ def test_summary_counts_per_day_and_session(client, admin):
     door = key(client, admin, "checkin")
     e = ev["id"]
     s1 = make_session(client, admin, e, title="Warsztat A")
-    s2 = make_session(client, admin, e, title="Plenarna", kind="plenary", capacity=None,
-                      starts_at="2022-11-29T10:00:00+01:00", ends_at="2022-11-29T11:00:00+01:00")
+    s2 = make_session(
+        client,
+        admin,
+        e,
+        title="Plenarna",
+        kind="plenary",
+        capacity=None,
+        starts_at="2022-11-29T10:00:00+01:00",
+        ends_at="2022-11-29T11:00:00+01:00",
+    )
     summary_url = f"/api/v1/events/{e}/checkins/summary"
     empty = client.get(summary_url, headers=door)
     assert empty.status_code == 200, empty.text
@@ -110,8 +129,10 @@ def test_summary_counts_per_day_and_session(client, admin):
     url = f"/api/v1/events/{e}/checkins"
     for reg in regs[:3]:
         assert client.post(url, json={"registration_id": reg["id"]}, headers=door).status_code == 201
-    assert client.post(url, json={"registration_id": regs[0]["id"], "session_id": s1["id"]},
-                       headers=door).status_code == 201
+    assert (
+        client.post(url, json={"registration_id": regs[0]["id"], "session_id": s1["id"]}, headers=door).status_code
+        == 201
+    )
     body = client.get(summary_url, headers=door).json()
     assert body["checked_in"] == 3
     today = [d for d in body["days"] if d["checked_in"]]  # checked in today, whatever the event's dates
@@ -128,28 +149,44 @@ def test_summary_days_are_local_days(client, admin, app):
 
     ev, regs = seed(client, admin)
     with app.state.engine.begin() as conn:
-        for reg, at in ((regs[0], "2022-11-29 22:30:00+00:00"), (regs[1], "2022-11-29 23:30:00+00:00"),
-                        (regs[2], "2022-11-30 08:00:00+00:00"), (regs[3], "2022-12-05 08:00:00+00:00")):
-            conn.execute(text("INSERT INTO attendance (event_id, registration_id, session_id, checked_in_at, "
-                              "checked_in_by) VALUES (:e, :r, NULL, :at, 'test')"),
-                         {"e": ev["id"], "r": reg["id"], "at": at})
+        for reg, at in (
+            (regs[0], "2022-11-29 22:30:00+00:00"),
+            (regs[1], "2022-11-29 23:30:00+00:00"),
+            (regs[2], "2022-11-30 08:00:00+00:00"),
+            (regs[3], "2022-12-05 08:00:00+00:00"),
+        ):
+            conn.execute(
+                text(
+                    "INSERT INTO attendance (event_id, registration_id, session_id, checked_in_at, "
+                    "checked_in_by) VALUES (:e, :r, NULL, :at, 'test')"
+                ),
+                {"e": ev["id"], "r": reg["id"], "at": at},
+            )
     body = client.get(f"/api/v1/events/{ev['id']}/checkins/summary", headers=admin).json()
-    assert body["days"] == [{"date": "2022-11-29", "checked_in": 1}, {"date": "2022-11-30", "checked_in": 2},
-                            {"date": "2022-12-05", "checked_in": 1}]
+    assert body["days"] == [
+        {"date": "2022-11-29", "checked_in": 1},
+        {"date": "2022-11-30", "checked_in": 2},
+        {"date": "2022-12-05", "checked_in": 1},
+    ]
 
 
 def test_door_endpoints_need_a_key_of_the_event(client, admin):
     ev, regs = seed(client, admin)
     e = ev["id"]
-    for path, params in ((f"/api/v1/events/{e}/checkins/people", {"q": "zak"}),
-                         (f"/api/v1/events/{e}/checkins/summary", {})):
+    for path, params in (
+        (f"/api/v1/events/{e}/checkins/people", {"q": "zak"}),
+        (f"/api/v1/events/{e}/checkins/summary", {}),
+    ):
         assert_problem(client.get(path, params=params), 401)
         assert_problem(client.get(path, params=params, headers=bearer(regs[0]["token"])), 401)
     assert_problem(client.get("/api/v1/events/99999/checkins/summary", headers=admin), 404)
     assert_problem(client.get(f"/api/v1/events/{e}/checkins/people", headers=admin), 422)  # q is required
     other = make_event(client, admin, slug="inne")
-    r = client.post("/api/v1/organizer-keys", json={"name": "door of the other", "role": "checkin",
-                                                    "event_ids": [other["id"]]}, headers=admin)
+    r = client.post(
+        "/api/v1/organizer-keys",
+        json={"name": "door of the other", "role": "checkin", "event_ids": [other["id"]]},
+        headers=admin,
+    )
     assert r.status_code == 201, r.text
     scoped = bearer(r.json()["key"])
     assert_problem(client.get(f"/api/v1/events/{e}/checkins/people", params={"q": "zak"}, headers=scoped), 404)

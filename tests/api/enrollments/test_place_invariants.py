@@ -29,12 +29,17 @@ def _enroll(client: TestClient, person: dict, session_id: int) -> httpx.Response
 def test_same_topic_twice_is_refused_and_the_assignment_still_runs(client, admin, app):
     # Defect 3: a poll winner published in two slots, one person self-enrolled in both.
     event = make_event(client, admin)
-    poll = client.post(f"/api/v1/events/{event['id']}/polls", json={"title": "Tematy", "seats": 1,
-                                                                    "ballot": "approval"}, headers=admin).json()
+    poll = client.post(
+        f"/api/v1/events/{event['id']}/polls", json={"title": "Tematy", "seats": 1, "ballot": "approval"}, headers=admin
+    ).json()
     topic = client.post(f"/api/v1/polls/{poll['id']}/topics", json={"title": "Energia"}, headers=admin).json()
     person = register(client, event["id"], 1)
-    assert client.put(f"/api/v1/polls/{poll['id']}/ballot", json={"topic_ids": [topic["id"]]},
-                      headers=bearer(person["token"])).status_code == 200
+    assert (
+        client.put(
+            f"/api/v1/polls/{poll['id']}/ballot", json={"topic_ids": [topic["id"]]}, headers=bearer(person["token"])
+        ).status_code
+        == 200
+    )
     rooms = [{"room": "Sala A", "capacity": 5}]
     s1 = client.post(f"/api/v1/polls/{poll['id']}/publish", json={"rooms": rooms, **SLOT1}, headers=admin)
     s2 = client.post(f"/api/v1/polls/{poll['id']}/publish", json={"rooms": rooms, **SLOT2}, headers=admin)
@@ -52,12 +57,33 @@ def test_same_topic_twice_is_refused_and_the_assignment_still_runs(client, admin
 def test_chained_workshops_do_not_block_the_assignment_for_everyone(client, admin, app):
     # Defect 3b: w1 09-10 and w2 10-11 are chained into one slot by w3 09:30-10:30.
     event = make_event(client, admin)
-    w1 = make_session(client, admin, event["id"], title="W1", capacity=5,
-                      starts_at="2022-11-29T09:00:00+01:00", ends_at="2022-11-29T10:00:00+01:00")
-    w2 = make_session(client, admin, event["id"], title="W2", capacity=5,
-                      starts_at="2022-11-29T10:00:00+01:00", ends_at="2022-11-29T11:00:00+01:00")
-    w3 = make_session(client, admin, event["id"], title="W3", capacity=5,
-                      starts_at="2022-11-29T09:30:00+01:00", ends_at="2022-11-29T10:30:00+01:00")
+    w1 = make_session(
+        client,
+        admin,
+        event["id"],
+        title="W1",
+        capacity=5,
+        starts_at="2022-11-29T09:00:00+01:00",
+        ends_at="2022-11-29T10:00:00+01:00",
+    )
+    w2 = make_session(
+        client,
+        admin,
+        event["id"],
+        title="W2",
+        capacity=5,
+        starts_at="2022-11-29T10:00:00+01:00",
+        ends_at="2022-11-29T11:00:00+01:00",
+    )
+    w3 = make_session(
+        client,
+        admin,
+        event["id"],
+        title="W3",
+        capacity=5,
+        starts_at="2022-11-29T09:30:00+01:00",
+        ends_at="2022-11-29T10:30:00+01:00",
+    )
     both, other = register(client, event["id"], 1), register(client, event["id"], 2)
     assert _enroll(client, both, w1["id"]).status_code == 201
     assert _enroll(client, both, w2["id"]).status_code == 201
@@ -74,8 +100,16 @@ def test_assignment_respects_plenaries_and_waiting_list_places(client, admin, ap
     event = make_event(client, admin)
     w1 = make_session(client, admin, event["id"], title="W1", capacity=1, **SLOT1)
     w2 = make_session(client, admin, event["id"], title="W2", capacity=5, **SLOT1)
-    panel = make_session(client, admin, event["id"], title="Panel", kind="panel", capacity=10,
-                         starts_at="2022-11-29T15:00:00+01:00", ends_at="2022-11-29T16:30:00+01:00")
+    panel = make_session(
+        client,
+        admin,
+        event["id"],
+        title="Panel",
+        kind="panel",
+        capacity=10,
+        starts_at="2022-11-29T15:00:00+01:00",
+        ends_at="2022-11-29T16:30:00+01:00",
+    )
     holder, waiting, panelist = (register(client, event["id"], i) for i in range(3))
     assert _enroll(client, holder, w1["id"]).json()["status"] == "enrolled"
     assert _enroll(client, waiting, w1["id"]).json()["status"] == "waitlisted"
@@ -94,14 +128,18 @@ def test_assignment_respects_plenaries_and_waiting_list_places(client, admin, ap
 
 def test_joint_assignment_twice_neither_doubles_sessions_nor_seats(client, admin, app):
     event = make_event(client, admin)
-    poll = client.post(f"/api/v1/events/{event['id']}/polls", json={"title": "Tematy", "seats": 2,
-                                                                    "ballot": "approval"}, headers=admin).json()
-    topics = [client.post(f"/api/v1/polls/{poll['id']}/topics", json={"title": t}, headers=admin).json()["id"]
-              for t in ("Energia", "Transport", "Kultura")]
+    poll = client.post(
+        f"/api/v1/events/{event['id']}/polls", json={"title": "Tematy", "seats": 2, "ballot": "approval"}, headers=admin
+    ).json()
+    topics = [
+        client.post(f"/api/v1/polls/{poll['id']}/topics", json={"title": t}, headers=admin).json()["id"]
+        for t in ("Energia", "Transport", "Kultura")
+    ]
     people = [register(client, event["id"], i) for i in range(6)]
     for i, p in enumerate(people):
-        client.put(f"/api/v1/polls/{poll['id']}/ballot", json={"topic_ids": [topics[i % 3]]},
-                   headers=bearer(p["token"]))
+        client.put(
+            f"/api/v1/polls/{poll['id']}/ballot", json={"topic_ids": [topics[i % 3]]}, headers=bearer(p["token"])
+        )
     body = {"rooms": [{"room": "A", "capacity": 3}, {"room": "B", "capacity": 3}], "dry_run": False, **SLOT1}
     first = client.post(f"/api/v1/polls/{poll['id']}/joint-assignment", json=body, headers=admin)
     assert first.status_code == 200, first.text
@@ -166,8 +204,7 @@ def test_kind_change_keeps_counters_equal_to_rows(client, admin, app):
     assert violations(app.state.engine) == []
     late = register(client, event["id"], 9)
     status = _enroll(client, late, w["id"]).json()["status"]
-    assert status == ("waitlisted" if client.get(f"/api/v1/sessions/{w['id']}").json()["enrolled"] == 3
-                      else "enrolled")
+    assert status == ("waitlisted" if client.get(f"/api/v1/sessions/{w['id']}").json()["enrolled"] == 3 else "enrolled")
     assert violations(app.state.engine) == []
 
 
@@ -175,16 +212,23 @@ def test_a_waiting_place_keeps_the_assignment_off_the_same_topic_on_another_day(
     # Found by the state machine: a person waiting for the day-two session of a topic was seated by
     # the assignment (fill_unranked) in its day-one session: one topic twice, the waiting place included.
     event = make_event(client, admin)
-    poll = client.post(f"/api/v1/events/{event['id']}/polls", json={"title": "Tematy", "seats": 1,
-                                                                    "ballot": "approval"}, headers=admin).json()
+    poll = client.post(
+        f"/api/v1/events/{event['id']}/polls", json={"title": "Tematy", "seats": 1, "ballot": "approval"}, headers=admin
+    ).json()
     topic = client.post(f"/api/v1/polls/{poll['id']}/topics", json={"title": "Energia"}, headers=admin).json()
     person, other = register(client, event["id"], 1), register(client, event["id"], 2)
-    assert client.put(f"/api/v1/polls/{poll['id']}/ballot", json={"topic_ids": [topic["id"]]},
-                      headers=bearer(person["token"])).status_code == 200
-    s1 = client.post(f"/api/v1/polls/{poll['id']}/publish", json={"rooms": [{"room": "A", "capacity": 5}], **SLOT1},
-                     headers=admin)
-    s2 = client.post(f"/api/v1/polls/{poll['id']}/publish", json={"rooms": [{"room": "B", "capacity": 1}], **SLOT2},
-                     headers=admin)
+    assert (
+        client.put(
+            f"/api/v1/polls/{poll['id']}/ballot", json={"topic_ids": [topic["id"]]}, headers=bearer(person["token"])
+        ).status_code
+        == 200
+    )
+    s1 = client.post(
+        f"/api/v1/polls/{poll['id']}/publish", json={"rooms": [{"room": "A", "capacity": 5}], **SLOT1}, headers=admin
+    )
+    s2 = client.post(
+        f"/api/v1/polls/{poll['id']}/publish", json={"rooms": [{"room": "B", "capacity": 1}], **SLOT2}, headers=admin
+    )
     first, second = s1.json()["items"][0]["id"], s2.json()["items"][0]["id"]
     assert _enroll(client, other, second).status_code == 201  # the day-two room is full now
     assert _enroll(client, person, second).json()["status"] == "waitlisted"

@@ -10,8 +10,9 @@ def test_organizer_places_speaker_and_assignment_keeps_it(client, admin):
     assert r.status_code == 201 and r.json()["source"] == "organizer"
     for p in (a, b):
         client.put("/api/v1/me/preferences", json={"session_ids": [s["id"]]}, headers=bearer(p["token"]))
-    out = client.post(f"/api/v1/events/{event['id']}/assignments", json={"method": "optimal", "dry_run": False},
-                      headers=admin).json()
+    out = client.post(
+        f"/api/v1/events/{event['id']}/assignments", json={"method": "optimal", "dry_run": False}, headers=admin
+    ).json()
     assert out["assigned"] == 2 and out["unassigned"] == 1  # one seat left after the speaker
     people = client.get(url, headers=admin).json()
     assert people["total"] == 2
@@ -36,11 +37,16 @@ def test_placement_checks(client, admin):
     url = f"/api/v1/sessions/{s['id']}/enrollments"
     assert_problem(client.post(url, json={"registration_id": waiting["id"]}, headers=admin), 409)
     assert_problem(client.post(url, json={"registration_id": stranger["id"]}, headers=admin), 404)
-    first = client.get(f"/api/v1/events/{event['id']}/registrations", params={"status": "confirmed"},
-                       headers=admin).json()["items"][0]
+    first = client.get(
+        f"/api/v1/events/{event['id']}/registrations", params={"status": "confirmed"}, headers=admin
+    ).json()["items"][0]
     assert client.post(url, json={"registration_id": first["id"]}, headers=admin).status_code == 201
-    assert_problem(client.post(f"/api/v1/sessions/{parallel['id']}/enrollments",
-                               json={"registration_id": first["id"]}, headers=admin), 409)
+    assert_problem(
+        client.post(
+            f"/api/v1/sessions/{parallel['id']}/enrollments", json={"registration_id": first["id"]}, headers=admin
+        ),
+        409,
+    )
 
 
 def test_deleting_with_people_needs_force(client, admin):

@@ -92,7 +92,5 @@ def test_unknown_paths_and_methods_are_problems(client):
 
 
 def test_malformed_json_is_422(client, admin):
-    r = client.post(
-        "/api/v1/events", content=b"{not json", headers={**admin, "Content-Type": "application/json"}
-    )
+    r = client.post("/api/v1/events", content=b"{not json", headers={**admin, "Content-Type": "application/json"})
     assert_problem(r, 422)

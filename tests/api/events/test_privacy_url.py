@@ -30,17 +30,20 @@ def test_given_at_creation_trimmed_and_cleared_with_null(client, admin):
     assert client.get(f"/api/v1/events/{event['id']}").json()["privacy_url"] is None
 
 
-@pytest.mark.parametrize("url", [
-    "http://www.example.org/privacy",        # not https
-    "javascript:alert(1)",                   # not a web address at all
-    "https://",                              # no host
-    "/privacy",                              # relative
-    "https://user:secret@example.org/rodo",  # credentials
-    "https://example.org/polityka prywatności",  # a space
-    "https://example.org:99999/",            # port out of range
-    "",                                      # empty
-    "https://example.org/" + "a" * 2000,     # too long
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://www.example.org/privacy",  # not https
+        "javascript:alert(1)",  # not a web address at all
+        "https://",  # no host
+        "/privacy",  # relative
+        "https://user:secret@example.org/rodo",  # credentials
+        "https://example.org/polityka prywatności",  # a space
+        "https://example.org:99999/",  # port out of range
+        "",  # empty
+        "https://example.org/" + "a" * 2000,  # too long
+    ],
+)
 def test_anything_but_an_https_address_is_refused(client, admin, url):
     event = make_event(client, admin)
     body = assert_problem(client.patch(f"/api/v1/events/{event['id']}", json={"privacy_url": url}, headers=admin), 422)

@@ -9,8 +9,17 @@ from fastapi.testclient import TestClient
 from tests.factories import make_event, register
 
 # (last name, first name), registered in this (non-alphabetical) order.
-PEOPLE = [("Żak", "Łucja"), ("Łukasz", "Ewa"), ("Lis", "Ścibor"), ("Zając", "Ąnna"), ("Lewandowski", "Jan"),
-          ("Śliwa", "Żaneta"), ("Łęcki", "Ignacy"), ("Sowa", "Ola"), ("Źrebiec", "Ćwirek")]
+PEOPLE = [
+    ("Żak", "Łucja"),
+    ("Łukasz", "Ewa"),
+    ("Lis", "Ścibor"),
+    ("Zając", "Ąnna"),
+    ("Lewandowski", "Jan"),
+    ("Śliwa", "Żaneta"),
+    ("Łęcki", "Ignacy"),
+    ("Sowa", "Ola"),
+    ("Źrebiec", "Ćwirek"),
+]
 POLISH_ORDER = ["Lewandowski", "Lis", "Łęcki", "Łukasz", "Sowa", "Śliwa", "Zając", "Źrebiec", "Żak"]
 
 
@@ -23,9 +32,18 @@ def key(client: TestClient, admin: dict[str, str], role: str) -> dict[str, str]:
 def seed(client: TestClient, admin: dict[str, str], **event: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """An event with the Polish test people, all confirmed."""
     ev = make_event(client, admin, **event)
-    regs = [register(client, ev["id"], i, last_name=last, first_name=first, email=f"osoba{i}@example.pl",
-                     organization=f"Gmina {'Łódź' if i % 2 else 'Śrem'}")
-            for i, (last, first) in enumerate(PEOPLE, start=1)]
+    regs = [
+        register(
+            client,
+            ev["id"],
+            i,
+            last_name=last,
+            first_name=first,
+            email=f"osoba{i}@example.pl",
+            organization=f"Gmina {'Łódź' if i % 2 else 'Śrem'}",
+        )
+        for i, (last, first) in enumerate(PEOPLE, start=1)
+    ]
     return ev, regs
 
 

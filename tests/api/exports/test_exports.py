@@ -22,13 +22,22 @@ def test_csv_round_trip_polish_letters_and_order(client, admin):
     r = export(client, admin, ev["id"])
     assert r.headers["content-type"] == "text/csv; charset=utf-8"
     disposition = r.headers["content-disposition"]
-    assert disposition.startswith("attachment;") and f'{ev["slug"]}-registrations-' in disposition
+    assert disposition.startswith("attachment;") and f"{ev['slug']}-registrations-" in disposition
     assert disposition.endswith('.csv"')
     assert r.headers["cache-control"] == "no-store"
     rows = parse_csv(r.content)
     assert [row["last_name"] for row in rows] == POLISH_ORDER
-    assert rows[0].keys() >= {"last_name", "first_name", "email", "organization", "category", "consent_at",
-                              "consent_version", "attended", "checked_in_at"}
+    assert rows[0].keys() >= {
+        "last_name",
+        "first_name",
+        "email",
+        "organization",
+        "category",
+        "consent_at",
+        "consent_version",
+        "attended",
+        "checked_in_at",
+    }
     zak = rows[-1]
     assert (zak["first_name"], zak["organization"], zak["category"]) == ("Łucja", "Gmina Łódź", "local_government")
     assert zak["consent_version"] == "2022-11-v1"
@@ -75,8 +84,11 @@ def test_xlsx_round_trip(client, admin):
 def test_dates_in_the_event_time_zone(client, admin):
     ev, regs = seed(client, admin, timezone="Asia/Tokyo")
     utc = client.get(f"/api/v1/registrations/{regs[0]['id']}", headers=admin).json()["consent_at"]
-    expected = datetime.fromisoformat(utc.replace("Z", "+00:00")).astimezone(__import__("zoneinfo").ZoneInfo(
-        "Asia/Tokyo")).replace(tzinfo=None, microsecond=0)
+    expected = (
+        datetime.fromisoformat(utc.replace("Z", "+00:00"))
+        .astimezone(__import__("zoneinfo").ZoneInfo("Asia/Tokyo"))
+        .replace(tzinfo=None, microsecond=0)
+    )
     rows = parse_csv(export(client, admin, ev["id"], columns="last_name,consent_at").content)
     got = next(r for r in rows if r["last_name"] == "Żak")
     assert datetime.strptime(got["consent_at"], "%Y-%m-%d %H:%M:%S") == expected
@@ -116,14 +128,21 @@ def test_session_attendees_export(client, admin):
     ev, regs = seed(client, admin)
     session = make_session(client, admin, ev["id"], capacity=3)
     for reg in regs[:5]:  # Żak, Łukasz, Lis enrolled; Zając, Lewandowski waitlisted
-        assert client.post("/api/v1/me/enrollments", json={"session_id": session["id"]},
-                           headers=bearer(reg["token"])).status_code == 201
+        assert (
+            client.post(
+                "/api/v1/me/enrollments", json={"session_id": session["id"]}, headers=bearer(reg["token"])
+            ).status_code
+            == 201
+        )
     url = f"/api/v1/sessions/{session['id']}/attendees/export"
     r = client.get(url, headers=admin)
     assert r.status_code == 200 and f"session-{session['id']}-attendees" in r.headers["content-disposition"]
     rows = parse_csv(r.content)
     assert [(x["last_name"], x["enrollment_status"]) for x in rows] == [
-        ("Lis", "enrolled"), ("Łukasz", "enrolled"), ("Żak", "enrolled")]
+        ("Lis", "enrolled"),
+        ("Łukasz", "enrolled"),
+        ("Żak", "enrolled"),
+    ]
     waiting = parse_csv(client.get(url, params={"status": "waitlisted"}, headers=admin).content)
     assert [x["last_name"] for x in waiting] == ["Lewandowski", "Zając"]
     book = openpyxl.load_workbook(io.BytesIO(client.get(url, params={"format": "xlsx"}, headers=admin).content))
@@ -136,10 +155,17 @@ def test_exports_need_an_organizer_key(client, admin):
     ev, regs = seed(client, admin)
     session = make_session(client, admin, ev["id"])
     door = key(client, admin, "checkin")
-    urls = [f"/api/v1/events/{ev['id']}/registrations/export", f"/api/v1/sessions/{session['id']}/attendees/export",
-            f"/api/v1/events/{ev['id']}/partnerships", f"/api/v1/events/{ev['id']}/partnerships/export",
-            f"/api/v1/events/{ev['id']}/sessions/export", f"/api/v1/sessions/{session['id']}/sign-in-sheet",
-            f"/api/v1/events/{ev['id']}/badges", f"/api/v1/events/{ev['id']}/checkin-codes", "/api/v1/audit-log"]
+    urls = [
+        f"/api/v1/events/{ev['id']}/registrations/export",
+        f"/api/v1/sessions/{session['id']}/attendees/export",
+        f"/api/v1/events/{ev['id']}/partnerships",
+        f"/api/v1/events/{ev['id']}/partnerships/export",
+        f"/api/v1/events/{ev['id']}/sessions/export",
+        f"/api/v1/sessions/{session['id']}/sign-in-sheet",
+        f"/api/v1/events/{ev['id']}/badges",
+        f"/api/v1/events/{ev['id']}/checkin-codes",
+        "/api/v1/audit-log",
+    ]
     for url in urls:
         assert_problem(client.get(url), 401)
         assert_problem(client.get(url, headers=bearer(regs[0]["token"])), 401)

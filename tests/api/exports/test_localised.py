@@ -15,8 +15,9 @@ from tests.api.forms.helpers import GUESTS, add_question
 from tests.factories import assert_problem, make_event, make_session, register
 
 COLUMNS = "id,last_name,first_name,category,status,registered_at,waitlist_position,workshops,attended"
-POLISH_HEADER = ("Nr zgłoszenia;Nazwisko;Imię;Kategoria;Status;Data rejestracji;Miejsce na liście rezerwowej;"
-                 "Warsztaty;Obecność")
+POLISH_HEADER = (
+    "Nr zgłoszenia;Nazwisko;Imię;Kategoria;Status;Data rejestracji;Miejsce na liście rezerwowej;Warsztaty;Obecność"
+)
 ALL = ["confirmed", "waitlisted", "cancelled", "pending", "rejected"]
 SLUG = "seminarium-lokalne"
 
@@ -25,16 +26,26 @@ def seminar(client, admin) -> dict[str, Any]:
     """Nine people for four seats (five waiting), every third from a ministry, two organizations;
     one confirmed person cancels (the first waiting moves up), one is placed in a workshop."""
     ev = make_event(client, admin, slug=SLUG, capacity=4)
-    regs = [register(client, ev["id"], i, last_name=last, first_name=first, email=f"osoba{i}@example.pl",
-                     organization=f"Gmina {'Łódź' if i % 2 else 'Śrem'}",
-                     category="ministry" if i % 3 == 0 else "local_government")
-            for i, (last, first) in enumerate(PEOPLE, start=1)]
+    regs = [
+        register(
+            client,
+            ev["id"],
+            i,
+            last_name=last,
+            first_name=first,
+            email=f"osoba{i}@example.pl",
+            organization=f"Gmina {'Łódź' if i % 2 else 'Śrem'}",
+            category="ministry" if i % 3 == 0 else "local_government",
+        )
+        for i, (last, first) in enumerate(PEOPLE, start=1)
+    ]
     assert [r["status"] for r in regs] == ["confirmed"] * 4 + ["waitlisted"] * 5
     r = client.patch(f"/api/v1/registrations/{regs[1]['id']}", json={"status": "cancelled"}, headers=admin)
     assert r.status_code == 200, r.text
     workshop = make_session(client, admin, ev["id"], title="Transformacja energetyczna")
-    r = client.post(f"/api/v1/sessions/{workshop['id']}/enrollments", json={"registration_id": regs[0]["id"]},
-                    headers=admin)
+    r = client.post(
+        f"/api/v1/sessions/{workshop['id']}/enrollments", json={"registration_id": regs[0]["id"]}, headers=admin
+    )
     assert r.status_code == 201, r.text
     listed = client.get(f"/api/v1/events/{ev['id']}/registrations", params={"limit": 100}, headers=admin).json()
     return {"event": ev, "regs": regs, "workshop": workshop, "by_id": {r["id"]: r for r in listed["items"]}}
@@ -54,8 +65,9 @@ def semicolon_rows(body: bytes) -> tuple[str, list[dict[str, str]]]:
 
 def test_polish_excel_csv_headers_values_and_file_name(client, admin):
     s = seminar(client, admin)
-    r = export(client, admin, s["event"]["id"], format="csv", delimiter="semicolon", lang="pl", columns=COLUMNS,
-               status=ALL)
+    r = export(
+        client, admin, s["event"]["id"], format="csv", delimiter="semicolon", lang="pl", columns=COLUMNS, status=ALL
+    )
     assert r.headers["content-type"] == "text/csv; charset=utf-8"
     name = re.search(r'filename="([^"]+)"', r.headers["content-disposition"]).group(1)
     assert name == f"uczestnicy-{SLUG}-{date.today().isoformat()}.csv"
@@ -93,17 +105,20 @@ def test_the_filters_of_the_list_apply(client, admin):
         {"q": "lodz", "category": "local_government"},  # the organization's words count
     ]
     for filters in cases:
-        listed = client.get(f"/api/v1/events/{ev}/registrations", params={**filters, "limit": 100},
-                            headers=admin).json()["items"]
+        listed = client.get(
+            f"/api/v1/events/{ev}/registrations", params={**filters, "limit": 100}, headers=admin
+        ).json()["items"]
         params = {**filters} if "status" in filters else {**filters, "status": ALL}
-        _, rows = semicolon_rows(export(client, admin, ev, delimiter="semicolon", lang="pl", columns="id,status",
-                                        **params).content)
+        _, rows = semicolon_rows(
+            export(client, admin, ev, delimiter="semicolon", lang="pl", columns="id,status", **params).content
+        )
         assert sorted(int(row["Nr zgłoszenia"]) for row in rows) == sorted(r["id"] for r in listed), filters
         assert rows, filters  # every case matches somebody
     _, rows = semicolon_rows(export(client, admin, ev, delimiter="semicolon", lang="pl", q="zak").content)
     assert [row["Nazwisko"] for row in rows] == ["Żak"]
-    audit = client.get("/api/v1/audit-log", params={"action": "export.registrations", "limit": 1},
-                       headers=admin).json()["items"][0]
+    audit = client.get(
+        "/api/v1/audit-log", params={"action": "export.registrations", "limit": 1}, headers=admin
+    ).json()["items"][0]
     assert audit["details"]["filters"]["q"] == "zak" and audit["details"]["lang"] == "pl"
 
 
@@ -122,8 +137,9 @@ def test_without_lang_the_codes_stay(client, admin):
 
 def test_english_headers_and_words(client, admin):
     s = seminar(client, admin)
-    r = export(client, admin, s["event"]["id"], lang="en", columns="last_name,status,category,attended",
-               status=["waitlisted"])
+    r = export(
+        client, admin, s["event"]["id"], lang="en", columns="last_name,status,category,attended", status=["waitlisted"]
+    )
     assert f'"{SLUG}-registrations-' in r.headers["content-disposition"]
     rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"), newline="")))
     assert list(rows[0]) == ["Last name", "Status", "Category", "Attended"]
@@ -145,15 +161,20 @@ def test_polish_workbook(client, admin):
     assert {row["Obecność"] for row in rows} == {"nie"}
     assert all(isinstance(row["Data rejestracji"], datetime) for row in rows)
     assert sorted(row["Miejsce na liście rezerwowej"] for row in rows if row["Miejsce na liście rezerwowej"]) == [
-        1, 2, 3, 4]
+        1,
+        2,
+        3,
+        4,
+    ]
 
 
 def test_polish_numbers_take_a_decimal_comma(client, admin):
     ev = make_event(client, admin, slug=SLUG)
     question = add_question(client, admin, ev["id"], GUESTS)
     register(client, ev["id"], 1, answers={str(question["id"]): 1.5})
-    _, rows = semicolon_rows(export(client, admin, ev["id"], delimiter="semicolon", lang="pl",
-                                    columns="last_name").content)
+    _, rows = semicolon_rows(
+        export(client, admin, ev["id"], delimiter="semicolon", lang="pl", columns="last_name").content
+    )
     assert rows[0]["Liczba osób towarzyszących"] == "1,5"
     plain = export(client, admin, ev["id"], columns="last_name").content.decode("utf-8-sig")
     assert "1.5" in plain and "1,5" not in plain
@@ -162,15 +183,28 @@ def test_polish_numbers_take_a_decimal_comma(client, admin):
 def test_session_list_in_polish(client, admin):
     s = seminar(client, admin)
     workshop = s["workshop"]["id"]
-    r = client.get(f"/api/v1/sessions/{workshop}/attendees/export", headers=admin,
-                   params={"delimiter": "semicolon", "lang": "pl",
-                           "columns": "last_name,first_name,enrollment_status,enrollment_source,workshops"})
+    r = client.get(
+        f"/api/v1/sessions/{workshop}/attendees/export",
+        headers=admin,
+        params={
+            "delimiter": "semicolon",
+            "lang": "pl",
+            "columns": "last_name,first_name,enrollment_status,enrollment_source,workshops",
+        },
+    )
     assert r.status_code == 200, r.text
     assert f'filename="lista-{SLUG}-sesja-{workshop}-' in r.headers["content-disposition"]
     header, rows = semicolon_rows(r.content)
     assert header == "Nazwisko;Imię;Zapis na sesję;Sposób zapisu;Warsztaty"
-    assert rows == [{"Nazwisko": "Żak", "Imię": "Łucja", "Zapis na sesję": "miejsce", "Sposób zapisu": "organizator",
-                     "Warsztaty": "29.11 14:00 Transformacja energetyczna"}]
+    assert rows == [
+        {
+            "Nazwisko": "Żak",
+            "Imię": "Łucja",
+            "Zapis na sesję": "miejsce",
+            "Sposób zapisu": "organizator",
+            "Warsztaty": "29.11 14:00 Transformacja energetyczna",
+        }
+    ]
 
 
 def test_unknown_language_is_refused(client, admin):

@@ -10,10 +10,24 @@ from tests.factories import bearer, make_session, register
 
 def test_sign_in_sheet_escapes_and_keeps_polish_letters(client, admin):
     ev, regs = seed(client, admin, title="Seminarium <b>sieciujące</b>")
-    evil = register(client, ev["id"], 77, last_name="<script>alert(1)</script>", first_name="Zoë & Żaneta",
-                    email="evil@example.pl", organization='Gmina "Ząbki"')
-    session = make_session(client, admin, ev["id"], title="Warsztat: Ślady <i>", room="Sala Łabędź",
-                           starts_at="2022-11-29T14:00:00Z", ends_at="2022-11-29T15:30:00Z")
+    evil = register(
+        client,
+        ev["id"],
+        77,
+        last_name="<script>alert(1)</script>",
+        first_name="Zoë & Żaneta",
+        email="evil@example.pl",
+        organization='Gmina "Ząbki"',
+    )
+    session = make_session(
+        client,
+        admin,
+        ev["id"],
+        title="Warsztat: Ślady <i>",
+        room="Sala Łabędź",
+        starts_at="2022-11-29T14:00:00Z",
+        ends_at="2022-11-29T15:30:00Z",
+    )
     for reg in (regs[0], regs[2], evil):
         client.post("/api/v1/me/enrollments", json={"session_id": session["id"]}, headers=bearer(reg["token"]))
     r = client.get(f"/api/v1/sessions/{session['id']}/sign-in-sheet", headers=admin)
@@ -61,10 +75,19 @@ def test_partnership_summary_json_and_files(client, admin):
 
 def test_programme_list_with_rooms_and_local_times(client, admin):
     ev, _ = seed(client, admin)
-    make_session(client, admin, ev["id"], title="Drugi", room="Sala B", starts_at="2022-11-30T09:00:00+01:00",
-                 ends_at="2022-11-30T10:00:00+01:00")
+    make_session(
+        client,
+        admin,
+        ev["id"],
+        title="Drugi",
+        room="Sala B",
+        starts_at="2022-11-30T09:00:00+01:00",
+        ends_at="2022-11-30T10:00:00+01:00",
+    )
     make_session(client, admin, ev["id"], title="Pierwszy", room="Sala Ą")
     rows = parse_csv(client.get(f"/api/v1/events/{ev['id']}/sessions/export", headers=admin).content)
     assert [(r["title"], r["room"], r["starts_at"]) for r in rows] == [
-        ("Pierwszy", "Sala Ą", "2022-11-29 14:00:00"), ("Drugi", "Sala B", "2022-11-30 09:00:00")]
+        ("Pierwszy", "Sala Ą", "2022-11-29 14:00:00"),
+        ("Drugi", "Sala B", "2022-11-30 09:00:00"),
+    ]
     assert rows[0]["enrolled"] == "0" and rows[0]["checked_in"] == "0"

@@ -2,11 +2,20 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-NIGHT = {"label": {"pl": "Nocleg 29/30 XI", "en": "Night 29/30 Nov"}, "type": "single_choice", "required": True,
-         "options": [{"label": {"pl": "Tak, pokój w hotelu", "en": "Yes, a hotel room"}, "capacity": 1},
-                     {"label": {"pl": "Nie potrzebuję", "en": "No need"}}]}
-DIET = {"label": {"pl": "Dieta", "en": "Diet"}, "type": "multiple_choice",
-        "options": [{"label": {"pl": "wegetariańska"}}, {"label": {"pl": "bezglutenowa"}}]}
+NIGHT = {
+    "label": {"pl": "Nocleg 29/30 XI", "en": "Night 29/30 Nov"},
+    "type": "single_choice",
+    "required": True,
+    "options": [
+        {"label": {"pl": "Tak, pokój w hotelu", "en": "Yes, a hotel room"}, "capacity": 1},
+        {"label": {"pl": "Nie potrzebuję", "en": "No need"}},
+    ],
+}
+DIET = {
+    "label": {"pl": "Dieta", "en": "Diet"},
+    "type": "multiple_choice",
+    "options": [{"label": {"pl": "wegetariańska"}}, {"label": {"pl": "bezglutenowa"}}],
+}
 NOTES = {"label": {"pl": "Uwagi"}, "type": "long_text"}
 ACCESS = {"label": {"pl": "Potrzebuję dostępu bez schodów"}, "type": "boolean"}
 ARRIVAL = {"label": {"pl": "Data przyjazdu"}, "type": "date"}

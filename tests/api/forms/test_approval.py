@@ -28,20 +28,27 @@ def test_pending_holds_no_seat_until_approved(app: FastAPI, client: TestClient, 
     assert pending_mail.subject.startswith("Zgłoszenie przyjęte, czeka na zatwierdzenie")
 
 
-def test_reject_gives_options_back_and_tells_the_person(app: FastAPI, client: TestClient,
-                                                         admin: dict[str, str]) -> None:
+def test_reject_gives_options_back_and_tells_the_person(
+    app: FastAPI, client: TestClient, admin: dict[str, str]
+) -> None:
     event = make_event(client, admin, requires_approval=True)
     night = add_question(client, admin, event["id"], NIGHT)
     yes = night["options"][0]["id"]
-    a = client.post(f"/api/v1/events/{event['id']}/registrations",
-                    json=person(1, answers={str(night["id"]): yes})).json()
+    a = client.post(
+        f"/api/v1/events/{event['id']}/registrations", json=person(1, answers={str(night["id"]): yes})
+    ).json()
     assert a["status"] == "pending"  # a pending person holds their room: the demand is real
-    assert_problem(client.post(f"/api/v1/events/{event['id']}/registrations",
-                               json=person(2, answers={str(night["id"]): yes})), 409)
+    assert_problem(
+        client.post(f"/api/v1/events/{event['id']}/registrations", json=person(2, answers={str(night["id"]): yes})), 409
+    )
     rejected = client.post(f"/api/v1/registrations/{a['id']}/reject", headers=admin)
     assert rejected.status_code == 200 and rejected.json()["status"] == "rejected"
-    assert client.post(f"/api/v1/events/{event['id']}/registrations",
-                       json=person(2, answers={str(night["id"]): yes})).status_code == 201
+    assert (
+        client.post(
+            f"/api/v1/events/{event['id']}/registrations", json=person(2, answers={str(night["id"]): yes})
+        ).status_code
+        == 201
+    )
     assert any(r.kind == "registration.rejected" for r in rows(app))
     no = night["options"][1]["id"]
     again = client.post(f"/api/v1/events/{event['id']}/registrations", json=person(1, answers={str(night["id"]): no}))
@@ -59,7 +66,10 @@ def test_bulk_approval_is_first_come_first_seated(client: TestClient, admin: dic
     done = client.post(url, json={"registration_ids": [p["id"] for p in reversed(people)]}, headers=admin)
     assert done.status_code == 200, done.text
     assert [(r["id"], r["status"]) for r in done.json()] == [
-        (people[0]["id"], "confirmed"), (people[1]["id"], "confirmed"), (people[2]["id"], "waitlisted")]
+        (people[0]["id"], "confirmed"),
+        (people[1]["id"], "confirmed"),
+        (people[2]["id"], "waitlisted"),
+    ]
 
 
 def test_invitations_and_organizers_skip_approval(client: TestClient, admin: dict[str, str]) -> None:
@@ -69,5 +79,7 @@ def test_invitations_and_organizers_skip_approval(client: TestClient, admin: dic
     assert invited.json()["status"] == "confirmed"
     by_organizer = client.post(f"/api/v1/events/{event['id']}/registrations", json=person(2), headers=admin)
     assert by_organizer.json()["status"] == "confirmed"
-    assert_problem(client.patch(f"/api/v1/registrations/{by_organizer.json()['id']}", json={"status": "pending"},
-                                headers=admin), 409)
+    assert_problem(
+        client.patch(f"/api/v1/registrations/{by_organizer.json()['id']}", json={"status": "pending"}, headers=admin),
+        409,
+    )

@@ -34,8 +34,10 @@ def test_held_seats_are_not_for_the_public(client: TestClient, admin: dict[str, 
     assert used_up["type"].endswith("invitation-used-up")
     listed = client.get(f"/api/v1/events/{event['id']}/invitations", headers=admin).json()
     assert [(i["used"], i["reserved_used"]) for i in listed] == [(2, 2)] and "code" not in listed[0]
-    assert_problem(client.post(f"/api/v1/events/{event['id']}/invitations", json={"uses": 5, "reserved_seats": 1},
-                               headers=admin), 409)  # no free seat left to hold
+    assert_problem(
+        client.post(f"/api/v1/events/{event['id']}/invitations", json={"uses": 5, "reserved_seats": 1}, headers=admin),
+        409,
+    )  # no free seat left to hold
     assert_problem(client.patch(f"/api/v1/events/{event['id']}", json={"capacity": 2}, headers=admin), 409)
 
 
@@ -47,19 +49,28 @@ def test_code_for_one_address_and_for_an_organization(client: TestClient, admin:
     org = _invite(client, admin, event["id"], uses=10, organization="Urząd  Gminy Serock")
     wrong = assert_problem(_reg(client, event["id"], 3, invitation_code=org["code"]), 422)
     assert wrong["errors"][0]["loc"] == ["body", "invitation_code"]
-    assert _reg(client, event["id"], 4, organization="urząd gminy serock", invitation_code=org["code"]).status_code \
-        == 201
+    assert (
+        _reg(client, event["id"], 4, organization="urząd gminy serock", invitation_code=org["code"]).status_code == 201
+    )
     assert_problem(_reg(client, event["id"], 5, invitation_code="XXXX-XXXX-XXXX"), 422)
-    assert_problem(client.post(f"/api/v1/events/{event['id']}/invitations", json={"uses": 2, "email": "a@b.pl"},
-                               headers=admin), 422)
-    assert_problem(client.post(f"/api/v1/events/{event['id']}/invitations", json={"uses": 1, "reserved_seats": 2},
-                               headers=admin), 422)
+    assert_problem(
+        client.post(f"/api/v1/events/{event['id']}/invitations", json={"uses": 2, "email": "a@b.pl"}, headers=admin),
+        422,
+    )
+    assert_problem(
+        client.post(f"/api/v1/events/{event['id']}/invitations", json={"uses": 1, "reserved_seats": 2}, headers=admin),
+        422,
+    )
 
 
 def test_a_code_admits_outside_the_window(client: TestClient, admin: dict[str, str]) -> None:
     now = datetime.now(UTC)
-    event = make_event(client, admin, registration_opens_at=(now + timedelta(days=1)).isoformat(),
-                       registration_closes_at=(now + timedelta(days=2)).isoformat())
+    event = make_event(
+        client,
+        admin,
+        registration_opens_at=(now + timedelta(days=1)).isoformat(),
+        registration_closes_at=(now + timedelta(days=2)).isoformat(),
+    )
     assert_problem(_reg(client, event["id"], 1), 409)
     early = _invite(client, admin, event["id"], uses=3)
     assert _reg(client, event["id"], 1, invitation_code=early["code"]).status_code == 201
@@ -67,8 +78,9 @@ def test_a_code_admits_outside_the_window(client: TestClient, admin: dict[str, s
     assert_problem(_reg(client, event["id"], 2, invitation_code=strict["code"]), 409)
 
 
-def test_revoking_and_expiry_give_held_seats_to_the_waiting_list(app, client: TestClient,
-                                                                 admin: dict[str, str]) -> None:
+def test_revoking_and_expiry_give_held_seats_to_the_waiting_list(
+    app, client: TestClient, admin: dict[str, str]
+) -> None:
     event = make_event(client, admin, capacity=2)
     revoked = _invite(client, admin, event["id"], uses=1, reserved_seats=1)
     expiring = _invite(client, admin, event["id"], uses=1, reserved_seats=1)
@@ -79,23 +91,30 @@ def test_revoking_and_expiry_give_held_seats_to_the_waiting_list(app, client: Te
     assert client.get(f"/api/v1/registrations/{waiting[0]['id']}", headers=admin).json()["status"] == "confirmed"
     assert_problem(_reg(client, event["id"], 3, invitation_code=revoked["code"]), 422)
     with Session(app.state.engine) as db:  # the second code's time runs out
-        db.execute(update(Invitation).where(Invitation.id == expiring["id"]).values(
-            expires_at=datetime.now(UTC) - timedelta(minutes=1)))
+        db.execute(
+            update(Invitation)
+            .where(Invitation.id == expiring["id"])
+            .values(expires_at=datetime.now(UTC) - timedelta(minutes=1))
+        )
         db.commit()
     assert_problem(_reg(client, event["id"], 4, invitation_code=expiring["code"]), 422)
     # the next time seats are handed out, the expired block goes back: the new person takes it
     assert _reg(client, event["id"], 5).json()["status"] == "waitlisted"  # person 2 waits first
     client.delete(f"/api/v1/registrations/{waiting[0]['id']}", headers=admin)
-    statuses = client.get(f"/api/v1/events/{event['id']}/registrations", headers=admin,
-                          params={"status": ["confirmed"]}).json()
+    statuses = client.get(
+        f"/api/v1/events/{event['id']}/registrations", headers=admin, params={"status": ["confirmed"]}
+    ).json()
     assert statuses["total"] == 2
     assert client.get(f"/api/v1/events/{event['id']}").json()["reserved_seats"] == 0
 
 
 def _expire(app, invitation_id: int) -> None:
     with Session(app.state.engine) as db:
-        db.execute(update(Invitation).where(Invitation.id == invitation_id).values(
-            expires_at=datetime.now(UTC) - timedelta(minutes=1)))
+        db.execute(
+            update(Invitation)
+            .where(Invitation.id == invitation_id)
+            .values(expires_at=datetime.now(UTC) - timedelta(minutes=1))
+        )
         db.commit()
 
 
@@ -111,7 +130,8 @@ def test_expired_held_seats_never_block_a_smaller_capacity(app, client: TestClie
 
 
 def test_expired_held_seats_go_to_whoever_an_organizer_confirms_or_approves(
-        app, client: TestClient, admin: dict[str, str]) -> None:
+    app, client: TestClient, admin: dict[str, str]
+) -> None:
     event = make_event(client, admin, capacity=3)
     code = _invite(client, admin, event["id"], uses=2, reserved_seats=2)
     assert _reg(client, event["id"], 1).json()["status"] == "confirmed"

@@ -20,10 +20,17 @@ def box() -> Iterator[Box]:
 def mail_app(settings: Settings, box: Box) -> Iterator[FastAPI]:
     """The app sending through the loopback SMTP server; retries wait a minute unless a test
     makes them due."""
-    app = create_app(settings.model_copy(update={
-        "smtp_url": box.url, "mail_from": "Sekretariat Seminarium <biuro@seminarium.example>",
-        "outbox_backoff_seconds": 60.0, "outbox_max_attempts": 3, "smtp_timeout_seconds": 2.0,
-    }))
+    app = create_app(
+        settings.model_copy(
+            update={
+                "smtp_url": box.url,
+                "mail_from": "Sekretariat Seminarium <biuro@seminarium.example>",
+                "outbox_backoff_seconds": 60.0,
+                "outbox_max_attempts": 3,
+                "smtp_timeout_seconds": 2.0,
+            }
+        )
+    )
     reset(app.state.engine)
     yield app
     app.state.engine.dispose()

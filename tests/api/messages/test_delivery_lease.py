@@ -29,24 +29,35 @@ LEASE = 1.0  # seconds; the server below takes longer than that to answer DATA
 
 @pytest.fixture
 def slow_app(settings: Settings, box: Box) -> Iterator[FastAPI]:
-    app = create_app(settings.model_copy(update={
-        "smtp_url": box.url, "outbox_lease_seconds": LEASE, "smtp_timeout_seconds": 5.0,
-        "outbox_poll_seconds": 0.05, "outbox_gather_seconds": 0.0, "outbox_backoff_seconds": 60.0,
-        "outbox_max_attempts": 3,
-    }))
+    app = create_app(
+        settings.model_copy(
+            update={
+                "smtp_url": box.url,
+                "outbox_lease_seconds": LEASE,
+                "smtp_timeout_seconds": 5.0,
+                "outbox_poll_seconds": 0.05,
+                "outbox_gather_seconds": 0.0,
+                "outbox_backoff_seconds": 60.0,
+                "outbox_max_attempts": 3,
+            }
+        )
+    )
     reset(app.state.engine)
     yield app
     app.state.engine.dispose()
 
 
-def test_a_slow_smtp_server_gets_one_attempt_not_a_copy_per_lease(slow_app: FastAPI, box: Box,
-                                                                   admin: dict[str, str]) -> None:
+def test_a_slow_smtp_server_gets_one_attempt_not_a_copy_per_lease(
+    slow_app: FastAPI, box: Box, admin: dict[str, str]
+) -> None:
     with TestClient(slow_app, raise_server_exceptions=False) as client:
         event = make_event(client, admin)
         register(client, event["id"], 1)
     box.delay = 1.5 * LEASE  # longer than the lease, shorter than the per-command timeout
-    deliverers = [Dispatcher(slow_app.state.engine, slow_app.state.settings, write_gate=slow_app.state.write_gate)
-                  for _ in range(2)]
+    deliverers = [
+        Dispatcher(slow_app.state.engine, slow_app.state.settings, write_gate=slow_app.state.write_gate)
+        for _ in range(2)
+    ]
     for d in deliverers:
         d.start()
     time.sleep(3.5 * LEASE)  # before the fix: a new copy every lease, and the row still pending
@@ -61,21 +72,35 @@ def test_a_slow_smtp_server_gets_one_attempt_not_a_copy_per_lease(slow_app: Fast
     assert row.lease is None
 
 
-def test_a_slow_webhook_receiver_gets_one_attempt_not_a_copy_per_lease(settings: Settings,
-                                                                         admin: dict[str, str]) -> None:
-    app = create_app(settings.model_copy(update={
-        "webhook_allow_private": True, "webhook_timeout_seconds": 5.0, "outbox_lease_seconds": LEASE,
-        "outbox_poll_seconds": 0.05, "outbox_gather_seconds": 0.0, "outbox_backoff_seconds": 60.0,
-    }))
+def test_a_slow_webhook_receiver_gets_one_attempt_not_a_copy_per_lease(
+    settings: Settings, admin: dict[str, str]
+) -> None:
+    app = create_app(
+        settings.model_copy(
+            update={
+                "webhook_allow_private": True,
+                "webhook_timeout_seconds": 5.0,
+                "outbox_lease_seconds": LEASE,
+                "outbox_poll_seconds": 0.05,
+                "outbox_gather_seconds": 0.0,
+                "outbox_backoff_seconds": 60.0,
+            }
+        )
+    )
     reset(app.state.engine)
     try:
         with receiver() as hook, TestClient(app, raise_server_exceptions=False) as client:
             hook.delay = 1.5 * LEASE
-            assert client.post("/api/v1/webhooks", json={"url": hook.url, "events": ["registration.created"]},
-                               headers=admin).status_code == 201
+            assert (
+                client.post(
+                    "/api/v1/webhooks", json={"url": hook.url, "events": ["registration.created"]}, headers=admin
+                ).status_code
+                == 201
+            )
             register(client, make_event(client, admin)["id"], 1)
-            deliverers = [Dispatcher(app.state.engine, app.state.settings, write_gate=app.state.write_gate)
-                          for _ in range(2)]
+            deliverers = [
+                Dispatcher(app.state.engine, app.state.settings, write_gate=app.state.write_gate) for _ in range(2)
+            ]
             for d in deliverers:
                 d.start()
             time.sleep(3.5 * LEASE)
@@ -88,8 +113,7 @@ def test_a_slow_webhook_receiver_gets_one_attempt_not_a_copy_per_lease(settings:
         app.state.engine.dispose()
 
 
-def test_a_slow_but_timely_server_gets_the_message_once(slow_app: FastAPI, box: Box,
-                                                         admin: dict[str, str]) -> None:
+def test_a_slow_but_timely_server_gets_the_message_once(slow_app: FastAPI, box: Box, admin: dict[str, str]) -> None:
     with TestClient(slow_app, raise_server_exceptions=False) as client:
         event = make_event(client, admin)
         register(client, event["id"], 1)
@@ -100,7 +124,8 @@ def test_a_slow_but_timely_server_gets_the_message_once(slow_app: FastAPI, box: 
 
 
 def test_claims_count_as_attempts_so_the_limit_holds_when_deliverers_die(
-        mail_app: FastAPI, mail_client: TestClient, box: Box, admin: dict[str, str]) -> None:
+    mail_app: FastAPI, mail_client: TestClient, box: Box, admin: dict[str, str]
+) -> None:
     event = make_event(mail_client, admin)
     register(mail_client, event["id"], 1)
     for n in (1, 2, 3):  # three deliverers claim it and die before recording anything

@@ -20,8 +20,9 @@ from tests.factories import bearer, make_event, person, register
 from tests.mailbox import Box, deliver
 
 
-def test_confirmation_is_queued_in_the_transaction_and_delivered(mail_app: FastAPI, mail_client: TestClient,
-                                                                 box: Box, admin: dict[str, str]) -> None:
+def test_confirmation_is_queued_in_the_transaction_and_delivered(
+    mail_app: FastAPI, mail_client: TestClient, box: Box, admin: dict[str, str]
+) -> None:
     event = make_event(mail_client, admin)
     created = register(mail_client, event["id"], 1)
     [queued] = rows(mail_app)
@@ -34,7 +35,8 @@ def test_confirmation_is_queued_in_the_transaction_and_delivered(mail_app: FastA
     assert deliver(mail_app) == 1
     [mail] = box.messages
     assert str(make_header(decode_header(mail["Subject"]))) == (
-        "Potwierdzenie rejestracji: Seminarium sieciujące partnerstw – Serock")
+        "Potwierdzenie rejestracji: Seminarium sieciujące partnerstw – Serock"
+    )
     assert mail["To"].addresses[0].display_name == "Łucja Żółkiewska-1"
     assert mail["From"].addresses[0].display_name == "Sekretariat Seminarium"
     assert mail["Message-ID"] == f"<{queued.uid}@seminarium.example>"
@@ -50,23 +52,25 @@ def test_confirmation_is_queued_in_the_transaction_and_delivered(mail_app: FastA
     assert deliver(mail_app) == 0  # nothing twice
 
 
-def test_english_and_waiting_list_position(mail_app: FastAPI, mail_client: TestClient, box: Box,
-                                           admin: dict[str, str]) -> None:
+def test_english_and_waiting_list_position(
+    mail_app: FastAPI, mail_client: TestClient, box: Box, admin: dict[str, str]
+) -> None:
     event = make_event(mail_client, admin, capacity=1, language="en")
     register(mail_client, event["id"], 1)
     second = register(mail_client, event["id"], 2, language="pl")
     third = register(mail_client, event["id"], 3)
     assert (second["status"], third["waitlist_position"]) == ("waitlisted", 2)
     deliver(mail_app)
-    first_mail, = box.to("lucja.1@")
+    (first_mail,) = box.to("lucja.1@")
     assert str(first_mail["Subject"]).startswith("Registration confirmed")
     assert "Lista rezerwowa" in str(box.to("lucja.2@")[0]["Subject"])
     assert "pozycji 1" in box.text(box.to("lucja.2@")[0])
     assert "You are number 2 on the waiting list" in box.text(box.to("lucja.3@")[0])
 
 
-def test_cancel_promotes_and_both_hear_of_it(mail_app: FastAPI, mail_client: TestClient, box: Box,
-                                             admin: dict[str, str]) -> None:
+def test_cancel_promotes_and_both_hear_of_it(
+    mail_app: FastAPI, mail_client: TestClient, box: Box, admin: dict[str, str]
+) -> None:
     event = make_event(mail_client, admin, capacity=1)
     first = register(mail_client, event["id"], 1)
     register(mail_client, event["id"], 2)
@@ -80,8 +84,9 @@ def test_cancel_promotes_and_both_hear_of_it(mail_app: FastAPI, mail_client: Tes
     assert {r.kind for r in rows(mail_app)} >= {"registration.cancelled", "registration.promoted"}
 
 
-def test_a_refused_registration_queues_nothing(mail_app: FastAPI, mail_client: TestClient,
-                                               admin: dict[str, str]) -> None:
+def test_a_refused_registration_queues_nothing(
+    mail_app: FastAPI, mail_client: TestClient, admin: dict[str, str]
+) -> None:
     event = make_event(mail_client, admin)
     register(mail_client, event["id"], 1)
     again = mail_client.post(f"/api/v1/events/{event['id']}/registrations", json=person(1))
@@ -90,8 +95,8 @@ def test_a_refused_registration_queues_nothing(mail_app: FastAPI, mail_client: T
 
 
 def test_smtp_refusing_is_retried_then_failed_and_organizers_retry(
-        mail_app: FastAPI, mail_client: TestClient, box: Box, admin: dict[str, str],
-        caplog: pytest.LogCaptureFixture) -> None:
+    mail_app: FastAPI, mail_client: TestClient, box: Box, admin: dict[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.INFO)
     event = make_event(mail_client, admin)
     box.refuse = 451
@@ -123,14 +128,19 @@ def test_smtp_refusing_is_retried_then_failed_and_organizers_retry(
     assert any("retry" in entry["action"] for entry in audit)
 
 
-def test_smtp_down_registration_answers_at_once_and_nothing_is_lost(
-        settings: Settings, admin: dict[str, str]) -> None:
+def test_smtp_down_registration_answers_at_once_and_nothing_is_lost(settings: Settings, admin: dict[str, str]) -> None:
     from tests.mailbox import free_port, mailbox
 
     port = free_port()  # nobody listens here
-    app = create_app(settings.model_copy(update={
-        "smtp_url": SecretStr(f"smtp://127.0.0.1:{port}"), "smtp_timeout_seconds": 1.0,
-        "outbox_backoff_seconds": 60.0}))
+    app = create_app(
+        settings.model_copy(
+            update={
+                "smtp_url": SecretStr(f"smtp://127.0.0.1:{port}"),
+                "smtp_timeout_seconds": 1.0,
+                "outbox_backoff_seconds": 60.0,
+            }
+        )
+    )
     reset(app.state.engine)
     try:
         with TestClient(app, raise_server_exceptions=False) as client:
@@ -148,8 +158,9 @@ def test_smtp_down_registration_answers_at_once_and_nothing_is_lost(
         app.state.engine.dispose()
 
 
-def test_without_smtp_messages_are_written_as_eml_files(settings: Settings, admin: dict[str, str],
-                                                         tmp_path: Path) -> None:
+def test_without_smtp_messages_are_written_as_eml_files(
+    settings: Settings, admin: dict[str, str], tmp_path: Path
+) -> None:
     app = create_app(settings.model_copy(update={"smtp_url": None, "outbox_dir": str(tmp_path)}))
     reset(app.state.engine)
     try:
@@ -175,8 +186,9 @@ def test_without_smtp_messages_are_written_as_eml_files(settings: Settings, admi
 
 
 @pytest.mark.parametrize("existing", [False, True])
-def test_eml_files_are_readable_by_the_service_user_only(settings: Settings, admin: dict[str, str],
-                                                          tmp_path: Path, existing: bool) -> None:
+def test_eml_files_are_readable_by_the_service_user_only(
+    settings: Settings, admin: dict[str, str], tmp_path: Path, existing: bool
+) -> None:
     folder = tmp_path / "outbox"
     if existing:  # made earlier with a looser mode, or by a deployment script
         folder.mkdir(mode=0o755)
@@ -193,8 +205,9 @@ def test_eml_files_are_readable_by_the_service_user_only(settings: Settings, adm
         app.state.engine.dispose()
 
 
-def test_a_message_whose_deliverer_died_is_sent_after_its_lease(mail_app: FastAPI, mail_client: TestClient,
-                                                                 box: Box, admin: dict[str, str]) -> None:
+def test_a_message_whose_deliverer_died_is_sent_after_its_lease(
+    mail_app: FastAPI, mail_client: TestClient, box: Box, admin: dict[str, str]
+) -> None:
     from app.db import open_session
     from app.messages import outbox
 
@@ -216,13 +229,15 @@ def test_a_message_whose_deliverer_died_is_sent_after_its_lease(mail_app: FastAP
     assert rows(mail_app)[0].attempts == 2  # the dead deliverer's claim was an attempt too
 
 
-def test_the_persons_export_lists_their_messages(mail_app: FastAPI, mail_client: TestClient, box: Box,
-                                                 admin: dict[str, str]) -> None:
+def test_the_persons_export_lists_their_messages(
+    mail_app: FastAPI, mail_client: TestClient, box: Box, admin: dict[str, str]
+) -> None:
     event = make_event(mail_client, admin)
     person = register(mail_client, event["id"], 1)
     register(mail_client, event["id"], 2)
     deliver(mail_app)
     exported = mail_client.get("/api/v1/me/export", headers=bearer(person["token"])).json()
     assert [(m["kind"], m["status"], m["to"]) for m in exported["messages"]] == [
-        ("registration.created", "sent", "lucja.1@gmina-serock.pl")]
+        ("registration.created", "sent", "lucja.1@gmina-serock.pl")
+    ]
     assert exported["calendar_feed"] is False

@@ -18,7 +18,9 @@ from tests.mailbox import Box, deliver
 
 # A variable of some other kind of message, for each kind.
 FOREIGN = {kind: "session_title" for kind in OVERRIDABLE} | {
-    "enrollment.created": "poll_title", "enrollment.promoted": "self_service_url"}
+    "enrollment.created": "poll_title",
+    "enrollment.promoted": "self_service_url",
+}
 
 
 def _url(event: dict, kind: str = "registration.created", language: str = "pl") -> str:
@@ -41,23 +43,26 @@ def test_a_variable_of_another_kind_is_refused_naming_it(client, admin, kind):
     assert not any(t["custom"] for t in listed)
 
 
-@pytest.mark.parametrize("text", [
-    "{{ 100 // position }}",  # a confirmed person has no position
-    "{{ session_room.upper() }}",  # calls are not available
-    "{{ 'x' * 3000000 }}",
-    "{% for a in event_title %}{% for b in event_title %}{{ 'x' * 1000 }}{% endfor %}{% endfor %}",  # too long
-    "{{ 9 ** 99999999 }}",
-    "{{ '%0999999999d' % 1 }}",
-    "{{ 'x'|center(999999999) }}",
-    "{% set x = 1 %}{{ x }}",
-    "{% for a in [1] %}{% for b in [1] %}{% for c in [1] %}{% endfor %}{% endfor %}{% endfor %}",
-    "{% for a in range(10) %}{% endfor %}",
-    '{% include "pl/registration.created.txt" %}',
-    "{{ ''.__class__.__mro__ }}",
-    "{% if %}",
-    "{{ " + "(" * 5000 + "1" + ")" * 5000 + " }}",
-    "{% if first_name %}" * 2000 + "{% endif %}" * 2000,
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{{ 100 // position }}",  # a confirmed person has no position
+        "{{ session_room.upper() }}",  # calls are not available
+        "{{ 'x' * 3000000 }}",
+        "{% for a in event_title %}{% for b in event_title %}{{ 'x' * 1000 }}{% endfor %}{% endfor %}",  # too long
+        "{{ 9 ** 99999999 }}",
+        "{{ '%0999999999d' % 1 }}",
+        "{{ 'x'|center(999999999) }}",
+        "{% set x = 1 %}{{ x }}",
+        "{% for a in [1] %}{% for b in [1] %}{% for c in [1] %}{% endfor %}{% endfor %}{% endfor %}",
+        "{% for a in range(10) %}{% endfor %}",
+        '{% include "pl/registration.created.txt" %}',
+        "{{ ''.__class__.__mro__ }}",
+        "{% if %}",
+        "{{ " + "(" * 5000 + "1" + ")" * 5000 + " }}",
+        "{% if first_name %}" * 2000 + "{% endif %}" * 2000,
+    ],
+)
 def test_templates_that_fail_or_grow_are_refused(client, admin, text):
     event = make_event(client, admin)
     assert_problem(_put(client, admin, event, text), 422)
@@ -83,20 +88,31 @@ def test_every_builtin_text_can_be_saved_as_is(client, admin, language):
 def _store_unchecked(app: FastAPI, event: dict, text: str) -> None:
     """A template saved before templates were checked as they are now."""
     with Session(app.state.engine) as db:
-        db.add(MessageTemplate(event_id=event["id"], kind="registration.created", language="pl",
-                               subject="Witamy, {{ first_name }}", text=text))
+        db.add(
+            MessageTemplate(
+                event_id=event["id"],
+                kind="registration.created",
+                language="pl",
+                subject="Witamy, {{ first_name }}",
+                text=text,
+            )
+        )
         config.touch(db, event_id=event["id"])
         db.commit()
 
 
-@pytest.mark.parametrize(("text", "reason"), [
-    ("Nr {{ 100 // position }}", "it raised TypeError"),
-    ("{% for a in last_name %}{% for b in last_name %}{{ 'x' * 1000 }}{% endfor %}{% endfor %}", "longer than"),
-    ("{% set x = first_name %}{{ x }}", "{% set %} is not available"),
-    ("{{ event_title[first_name] }}", "it raised UndefinedError"),
-])
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("Nr {{ 100 // position }}", "it raised TypeError"),
+        ("{% for a in last_name %}{% for b in last_name %}{{ 'x' * 1000 }}{% endfor %}{% endfor %}", "longer than"),
+        ("{% set x = first_name %}{{ x }}", "{% set %} is not available"),
+        ("{{ event_title[first_name] }}", "it raised UndefinedError"),
+    ],
+)
 def test_a_template_that_fails_when_sent_gives_way_to_the_builtin_text(
-        mail_app: FastAPI, mail_client: TestClient, box: Box, admin: dict[str, str], caplog, text, reason) -> None:
+    mail_app: FastAPI, mail_client: TestClient, box: Box, admin: dict[str, str], caplog, text, reason
+) -> None:
     event = make_event(mail_client, admin)
     _store_unchecked(mail_app, event, text)
     with caplog.at_level(logging.DEBUG):
@@ -117,8 +133,9 @@ def test_a_template_that_fails_when_sent_gives_way_to_the_builtin_text(
     assert any("template" in r.getMessage() and r.levelno == logging.WARNING for r in logged)
 
 
-def test_a_template_that_works_leaves_no_error(mail_app: FastAPI, mail_client: TestClient,
-                                               admin: dict[str, str]) -> None:
+def test_a_template_that_works_leaves_no_error(
+    mail_app: FastAPI, mail_client: TestClient, admin: dict[str, str]
+) -> None:
     event = make_event(mail_client, admin)
     assert _put(mail_client, admin, event, "Link: {{ self_service_url }}").status_code == 200
     register(mail_client, event["id"], 1)

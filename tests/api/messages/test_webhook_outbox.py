@@ -18,8 +18,17 @@ from tests.factories import bearer, make_event, register
 
 
 def _app(settings: Settings, **extra: object) -> FastAPI:
-    app = create_app(settings.model_copy(update={"webhook_allow_private": True, "outbox_backoff_seconds": 60.0,
-                                                 "outbox_max_attempts": 3, "webhook_timeout_seconds": 2.0, **extra}))
+    app = create_app(
+        settings.model_copy(
+            update={
+                "webhook_allow_private": True,
+                "outbox_backoff_seconds": 60.0,
+                "outbox_max_attempts": 3,
+                "webhook_timeout_seconds": 2.0,
+                **extra,
+            }
+        )
+    )
     reset(app.state.engine)
     return app
 
@@ -37,8 +46,15 @@ def test_registration_and_checkin_webhooks_signed_and_retried(settings: Settings
     try:
         with receiver() as hook, TestClient(app, raise_server_exceptions=False) as client:
             event = make_event(client, admin)
-            made = client.post("/api/v1/webhooks", json={"url": hook.url, "events": [
-                "registration.created", "registration.cancelled"], "event_id": event["id"]}, headers=admin)
+            made = client.post(
+                "/api/v1/webhooks",
+                json={
+                    "url": hook.url,
+                    "events": ["registration.created", "registration.cancelled"],
+                    "event_id": event["id"],
+                },
+                headers=admin,
+            )
             assert made.status_code == 201, made.text
             secret = made.json()["secret"]
             other = make_event(client, admin, slug="inne-wydarzenie")
@@ -53,12 +69,15 @@ def test_registration_and_checkin_webhooks_signed_and_retried(settings: Settings
             assert len(hook.requests) == 2
             (h1, b1), (h2, b2) = hook.requests
             assert h1["webhook-id"] == h2["webhook-id"] == first.uid and b1 == b2  # the same message, twice
-            assert signing.verify(secret, h2["webhook-id"], int(h2["webhook-timestamp"]), b2,
-                                  h2["webhook-signature"])
+            assert signing.verify(secret, h2["webhook-id"], int(h2["webhook-timestamp"]), b2, h2["webhook-signature"])
             payload = json.loads(b2)
             assert payload["type"] == "registration.created"
-            assert payload["data"] == {"event_id": event["id"], "registration_id": person["id"],
-                                       "status": "confirmed", "waitlist_position": None}
+            assert payload["data"] == {
+                "event_id": event["id"],
+                "registration_id": person["id"],
+                "status": "confirmed",
+                "waitlist_position": None,
+            }
             assert "lucja" not in b2.decode()  # no personal data in webhooks
             log = client.get(f"/api/v1/webhooks/{made.json()['id']}/deliveries", headers=admin).json()
             assert [(d["status"], d["attempts"]) for d in log["items"]] == [("sent", 2)]
@@ -76,8 +95,12 @@ def test_a_hanging_receiver_does_not_hold_up_others(settings: Settings, admin: d
             slow.delay = 2.5
             event = make_event(client, admin)
             for hook in (slow, fast):
-                assert client.post("/api/v1/webhooks", json={"url": hook.url, "events": ["registration.created"]},
-                                   headers=admin).status_code == 201
+                assert (
+                    client.post(
+                        "/api/v1/webhooks", json={"url": hook.url, "events": ["registration.created"]}, headers=admin
+                    ).status_code
+                    == 201
+                )
             dispatcher = Dispatcher(app.state.engine, app.state.settings)
             dispatcher.start()
             try:
@@ -100,12 +123,17 @@ def test_concurrent_deliverers_never_send_one_message_twice(settings: Settings, 
     try:
         with receiver() as hook, TestClient(app, raise_server_exceptions=False) as client:
             event = make_event(client, admin, capacity=500)
-            assert client.post("/api/v1/webhooks", json={"url": hook.url, "events": ["registration.created"]},
-                               headers=admin).status_code == 201
+            assert (
+                client.post(
+                    "/api/v1/webhooks", json={"url": hook.url, "events": ["registration.created"]}, headers=admin
+                ).status_code
+                == 201
+            )
             for i in range(1, 81):
                 register(client, event["id"], i)
-            deliverers = [Dispatcher(app.state.engine, app.state.settings, write_gate=app.state.write_gate)
-                          for _ in range(3)]
+            deliverers = [
+                Dispatcher(app.state.engine, app.state.settings, write_gate=app.state.write_gate) for _ in range(3)
+            ]
             threads = [threading.Thread(target=d.run_once) for d in deliverers]
             for t in threads:
                 t.start()

@@ -30,15 +30,16 @@ def _sent_within(app: FastAPI, n: int, seconds: float) -> float | None:
 
 
 def test_delivery_waits_while_requests_are_at_work_then_catches_up(
-        mail_app: FastAPI, mail_client: TestClient, box: Box, admin: dict[str, str]) -> None:
-    settings = mail_app.state.settings.model_copy(update={
-        "outbox_yield_seconds": 1.5, "outbox_poll_seconds": 0.05, "outbox_gather_seconds": 0.01})
+    mail_app: FastAPI, mail_client: TestClient, box: Box, admin: dict[str, str]
+) -> None:
+    settings = mail_app.state.settings.model_copy(
+        update={"outbox_yield_seconds": 1.5, "outbox_poll_seconds": 0.05, "outbox_gather_seconds": 0.01}
+    )
     rush = threading.Event()
     rush.set()
     event = make_event(mail_client, admin)
     register(mail_client, event["id"], 1)
-    dispatcher = Dispatcher(mail_app.state.engine, settings, write_gate=mail_app.state.write_gate,
-                            busy=rush.is_set)
+    dispatcher = Dispatcher(mail_app.state.engine, settings, write_gate=mail_app.state.write_gate, busy=rush.is_set)
     dispatcher.start()
     try:
         dispatcher.wake()

@@ -38,19 +38,26 @@ def test_metrics_count_requests_by_route_template_and_status(client, admin):
     before = _samples(client)
     register(client, event["id"], 1)
     register(client, event["id"], 2)
-    duplicate = client.post(f"/api/v1/events/{event['id']}/registrations",
-                            json=person(1))
+    duplicate = client.post(f"/api/v1/events/{event['id']}/registrations", json=person(1))
     assert duplicate.status_code == 409
     after = _samples(client)
     created = ("http_requests_total", dict(method="POST", route=ROUTE, status="201"))
     assert _value(after, created[0], **created[1]) - _value(before, created[0], **created[1]) == 2
-    assert _value(after, "http_requests_total", method="POST", route=ROUTE, status="409") - _value(
-        before, "http_requests_total", method="POST", route=ROUTE, status="409") == 1
+    assert (
+        _value(after, "http_requests_total", method="POST", route=ROUTE, status="409")
+        - _value(before, "http_requests_total", method="POST", route=ROUTE, status="409")
+        == 1
+    )
     count = "http_request_duration_seconds_count"
     assert _value(after, count, method="POST", route=ROUTE) - _value(before, count, method="POST", route=ROUTE) == 3
     names = {name for name, _ in after}
-    for expected in ("http_requests_in_progress", "http_requests_queued", "db_connections_in_use",
-                     "db_lock_wait_seconds_count", "http_request_duration_seconds_bucket"):
+    for expected in (
+        "http_requests_in_progress",
+        "http_requests_queued",
+        "db_connections_in_use",
+        "db_lock_wait_seconds_count",
+        "http_request_duration_seconds_bucket",
+    ):
         assert expected in names, expected
     # no label carries a value from a path or a query string
     assert not any(str(event["id"]) == v for _, labels in after for k, v in labels if k == "route")
@@ -79,8 +86,9 @@ def test_metrics_are_for_operators_only(settings, admin) -> None:
                 answer = client.get("/metrics", headers=bearer(token))
                 assert answer.status_code == 200 and "http_requests_total" in answer.text
             # the scraper's token is no organizer key
-            assert_problem(client.get(f"/api/v1/events/{event['id']}/registrations", headers=bearer(METRICS_TOKEN)),
-                           401)
+            assert_problem(
+                client.get(f"/api/v1/events/{event['id']}/registrations", headers=bearer(METRICS_TOKEN)), 401
+            )
     finally:
         app.state.engine.dispose()
 
@@ -95,10 +103,16 @@ def test_request_id_is_taken_or_made_and_returned(client):
 def test_logs_are_json_with_request_id_and_never_personal_data(client, admin, caplog):
     caplog.set_level(logging.INFO)
     event = make_event(client, admin)
-    data = {"first_name": "Żaneta", "last_name": "Przybyszewska", "email": "zaneta.p@gmina-example.pl",
-            "organization": "Gmina Example", "consent": True}
-    reg = client.post(f"/api/v1/events/{event['id']}/registrations", json=data,
-                      headers={"X-Request-ID": "rush-1"}).json()
+    data = {
+        "first_name": "Żaneta",
+        "last_name": "Przybyszewska",
+        "email": "zaneta.p@gmina-example.pl",
+        "organization": "Gmina Example",
+        "consent": True,
+    }
+    reg = client.post(
+        f"/api/v1/events/{event['id']}/registrations", json=data, headers={"X-Request-ID": "rush-1"}
+    ).json()
     client.post(f"/api/v1/events/{event['id']}/registrations", json=data)  # duplicate: integrity path
     client.get(f"/api/v1/events/{event['id']}/registrations", params={"q": "Przybyszewska"}, headers=admin)
     client.get("/api/v1/me", headers=bearer(reg["token"]))

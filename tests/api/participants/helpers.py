@@ -5,8 +5,9 @@ from fastapi.testclient import TestClient
 FIELDS = {"first_name", "last_name", "organization", "partnership"}
 
 
-def participants(client: TestClient, event_id: int, headers: dict[str, str] | None = None,
-                 **params: Any) -> dict[str, Any]:
+def participants(
+    client: TestClient, event_id: int, headers: dict[str, str] | None = None, **params: Any
+) -> dict[str, Any]:
     r = client.get(f"/api/v1/events/{event_id}/participants", headers=headers or {}, params=params)
     assert r.status_code == 200, r.text
     body = r.json()

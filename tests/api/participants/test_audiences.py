@@ -35,8 +35,14 @@ def test_three_audiences(client, admin, listed):
     assert names(client, e, admin) == ["Dla-Uczestników", "Publiczna"]
     body = participants(client, e)
     assert body["total"] == 1 and body["limit"] == 50 and body["offset"] == 0
-    assert body["items"] == [{"first_name": "Łucja", "last_name": "Publiczna", "organization": "Gmina 3",
-                              "partnership": "Partnerstwo Doliny Bugu"}]
+    assert body["items"] == [
+        {
+            "first_name": "Łucja",
+            "last_name": "Publiczna",
+            "organization": "Gmina 3",
+            "partnership": "Partnerstwo Doliny Bugu",
+        }
+    ]
 
 
 def test_no_email_category_position_or_ids(client, admin, listed):
@@ -131,9 +137,13 @@ def test_listing_is_stored_at_registration_shown_in_me_and_changed_both_ways(cli
     h = bearer(me["token"])
     assert client.get("/api/v1/me", headers=h).json()["listing"] == "none"
     assert client.get("/api/v1/me/export", headers=h).json()["listing"] == "none"
-    for listing, anonymous, members in (("public", ["Zmienna"], ["Zmienna"]), ("participants", [], ["Zmienna"]),
-                                        ("none", [], []), ("participants", [], ["Zmienna"]),
-                                        ("public", ["Zmienna"], ["Zmienna"])):
+    for listing, anonymous, members in (
+        ("public", ["Zmienna"], ["Zmienna"]),
+        ("participants", [], ["Zmienna"]),
+        ("none", [], []),
+        ("participants", [], ["Zmienna"]),
+        ("public", ["Zmienna"], ["Zmienna"]),
+    ):
         r = client.patch("/api/v1/me", json={"listing": listing}, headers=h)
         assert r.status_code == 200 and r.json()["listing"] == listing, r.text
         assert client.get("/api/v1/me", headers=h).json()["listing"] == listing
@@ -149,9 +159,20 @@ def test_listing_is_stored_at_registration_shown_in_me_and_changed_both_ways(cli
 @pytest.mark.parametrize("value", ["everyone", "PUBLIC", 1, True, ""])
 def test_bad_listing_is_422(client, admin, value):
     event = make_event(client, admin)
-    body = assert_problem(client.post(f"/api/v1/events/{event['id']}/registrations", json={
-        "first_name": "Anna", "last_name": "Nowak", "email": "anna@example.pl", "organization": "Gmina",
-        "consent": True, "listing": value}), 422)
+    body = assert_problem(
+        client.post(
+            f"/api/v1/events/{event['id']}/registrations",
+            json={
+                "first_name": "Anna",
+                "last_name": "Nowak",
+                "email": "anna@example.pl",
+                "organization": "Gmina",
+                "consent": True,
+                "listing": value,
+            },
+        ),
+        422,
+    )
     assert "listing" in str(body)
     me = register(client, event["id"], 1)
     assert_problem(client.patch("/api/v1/me", json={"listing": value}, headers=bearer(me["token"])), 422)

@@ -4,8 +4,7 @@ from app.ratelimit.middleware import bucket
 from tests.api.participants.helpers import names, participants
 from tests.factories import assert_problem, bearer, make_event, register
 
-POLISH_ORDER = ["Adamska", "Cebula", "Ćwik", "Lis", "łoś", "Nowak-Kowalska", "Nowakowska", "Zając", "Źrebiec",
-                "Żak"]
+POLISH_ORDER = ["Adamska", "Cebula", "Ćwik", "Lis", "łoś", "Nowak-Kowalska", "Nowakowska", "Zając", "Źrebiec", "Żak"]
 
 
 def _everyone(client, admin):
@@ -29,7 +28,10 @@ def test_same_name_breaks_ties_by_registration_and_first_name_counts(client, adm
     register(client, e, 3, first_name="Łucja", last_name="Nowak", listing="public", organization="Trzecia")
     items = participants(client, e)["items"]
     assert [(p["first_name"], p["organization"]) for p in items] == [
-        ("Lucyna", "Pierwsza"), ("Łucja", "Druga"), ("Łucja", "Trzecia")]
+        ("Lucyna", "Pierwsza"),
+        ("Łucja", "Druga"),
+        ("Łucja", "Trzecia"),
+    ]
 
 
 def test_paging_keeps_the_order(client, admin):

@@ -29,8 +29,9 @@ def test_erase_me_frees_seat_and_anonymises(client, admin):
     event = make_event(client, admin, capacity=1)
     a, b = register(client, event["id"], 1), register(client, event["id"], 2)
     poll = make_poll(client, admin, event["id"])
-    client.put(f"/api/v1/polls/{poll['id']}/ballot", json={"topic_ids": poll["topic_ids"][:1]},
-               headers=bearer(a["token"]))
+    client.put(
+        f"/api/v1/polls/{poll['id']}/ballot", json={"topic_ids": poll["topic_ids"][:1]}, headers=bearer(a["token"])
+    )
     r = client.delete("/api/v1/me", params={"erase": "true"}, headers=bearer(a["token"]))
     assert r.status_code == 200
     assert r.json()["status"] == "cancelled" and r.json()["erased_at"]

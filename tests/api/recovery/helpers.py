@@ -22,8 +22,11 @@ def confirm(client: TestClient, code: str) -> Any:
 def queued(app: FastAPI) -> list[OutboxMessage]:
     """The recovery e-mails in the outbox, oldest first."""
     with Session(app.state.engine) as db:
-        return list(db.exec(select(OutboxMessage).where(OutboxMessage.kind == "recovery.code")
-                            .order_by(col(OutboxMessage.id))).all())
+        return list(
+            db.exec(
+                select(OutboxMessage).where(OutboxMessage.kind == "recovery.code").order_by(col(OutboxMessage.id))
+            ).all()
+        )
 
 
 def code_from_mail(app: FastAPI, box: Box, address: str) -> str:

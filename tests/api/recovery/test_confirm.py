@@ -72,13 +72,22 @@ def test_unknown_and_malformed_codes_are_400_garbage_bodies_422(client, admin, a
     event = make_event(client, admin)
     reg = register(client, event["id"], 1)
     code = _code_for(client, app, box, event["id"])
-    wrong = ("0000-0000-00" if code != "0000-0000-00" else "1111-1111-11")
+    wrong = "0000-0000-00" if code != "0000-0000-00" else "1111-1111-11"
     for text in (wrong, code[:-1], code + "Z", "UUUU-UUUU-UU", "ŻÓŁW-ŻÓŁW-ŻÓ", "-", "x" * 64, reg["token"][:64]):
         problem = assert_problem(confirm(client, text), 400)
         assert problem["detail"] == "The code is unknown, already used or expired; ask for a new one."
     url = "/api/v1/registrations/recover/confirm"
-    for body in ({}, {"code": ""}, {"code": None}, {"code": 1234}, {"code": "x" * 65}, {"code": "AB\x00"},
-                 {"code": code, "token": "x"}, [code], code):
+    for body in (
+        {},
+        {"code": ""},
+        {"code": None},
+        {"code": 1234},
+        {"code": "x" * 65},
+        {"code": "AB\x00"},
+        {"code": code, "token": "x"},
+        [code],
+        code,
+    ):
         assert_problem(client.post(url, json=body), 422)
     assert_problem(client.post(url, content=b"code=1", headers={"Content-Type": "application/json"}), 422)
     # none of that used the real code up

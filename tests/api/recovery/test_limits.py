@@ -35,8 +35,7 @@ def test_two_exchanges_of_one_code_at_once_give_one_token(client, admin, app, bo
         start = threading.Barrier(2)
         answers: list = [None, None]
 
-        def exchange(slot: int, code: str = code, start: threading.Barrier = start,
-                     answers: list = answers) -> None:
+        def exchange(slot: int, code: str = code, start: threading.Barrier = start, answers: list = answers) -> None:
             own = TestClient(app, raise_server_exceptions=False)
             start.wait()
             answers[slot] = confirm(own, code)

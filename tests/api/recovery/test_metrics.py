@@ -15,9 +15,12 @@ def _counts(client: TestClient, admin: dict[str, str]) -> Series:
     depend on timing, live gauges on the moment)."""
     response = client.get("/metrics", headers=admin)
     assert response.status_code == 200
-    return {(s.name, tuple(sorted(s.labels.items()))): s.value
-            for family in text_string_to_metric_families(response.text) for s in family.samples
-            if s.name.endswith(("_total", "_count")) or s.name == "outbox_messages"}
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(response.text)
+        for s in family.samples
+        if s.name.endswith(("_total", "_count")) or s.name == "outbox_messages"
+    }
 
 
 def test_a_recovery_request_moves_the_same_counters_for_any_address(client, admin, app, box):
@@ -30,8 +33,11 @@ def test_a_recovery_request_moves_the_same_counters_for_any_address(client, admi
         assert recover(client, event["id"], email).status_code == 202
         deliver(app)
         after = _counts(client, admin)
-        changed[email] = {k: after.get(k, 0.0) - before.get(k, 0.0) for k in before.keys() | after.keys()
-                          if after.get(k, 0.0) != before.get(k, 0.0)}
+        changed[email] = {
+            k: after.get(k, 0.0) - before.get(k, 0.0)
+            for k in before.keys() | after.keys()
+            if after.get(k, 0.0) != before.get(k, 0.0)
+        }
     # the registered address did get its code
     assert [str(m["Subject"]) for m in box.to(person(1)["email"])][-1].startswith("Nowy link do rejestracji")
     assert changed[person(1)["email"]] == changed["nikt@gmina-serock.pl"]

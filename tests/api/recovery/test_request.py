@@ -61,9 +61,18 @@ def test_unknown_or_unpublished_event_is_404(client, admin, app):
 def test_bad_bodies_are_422(client, admin):
     event = make_event(client, admin)
     url = f"/api/v1/events/{event['id']}/registrations/recover"
-    for body in ({}, {"email": "not-an-address"}, {"email": None}, {"email": 5}, {"email": ["a@b.pl"]},
-                 {"email": "a@b.pl", "event_id": 1}, {"email": "a\x00@b.pl"}, {"email": "x" * 250 + "@b.pl"},
-                 [], "a@b.pl"):
+    for body in (
+        {},
+        {"email": "not-an-address"},
+        {"email": None},
+        {"email": 5},
+        {"email": ["a@b.pl"]},
+        {"email": "a@b.pl", "event_id": 1},
+        {"email": "a\x00@b.pl"},
+        {"email": "x" * 250 + "@b.pl"},
+        [],
+        "a@b.pl",
+    ):
         assert_problem(client.post(url, json=body), 422)
     assert_problem(client.post(url, content=b"{not json", headers={"Content-Type": "application/json"}), 422)
 

@@ -24,8 +24,7 @@ FLOOR = 0.1
 EXTRA = 0.03
 
 
-def test_registered_and_unknown_addresses_answer_in_the_same_time(client, admin, app,
-                                                                  monkeypatch: pytest.MonkeyPatch):
+def test_registered_and_unknown_addresses_answer_in_the_same_time(client, admin, app, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(router, "ANSWER_SECONDS", FLOOR)
     send = notices.recovery_code
 

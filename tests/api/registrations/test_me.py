@@ -14,8 +14,9 @@ def test_read_and_update_me(client, admin):
     me = client.get("/api/v1/me", headers=bearer(reg["token"])).json()
     assert me["id"] == reg["id"] and me["status"] == "confirmed" and me["enrollments"] == []
     assert "token" not in me and "token_digest" not in me
-    r = client.patch("/api/v1/me", json={"last_name": "Źdźbło", "organization": "Starostwo Legionowo"},
-                     headers=bearer(reg["token"]))
+    r = client.patch(
+        "/api/v1/me", json={"last_name": "Źdźbło", "organization": "Starostwo Legionowo"}, headers=bearer(reg["token"])
+    )
     assert r.status_code == 200, r.text
     assert r.json()["last_name"] == "Źdźbło" and r.json()["organization"] == "Starostwo Legionowo"
     assert_problem(client.patch("/api/v1/me", json={"email": "x@y.pl"}, headers=bearer(reg["token"])), 422)

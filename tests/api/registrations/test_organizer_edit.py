@@ -18,12 +18,26 @@ def found(client, admin, event_id, q):
 def test_edit_names_and_find_them_folded(client, admin):
     ev = make_event(client, admin)
     reg = register(client, ev["id"], 1, first_name="Jan", last_name="Kowalski")
-    r = client.patch(url(reg), json={"last_name": " Żółw ", "first_name": "Łucja", "position": "Wójt",
-                                     "category": "foundation", "language": "en"}, headers=admin)
+    r = client.patch(
+        url(reg),
+        json={
+            "last_name": " Żółw ",
+            "first_name": "Łucja",
+            "position": "Wójt",
+            "category": "foundation",
+            "language": "en",
+        },
+        headers=admin,
+    )
     assert r.status_code == 200, r.text
     body = r.json()
     assert (body["first_name"], body["last_name"], body["position"], body["category"], body["language"]) == (
-        "Łucja", "Żółw", "Wójt", "foundation", "en")
+        "Łucja",
+        "Żółw",
+        "Wójt",
+        "foundation",
+        "en",
+    )
     assert body["status"] == "confirmed"
     assert found(client, admin, ev["id"], "Zolw") == [reg["id"]]
     assert found(client, admin, ev["id"], "lucja zolw") == [reg["id"]]
@@ -33,8 +47,9 @@ def test_edit_names_and_find_them_folded(client, admin):
 def test_details_and_status_in_one_request(client, admin):
     ev = make_event(client, admin, capacity=1)
     first, second = register(client, ev["id"], 1), register(client, ev["id"], 2)
-    r = client.patch(url(first), json={"last_name": "Nowak", "status": "waitlisted", "move_to_end": True},
-                     headers=admin)
+    r = client.patch(
+        url(first), json={"last_name": "Nowak", "status": "waitlisted", "move_to_end": True}, headers=admin
+    )
     assert r.status_code == 200, r.text
     assert (r.json()["last_name"], r.json()["status"]) == ("Nowak", "waitlisted")
     assert client.get(url(second), headers=admin).json()["status"] == "confirmed"
@@ -69,9 +84,18 @@ def test_leaving_an_organization_promotes_its_waiting_person(client, admin):
 def test_invalid_fields_are_422(client, admin):
     ev = make_event(client, admin)
     reg = register(client, ev["id"], 1)
-    for body in ({}, {"move_to_end": True}, {"last_name": ""}, {"last_name": None}, {"organization": "x" * 201},
-                 {"language": "de"}, {"category": "alien"}, {"email": "a@b.pl"}, {"status": None},
-                 {"last_name": "Nowak", "move_to_end": True}):
+    for body in (
+        {},
+        {"move_to_end": True},
+        {"last_name": ""},
+        {"last_name": None},
+        {"organization": "x" * 201},
+        {"language": "de"},
+        {"category": "alien"},
+        {"email": "a@b.pl"},
+        {"status": None},
+        {"last_name": "Nowak", "move_to_end": True},
+    ):
         assert_problem(client.patch(url(reg), json=body, headers=admin), 422)
     assert client.get(url(reg), headers=admin).json()["last_name"] == "Żółkiewska-1"
 
@@ -88,11 +112,14 @@ def test_a_persons_audit_trail(client, admin):
     session = make_session(client, admin, ev["id"])
     reg, someone = register(client, ev["id"], 1), register(client, ev["id"], 2)
     stranger = register(client, other_ev["id"], 3)
-    assert client.patch(url(reg), json={"last_name": "Nowak", "organization": "Gmina Serock"},
-                        headers=admin).status_code == 200
+    assert (
+        client.patch(url(reg), json={"last_name": "Nowak", "organization": "Gmina Serock"}, headers=admin).status_code
+        == 200
+    )
     assert client.patch(url(someone), json={"last_name": "Lis"}, headers=admin).status_code == 200
-    placed = client.post(f"/api/v1/sessions/{session['id']}/enrollments", json={"registration_id": reg["id"]},
-                         headers=admin)
+    placed = client.post(
+        f"/api/v1/sessions/{session['id']}/enrollments", json={"registration_id": reg["id"]}, headers=admin
+    )
     assert placed.status_code == 201, placed.text
     enrollments = f"/api/v1/sessions/{session['id']}/enrollments"
     assert client.delete(f"{enrollments}/{reg['id']}", headers=admin).status_code == 204
@@ -113,8 +140,9 @@ def test_a_persons_audit_trail(client, admin):
 
     scoped = key(client, admin, "organizer")  # a key of every event
     assert client.get("/api/v1/audit-log", params={"registration_id": reg["id"]}, headers=scoped).json()["total"] == 3
-    r = client.post("/api/v1/organizer-keys", json={"name": "e", "role": "organizer", "event_ids": [ev["id"]]},
-                    headers=admin)
+    r = client.post(
+        "/api/v1/organizer-keys", json={"name": "e", "role": "organizer", "event_ids": [ev["id"]]}, headers=admin
+    )
     mine = bearer(r.json()["key"])
     assert client.get("/api/v1/audit-log", params={"registration_id": reg["id"]}, headers=mine).json()["total"] == 3
     assert_problem(client.get("/api/v1/audit-log", params={"registration_id": stranger["id"]}, headers=mine), 404)

@@ -18,8 +18,7 @@ def test_register_confirmed_then_waitlisted(client, admin):
 def test_duplicate_email_case_insensitive(client, admin):
     event = make_event(client, admin)
     register(client, event["id"], 1)
-    r = client.post(f"/api/v1/events/{event['id']}/registrations",
-                    json=person(2, email="LUCJA.1@Gmina-Serock.PL"))
+    r = client.post(f"/api/v1/events/{event['id']}/registrations", json=person(2, email="LUCJA.1@Gmina-Serock.PL"))
     body = assert_problem(r, 409)
     assert body["type"].endswith("already-registered")
 
@@ -27,9 +26,14 @@ def test_duplicate_email_case_insensitive(client, admin):
 def test_consent_required_and_fields_validated(client, admin):
     event = make_event(client, admin)
     url = f"/api/v1/events/{event['id']}/registrations"
-    for override, field in [({"consent": False}, "consent"), ({"email": "not-an-email"}, "email"),
-                            ({"first_name": "  "}, "first_name"), ({"category": "vip"}, "category"),
-                            ({"token": "x"}, "token"), ({"status": "confirmed"}, "status")]:
+    for override, field in [
+        ({"consent": False}, "consent"),
+        ({"email": "not-an-email"}, "email"),
+        ({"first_name": "  "}, "first_name"),
+        ({"category": "vip"}, "category"),
+        ({"token": "x"}, "token"),
+        ({"status": "confirmed"}, "status"),
+    ]:
         body = assert_problem(client.post(url, json=person(1, **override)), 422)
         assert any(field in map(str, e["loc"]) for e in body["errors"]), (field, body)
     missing = person(1)
@@ -41,8 +45,13 @@ def test_consent_required_and_fields_validated(client, admin):
 def test_registration_window(client, admin):
     now = datetime.now(UTC)
     future = make_event(client, admin, slug="future", registration_opens_at=(now + timedelta(days=1)).isoformat())
-    past = make_event(client, admin, slug="past", registration_opens_at=(now - timedelta(days=3)).isoformat(),
-                      registration_closes_at=(now - timedelta(days=1)).isoformat())
+    past = make_event(
+        client,
+        admin,
+        slug="past",
+        registration_opens_at=(now - timedelta(days=3)).isoformat(),
+        registration_closes_at=(now - timedelta(days=1)).isoformat(),
+    )
     for event in (future, past):
         body = assert_problem(client.post(f"/api/v1/events/{event['id']}/registrations", json=person(1)), 409)
         assert body["type"].endswith("registration-closed")
@@ -77,12 +86,16 @@ def test_idempotency_key_table_holds_no_token(client, admin, app):
     from sqlalchemy import text
 
     event = make_event(client, admin)
-    r = client.post(f"/api/v1/events/{event['id']}/registrations", json=person(1),
-                    headers={"Idempotency-Key": "key-0123456789"})
+    r = client.post(
+        f"/api/v1/events/{event['id']}/registrations", json=person(1), headers={"Idempotency-Key": "key-0123456789"}
+    )
     token = r.json()["token"]
     with app.state.engine.connect() as conn:
-        dump = " ".join(str(row) for table in ("registrations", "idempotency_records")
-                        for row in conn.execute(text(f"SELECT * FROM {table}")))
+        dump = " ".join(
+            str(row)
+            for table in ("registrations", "idempotency_records")
+            for row in conn.execute(text(f"SELECT * FROM {table}"))
+        )
     assert token not in dump and token.removeprefix("reg_") not in dump
     assert "key-0123456789" not in dump
 

@@ -23,8 +23,12 @@ PEOPLE = [  # (first name, last name, organization)
 
 def seed(client, admin):
     event = make_event(client, admin)
-    regs = [register(client, event["id"], i, first_name=first, last_name=last, organization=org,
-                     email=f"osoba{i}@example.pl") for i, (first, last, org) in enumerate(PEOPLE, start=1)]
+    regs = [
+        register(
+            client, event["id"], i, first_name=first, last_name=last, organization=org, email=f"osoba{i}@example.pl"
+        )
+        for i, (first, last, org) in enumerate(PEOPLE, start=1)
+    ]
     return event, regs
 
 
@@ -99,8 +103,9 @@ def test_with_other_filters_and_paging(client, admin):
 def test_a_changed_name_is_found_by_the_new_one(client, admin):
     event, regs = seed(client, admin)
     e = event["id"]
-    r = client.patch("/api/v1/me", json={"last_name": "Źrebiec", "organization": "Gmina Żółkiewka"},
-                     headers=bearer(regs[0]["token"]))
+    r = client.patch(
+        "/api/v1/me", json={"last_name": "Źrebiec", "organization": "Gmina Żółkiewka"}, headers=bearer(regs[0]["token"])
+    )
     assert r.status_code == 200, r.text
     assert found(client, admin, e, "zak") == []
     assert found(client, admin, e, "zrebiec") == ["Źrebiec"]
@@ -121,19 +126,27 @@ def test_migration_backfills_existing_registrations(backend, tmp_path):
         migrate(url, "0010")
         engine = create_engine(url)
         with engine.begin() as conn:
-            conn.execute(text(
-                "INSERT INTO events (id, slug, title, venue, timezone, starts_on, ends_on, capacity, published, "
-                "confirmed_count, waitlist_seq, reserved_open, requires_approval, created_at, updated_at) VALUES "
-                "(1, 'serock', 'Seminarium', 'Serock', 'Europe/Warsaw', '2022-11-29', '2022-11-30', 10, true, 1, "
-                "0, 0, false, '2022-10-01 10:00:00', '2022-10-01 10:00:00')"))
-            conn.execute(text(
-                "INSERT INTO registrations (id, event_id, first_name, last_name, email, email_normalized, "
-                "organization, organization_normalized, category, status, consent_at, consent_version, "
-                "token_digest, created_at, updated_at) VALUES (1, 1, 'Łucja', 'Żółw', 'l@x.pl', 'l@x.pl', "
-                "'Urząd Miasta Łódź', 'urząd miasta łódź', 'other', 'confirmed', '2022-10-01 10:00:00', 'v1', "
-                "'d1', '2022-10-01 10:00:00', '2022-10-01 10:00:00')"))
+            conn.execute(
+                text(
+                    "INSERT INTO events (id, slug, title, venue, timezone, starts_on, ends_on, capacity, published, "
+                    "confirmed_count, waitlist_seq, reserved_open, requires_approval, created_at, updated_at) VALUES "
+                    "(1, 'serock', 'Seminarium', 'Serock', 'Europe/Warsaw', '2022-11-29', '2022-11-30', 10, true, 1, "
+                    "0, 0, false, '2022-10-01 10:00:00', '2022-10-01 10:00:00')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO registrations (id, event_id, first_name, last_name, email, email_normalized, "
+                    "organization, organization_normalized, category, status, consent_at, consent_version, "
+                    "token_digest, created_at, updated_at) VALUES (1, 1, 'Łucja', 'Żółw', 'l@x.pl', 'l@x.pl', "
+                    "'Urząd Miasta Łódź', 'urząd miasta łódź', 'other', 'confirmed', '2022-10-01 10:00:00', 'v1', "
+                    "'d1', '2022-10-01 10:00:00', '2022-10-01 10:00:00')"
+                )
+            )
         migrate(url, "0011")
         with engine.connect() as conn:
-            assert conn.execute(text("SELECT search_key FROM registrations")).scalar_one() == \
-                "zolw lucja urzad miasta lodz"
+            assert (
+                conn.execute(text("SELECT search_key FROM registrations")).scalar_one()
+                == "zolw lucja urzad miasta lodz"
+            )
         engine.dispose()

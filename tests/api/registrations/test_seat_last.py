@@ -50,7 +50,9 @@ def test_the_event_filling_meanwhile_sends_the_request_round_again(client, admin
     assert got["confirmed"] == 1
     listed = client.get(url, headers=admin).json()
     assert sorted((r["email"], r["status"]) for r in listed["items"]) == [
-        (person(1)["email"], "waitlisted"), (person(2)["email"], "confirmed")]
+        (person(1)["email"], "waitlisted"),
+        (person(2)["email"], "confirmed"),
+    ]
     messages = client.get(f"/api/v1/events/{event['id']}/messages", headers=admin).json()["items"]
     subjects = {m["to"]: m["subject"] for m in messages}
     assert len(messages) == 2 and len(subjects) == 2  # one notice each: the rolled-back one is gone

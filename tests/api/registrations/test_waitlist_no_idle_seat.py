@@ -33,8 +33,9 @@ def _blocked_or_done(engine: Any, worker: threading.Thread) -> None:
     if engine.dialect.name != "postgresql":
         worker.join(timeout=1.0)
         return
-    waiting = text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                   "AND wait_event_type = 'Lock'")
+    waiting = text(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:  # a fresh view each time
         while worker.is_alive() and not conn.execute(waiting).scalar_one():
             worker.join(timeout=0.01)
@@ -47,8 +48,9 @@ def test_a_seat_freed_while_joining_the_waiting_list_goes_to_the_newcomer(client
     first = client.post(url, json=person(1)).json()
     assert first["status"] == "confirmed"
     cancelled: list[Any] = []
-    worker = threading.Thread(target=lambda: cancelled.append(client.delete("/api/v1/me",
-                                                                            headers=bearer(first["token"]))))
+    worker = threading.Thread(
+        target=lambda: cancelled.append(client.delete("/api/v1/me", headers=bearer(first["token"])))
+    )
     armed = [True]
 
     def after(conn, cursor, statement, parameters, context, executemany):
@@ -70,5 +72,7 @@ def test_a_seat_freed_while_joining_the_waiting_list_goes_to_the_newcomer(client
     assert newcomer.status_code == 201, newcomer.text
     listed = client.get(url, headers=admin).json()["items"]
     assert sorted((r["email"], r["status"]) for r in listed) == [
-        (person(1)["email"], "cancelled"), (person(2)["email"], "confirmed")]
+        (person(1)["email"], "cancelled"),
+        (person(2)["email"], "confirmed"),
+    ]
     assert client.get(f"/api/v1/events/{event['id']}", headers=admin).json()["confirmed"] == 1

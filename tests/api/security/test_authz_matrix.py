@@ -32,8 +32,9 @@ def world(client, admin):
     poll = make_poll(client, admin, e1["id"])
     a, b, c = register(client, e1["id"], 1), register(client, e1["id"], 2), register(client, e2["id"], 3)
     client.post("/api/v1/me/enrollments", json={"session_id": s1["id"]}, headers=bearer(a["token"]))
-    client.put(f"/api/v1/polls/{poll['id']}/ballot", json={"topic_ids": poll["topic_ids"][:2]},
-               headers=bearer(a["token"]))
+    client.put(
+        f"/api/v1/polls/{poll['id']}/ballot", json={"topic_ids": poll["topic_ids"][:2]}, headers=bearer(a["token"])
+    )
 
     def key(role, **scope):
         r = client.post("/api/v1/organizer-keys", json={"name": role, "role": role, **scope}, headers=admin)
@@ -43,9 +44,17 @@ def world(client, admin):
     org, revoked, checkin = key("organizer"), key("organizer"), key("checkin")
     scoped, other = key("organizer", event_ids=[e1["id"]]), key("organizer", event_ids=[e2["id"]])
     client.delete(f"/api/v1/organizer-keys/{revoked['id']}", headers=admin)
-    headers = {"anon": {}, "A": bearer(a["token"]), "B": bearer(b["token"]), "C": bearer(c["token"]),
-               "org": bearer(org["key"]), "revoked": bearer(revoked["key"]), "checkin": bearer(checkin["key"]),
-               "scoped": bearer(scoped["key"]), "other": bearer(other["key"])}
+    headers = {
+        "anon": {},
+        "A": bearer(a["token"]),
+        "B": bearer(b["token"]),
+        "C": bearer(c["token"]),
+        "org": bearer(org["key"]),
+        "revoked": bearer(revoked["key"]),
+        "checkin": bearer(checkin["key"]),
+        "scoped": bearer(scoped["key"]),
+        "other": bearer(other["key"]),
+    }
     return {"e1": e1, "s1": s1, "poll": poll, "a": a, "headers": headers}
 
 
@@ -76,11 +85,21 @@ CASES = [
     ("erase a registration", "POST", "/api/v1/registrations/{a}/erase", None, event_bound(200)),
     ("poll results", "GET", "/api/v1/polls/{poll}/results", None, event_bound(200)),
     ("add topic", "POST", "/api/v1/polls/{poll}/topics", {"title": "Nowy"}, event_bound(201)),
-    ("run assignment", "POST", "/api/v1/events/{e1}/assignments", {"method": "optimal", "dry_run": True},
-     event_bound(200)),
+    (
+        "run assignment",
+        "POST",
+        "/api/v1/events/{e1}/assignments",
+        {"method": "optimal", "dry_run": True},
+        event_bound(200),
+    ),
     ("make keys", "POST", "/api/v1/organizer-keys", {"name": "x"}, global_write(201)),
-    ("make keys of the event", "POST", "/api/v1/organizer-keys", {"name": "x", "event_ids": ["{e1}"]},
-     {**ORGANIZER_ONLY, "org": 201, "scoped": 201, "other": 403}),
+    (
+        "make keys of the event",
+        "POST",
+        "/api/v1/organizer-keys",
+        {"name": "x", "event_ids": ["{e1}"]},
+        {**ORGANIZER_ONLY, "org": 201, "scoped": 201, "other": 403},
+    ),
     ("delete session with people", "DELETE", "/api/v1/sessions/{s1}", None, event_bound(409)),
     ("delete session, forced", "DELETE", "/api/v1/sessions/{s1}?force=true", None, event_bound(204)),
     ("session's people", "GET", "/api/v1/sessions/{s1}/enrollments", None, event_bound(200)),
@@ -88,13 +107,28 @@ CASES = [
     ("read me", "GET", "/api/v1/me", None, {**PARTICIPANT_ONLY, "A": 200, "B": 200, "C": 200}),
     ("export me", "GET", "/api/v1/me/export", None, {**PARTICIPANT_ONLY, "A": 200, "B": 200, "C": 200}),
     ("read own ballot", "GET", "/api/v1/polls/{poll}/ballot", None, {**PARTICIPANT_ONLY, "A": 200, "B": 404, "C": 404}),
-    ("vote", "PUT", "/api/v1/polls/{poll}/ballot", {"topic_ids": ["{t0}"]},
-     {**PARTICIPANT_ONLY, "A": 200, "B": 200, "C": 404}),
-    ("enroll", "POST", "/api/v1/me/enrollments", {"session_id": "{s1}"},
-     {**PARTICIPANT_ONLY, "A": 200, "B": 201, "C": 404}),
+    (
+        "vote",
+        "PUT",
+        "/api/v1/polls/{poll}/ballot",
+        {"topic_ids": ["{t0}"]},
+        {**PARTICIPANT_ONLY, "A": 200, "B": 200, "C": 404},
+    ),
+    (
+        "enroll",
+        "POST",
+        "/api/v1/me/enrollments",
+        {"session_id": "{s1}"},
+        {**PARTICIPANT_ONLY, "A": 200, "B": 201, "C": 404},
+    ),
     ("leave", "DELETE", "/api/v1/me/enrollments/{s1}", None, {**PARTICIPANT_ONLY, "A": 204, "B": 404, "C": 404}),
-    ("rank workshops", "PUT", "/api/v1/me/preferences", {"session_ids": ["{s1}"]},
-     {**PARTICIPANT_ONLY, "A": 200, "B": 200, "C": 422}),
+    (
+        "rank workshops",
+        "PUT",
+        "/api/v1/me/preferences",
+        {"session_ids": ["{s1}"]},
+        {**PARTICIPANT_ONLY, "A": 200, "B": 200, "C": 422},
+    ),
     ("read public event", "GET", "/api/v1/events/{e1}", None, {**dict.fromkeys(PRINCIPALS, 200), "other": 404}),
 ]
 
@@ -118,8 +152,13 @@ def test_every_case_covers_every_principal():
 @pytest.mark.parametrize("principal", PRINCIPALS)
 @pytest.mark.parametrize(("name", "method", "path", "body", "expected"), CASES, ids=[c[0] for c in CASES])
 def test_matrix(client, world, principal, name, method, path, body, expected):
-    ids = {"e1": world["e1"]["id"], "s1": world["s1"]["id"], "poll": world["poll"]["id"], "a": world["a"]["id"],
-           "t0": world["poll"]["topic_ids"][0]}
+    ids = {
+        "e1": world["e1"]["id"],
+        "s1": world["s1"]["id"],
+        "poll": world["poll"]["id"],
+        "a": world["a"]["id"],
+        "t0": world["poll"]["topic_ids"][0],
+    }
     r = client.request(method, _fill(path, ids), json=_fill(body, ids), headers=world["headers"][principal])
     assert r.status_code == expected[principal], (name, principal, r.text)
     if r.status_code >= 400:
@@ -212,8 +251,12 @@ FOREIGN = [
     ("PUT", TEMPLATE, {"subject": "Ważne", "text": "Treść"}, 404),
     ("DELETE", TEMPLATE, None, 404),
     ("POST", "/api/v1/webhooks", {"url": "https://hooks.example.org/x", "events": ["registration.created"]}, 403),
-    ("POST", "/api/v1/webhooks", {"url": "https://hooks.example.org/x", "events": ["registration.created"],
-                                  "event_id": "{e1}"}, 404),
+    (
+        "POST",
+        "/api/v1/webhooks",
+        {"url": "https://hooks.example.org/x", "events": ["registration.created"], "event_id": "{e1}"},
+        404,
+    ),
     ("GET", "/api/v1/webhooks", None, 200),
     ("DELETE", "/api/v1/webhooks/{hook_e1}", None, 404),
     ("DELETE", "/api/v1/webhooks/{hook_all}", None, 404),
@@ -248,16 +291,30 @@ def _api_routes(routes):
 
 def _organizer_routes(app):
     credentials = (require_organizer, require_checkin, optional_organizer)
-    return {(method, route.path) for route in _api_routes(app.routes) if any(_uses(route.dependant, c)
-                                                                               for c in credentials)
-            for method in route.methods}
+    return {
+        (method, route.path)
+        for route in _api_routes(app.routes)
+        if any(_uses(route.dependant, c) for c in credentials)
+        for method in route.methods
+    }
 
 
 def _template(path):
     """The route template of a catalogue path: `{e1}` -> `{event_id}` as in the app."""
-    names = {"e1": "event_id", "s1": "session_id", "a": "registration_id", "poll": "poll_id", "t0": "topic_id",
-             "q": "question_id", "inv": "invitation_id", "msg": "message_id", "hook_e1": "webhook_id",
-             "hook_all": "webhook_id", "key_all": "key_id", "key_e1": "key_id"}
+    names = {
+        "e1": "event_id",
+        "s1": "session_id",
+        "a": "registration_id",
+        "poll": "poll_id",
+        "t0": "topic_id",
+        "q": "question_id",
+        "inv": "invitation_id",
+        "msg": "message_id",
+        "hook_e1": "webhook_id",
+        "hook_all": "webhook_id",
+        "key_all": "key_id",
+        "key_e1": "key_id",
+    }
     path = path.split("?")[0]
     for short, name in names.items():
         path = path.replace("{" + short + "}", "{" + name + "}")
@@ -282,8 +339,12 @@ def estate(client, admin, monkeypatch):
     poll = make_poll(client, admin, e1["id"])
     a = register(client, e1["id"], 1)
     register(client, e2["id"], 2, headers=admin)  # unpublished: organizers may register people
-    assert client.post(f"/api/v1/sessions/{s1['id']}/enrollments", json={"registration_id": a["id"]},
-                       headers=admin).status_code == 201
+    assert (
+        client.post(
+            f"/api/v1/sessions/{s1['id']}/enrollments", json={"registration_id": a["id"]}, headers=admin
+        ).status_code
+        == 201
+    )
 
     def made(path, body):
         r = client.post(path, json=body, headers=admin)
@@ -296,16 +357,30 @@ def estate(client, admin, monkeypatch):
     hook_e1, hook_all = made("/api/v1/webhooks", {**hook, "event_id": e1["id"]}), made("/api/v1/webhooks", hook)
     made("/api/v1/webhooks", {**hook, "event_id": e2["id"]})
     assert client.patch(f"/api/v1/events/{e2['id']}", json={"venue": "Warszawa"}, headers=admin).status_code == 200
-    key_all, key_e1 = made("/api/v1/organizer-keys", {"name": "wszystko"}), made(
-        "/api/v1/organizer-keys", {"name": "e1", "event_ids": [e1["id"]]})
+    key_all, key_e1 = (
+        made("/api/v1/organizer-keys", {"name": "wszystko"}),
+        made("/api/v1/organizer-keys", {"name": "e1", "event_ids": [e1["id"]]}),
+    )
     other = made("/api/v1/organizer-keys", {"name": "inne", "event_ids": [e2["id"]]})
     door = made("/api/v1/organizer-keys", {"name": "bramka", "role": "checkin", "event_ids": [e2["id"]]})
     code = client.get(f"/api/v1/events/{e1['id']}/checkin-codes", headers=admin).json()["items"][0]["code"]
     msg = client.get(f"/api/v1/events/{e1['id']}/messages", headers=admin).json()["items"][0]["id"]
-    world["ids"] = {"e1": e1["id"], "e2": e2["id"], "s1": s1["id"], "poll": poll["id"], "t0": poll["topic_ids"][0],
-                    "a": a["id"], "q": q["id"], "inv": inv["id"], "hook_e1": hook_e1["id"],
-                    "hook_all": hook_all["id"], "key_all": key_all["id"], "key_e1": key_e1["id"], "code": code,
-                    "msg": msg}
+    world["ids"] = {
+        "e1": e1["id"],
+        "e2": e2["id"],
+        "s1": s1["id"],
+        "poll": poll["id"],
+        "t0": poll["topic_ids"][0],
+        "a": a["id"],
+        "q": q["id"],
+        "inv": inv["id"],
+        "hook_e1": hook_e1["id"],
+        "hook_all": hook_all["id"],
+        "key_all": key_all["id"],
+        "key_e1": key_e1["id"],
+        "code": code,
+        "msg": msg,
+    }
     world["other"], world["door"] = bearer(other["key"]), bearer(door["key"])
     return world
 

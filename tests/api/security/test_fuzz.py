@@ -20,8 +20,13 @@ from schemathesis.specs.openapi.checks import (
 from tests.api.voting.test_polls import make_poll
 from tests.factories import make_event, make_session, register
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
-          negative_data_rejection]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    negative_data_rejection,
+]
 EXAMPLES = 8  # per operation and mode
 
 
@@ -42,8 +47,13 @@ def test_fuzz_every_operation(app, client, admin, mode):
         headers = me if _is_participant(operation.path) else admin
 
         @given(case=operation.as_strategy(generation_mode=mode))
-        @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         def run(case):
             nonlocal tried
             tried += 1

@@ -8,9 +8,16 @@ from tests.factories import assert_problem, bearer, make_event, person, register
 @pytest.fixture
 def limited(settings, client):
     """An app with small limits on the same (emptied) database."""
-    app = create_app(settings.model_copy(update={
-        "rate_limit_store": "memory", "rate_limit_register": 3, "rate_limit_token": 5, "max_body_bytes": 2_000,
-    }))
+    app = create_app(
+        settings.model_copy(
+            update={
+                "rate_limit_store": "memory",
+                "rate_limit_register": 3,
+                "rate_limit_token": 5,
+                "max_body_bytes": 2_000,
+            }
+        )
+    )
     with TestClient(app, raise_server_exceptions=False) as c:
         yield c
     app.state.engine.dispose()
@@ -41,9 +48,11 @@ def test_body_too_large_is_413(limited, admin):
     big = person(1, position="x" * 5_000)
     assert_problem(limited.post(f"/api/v1/events/{event['id']}/registrations", json=big), 413)
     # also without a Content-Length header (chunked upload)
-    r = limited.post(f"/api/v1/events/{event['id']}/registrations",
-                     content=iter([b'{"first_name": "', b"x" * 3000, b'"}']),
-                     headers={"Content-Type": "application/json"})
+    r = limited.post(
+        f"/api/v1/events/{event['id']}/registrations",
+        content=iter([b'{"first_name": "', b"x" * 3000, b'"}']),
+        headers={"Content-Type": "application/json"},
+    )
     assert_problem(r, 413)
 
 
@@ -76,9 +85,14 @@ def test_cors_for_configured_front_ends(settings, client):
     app = create_app(settings.model_copy(update={"cors_origins": ["https://rejestracja.example.pl"]}))
     try:
         with TestClient(app) as c:
-            pre = c.options("/api/v1/events/1/registrations", headers={
-                "Origin": "https://rejestracja.example.pl", "Access-Control-Request-Method": "POST",
-                "Access-Control-Request-Headers": "content-type,idempotency-key"})
+            pre = c.options(
+                "/api/v1/events/1/registrations",
+                headers={
+                    "Origin": "https://rejestracja.example.pl",
+                    "Access-Control-Request-Method": "POST",
+                    "Access-Control-Request-Headers": "content-type,idempotency-key",
+                },
+            )
             assert pre.status_code == 200
             assert pre.headers["access-control-allow-origin"] == "https://rejestracja.example.pl"
             other = c.get("/api/v1/events", headers={"Origin": "https://evil.example.com"})

@@ -9,8 +9,11 @@ AFTER = {"starts_at": "2022-11-29T15:30:00+01:00", "ends_at": "2022-11-29T16:30:
 
 
 def _post(client, admin, event_id, **body):
-    return client.post(f"/api/v1/events/{event_id}/sessions", headers=admin,
-                       json={"title": "Warsztat", "kind": "workshop", **AT_TWO, **body})
+    return client.post(
+        f"/api/v1/events/{event_id}/sessions",
+        headers=admin,
+        json={"title": "Warsztat", "kind": "workshop", **AT_TWO, **body},
+    )
 
 
 def test_the_same_room_at_an_overlapping_time_is_taken(client, admin):
@@ -62,12 +65,14 @@ def test_publishing_winners_into_a_taken_room_is_refused(client, admin):
     event = make_event(client, admin)
     poll = make_poll(client, admin, event["id"], seats=1)
     person = register(client, event["id"], 1)
-    client.put(f"/api/v1/polls/{poll['id']}/ballot", json={"topic_ids": poll["topic_ids"][:1]},
-               headers=bearer(person["token"]))
+    client.put(
+        f"/api/v1/polls/{poll['id']}/ballot", json={"topic_ids": poll["topic_ids"][:1]}, headers=bearer(person["token"])
+    )
     lunch = _post(client, admin, event["id"], title="Obiad", kind="meal", room="Restauracja").json()
     url = f"/api/v1/polls/{poll['id']}/publish"
-    body = assert_problem(client.post(url, json={**AT_THREE, "rooms": [{"room": "restauracja", "capacity": 9}]},
-                                      headers=admin), 409)
+    body = assert_problem(
+        client.post(url, json={**AT_THREE, "rooms": [{"room": "restauracja", "capacity": 9}]}, headers=admin), 409
+    )
     assert body["type"] == "/problems/room-taken" and body["conflicting_session_id"] == lunch["id"]
     assert client.get(f"/api/v1/polls/{poll['id']}").json()["status"] == "open"  # nothing published
     made = client.post(url, json={**AT_THREE, "rooms": [{"room": "Sala A", "capacity": 9}]}, headers=admin)

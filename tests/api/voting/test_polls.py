@@ -2,8 +2,13 @@ from datetime import UTC, datetime, timedelta
 
 from tests.factories import assert_problem, bearer, make_event, register
 
-TOPICS = ["Transformacja energetyczna", "Transport i mobilność", "Gospodarka lokalna",
-          "Edukacja i usługi społeczne", "Dziedzictwo kulturowe i przyrodnicze"]
+TOPICS = [
+    "Transformacja energetyczna",
+    "Transport i mobilność",
+    "Gospodarka lokalna",
+    "Edukacja i usługi społeczne",
+    "Dziedzictwo kulturowe i przyrodnicze",
+]
 
 
 def make_poll(client, admin, event_id, **overrides):
@@ -27,8 +32,9 @@ def test_poll_with_topics_is_public(client, admin):
     assert got["seats"] == 3 and got["ballot"] == "approval" and got["is_open"] is True
     assert client.get(f"/api/v1/events/{event['id']}/polls").json()["total"] == 1
     assert_problem(client.post(f"/api/v1/events/{event['id']}/polls", json={"title": "x", "seats": 1}), 401)
-    assert_problem(client.post(f"/api/v1/events/{event['id']}/polls", json={"title": "x", "seats": 0},
-                               headers=admin), 422)
+    assert_problem(
+        client.post(f"/api/v1/events/{event['id']}/polls", json={"title": "x", "seats": 0}, headers=admin), 422
+    )
 
 
 def test_ballot_cast_replace_and_privacy(client, admin):
@@ -72,20 +78,37 @@ def test_only_confirmed_vote(client, admin):
     poll = make_poll(client, admin, event["id"])
     register(client, event["id"], 1)
     waiting = register(client, event["id"], 2)
-    assert_problem(client.put(f"/api/v1/polls/{poll['id']}/ballot", json={"topic_ids": poll["topic_ids"][:1]},
-                              headers=bearer(waiting["token"])), 403)
+    assert_problem(
+        client.put(
+            f"/api/v1/polls/{poll['id']}/ballot",
+            json={"topic_ids": poll["topic_ids"][:1]},
+            headers=bearer(waiting["token"]),
+        ),
+        403,
+    )
 
 
 def test_window_409(client, admin):
     now = datetime.now(UTC)
     event = make_event(client, admin)
-    closed = make_poll(client, admin, event["id"], opens_at=(now - timedelta(days=2)).isoformat(),
-                       closes_at=(now - timedelta(days=1)).isoformat())
+    closed = make_poll(
+        client,
+        admin,
+        event["id"],
+        opens_at=(now - timedelta(days=2)).isoformat(),
+        closes_at=(now - timedelta(days=1)).isoformat(),
+    )
     later = make_poll(client, admin, event["id"], title="Później", opens_at=(now + timedelta(days=1)).isoformat())
     a = register(client, event["id"], 1)
     for poll in (closed, later):
-        body = assert_problem(client.put(f"/api/v1/polls/{poll['id']}/ballot",
-                                         json={"topic_ids": poll["topic_ids"][:1]}, headers=bearer(a["token"])), 409)
+        body = assert_problem(
+            client.put(
+                f"/api/v1/polls/{poll['id']}/ballot",
+                json={"topic_ids": poll["topic_ids"][:1]},
+                headers=bearer(a["token"]),
+            ),
+            409,
+        )
         assert body["type"].endswith("poll-closed")
 
 
@@ -94,19 +117,32 @@ def test_proposals_need_approval(client, admin):
     poll = make_poll(client, admin, event["id"], allow_proposals=True)
     closed_to_proposals = make_poll(client, admin, event["id"], title="Bez propozycji")
     a = register(client, event["id"], 1)
-    r = client.post(f"/api/v1/polls/{poll['id']}/proposals", json={"title": "Rewitalizacja centrów miast"},
-                    headers=bearer(a["token"]))
+    r = client.post(
+        f"/api/v1/polls/{poll['id']}/proposals",
+        json={"title": "Rewitalizacja centrów miast"},
+        headers=bearer(a["token"]),
+    )
     assert r.status_code == 201 and r.json()["status"] == "proposed"
     topic_id = r.json()["id"]
     assert topic_id not in [t["id"] for t in client.get(f"/api/v1/polls/{poll['id']}").json()["topics"]]
-    assert_problem(client.put(f"/api/v1/polls/{poll['id']}/ballot", json={"topic_ids": [topic_id]},
-                              headers=bearer(a["token"])), 422)
+    assert_problem(
+        client.put(f"/api/v1/polls/{poll['id']}/ballot", json={"topic_ids": [topic_id]}, headers=bearer(a["token"])),
+        422,
+    )
     assert client.patch(f"/api/v1/topics/{topic_id}", json={"status": "approved"}, headers=admin).status_code == 200
-    assert client.put(f"/api/v1/polls/{poll['id']}/ballot", json={"topic_ids": [topic_id]},
-                      headers=bearer(a["token"])).status_code == 200
+    assert (
+        client.put(
+            f"/api/v1/polls/{poll['id']}/ballot", json={"topic_ids": [topic_id]}, headers=bearer(a["token"])
+        ).status_code
+        == 200
+    )
     assert_problem(client.patch(f"/api/v1/topics/{topic_id}", json={"status": "rejected"}, headers=admin), 409)
-    assert_problem(client.post(f"/api/v1/polls/{closed_to_proposals['id']}/proposals", json={"title": "X"},
-                               headers=bearer(a["token"])), 403)
+    assert_problem(
+        client.post(
+            f"/api/v1/polls/{closed_to_proposals['id']}/proposals", json={"title": "X"}, headers=bearer(a["token"])
+        ),
+        403,
+    )
 
 
 def _bloc_election(client, admin, **poll_overrides):
@@ -141,9 +177,15 @@ def test_proportional_rules_give_the_minority_a_topic(client, admin):
 
 def test_publish_makes_workshop_sessions(client, admin):
     event, poll = _bloc_election(client, admin)
-    body = {"starts_at": "2022-11-29T14:00:00+01:00", "ends_at": "2022-11-29T16:00:00+01:00",
-            "rooms": [{"room": "Sala A", "capacity": 60}, {"room": "Sala B", "capacity": 40},
-                      {"room": "Sala C", "capacity": 30}]}
+    body = {
+        "starts_at": "2022-11-29T14:00:00+01:00",
+        "ends_at": "2022-11-29T16:00:00+01:00",
+        "rooms": [
+            {"room": "Sala A", "capacity": 60},
+            {"room": "Sala B", "capacity": 40},
+            {"room": "Sala C", "capacity": 30},
+        ],
+    }
     r = client.post(f"/api/v1/polls/{poll['id']}/publish", json=body, headers=admin)
     assert r.status_code == 201, r.text
     out = r.json()

@@ -40,8 +40,9 @@ def completion_poll(client, admin):
 def test_equal_shares_explained_with_completion(client, admin):
     _, poll, people = completion_poll(client, admin)
     t = poll["topic_ids"]
-    r = client.get(f"/api/v1/polls/{poll['id']}/results", params={"rule": "equal_shares", "explain": "true"},
-                   headers=admin)
+    r = client.get(
+        f"/api/v1/polls/{poll['id']}/results", params={"rule": "equal_shares", "explain": "true"}, headers=admin
+    )
     assert r.status_code == 200, r.text
     res = r.json()
     assert res["winners"] == [t[0], t[2], t[3]] and res["ballots"] == 16
@@ -53,21 +54,25 @@ def test_equal_shares_explained_with_completion(client, admin):
     assert (first["phase"], first["topic_id"], first["cost"]) == ("equal_shares", t[0], 1.0)
     assert first["price"] == pytest.approx(1 / 7)
     assert first["payments"] == [{"amount": pytest.approx(1 / 7), "count": 7, "voters": [1, 2, 3, 4, 5, 6, 7]}]
-    assert {s["topic_id"]: s["value"] for s in first["scores"]} == {t[0]: pytest.approx(1 / 7),
-                                                                    t[2]: pytest.approx(1 / 6)}
+    assert {s["topic_id"]: s["value"] for s in first["scores"]} == {
+        t[0]: pytest.approx(1 / 7),
+        t[2]: pytest.approx(1 / 6),
+    }
     assert (second["topic_id"], second["price"]) == (t[2], pytest.approx(1 / 6))
     assert second["payments"][0]["voters"] == [8, 9, 10, 11, 12, 13]
     # completion: loads start at minus the unspent budgets (3/16 for t3's voters, 3/16 - 1/7 for t1's)
     assert (third["phase"], third["topic_id"]) == ("completion", t[3])
     assert third["price"] == pytest.approx((1 - 3 * 3 / 16) / 3)
-    assert third["payments"] == [{"amount": pytest.approx((1 - 3 * 3 / 16) / 3 + 3 / 16), "count": 3,
-                                  "voters": [14, 15, 16]}]
+    assert third["payments"] == [
+        {"amount": pytest.approx((1 - 3 * 3 / 16) / 3 + 3 / 16), "count": 3, "voters": [14, 15, 16]}
+    ]
     assert "completed with Phragmén" in ex["completion"]
     why = {b["topic_id"]: b for b in ex["not_bought"]}
     assert set(why) == {t[1], t[3], t[4]}
     assert why[t[1]]["supporters_budget"] == pytest.approx(5 * (3 / 16 - 1 / 7)) and not why[t[1]]["affordable"]
-    assert why[t[3]]["supporters_budget"] == pytest.approx(9 / 16) and "elected in the completion" in \
-        why[t[3]]["reason"]
+    assert (
+        why[t[3]]["supporters_budget"] == pytest.approx(9 / 16) and "elected in the completion" in why[t[3]]["reason"]
+    )
     assert why[t[4]]["supporters"] == 1 and "less than its cost" in why[t[4]]["reason"]
     assert res["properties"]["ejr"] is True and res["properties"]["pjr"] is True
     # no identities anywhere: no registration id, token or name
@@ -90,8 +95,13 @@ def test_approval_voting_reports_the_ejr_violation(client, admin):
     violation = {"ell": 1, "topic_ids": [d], "group_size": 50, "voters": list(range(101, 151))}
     assert props["ejr_violation"] == violation and props["pjr_violation"] == violation
     assert res["explanation"]["method"] == "not_sequential" and res["explanation"]["rounds"] == []
-    assert {v["topic_id"]: v["value"] for v in res["explanation"]["totals"]} == {a: 100, b: 100, c: 100, d: 50,
-                                                                                  poll["topic_ids"][4]: 0}
+    assert {v["topic_id"]: v["value"] for v in res["explanation"]["totals"]} == {
+        a: 100,
+        b: 100,
+        c: 100,
+        d: 50,
+        poll["topic_ids"][4]: 0,
+    }
     mes = client.get(url, params={"explain": "true"}, headers=admin).json()
     assert mes["rule"] == "equal_shares" and mes["properties"]["ejr"] is True
     assert [r["topic_id"] for r in mes["explanation"]["rounds"]] == [a, b, d]
@@ -106,13 +116,15 @@ def test_few_ballots_hide_voter_numbers_and_refuse_the_export(client, admin):
     poll = make_poll(client, admin, event["id"], seats=2)
     t = poll["topic_ids"]
     vote(client, event["id"], poll["id"], [[t[0], t[1]]] * 2 + [[t[2]]] * 2)
-    res = client.get(f"/api/v1/polls/{poll['id']}/results", params={"rule": "approval", "explain": "true"},
-                     headers=admin).json()
+    res = client.get(
+        f"/api/v1/polls/{poll['id']}/results", params={"rule": "approval", "explain": "true"}, headers=admin
+    ).json()
     # approval voting: t0, t1 (tied with t2 at 2 approvals: lowest ids); t2's two voters (n/k = 2) get nothing
     assert res["winners"] == [t[0], t[1]] and res["properties"]["ejr"] is False
     assert res["properties"]["ejr_violation"] == {"ell": 1, "topic_ids": [t[2]], "group_size": 2, "voters": None}
-    mes = client.get(f"/api/v1/polls/{poll['id']}/results", params={"rule": "equal_shares", "explain": "true"},
-                     headers=admin).json()
+    mes = client.get(
+        f"/api/v1/polls/{poll['id']}/results", params={"rule": "equal_shares", "explain": "true"}, headers=admin
+    ).json()
     payments = [p for r in mes["explanation"]["rounds"] for p in r["payments"]]
     assert payments and all(p["voters"] is None and p["count"] >= 1 for p in payments)
     body = assert_problem(client.get(f"/api/v1/polls/{poll['id']}/ballots.pb", headers=admin), 409)
@@ -124,8 +136,7 @@ def test_results_without_ballots(client, admin):
     poll = make_poll(client, admin, event["id"])
     res = client.get(f"/api/v1/polls/{poll['id']}/results", params={"explain": "true"}, headers=admin).json()
     assert res["winners"] == [] and res["properties"]["ejr"] is True and res["explanation"]["rounds"] == []
-    assert_problem(client.get(f"/api/v1/polls/{poll['id']}/results", params={"explain": "maybe"}, headers=admin),
-                   422)
+    assert_problem(client.get(f"/api/v1/polls/{poll['id']}/results", params={"explain": "maybe"}, headers=admin), 422)
 
 
 def test_ballots_pb_parses_back_and_recomputes(client, admin):
@@ -152,8 +163,9 @@ def test_ballots_pb_parses_back_and_recomputes(client, admin):
     assert "@" not in r.text and "Żółkiewska" not in r.text and "Gmina" not in r.text
     # pabutools' MES on the exported file buys what our equal-shares rounds bought
     theirs = method_of_equal_shares(instance, profile, sat_class=Cost_Sat)
-    ours = client.get(f"/api/v1/polls/{poll['id']}/results", params={"rule": "equal_shares", "explain": "true"},
-                      headers=admin).json()
+    ours = client.get(
+        f"/api/v1/polls/{poll['id']}/results", params={"rule": "equal_shares", "explain": "true"}, headers=admin
+    ).json()
     bought = [x["topic_id"] for x in ours["explanation"]["rounds"] if x["phase"] == "equal_shares"]
     assert sorted(int(p.name) for p in theirs) == sorted(bought) == sorted([t[0], t[2]])
     log = client.get("/api/v1/audit-log", params={"action": "export.ballots"}, headers=admin).json()

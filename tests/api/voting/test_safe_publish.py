@@ -14,8 +14,11 @@ def _voted_poll(client, admin, **overrides):
     poll = make_poll(client, admin, event["id"], seats=2, **overrides)
     people = [register(client, event["id"], i) for i in range(4)]
     for person in people:
-        r = client.put(f"/api/v1/polls/{poll['id']}/ballot", json={"topic_ids": poll["topic_ids"][:2]},
-                       headers=bearer(person["token"]))
+        r = client.put(
+            f"/api/v1/polls/{poll['id']}/ballot",
+            json={"topic_ids": poll["topic_ids"][:2]},
+            headers=bearer(person["token"]),
+        )
         assert r.status_code == 200, r.text
     return event, poll, people
 
@@ -55,8 +58,7 @@ def test_the_first_publish_closes_the_poll_for_ballots_and_proposals(client, adm
     listed = client.get(f"/api/v1/events/{event['id']}/polls").json()["items"][0]
     assert (listed["status"], listed["is_open"]) == ("published", False)
     voter = bearer(people[0]["token"])
-    closed = assert_problem(client.put(f"{url}/ballot", json={"topic_ids": poll["topic_ids"][2:3]}, headers=voter),
-                            409)
+    closed = assert_problem(client.put(f"{url}/ballot", json={"topic_ids": poll["topic_ids"][2:3]}, headers=voter), 409)
     assert closed["type"].endswith("/poll-closed")
     assert client.get(f"{url}/ballot", headers=voter).json()["topic_ids"] == poll["topic_ids"][:2]  # unchanged
     assert_problem(client.delete(f"{url}/ballot", headers=voter), 409)
@@ -71,7 +73,8 @@ def test_the_first_publish_closes_the_poll_for_ballots_and_proposals(client, adm
 def test_poll_status_before_opening_and_after_closing(client, admin):
     event = make_event(client, admin)
     upcoming = make_poll(client, admin, event["id"], opens_at="2999-01-01T10:00:00+01:00")
-    closed = make_poll(client, admin, event["id"], opens_at="2020-01-01T10:00:00+01:00",
-                       closes_at="2020-01-02T10:00:00+01:00")
+    closed = make_poll(
+        client, admin, event["id"], opens_at="2020-01-01T10:00:00+01:00", closes_at="2020-01-02T10:00:00+01:00"
+    )
     assert client.get(f"/api/v1/polls/{upcoming['id']}").json()["status"] == "upcoming"
     assert client.get(f"/api/v1/polls/{closed['id']}").json()["status"] == "closed"

@@ -1,12 +1,12 @@
 """A real webhook receiver on loopback for tests: records what it gets, answers as told.
 
-    with receiver() as hook:
-        hook.status = 500            # every answer from now on
-        hook.statuses = [503, 200]   # or one answer per request, then `status`
-        hook.delay = 5.0             # hang this long before answering (ends when the receiver stops)
-        ... deliver to hook.url ...
-        assert hook.wait_for(1)
-        headers, body = hook.requests[0]   # header names in lower case
+with receiver() as hook:
+    hook.status = 500            # every answer from now on
+    hook.statuses = [503, 200]   # or one answer per request, then `status`
+    hook.delay = 5.0             # hang this long before answering (ends when the receiver stops)
+    ... deliver to hook.url ...
+    assert hook.wait_for(1)
+    headers, body = hook.requests[0]   # header names in lower case
 """
 
 import ssl
@@ -52,8 +52,9 @@ class _Server(ThreadingHTTPServer):
 
 
 @contextmanager
-def receiver(*, host: str = "127.0.0.1", path: str = "/hook", url_host: str | None = None,
-             tls: tuple[Path, Path] | None = None) -> Iterator[Receiver]:
+def receiver(
+    *, host: str = "127.0.0.1", path: str = "/hook", url_host: str | None = None, tls: tuple[Path, Path] | None = None
+) -> Iterator[Receiver]:
     """Serve on a free port of `host`; `url_host` names it in `.url` (default: the address);
     `tls=(certfile, keyfile)` serves https."""
     state: list[Receiver] = []

@@ -24,9 +24,14 @@ CLOSED = Settings(webhook_allow_private=False, webhook_timeout_seconds=2.0)
 
 def message(url: str, **data: object) -> OutboxMessage:
     body = {"type": "registration.created", "timestamp": "2026-12-01T10:00:00Z", "data": data or {"id": 7}}
-    return OutboxMessage(uid="msg_0123456789abcdef", channel=Channel.webhook, kind="registration.created",
-                         webhook_id=1, recipient=url,
-                         payload=json.dumps(body, ensure_ascii=False, separators=(",", ":")))
+    return OutboxMessage(
+        uid="msg_0123456789abcdef",
+        channel=Channel.webhook,
+        kind="registration.created",
+        webhook_id=1,
+        recipient=url,
+        payload=json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+    )
 
 
 def fails(msg: OutboxMessage, settings: Settings = OPEN) -> DeliveryFailed:
@@ -50,8 +55,9 @@ def test_delivery_is_signed_as_standard_webhooks():
     assert before <= int(headers["webhook-timestamp"]) <= int(time.time())
     assert headers["webhook-signature"].startswith("v1,")
     assert verify(SECRET, headers["webhook-id"], headers["webhook-timestamp"], body, headers["webhook-signature"])
-    assert not verify(new_secret(), headers["webhook-id"], headers["webhook-timestamp"], body,
-                      headers["webhook-signature"])
+    assert not verify(
+        new_secret(), headers["webhook-id"], headers["webhook-timestamp"], body, headers["webhook-signature"]
+    )
 
 
 def test_any_2xx_is_success_and_the_id_is_stable_across_attempts():
@@ -146,6 +152,7 @@ def test_tries_the_next_address_when_one_refuses(monkeypatch):
 
 # --- https: SNI and the certificate are checked against the URL's host, not the address ----------
 
+
 def _openssl(*args: str, cwd: Path) -> None:
     subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True)
 
@@ -156,13 +163,28 @@ def pki(tmp_path_factory):
         pytest.skip("openssl not installed")
     d = tmp_path_factory.mktemp("pki")
     ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-    _openssl("req", "-x509", *ec, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=Test CA",
-             cwd=d)
+    _openssl("req", "-x509", *ec, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=Test CA", cwd=d)
     for name in ("hooks.example.org", "other.example.org"):
         _openssl("req", *ec, "-keyout", f"{name}.key", "-out", f"{name}.csr", "-subj", f"/CN={name}", cwd=d)
         (d / f"{name}.ext").write_text(f"subjectAltName=DNS:{name}\n")
-        _openssl("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-                 "-out", f"{name}.pem", "-days", "2", "-extfile", f"{name}.ext", cwd=d)
+        _openssl(
+            "x509",
+            "-req",
+            "-in",
+            f"{name}.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            f"{name}.pem",
+            "-days",
+            "2",
+            "-extfile",
+            f"{name}.ext",
+            cwd=d,
+        )
     return d
 
 

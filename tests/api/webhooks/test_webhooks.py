@@ -41,8 +41,7 @@ def private_ok(settings, client):
 
 
 def create(client, admin, **body):
-    r = client.post("/api/v1/webhooks", json={"url": URL, "events": ["registration.created"], **body},
-                    headers=admin)
+    r = client.post("/api/v1/webhooks", json={"url": URL, "events": ["registration.created"], **body}, headers=admin)
     assert r.status_code == 201, r.text
     return r.json()
 
@@ -83,30 +82,43 @@ def test_event_filter_and_bad_bodies(client, admin):
     event = make_event(client, admin)
     made = create(client, admin, event_id=event["id"], events=list(WEBHOOK_EVENT_TYPES))
     assert made["event_id"] == event["id"] and made["events"] == list(WEBHOOK_EVENT_TYPES)
-    assert_problem(client.post("/api/v1/webhooks", json={"url": URL, "events": ["checkin.created"],
-                                                          "event_id": 999_999}, headers=admin), 404)
-    for body in ({"url": URL, "events": ["registration.exploded"]}, {"url": URL, "events": []},
-                 {"url": URL}, {"url": URL, "events": ["checkin.created"], "secret": "mine"},
-                 {"url": URL + "\x00", "events": ["checkin.created"]}, {"url": "", "events": ["checkin.created"]}):
+    assert_problem(
+        client.post(
+            "/api/v1/webhooks", json={"url": URL, "events": ["checkin.created"], "event_id": 999_999}, headers=admin
+        ),
+        404,
+    )
+    for body in (
+        {"url": URL, "events": ["registration.exploded"]},
+        {"url": URL, "events": []},
+        {"url": URL},
+        {"url": URL, "events": ["checkin.created"], "secret": "mine"},
+        {"url": URL + "\x00", "events": ["checkin.created"]},
+        {"url": "", "events": ["checkin.created"]},
+    ):
         assert_problem(client.post("/api/v1/webhooks", json=body, headers=admin), 422)
     assert client.get("/api/v1/webhooks", headers=admin).json()["total"] == 1
 
 
-@pytest.mark.parametrize("url", [
-    "http://hooks.example.org/seminar",  # plain http
-    "https://127.0.0.1/hook",
-    "https://10.0.0.8/hook",
-    "https://169.254.169.254/latest/meta-data/",
-    "https://[::1]/hook",
-    "https://localhost/hook",  # a name that resolves to loopback
-    "https://inside.example.org/hook",  # a name that resolves to a private address
-    "https://user:secret@hooks.example.org/seminar",  # credentials
-    "ftp://hooks.example.org/",
-    "not a url",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://hooks.example.org/seminar",  # plain http
+        "https://127.0.0.1/hook",
+        "https://10.0.0.8/hook",
+        "https://169.254.169.254/latest/meta-data/",
+        "https://[::1]/hook",
+        "https://localhost/hook",  # a name that resolves to loopback
+        "https://inside.example.org/hook",  # a name that resolves to a private address
+        "https://user:secret@hooks.example.org/seminar",  # credentials
+        "ftp://hooks.example.org/",
+        "not a url",
+    ],
+)
 def test_bad_targets_refused(client, admin, url):
-    body = assert_problem(client.post("/api/v1/webhooks", json={"url": url, "events": ["checkin.created"]},
-                                      headers=admin), 422)
+    body = assert_problem(
+        client.post("/api/v1/webhooks", json={"url": url, "events": ["checkin.created"]}, headers=admin), 422
+    )
     assert body["errors"][0]["loc"] == ["body", "url"]
     assert "secret" not in body["detail"]
     assert client.get("/api/v1/webhooks", headers=admin).json()["total"] == 0
@@ -117,16 +129,25 @@ def test_private_targets_allowed_by_the_setting(private_ok, admin):
         for url in (hook.url, hook.url.replace("127.0.0.1", "localhost")):
             r = private_ok.post("/api/v1/webhooks", json={"url": url, "events": ["checkin.created"]}, headers=admin)
             assert r.status_code == 201, r.text
-    r = private_ok.post("/api/v1/webhooks", json={"url": "http://a:b@127.0.0.1/", "events": ["checkin.created"]},
-                        headers=admin)
+    r = private_ok.post(
+        "/api/v1/webhooks", json={"url": "http://a:b@127.0.0.1/", "events": ["checkin.created"]}, headers=admin
+    )
     assert_problem(r, 422)
 
 
 def _delivery(db: Session, webhook_id: int, n: int, status: MessageStatus, **extra: object) -> OutboxMessage:
-    row = OutboxMessage(uid=f"msg_test{webhook_id}_{n}", channel=Channel.webhook, kind="checkin.created",
-                        webhook_id=webhook_id, recipient=URL, payload='{"type":"checkin.created"}', status=status,
-                        # never due: an in-process deliverer leaves these rows alone
-                        next_attempt_at=utcnow() + timedelta(days=30), **extra)
+    row = OutboxMessage(
+        uid=f"msg_test{webhook_id}_{n}",
+        channel=Channel.webhook,
+        kind="checkin.created",
+        webhook_id=webhook_id,
+        recipient=URL,
+        payload='{"type":"checkin.created"}',
+        status=status,
+        # never due: an in-process deliverer leaves these rows alone
+        next_attempt_at=utcnow() + timedelta(days=30),
+        **extra,
+    )
     db.add(row)
     return row
 
@@ -148,12 +169,26 @@ def test_delivery_log_newest_first_and_gone_with_the_endpoint(client, admin, app
     pending, failed, sent = log["items"]
     assert pending["status"] == "pending" and pending["attempts"] == 0 and pending["sent_at"] is None
     assert (failed["status"], failed["attempts"], failed["response_status"], failed["last_error"]) == (
-        "failed", 8, 500, "HTTP 500")
+        "failed",
+        8,
+        500,
+        "HTTP 500",
+    )
     assert sent["type"] == "checkin.created" and sent["sent_at"].endswith("Z") and sent["response_status"] == 200
-    assert set(sent) == {"id", "msg_id", "type", "status", "attempts", "response_status", "last_error",
-                         "created_at", "sent_at"}
-    page = client.get(f"/api/v1/webhooks/{first['id']}/deliveries", params={"limit": 1, "offset": 1},
-                      headers=admin).json()
+    assert set(sent) == {
+        "id",
+        "msg_id",
+        "type",
+        "status",
+        "attempts",
+        "response_status",
+        "last_error",
+        "created_at",
+        "sent_at",
+    }
+    page = client.get(
+        f"/api/v1/webhooks/{first['id']}/deliveries", params={"limit": 1, "offset": 1}, headers=admin
+    ).json()
     assert [d["status"] for d in page["items"]] == ["failed"] and page["total"] == 3
 
     assert client.delete(f"/api/v1/webhooks/{first['id']}", headers=admin).status_code == 204
@@ -188,16 +223,24 @@ def test_a_created_endpoint_can_be_delivered_to_and_verified(private_ok, admin, 
 
     settings = app.state.settings.model_copy(update={"webhook_allow_private": True, "webhook_timeout_seconds": 2})
     with receiver() as hook:
-        made = private_ok.post("/api/v1/webhooks", json={"url": hook.url, "events": ["checkin.created"]},
-                               headers=admin).json()
+        made = private_ok.post(
+            "/api/v1/webhooks", json={"url": hook.url, "events": ["checkin.created"]}, headers=admin
+        ).json()
         with Session(app.state.engine) as db:
             endpoint = service.get_endpoint(db, webhook_id=made["id"])
             secret = service.signing_secret(db, endpoint=endpoint, settings=settings)
-        msg = OutboxMessage(uid="msg_e2e", channel=Channel.webhook, kind="checkin.created", webhook_id=made["id"],
-                            recipient=endpoint.url, payload='{"type":"checkin.created","data":{}}')
+        msg = OutboxMessage(
+            uid="msg_e2e",
+            channel=Channel.webhook,
+            kind="checkin.created",
+            webhook_id=made["id"],
+            recipient=endpoint.url,
+            payload='{"type":"checkin.created","data":{}}',
+        )
         assert send(msg, secret=secret, settings=settings) == 200
         headers, body = hook.requests[0]
     assert secret == made["secret"]
-    assert verify(made["secret"], headers["webhook-id"], headers["webhook-timestamp"], body,
-                  headers["webhook-signature"])
+    assert verify(
+        made["secret"], headers["webhook-id"], headers["webhook-timestamp"], body, headers["webhook-signature"]
+    )
     assert headers["webhook-signature"] == sign(made["secret"], "msg_e2e", int(headers["webhook-timestamp"]), body)

@@ -19,7 +19,7 @@ import httpx
 
 from app.messages.models import OutboxMessage
 from app.settings import Settings
-from app.webhooks.security import Target, TargetRefused, vet
+from app.webhooks.security import Target, TargetRefused, resolve_target
 from app.webhooks.signing import BadSecret, sign
 
 USER_AGENT = "seminar-webhooks/1 (Standard Webhooks)"
@@ -73,7 +73,7 @@ def _connect_reason(exc: httpx.ConnectError) -> str:
 def send(message: OutboxMessage, *, secret: str, settings: Settings, deadline: float | None = None) -> int:
     """POST the message's payload to its webhook; the HTTP status (2xx) or `DeliveryFailed`."""
     try:
-        target = vet(message.recipient, allow_private=settings.webhook_allow_private)
+        target = resolve_target(message.recipient, allow_private=settings.webhook_allow_private)
     except TargetRefused as exc:
         raise DeliveryFailed(f"target refused: {exc.detail}") from None
     body = message.payload.encode()

@@ -84,7 +84,7 @@ def resolve(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
-def vet(url: str, *, allow_private: bool) -> Target:  # noqa: C901
+def resolve_target(url: str, *, allow_private: bool) -> Target:  # noqa: C901
     """The target if a webhook may be sent to `url`; `TargetRefused` otherwise."""
     try:
         parsed = httpx.URL(url)
@@ -123,4 +123,4 @@ def vet(url: str, *, allow_private: bool) -> Target:  # noqa: C901
 
 def check_target(url: str, *, allow_private: bool) -> None:
     """Raise `TargetRefused` (422, field `url`) unless a webhook may be sent to `url`."""
-    vet(url, allow_private=allow_private)
+    resolve_target(url, allow_private=allow_private)

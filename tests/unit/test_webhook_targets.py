@@ -5,7 +5,7 @@ import ipaddress
 import pytest
 
 from app.webhooks import security
-from app.webhooks.security import TargetRefused, check_target, is_public, vet
+from app.webhooks.security import TargetRefused, check_target, is_public, resolve_target
 
 
 @pytest.mark.parametrize(
@@ -112,7 +112,7 @@ def test_any_private_answer_refuses_the_name(dns):
 
 def test_vet_keeps_the_vetted_addresses_and_the_ascii_host(dns):
     dns["xn--bcher-kva.example"] = ["93.184.215.14", "2606:4700:4700::1111"]
-    target = vet("https://Bücher.example:8443/hook", allow_private=False)
+    target = resolve_target("https://Bücher.example:8443/hook", allow_private=False)
     assert (target.host, target.port) == ("xn--bcher-kva.example", 8443)
     assert target.addresses == ("93.184.215.14", "2606:4700:4700::1111")
 

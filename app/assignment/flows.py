@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, time, timedelta
+from functools import partial
 
 from sqlmodel import Session
 
@@ -69,10 +70,6 @@ def _fill(built: Built, result: algorithm.Result) -> list[SessionFill]:
     ]
 
 
-class ChangedMeanwhile(Conflict):
-    code, title = "changed-meanwhile", "Changed meanwhile"
-
-
 @dataclass
 class Snapshot:
     """What a run reads, read in one short transaction, and its digest (service.fingerprint)."""
@@ -83,11 +80,73 @@ class Snapshot:
     digest: str
 
 
+@dataclass(frozen=True)
+class Params:
+    """How to solve (`AssignmentIn`, checked)."""
+
+    method: Method
+    fill_unranked: bool
+    time_limit: float
+    maximize_assigned: bool
+    keep_improving_only: bool
+    topic_ranks: bool
+    opts: Options
+
+    @property
+    def fairness(self) -> str:
+        return self.opts.fairness.value if self.method == Method.optimal else "none"
+
+
+@dataclass
+class Solved:
+    """A run's result, the optimum without the networking options (when on), first come first
+    served, and the seats as they stood."""
+
+    result: algorithm.Result
+    unconstrained: algorithm.Result | None
+    baseline: algorithm.Result
+    before: algorithm.Result
+
+
 def _snapshot(db: Session, *, event_id: int, keep: bool, opts: Options) -> Snapshot:
     event = get_event(db, event_id=event_id, include_unpublished=True)
     built = build_problem(db, event_id=event_id, keep=keep)
     net = opts.networking(db, event_id=event_id, participants=list(built.problem.participants))
     return Snapshot(event=event, built=built, net=net, digest=fingerprint(built, (net.organization, net.partnership)))
+
+
+def _solve(snap: Snapshot, p: Params) -> Solved:
+    problem, net = snap.built.problem, snap.net
+    staged = partial(
+        algorithm.solve,
+        problem,
+        fill_unranked=p.fill_unranked,
+        topic_ranks=p.topic_ranks,
+        time_limit=p.time_limit,
+        max_placements_first=p.maximize_assigned,
+        keep_ranks=p.keep_improving_only,
+    )
+    try:
+        result = staged(method=p.method.value, networking=net, fairness=p.fairness)
+        unconstrained = staged() if net.active else None
+        baseline = (
+            result
+            if p.method == Method.first_come
+            else algorithm.solve(problem, method="first_come", fill_unranked=p.fill_unranked, topic_ranks=p.topic_ranks)
+        )
+        return Solved(result, unconstrained, baseline, changes.evaluate(problem))
+    except ValueError as exc:
+        raise Invalid(f"The workshops cannot be assigned: {exc}") from exc
+
+
+def _check(p: Params) -> None:
+    if p.keep_improving_only and p.method != Method.optimal:
+        raise Invalid("keep_improving_only works with method 'optimal' only.", field="keep_improving_only")
+    if p.topic_ranks and (p.method != Method.optimal or p.keep_improving_only):
+        raise Invalid(
+            "topic_ranks works with method 'optimal' only, and not with keep_improving_only.", field="topic_ranks"
+        )
+    p.opts.check(method=p.method, keep_improving_only=p.keep_improving_only)
 
 
 def run_assignment(
@@ -108,76 +167,56 @@ def run_assignment(
 
     The solver runs outside any write transaction: what it needs is read in a short read
     transaction of its own (`read` opens it; a caller whose own transaction holds data not yet
-    committed, as the demo's, passes that one), and only the write-back takes the event's lock,
-    in the request's transaction `db`, after checking under that lock that nothing the run read
-    has changed meanwhile (409 `changed-meanwhile` otherwise: run again). A dry run never writes,
-    so registrations and enrollments go on while it solves (on SQLite too: no write lock).
+    committed, as the demo's, passes that one). A dry run never writes, so registrations and
+    enrollments go on while it solves (on SQLite too: no write lock). Not a dry run, the event's
+    lock is taken in the request's transaction `db` and the same reads are made again: when
+    nothing has changed meanwhile, the seats solved are written at once; when something has
+    (people enrolled, left, ranked...), the run is solved once more on what the lock now holds,
+    and that is written, so a commit always succeeds and never writes seats from stale data.
 
     `keep_improving_only`: see `AssignmentIn`; the solver's `keep_ranks` keeps everyone's standing.
     `options`: the networking options and fairness (app/assignment/networking_flows.py)."""
-    opts = options or Options()
-    if keep_improving_only and method != Method.optimal:
-        raise Invalid("keep_improving_only works with method 'optimal' only.", field="keep_improving_only")
-    if topic_ranks and (method != Method.optimal or keep_improving_only):
-        raise Invalid(
-            "topic_ranks works with method 'optimal' only, and not with keep_improving_only.", field="topic_ranks"
-        )
-    opts.check(method=method, keep_improving_only=keep_improving_only)
+    p = Params(
+        method, fill_unranked, time_limit, maximize_assigned, keep_improving_only, topic_ranks, options or Options()
+    )
+    _check(p)
     with read() as snapshot_db:
-        snap = _snapshot(snapshot_db, event_id=event_id, keep=keep_improving_only, opts=opts)
-    built, problem, net = snap.built, snap.built.problem, snap.net
-    fairness = opts.fairness.value if method == Method.optimal else "none"
-    try:
-        result = algorithm.solve(
-            problem,
-            method=method.value,
-            fill_unranked=fill_unranked,
-            time_limit=time_limit,
-            max_placements_first=maximize_assigned,
-            keep_ranks=keep_improving_only,
-            networking=net,
-            fairness=fairness,
-            topic_ranks=topic_ranks,
-        )
-        unconstrained = (
-            algorithm.solve(
-                problem,
-                fill_unranked=fill_unranked,
-                time_limit=time_limit,
-                max_placements_first=maximize_assigned,
-                keep_ranks=keep_improving_only,
-                topic_ranks=topic_ranks,
-            )
-            if net.active
-            else None
-        )
-        baseline = (
-            result
-            if method == Method.first_come
-            else algorithm.solve(problem, method="first_come", fill_unranked=fill_unranked, topic_ranks=topic_ranks)
-        )
-        before = changes.evaluate(problem)
-    except ValueError as exc:
-        raise Invalid(f"The workshops cannot be assigned: {exc}") from exc
-    moves = changes.moves(problem, result.assignment) if keep_improving_only else []
+        snap = _snapshot(snapshot_db, event_id=event_id, keep=keep_improving_only, opts=p.opts)
+    solved = _solve(snap, p)
+    if dry_run:
+        return _out(snap, solved, p, _moves(snap, solved, p), dry_run=True)
+    event = lock_event(db, event_id=event_id)  # nobody enrolls, leaves or cancels from here on
+    fresh = _snapshot(db, event_id=event_id, keep=keep_improving_only, opts=p.opts)
+    if fresh.digest != snap.digest:  # changed while solving: once more, under the lock
+        snap, solved = fresh, _solve(fresh, p)
+    moves = _moves(snap, solved, p)
+    _write_back(
+        db, event, snap, solved.result.assignment, keep=keep_improving_only, moved={m.participant for m in moves}
+    )
+    return _out(snap, solved, p, moves, dry_run=False)
+
+
+def _moves(snap: Snapshot, solved: Solved, p: Params) -> list[changes.Move]:
+    return changes.moves(snap.built.problem, solved.result.assignment) if p.keep_improving_only else []
+
+
+def _out(snap: Snapshot, solved: Solved, p: Params, moves: list[changes.Move], *, dry_run: bool) -> AssignmentOut:
+    built, problem, result = snap.built, snap.built.problem, solved.result
     mine = _figures(result.method, problem, result.assignment)
-    if not dry_run:
-        _write_back(
-            db, snap, result.assignment, keep=keep_improving_only, opts=opts, moved={m.participant for m in moves}
-        )
+    unconstrained = solved.unconstrained
     return AssignmentOut(
         **mine.model_dump(),
         dry_run=dry_run,
         participants=len(problem.participants) + len(built.held_as_is),
-        with_preferences=sum(1 for p in problem.preferences.values() if p),
+        with_preferences=sum(1 for ranks in problem.preferences.values() if ranks),
         unassigned_registration_ids=list(result.unassigned),
         held_as_is_registration_ids=built.held_as_is,
         optimal=result.optimal,
         gap=result.gap,
         seconds=round(result.seconds, 4),
         sessions=_fill(built, result),
-        baseline=_figures(baseline.method, problem, baseline.assignment),
-        current=_figures("current", problem, before.assignment),
+        baseline=_figures(solved.baseline.method, problem, solved.baseline.assignment),
+        current=_figures("current", problem, solved.before.assignment),
         moves=[
             MoveOut(
                 registration_id=m.participant,
@@ -189,9 +228,14 @@ def run_assignment(
             )
             for m in moves
         ],
-        **fairness_fields(problem, result, fairness),
+        **fairness_fields(problem, result, p.fairness),
         networking=networking_out(
-            problem, result, unconstrained, net, mine, _figures(unconstrained.method, problem, unconstrained.assignment)
+            problem,
+            result,
+            unconstrained,
+            snap.net,
+            mine,
+            _figures(unconstrained.method, problem, unconstrained.assignment),
         )
         if unconstrained is not None
         else None,
@@ -199,16 +243,9 @@ def run_assignment(
 
 
 def _write_back(
-    db: Session, snap: Snapshot, assignment: Mapping[int, Sequence[int]], *, keep: bool, opts: Options, moved: set[int]
+    db: Session, event: Event, snap: Snapshot, assignment: Mapping[int, Sequence[int]], *, keep: bool, moved: set[int]
 ) -> None:
-    """The run's seats, under the event's lock, if the database still holds what the run read."""
-    event_id = id_of(snap.event)
-    event = lock_event(db, event_id=event_id)  # nobody enrolls, leaves or cancels meanwhile
-    if _snapshot(db, event_id=event_id, keep=keep, opts=opts).digest != snap.digest:
-        raise ChangedMeanwhile(
-            "People, rankings, places or workshops changed while the assignment was being "
-            "solved; nothing was written. Run it again."
-        )
+    """The run's seats (the caller holds the event's lock and has checked `snap` is current)."""
     built, problem = snap.built, snap.built.problem
     fixed = {(p, w) for p, ws in problem.fixed.items() for w in ws}
     seats = {p: [w for w in ws if (p, w) not in fixed] for p, ws in assignment.items()}

@@ -88,12 +88,14 @@ def test_a_worker_killed_mid_batch_loses_nothing(settings: Settings, admin: dict
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
-            deadline = time.monotonic() + 30
-            while len(box.messages) < 3:
-                assert time.monotonic() < deadline and worker.poll() is None
-                time.sleep(0.05)
-            os.kill(worker.pid, signal.SIGKILL)  # in the middle of the batch
-            worker.wait()
+            try:
+                deadline = time.monotonic() + 30
+                while len(box.messages) < 3:
+                    assert time.monotonic() < deadline and worker.poll() is None
+                    time.sleep(0.05)
+            finally:  # in the middle of the batch (and never left running when the wait failed)
+                os.kill(worker.pid, signal.SIGKILL)
+                worker.wait()
             got_before = len(box.messages)
             assert got_before < 12
             time.sleep(4.5)  # the dead worker's leases run out (an attempt may take half a lease: 2 s)

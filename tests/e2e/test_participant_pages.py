@@ -9,7 +9,7 @@ other e2e files expect it.
 
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -126,6 +126,8 @@ class Setup:
     standalone: dict[str, Any]
     plenary: dict[str, Any]
     counter: itertools.count  # type: ignore[type-arg]
+    # still open for proposals and votes (a poll whose winners are published is closed)
+    open_poll: dict[str, Any] = field(default_factory=dict)
 
     def register(self, api: httpx.Client) -> str:
         """A new confirmed participant of the event; their token."""
@@ -197,6 +199,15 @@ def setup(server: LiveServer, api: httpx.Client, world: World) -> Setup:
             },
         )
         assert response.status_code == 201, response.text
+    response = api.post(
+        f"/api/v1/events/{event['id']}/polls",
+        headers=admin,
+        json={"title": "Temat sesji zamykającej", "seats": 1, "ballot": "approval", "allow_proposals": True},
+    )
+    assert response.status_code == 201, response.text
+    made.open_poll = response.json()
+    response = api.post(f"/api/v1/polls/{made.open_poll['id']}/topics", headers=admin, json={"title": "Wnioski"})
+    assert response.status_code == 201, response.text
     sessions = api.get(f"/api/v1/events/{event['id']}/sessions?limit=500").json()["items"]
     for title in TOPICS[:2]:
         mine = sorted((s for s in sessions if s["topic_id"] == topics[title]["id"]), key=lambda s: s["starts_at"])
@@ -328,17 +339,17 @@ def test_propose_a_topic(browsing: Browsing, setup: Setup, api: httpx.Client, la
     expect(proposal.get_by_role("status")).to_have_text(text["sent"].format(title=title))
     expect(proposal.locator("ul.proposals li", has_text=title)).to_contain_text(text["awaiting"])
     expect(proposal.locator("input[name=title]")).to_have_value("")
-    seen = api.get(f"/api/v1/polls/{setup.poll['id']}", headers=setup.admin).json()["topics"]
+    seen = api.get(f"/api/v1/polls/{setup.open_poll['id']}", headers=setup.admin).json()["topics"]
     made = [t for t in seen if t["title"] == title]
     assert len(made) == 1 and made[0]["status"] == "proposed"
     assert made[0]["description"] == "Jak gminy dzielą koszty dowozu uczniów."
-    ballot = page.get_by_role("form", name=setup.poll["title"])
+    ballot = page.get_by_role("form", name=setup.open_poll["title"])
     expect(ballot.get_by_label(title)).to_have_count(0)  # not on the ballot until approved
 
     response = api.patch(f"/api/v1/topics/{made[0]['id']}", headers=setup.admin, json={"status": "approved"})
     assert response.status_code == 200, response.text
     page.reload()
-    ballot = page.get_by_role("form", name=setup.poll["title"])
+    ballot = page.get_by_role("form", name=setup.open_poll["title"])
     ballot.get_by_label(title).check()
     ballot.get_by_role("button", name=text["vote"]).click()
     expect(ballot.get_by_role("status")).not_to_be_empty()

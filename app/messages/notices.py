@@ -90,12 +90,13 @@ def email(
     secret: str | None = None,
     to: str | None = None,
     overridable: bool = True,
-) -> None:
-    """Queue one e-mail of `kind` to the person of `reg` (nobody, once their data is erased)."""
+) -> bool:
+    """Queue one e-mail of `kind` to the person of `reg` (nobody, once their data is erased, and
+    nothing but the always-sent kinds for an event with e-mails off); whether it was queued."""
     if reg.erased_at is not None and to is None:
-        return
+        return False
     if not event.emails_enabled and kind not in ALWAYS_SENT:
-        return
+        return False
     settings = settings_of(db)
     language = language_of(event, reg)
     context = base_context(settings, event, language) | _person(reg) | dict(extra or {})
@@ -119,6 +120,7 @@ def email(
         sealed_secret=keyring.seal(db, settings, secret) if secret is not None else None,
         template_error=template_error,
     )
+    return True
 
 
 def webhooks(db: Session, *, kind: str, event: Event, data: dict[str, Any]) -> None:
@@ -328,8 +330,9 @@ def _local(moment: datetime | None, event: Event, language: str) -> str | None:
 
 
 def poll_opened(db: Session, *, event: Event, poll_id: int, title: str, closes_at: datetime | None) -> int:
-    regs = confirmed_of(db, event_id=id_of(event))
-    for reg in regs:
+    """Tell the confirmed people that a poll is open; how many e-mails were queued (none for an
+    event with e-mails off: the webhooks still go)."""
+    queued = sum(
         email(
             db,
             kind="poll.opened",
@@ -337,8 +340,10 @@ def poll_opened(db: Session, *, event: Event, poll_id: int, title: str, closes_a
             reg=reg,
             extra={"poll_title": title, "poll_closes": _local(closes_at, event, language_of(event, reg))},
         )
+        for reg in confirmed_of(db, event_id=id_of(event))
+    )
     webhooks(db, kind="poll.opened", event=event, data={"poll_id": poll_id})
-    return len(regs)
+    return queued
 
 
 def poll_published(db: Session, *, event: Event, poll_id: int, title: str, sessions: Sequence[EventSession]) -> None:

@@ -102,6 +102,19 @@ def test_poll_announce_and_published_winners(
     assert_problem(mail_client.post(f"/api/v1/polls/{closed['id']}/announce", headers=admin), 409)
 
 
+def test_announcing_a_poll_of_an_event_without_emails_counts_no_recipients(
+    mail_app: FastAPI, mail_client: TestClient, admin: dict[str, str]
+) -> None:
+    """Seen before: `recipients: 2` with nothing queued (as broadcasts did, issue 23 item 9)."""
+    event = make_event(mail_client, admin, emails_enabled=False)
+    for i in (1, 2):
+        register(mail_client, event["id"], i)
+    poll = make_poll(mail_client, admin, event["id"], seats=2)
+    announced = mail_client.post(f"/api/v1/polls/{poll['id']}/announce", headers=admin)
+    assert announced.status_code == 200 and announced.json() == {"recipients": 0}
+    assert not [r for r in rows(mail_app) if r.kind == "poll.opened"]
+
+
 def test_erasure_drops_pending_mail_and_sends_one_last_message_then_forgets_it(
     mail_app: FastAPI, mail_client: TestClient, box: Box, admin: dict[str, str]
 ) -> None:

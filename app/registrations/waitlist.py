@@ -59,7 +59,7 @@ def release_expired_holds(db: Session, event: Event) -> None:
     expiry is noticed by whoever looks, not only at the next public registration.
     """
     if event.reserved_open and invitations.release_expired(db, event_id=id_of(event)):
-        promote(db, event)
+        _promote_waiting(db, event)
 
 
 def promote(db: Session, event: Event) -> list[Registration]:
@@ -68,8 +68,12 @@ def promote(db: Session, event: Event) -> list[Registration]:
     A waiting person whose organization is at its limit is passed over (and keeps their
     place) until a seat of their own organization frees up.
     """
+    invitations.release_expired(db, event_id=id_of(event))  # seats held by codes whose time ran out
+    return _promote_waiting(db, event)
+
+
+def _promote_waiting(db: Session, event: Event) -> list[Registration]:
     event_id = id_of(event)
-    invitations.release_expired(db, event_id=event_id)  # seats held by codes whose time ran out
     waiting = db.exec(
         select(Registration)
         .where(Registration.event_id == event_id, Registration.status == RegistrationStatus.waitlisted)

@@ -24,8 +24,9 @@ from sqlmodel import Session, select
 
 from app import tables  # noqa: F401 - every table model, so foreign keys resolve
 from app.assignment import flows as assignment_flows
-from app.assignment.schemas import AssignmentOut, Method
+from app.assignment.schemas import AssignmentOut
 from app.assignment.service import set_preferences
+from app.assignment.solver.problem import Method
 from app.common.ids import id_of
 from app.db import make_engine, unit_of_work
 from app.events.models import Event

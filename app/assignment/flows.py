@@ -27,14 +27,13 @@ from app.assignment.schemas import (
     Figures,
     JointOut,
     JointTopic,
-    Method,
     MoveOut,
     SessionFill,
 )
 from app.assignment.service import Built, build_problem, fingerprint
 from app.assignment.solver import algorithm, changes, networking
 from app.assignment.solver.joint import choose_topics_and_assign
-from app.assignment.solver.problem import Problem
+from app.assignment.solver.problem import Fairness, Method, Problem
 from app.common.ids import id_of
 from app.enrollments.models import EnrollmentSource
 from app.enrollments.service import busy_during, places_in_sessions, replace_assignment_locked, seat_all_locked
@@ -93,8 +92,8 @@ class Params:
     opts: Options
 
     @property
-    def fairness(self) -> str:
-        return self.opts.fairness.value if self.method == Method.optimal else "none"
+    def fairness(self) -> Fairness:
+        return self.opts.fairness if self.method == Method.optimal else Fairness.none
 
 
 @dataclass
@@ -127,12 +126,14 @@ def _solve(snap: Snapshot, p: Params) -> Solved:
         keep_ranks=p.keep_improving_only,
     )
     try:
-        result = staged(method=p.method.value, networking=net, fairness=p.fairness)
+        result = staged(method=p.method, networking=net, fairness=p.fairness)
         unconstrained = staged() if net.active else None
         baseline = (
             result
             if p.method == Method.first_come
-            else algorithm.solve(problem, method="first_come", fill_unranked=p.fill_unranked, topic_ranks=p.topic_ranks)
+            else algorithm.solve(
+                problem, method=Method.first_come, fill_unranked=p.fill_unranked, topic_ranks=p.topic_ranks
+            )
         )
         return Solved(result, unconstrained, baseline, changes.evaluate(problem))
     except ValueError as exc:
@@ -264,7 +265,7 @@ def standing(db: Session, *, event_id: int) -> AssignmentStateOut:
     built = build_problem(db, event_id=event_id, keep=True)
     try:
         now = changes.evaluate(built.problem)
-        baseline = algorithm.solve(built.problem, method="first_come")
+        baseline = algorithm.solve(built.problem, method=Method.first_come)
     except ValueError as exc:
         raise Invalid(f"The seats cannot be evaluated: {exc}") from exc
     return AssignmentStateOut(

@@ -13,10 +13,10 @@ from typing import Any
 
 from sqlmodel import Session
 
-from app.assignment.schemas import Fairness, Figures, GroupFigures, Method, NetworkingOut, OverCapOut
+from app.assignment.schemas import Figures, GroupFigures, NetworkingOut, OverCapOut
 from app.assignment.service import groups_of
 from app.assignment.solver import networking
-from app.assignment.solver.problem import Problem, Result
+from app.assignment.solver.problem import Fairness, Method, Problem, Result
 from app.errors import Invalid
 
 

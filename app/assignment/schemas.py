@@ -3,6 +3,7 @@ from typing import Self
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from app.assignment.solver.problem import Fairness, Method
 from app.common.schemas import RequestModel, ResponseModel
 from app.common.types import Id, UtcInput, UtcOutput
 from app.voting.schemas import RoomIn
@@ -21,17 +22,6 @@ class PreferencesIn(RequestModel):
 
 class PreferencesPublic(ResponseModel):
     session_ids: list[int]
-
-
-class Method(StrEnum):
-    optimal = "optimal"  # rank-maximal: most first choices, then most second choices, ...
-    weighted = "weighted"  # one weighted optimum (documented in app/assignment/algorithm.py)
-    first_come = "first_come"  # registration order, each takes their best free choice
-
-
-class Fairness(StrEnum):
-    none = "none"  # any rank-maximal assignment (the solver's tie-break)
-    leximin = "leximin"  # among rank-maximal assignments, the smallest largest regret, then fewest with it, ...
 
 
 class AssignmentIn(RequestModel):
@@ -100,10 +90,10 @@ class AssignmentIn(RequestModel):
         "person's regret is the sum over the time slots they ranked a workshop in of (rank - 1), or the "
         "longest list's length for an unranked seat or none. Nobody gets a poor choice twice while "
         "others get their first twice when that can be avoided; `rank_counts` and the first-choice "
-        "share are the same as without it; about 0.1 s at 150 people, but at 10,000 it may use the whole "
-        "`time_limit` and stop early (still rank-maximal, `fairness_status` says so). `none` "
-        "(default): any rank-maximal assignment, by the exact min-cost-flow path (about 1 s at 10,000 "
-        "people), with the same tie-breaks as earlier runs, so a re-run moves nobody without a reason.",
+        "share are the same as without it; it costs more time than `none` and at thousands of people "
+        "may use the whole `time_limit` and stop early (still rank-maximal, `fairness_status` says so). `none` "
+        "(default): any rank-maximal assignment, by the exact min-cost-flow path, with the same "
+        "tie-breaks as earlier runs, so a re-run moves nobody without a reason.",
     )
 
     @field_validator("max_per_organization_per_workshop", "max_per_partnership_per_workshop")

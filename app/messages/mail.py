@@ -8,7 +8,7 @@ removed from every value first).
 
 Messages to ASCII addresses (all but a few) are built with the `email.mime` classes and
 `email.utils`/`email.header` encoders: the same headers and parts as an `EmailMessage`, at a
-quarter of the cost (0.6 ms instead of 2.8 ms a message, bench/README.md), which matters
+fraction of the cost (bench/README.md, "Figures behind design choices"), which matters
 because deliverers share the web workers' interpreter. An internationalised address keeps the
 `EmailMessage` path, whose policy knows how to write it.
 

@@ -15,8 +15,8 @@ from app.settings import SettingsDep
 router = APIRouter(route_class=TransactionRoute, prefix="/api/v1", tags=["recovery"])
 
 # Every 202 of `request_code` is sent this long after the request began, whatever the work
-# took: what only a registered address costs (two INSERTs and a commit that writes, 2-4 ms
-# measured) does not show in the answer's time. Longer than the work under ordinary load;
+# took: what only a registered address costs (two INSERTs and a commit that writes, a few
+# milliseconds) does not show in the answer's time. Longer than the work under ordinary load;
 # the request holds its place in the worker's queue (app/middleware.py: ConcurrencyLimit)
 # but no thread, connection or lock while it waits.
 ANSWER_SECONDS = 0.1

@@ -73,8 +73,8 @@ def request_code(db: Session, *, event_id: int, email: str, minutes: int, per_ho
     statements up to the decision (the code and its digest are made, the registration is
     looked up and locked, the recent codes counted and the earlier ones ended; a miss with an
     id no row has). What only a registered address does is the INSERT of the code, the
-    rendering, sealing and INSERT of the outbox row, and a commit that writes: 2-4 ms more
-    (measured on SQLite and PostgreSQL). The route answers at a fixed time after the request
+    rendering, sealing and INSERT of the outbox row, and a commit that writes (a few
+    milliseconds: bench/README.md, "Figures behind design choices"). The route answers at a fixed time after the request
     began (app/recovery/router.py: ANSWER_SECONDS), so that does not show either, unless the
     work itself runs longer than that. An address over its hourly quota takes the miss path:
     nothing is sent, the answer is the same.

@@ -318,8 +318,8 @@ def search_condition(q: str, *, with_email: bool = True) -> ColumnElement[bool]:
     query compares plain ASCII-like text with LIKE on both. A search for a substring
     ("%zak%") cannot use a B-tree index anyway; the query is narrowed by the event's index
     (`event_id` leads ix_registrations_event_status) and then scans one short column per row
-    of that event, with no function call per row: with 10,000 registrations in an event a
-    search (count and page) takes 10-35 ms on either database (measured on a 2-core dev box).
+    of that event, with no function call per row (its cost at 10,000 registrations: bench/README.md,
+    "Figures behind design choices").
     """
     words = q.split()
     parts: list[ColumnElement[bool]] = []

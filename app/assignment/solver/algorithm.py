@@ -13,8 +13,8 @@ capacity, never the same topic twice, fixed seats kept and counted):
     the previous stage's optimal set by duality (complementary slackness), never by big-M
     weights, so every stage has costs in {0, 1}:
     * no participant can meet a topic twice (no repeated topic among their candidates): the
-      slots are independent and each stage is a min-cost flow (``lexflow.StagedFlow``), exact;
-      about 1 s at 10,000 people x 100 workshops x 3 slots x 5-10 choices;
+      slots are independent and each stage is a min-cost flow (``lexflow.StagedFlow``), exact
+      and fast (figures: bench/README.md, ``bench_assignment.py``);
     * otherwise a sequence of LPs (HiGHS), a stage being solved as a MILP only when its LP
       optimum is fractional (``lex.solve_stages``); ``time_limit`` bounds that path. The result
       is exact unless a MILP stage is cut by the time limit: then ``optimal`` is False and
@@ -64,6 +64,10 @@ listed in ``Result.filled`` as well.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TypeVar
 
 import numpy as np
 
@@ -81,117 +85,88 @@ from app.assignment.solver.networking import (
     optimise,
     report,
 )
-from app.assignment.solver.problem import Prepared, Problem, Result, Workshop, build_result
+from app.assignment.solver.problem import Fairness, Method, Prepared, Problem, Result, Workshop, build_result
 
-__all__ = ["Problem", "Result", "Workshop", "Networking", "METHODS", "FAIRNESS", "solve", "first_come"]
+_E = TypeVar("_E", bound=StrEnum)
 
-METHODS = ("optimal", "weighted", "first_come")
+__all__ = [
+    "Problem",
+    "Result",
+    "Workshop",
+    "Networking",
+    "Method",
+    "Fairness",
+    "METHODS",
+    "FAIRNESS",
+    "solve",
+    "first_come",
+]
+
+METHODS = tuple(Method)
 
 
-def solve(  # noqa: C901, PLR0915
+@dataclass
+class _Outcome:
+    """What a method chose (arc indices) and how good it is known to be."""
+
+    chosen: np.ndarray
+    path: str
+    values: list[float] = field(default_factory=list)
+    bounds: list[float] = field(default_factory=list)
+    optimal: bool = True
+    status: str = "optimal"
+    fairness_status: str = ""
+
+
+def solve(
     problem: Problem,
     *,
-    method: str = "optimal",
+    method: Method = Method.optimal,
     fill_unranked: bool = False,
     max_placements_first: bool = False,
     time_limit: float = 30.0,
     topic_ranks: bool = False,
     keep_ranks: bool = False,
     networking: Networking | None = None,
-    fairness: str = "none",
+    fairness: Fairness = Fairness.none,
 ) -> Result:
     """Assign participants to workshops; see the module docstring for the methods.
 
     Raises ValueError on malformed input: unknown participant or workshop ids, a workshop ranked
     twice, duplicate ids, negative capacity, fixed seats that clash or exceed a capacity; or on
-    options that do not go together.
+    options that do not go together (an unknown method or fairness included).
     """
+    method, fairness = _known(Method, method), _known(Fairness, fairness)
     net = networking or Networking()
-    if fairness not in FAIRNESS:
-        raise ValueError(f"unknown fairness {fairness!r}; expected one of {FAIRNESS}")
-    extended = net.active or fairness != "none"
-    if extended and method != "optimal":
-        raise ValueError("networking and fairness options are only implemented for method='optimal'")
-    if net.caps and keep_ranks:
-        raise ValueError("caps per organization or partnership cannot be combined with keep_ranks=True")
-    if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; expected one of {METHODS}")
-    if topic_ranks and method not in ("optimal", "first_come"):  # first come: the same list, read by topic
-        raise ValueError("topic_ranks=True is only implemented for method='optimal' (and 'first_come')")
-    if keep_ranks and (method != "optimal" or topic_ranks):
-        raise ValueError("keep_ranks=True is only implemented for method='optimal' with session ranks")
+    _check_options(method, fairness, net, topic_ranks=topic_ranks, keep_ranks=keep_ranks)
     start = time.monotonic()
     prep = Prepared(problem, keep=keep_ranks)
-    optimal, status, values, bounds = True, "optimal", [], []
-    path, fairness_status = method, ""
-    if method == "first_come":
-        chosen = first_come(prep)
-        optimal, status = False, "heuristic"
-    elif method == "weighted":
-        kmax = int(prep.arc_rank.max()) if len(prep.arc_rank) else 0
-        kmax = max(kmax, max((len(x) for x in prep.prefs), default=0))
-        weights = kmax - prep.arc_rank + 1
-        groups = prep.topic_groups()
-        if not groups:
-            chosen, value = weighted_flow(prep, weights)
-            values, bounds, path = [value], [value], "flow"
-        else:
-            path = "lp"
-            a, b = base_rows(prep)
-            out = solve_stages(a, b, [weights], time_limit)
-            chosen, values, bounds, optimal, status = out.chosen, out.values, out.bounds, out.optimal, out.status
+    if method == Method.first_come:
+        out = _Outcome(first_come(prep), path=method.value, optimal=False, status="heuristic")
+    elif method == Method.weighted:
+        out = _weighted(prep, time_limit)
     else:
-        arc_rank = prep.topic_arc_rank() if topic_ranks else prep.arc_rank
-        inst = detect_topic_instance(prep) if topic_ranks and not extended else None
-        stages = [np.ones(len(arc_rank), np.int64)] if max_placements_first else []
-        stages += [(arc_rank == r).astype(np.int64) for r in np.unique(arc_rank) if r > 0]
-        if keep_ranks and np.any(arc_rank == 0):  # unranked current seats: kept or improved, never lost
-            stages.append((arc_rank == 0).astype(np.int64))
-        if extended:
-            path = "lp"
-            a, b = base_rows(prep)
-            model, ranks, fairness_status = optimise(
-                prep, a, b, stages, arc_rank, net, fairness, time_limit, a_eq=covered_rows(prep) if keep_ranks else None
-            )
-            chosen = model.outcome(len(prep.arc_p)).chosen
-            values, bounds, optimal, status = ranks.values, ranks.bounds, ranks.optimal, ranks.status
-            if not values and keep_ranks:
-                chosen, status = prep.current_arcs(), status + "; current seats kept"
-            elif not values:
-                chosen, status = first_come_within_caps(prep, net), status + "; first_come fallback"
-        elif inst is not None:
-            chosen, values = solve_topic_level(prep, inst, arc_rank, max_placements_first)
-            bounds, path = values, "topic_flow_dewerra"
-        elif not prep.topic_groups():
-            path = "flow"
-            staged = StagedFlow(prep)
-            values = bounds = [float(staged.stage(s)) for s in stages]
-            chosen = staged.chosen()
-        else:
-            path = "lp"
-            a, b = base_rows(prep)
-            out = solve_stages(a, b, stages, time_limit, a_eq=covered_rows(prep) if keep_ranks else None)
-            chosen, values, bounds, optimal, status = out.chosen, out.values, out.bounds, out.optimal, out.status
-            if not values and keep_ranks:  # no stage finished in time: nobody moves
-                chosen, status = prep.current_arcs(), status + "; current seats kept"
-            elif not values:  # no stage finished in time: fall back to the baseline
-                chosen, status = first_come(prep), status + "; first_come fallback"
+        out = _rank_maximal(prep, net, fairness, max_placements_first, time_limit, topic_ranks=topic_ranks)
     filled = (
-        [] if not fill_unranked else fill_within_caps(prep, chosen, net) if net.caps else fill_free_seats(prep, chosen)
+        []
+        if not fill_unranked
+        else fill_within_caps(prep, out.chosen, net)
+        if net.caps
+        else fill_free_seats(prep, out.chosen)
     )
     result = build_result(
         prep,
-        chosen,
-        method,
+        out.chosen,
+        method.value,
         filled=filled,
-        optimal=optimal,
-        status=status,
-        objective=values,
-        bound=bounds,
+        optimal=out.optimal,
+        status=out.status,
+        objective=out.values,
+        bound=out.bounds,
         seconds=time.monotonic() - start,
         topic_ranks=topic_ranks,
-        path=path,
-        fairness_status=fairness_status,
+        path=out.path,
+        fairness_status=out.fairness_status,
     )
     if net.caps and any(o.seats > max(o.cap, o.fixed) for o in report(problem, result.assignment, net).over_cap):
         raise AssertionError("a cap exceeded by new seats")  # internal invariant
@@ -200,18 +175,99 @@ def solve(  # noqa: C901, PLR0915
     return result
 
 
+def _known(kind: type[_E], value: str) -> _E:
+    try:
+        return kind(value)
+    except ValueError:
+        raise ValueError(
+            f"unknown {kind.__name__.lower()} {value!r}; expected one of {[k.value for k in kind]}"
+        ) from None
+
+
+def _check_options(method: Method, fairness: Fairness, net: Networking, *, topic_ranks: bool, keep_ranks: bool) -> None:
+    if (net.active or fairness != Fairness.none) and method != Method.optimal:
+        raise ValueError("networking and fairness options are only implemented for method='optimal'")
+    if net.caps and keep_ranks:
+        raise ValueError("caps per organization or partnership cannot be combined with keep_ranks=True")
+    if topic_ranks and method == Method.weighted:  # first come: the same list, read by topic
+        raise ValueError("topic_ranks=True is only implemented for method='optimal' (and 'first_come')")
+    if keep_ranks and (method != Method.optimal or topic_ranks):
+        raise ValueError("keep_ranks=True is only implemented for method='optimal' with session ranks")
+
+
+def _weighted(prep: Prepared, time_limit: float) -> _Outcome:
+    """One optimum of the Borda weights: a min-cost flow, or LPs when a topic may repeat."""
+    kmax = int(prep.arc_rank.max()) if len(prep.arc_rank) else 0
+    kmax = max(kmax, max((len(x) for x in prep.prefs), default=0))
+    weights = kmax - prep.arc_rank + 1
+    if not prep.topic_groups():
+        chosen, value = weighted_flow(prep, weights)
+        return _Outcome(chosen, path="flow", values=[value], bounds=[value])
+    a, b = base_rows(prep)
+    out = solve_stages(a, b, [weights], time_limit)
+    return _Outcome(out.chosen, "lp", out.values, out.bounds, out.optimal, out.status)
+
+
+def _rank_maximal(
+    prep: Prepared,
+    net: Networking,
+    fairness: Fairness,
+    max_placements_first: bool,
+    time_limit: float,
+    *,
+    topic_ranks: bool,
+) -> _Outcome:
+    """``optimal``: the stages (placements first if asked, then rank 1, 2, ...) on the fastest exact path."""
+    arc_rank = prep.topic_arc_rank() if topic_ranks else prep.arc_rank
+    extended = net.active or fairness != Fairness.none
+    stages = [np.ones(len(arc_rank), np.int64)] if max_placements_first else []
+    stages += [(arc_rank == r).astype(np.int64) for r in np.unique(arc_rank) if r > 0]
+    if prep.keep and np.any(arc_rank == 0):  # unranked current seats: kept or improved, never lost
+        stages.append((arc_rank == 0).astype(np.int64))
+    a_eq = covered_rows(prep) if prep.keep else None
+    if extended:
+        a, b = base_rows(prep)
+        model, ranks, fairness_status = optimise(prep, a, b, stages, arc_rank, net, fairness, time_limit, a_eq=a_eq)
+        out = _Outcome(model.outcome(len(prep.arc_participant)).chosen, "lp", ranks.values, ranks.bounds)
+        out.optimal, out.status, out.fairness_status = ranks.optimal, ranks.status, fairness_status
+        return _unless_nothing_finished(prep, out, lambda: first_come_within_caps(prep, net))
+    inst = detect_topic_instance(prep) if topic_ranks else None
+    if inst is not None:
+        chosen, values = solve_topic_level(prep, inst, arc_rank, max_placements_first)
+        return _Outcome(chosen, "topic_flow_dewerra", values, values)
+    if not prep.topic_groups():
+        staged = StagedFlow(prep)
+        values = [float(staged.stage(s)) for s in stages]
+        return _Outcome(staged.chosen(), "flow", values, values)
+    a, b = base_rows(prep)
+    lp = solve_stages(a, b, stages, time_limit, a_eq=a_eq)
+    out = _Outcome(lp.chosen, "lp", lp.values, lp.bounds, lp.optimal, lp.status)
+    return _unless_nothing_finished(prep, out, lambda: first_come(prep))
+
+
+def _unless_nothing_finished(prep: Prepared, out: _Outcome, fallback: Callable[[], np.ndarray]) -> _Outcome:
+    """No stage finished in time: with ``keep_ranks`` nobody moves; otherwise the baseline."""
+    if out.values:
+        return out
+    if prep.keep:
+        out.chosen, out.status = prep.current_arcs(), out.status + "; current seats kept"
+    else:
+        out.chosen, out.status = fallback(), out.status + "; first_come fallback"
+    return out
+
+
 def first_come(prep: Prepared) -> np.ndarray:
     """Registration order; each participant takes every best still-possible choice (arc indices)."""
     free = prep.free.copy()
     slot_of, topic_of = prep.ws_slot, prep.topic
     chosen: list[int] = []
-    arcs_of: list[list[int]] = [[] for _ in prep.pids]
-    for a, i in enumerate(prep.arc_p.tolist()):
+    arcs_of: list[list[int]] = [[] for _ in prep.participant_ids]
+    for a, i in enumerate(prep.arc_participant.tolist()):
         arcs_of[i].append(a)  # arcs are built in preference order
     for arcs in arcs_of:
         slots, topics = set(), set()
         for a in arcs:
-            j = int(prep.arc_w[a])
+            j = int(prep.arc_workshop[a])
             if free[j] > 0 and slot_of[j] not in slots and topic_of[j] not in topics:
                 free[j] -= 1
                 slots.add(slot_of[j])

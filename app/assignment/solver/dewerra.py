@@ -55,7 +55,7 @@ class TopicInstance:
 
 def detect(prep: Prepared) -> TopicInstance | None:
     """The instance in topic form if the preconditions of this module hold, else None."""
-    if any(len(v) for v in prep.problem.fixed.values()) or any(prep.blocked) or not len(prep.arc_p):
+    if any(len(v) for v in prep.problem.fixed.values()) or any(prep.blocked) or not len(prep.arc_participant):
         return None
     n_slots = len(prep.slot_ids)
     keys = sorted(set(prep.topic), key=repr)
@@ -63,7 +63,7 @@ def detect(prep: Prepared) -> TopicInstance | None:
     ws_of = -np.ones((len(keys), n_slots), dtype=np.int64)
     cap = np.zeros(len(keys), dtype=np.int64)
     topic_of = np.array([tindex[t] for t in prep.topic], dtype=np.int64)
-    for j, w in enumerate(prep.ws):
+    for j, w in enumerate(prep.workshops):
         t, s = topic_of[j], prep.ws_slot[j]
         if ws_of[t, s] >= 0:
             return None  # two sessions of a topic in one slot
@@ -129,9 +129,9 @@ def solve_topic_level(
     """Rank-maximal (topic ranks) assignment: chosen arc indices of ``prep`` and stage values."""
     k = len(prep.slot_ids)
     n_t = len(inst.cap)
-    arc_t = inst.topic_of[prep.arc_w]
+    arc_t = inst.topic_of[prep.arc_workshop]
     # one (person, topic) pair per group of arcs; its rank is the topic rank (same on the group)
-    key = prep.arc_p * n_t + arc_t
+    key = prep.arc_participant * n_t + arc_t
     uniq, first = np.unique(key, return_index=True)
     pair_p_all, pair_t = uniq // n_t, uniq % n_t
     pair_rank = arc_rank[first]
@@ -143,8 +143,8 @@ def solve_topic_level(
     sel = net.chosen()
     edge_p, edge_t = pair_p[sel], pair_t[sel]
     # stage 2: slot by slot, m = slots left (invariant d_p <= m, D_t <= m c_t)
-    n_w = len(prep.ws)
-    arc_key = prep.arc_p * n_w + prep.arc_w  # arcs are built per participant: sort for lookups
+    n_w = len(prep.workshops)
+    arc_key = prep.arc_participant * n_w + prep.arc_workshop  # arcs are built per participant: sort for lookups
     order = np.argsort(arc_key, kind="stable")
     chosen: list[np.ndarray] = []
     left = np.ones(len(edge_p), dtype=bool)

@@ -18,13 +18,13 @@ def weighted_flow(prep: Prepared, weights: np.ndarray) -> tuple[np.ndarray, floa
 
     ``weights`` are non-negative integers per arc. Returns (chosen arc indices, total weight).
     """
-    n_arcs = len(prep.arc_p)
+    n_arcs = len(prep.arc_participant)
     if n_arcs == 0:
         return np.zeros(0, dtype=np.int64), 0.0
     nslots = max(len(prep.slot_ids), 1)
-    key = prep.arc_p * nslots + prep.arc_slot
+    key = prep.arc_participant * nslots + prep.arc_slot
     uniq, node = np.unique(key, return_inverse=True)
-    n_ps, n_w = len(uniq), len(prep.ws)
+    n_ps, n_w = len(uniq), len(prep.workshops)
     source, sink = 0, 1 + n_ps + n_w
     smf = min_cost_flow.SimpleMinCostFlow()
     ps_nodes = 1 + np.arange(n_ps)
@@ -33,7 +33,7 @@ def weighted_flow(prep: Prepared, weights: np.ndarray) -> tuple[np.ndarray, floa
         np.zeros(n_ps, dtype=np.int64), ps_nodes, np.ones(n_ps, dtype=np.int64), np.zeros(n_ps, dtype=np.int64)
     )
     main = smf.add_arcs_with_capacity_and_unit_cost(
-        1 + node, w_nodes[prep.arc_w], np.ones(n_arcs, dtype=np.int64), -np.asarray(weights, dtype=np.int64)
+        1 + node, w_nodes[prep.arc_workshop], np.ones(n_arcs, dtype=np.int64), -np.asarray(weights, dtype=np.int64)
     )
     smf.add_arcs_with_capacity_and_unit_cost(
         w_nodes, np.full(n_w, sink), np.maximum(prep.free, 0), np.zeros(n_w, dtype=np.int64)
@@ -56,12 +56,12 @@ def fill_free_seats(prep: Prepared, chosen: np.ndarray) -> list[tuple[int, int]]
     """
     holds = [set(h) for h in prep.held]
     for a in chosen:
-        holds[int(prep.arc_p[a])].add(int(prep.arc_w[a]))
-    load = np.bincount([j for h in holds for j in h], minlength=len(prep.ws))
-    free = np.array([w.capacity for w in prep.ws]) - load
+        holds[int(prep.arc_participant[a])].add(int(prep.arc_workshop[a]))
+    load = np.bincount([j for h in holds for j in h], minlength=len(prep.workshops))
+    free = np.array([w.capacity for w in prep.workshops]) - load
     out: list[tuple[int, int]] = []
     for s in prep.slot_ids:
-        ws = [j for j in range(len(prep.ws)) if prep.slot[j] == s and free[j] > 0]
+        ws = [j for j in range(len(prep.workshops)) if prep.slot[j] == s and free[j] > 0]
         if not ws:
             continue
         tails, heads = [], []

@@ -45,22 +45,22 @@ class LexOutcome:
 
 def base_rows(prep: Prepared, with_topics: bool = True) -> tuple[sparse.csr_matrix, np.ndarray]:
     """Constraint rows ``A x <= b`` over the arcs of ``prep`` (see module docstring)."""
-    n_arcs = len(prep.arc_p)
+    n_arcs = len(prep.arc_participant)
     rhs: list[np.ndarray] = []
     nslots = max(len(prep.slot_ids), 1)
-    key = prep.arc_p * nslots + prep.arc_slot
+    key = prep.arc_participant * nslots + prep.arc_slot
     uniq, inv, cnt = np.unique(key, return_inverse=True, return_counts=True)
     keep = cnt[inv] >= 2  # a lone arc of a participant in a slot is bounded by x <= 1
     _, r = np.unique(inv[keep], return_inverse=True)
     rows_r, cols = [r], [np.flatnonzero(keep)]
     nrows = int(r.max()) + 1 if len(r) else 0
     rhs.append(np.ones(nrows))
-    wcount = np.bincount(prep.arc_w, minlength=len(prep.ws))
+    wcount = np.bincount(prep.arc_workshop, minlength=len(prep.workshops))
     tight = np.flatnonzero(wcount > prep.free)
-    wrow = -np.ones(len(prep.ws), dtype=np.int64)
+    wrow = -np.ones(len(prep.workshops), dtype=np.int64)
     wrow[tight] = np.arange(len(tight)) + nrows
-    sel = np.flatnonzero(wrow[prep.arc_w] >= 0)
-    rows_r.append(wrow[prep.arc_w[sel]])
+    sel = np.flatnonzero(wrow[prep.arc_workshop] >= 0)
+    rows_r.append(wrow[prep.arc_workshop[sel]])
     cols.append(sel)
     rhs.append(prep.free[tight].astype(float))
     nrows += len(tight)

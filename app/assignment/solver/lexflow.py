@@ -25,13 +25,13 @@ from app.assignment.solver.problem import Prepared
 class StagedFlow:
     def __init__(self, prep: Prepared) -> None:
         nslots = max(len(prep.slot_ids), 1)
-        key = prep.arc_p * nslots + prep.arc_slot
+        key = prep.arc_participant * nslots + prep.arc_slot
         uniq, node = np.unique(key, return_inverse=True)
-        n_ps, n_w, n_a = len(uniq), len(prep.ws), len(prep.arc_p)
+        n_ps, n_w, n_a = len(uniq), len(prep.workshops), len(prep.arc_participant)
         self.n_nodes = 2 + n_ps + n_w  # 0 = source, 1 = sink
         ps, w = 2 + np.arange(n_ps), 2 + n_ps + np.arange(n_w)
         self.tail = np.concatenate([np.zeros(n_ps, np.int64), 2 + node, w, [1]])
-        self.head = np.concatenate([ps, w[prep.arc_w], np.ones(n_w, np.int64), [0]])
+        self.head = np.concatenate([ps, w[prep.arc_workshop], np.ones(n_w, np.int64), [0]])
         self.up = np.concatenate([np.ones(n_ps + n_a, np.int64), np.maximum(prep.free, 0), [n_ps]])
         self.lo = np.zeros_like(self.up)
         if len(prep.forced):

@@ -54,9 +54,9 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from app.assignment.solver.lex import LexModel
-from app.assignment.solver.problem import Prepared, Problem
+from app.assignment.solver.problem import Fairness, Prepared, Problem
 
-FAIRNESS = ("none", "leximin")
+FAIRNESS = tuple(Fairness)
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ class GroupFigures:
 
 def _members(prep: Prepared, groups: Mapping[int, str]) -> dict[str, list[int]]:
     out: dict[str, list[int]] = {}
-    for i, p in enumerate(prep.pids):
+    for i, p in enumerate(prep.participant_ids):
         if p in groups:
             out.setdefault(groups[p], []).append(i)
     return out
@@ -114,22 +114,26 @@ def _members(prep: Prepared, groups: Mapping[int, str]) -> dict[str, list[int]]:
 
 def cap_rows(prep: Prepared, groups: Mapping[int, str], cap: int) -> tuple[sparse.csr_matrix, np.ndarray]:
     """``A x <= b`` over the arcs: per (group, workshop) at most ``cap`` seats, fixed ones included."""
-    gid = -np.ones(len(prep.pids), dtype=np.int64)
+    gid = -np.ones(len(prep.participant_ids), dtype=np.int64)
     fixed: dict[tuple[int, int], int] = {}
     for g, (_, people) in enumerate(sorted(_members(prep, groups).items())):
         gid[people] = g
         for i in people:
             for j in prep.held[i]:
                 fixed[(g, j)] = fixed.get((g, j), 0) + 1
-    arc_g = gid[prep.arc_p] if len(prep.arc_p) else np.zeros(0, np.int64)
+    arc_g = gid[prep.arc_participant] if len(prep.arc_participant) else np.zeros(0, np.int64)
     sel = np.flatnonzero(arc_g >= 0)
-    key = arc_g[sel] * len(prep.ws) + prep.arc_w[sel]
+    key = arc_g[sel] * len(prep.workshops) + prep.arc_workshop[sel]
     uniq, row, cnt = np.unique(key, return_inverse=True, return_counts=True)
-    room = np.array([max(0, cap - fixed.get((int(k) // len(prep.ws), int(k) % len(prep.ws)), 0)) for k in uniq])
+    room = np.array(
+        [max(0, cap - fixed.get((int(k) // len(prep.workshops), int(k) % len(prep.workshops)), 0)) for k in uniq]
+    )
     tight = cnt > room  # a row only where the group could exceed the cap
     keep = tight[row]
     _, new_row = np.unique(row[keep], return_inverse=True)
-    mat = sparse.csr_matrix((np.ones(int(keep.sum())), (new_row, sel[keep])), shape=(int(tight.sum()), len(prep.arc_p)))
+    mat = sparse.csr_matrix(
+        (np.ones(int(keep.sum())), (new_row, sel[keep])), shape=(int(tight.sum()), len(prep.arc_participant))
+    )
     return mat, room[tight].astype(float)
 
 
@@ -139,8 +143,8 @@ def regret_terms(prep: Prepared, arc_rank: np.ndarray) -> tuple[np.ndarray, np.n
     Returns (const per participant, coefficient per arc, mask of participants with a regret)."""
     k = max((len(js) for js in prep.prefs), default=0)
     ranks = prep.rank_maps()
-    const = np.zeros(len(prep.pids), dtype=np.int64)
-    has = np.zeros(len(prep.pids), dtype=bool)
+    const = np.zeros(len(prep.participant_ids), dtype=np.int64)
+    has = np.zeros(len(prep.participant_ids), dtype=bool)
     for i, js in enumerate(prep.prefs):
         slots = {prep.slot[j] for j in js}
         has[i] = bool(slots)
@@ -222,9 +226,9 @@ def first_come_within_caps(prep: Prepared, net: Networking) -> np.ndarray:
                 if gid[i] >= 0:
                     used[(gid[i], j)] = used.get((gid[i], j), 0) + 1
     chosen: list[int] = []
-    slots: list[set[int]] = [set() for _ in prep.pids]
-    topics: list[set[object]] = [set() for _ in prep.pids]
-    for a, (i, j) in enumerate(zip(prep.arc_p.tolist(), prep.arc_w.tolist(), strict=True)):
+    slots: list[set[int]] = [set() for _ in prep.participant_ids]
+    topics: list[set[object]] = [set() for _ in prep.participant_ids]
+    for a, (i, j) in enumerate(zip(prep.arc_participant.tolist(), prep.arc_workshop.tolist(), strict=True)):
         if free[j] <= 0 or prep.slot[j] in slots[i] or prep.topic[j] in topics[i]:
             continue
         if any(gid[i] >= 0 and used.get((gid[i], j), 0) >= k for gid, k, used in caps):
@@ -243,8 +247,8 @@ def _together(model: LexModel, prep: Prepared, partnership: Mapping[int, str]) -
     n = model.n
     obj = np.zeros(n)
     pairs: list[tuple[int, int]] = []
-    arcs_of: list[list[int]] = [[] for _ in prep.pids]
-    for a, i in enumerate(prep.arc_p.tolist()):
+    arcs_of: list[list[int]] = [[] for _ in prep.participant_ids]
+    for a, i in enumerate(prep.arc_participant.tolist()):
         arcs_of[i].append(a)
     for people in _members(prep, partnership).values():
         if len(people) < 2:
@@ -255,7 +259,7 @@ def _together(model: LexModel, prep: Prepared, partnership: Mapping[int, str]) -
             for j in prep.held[i]:
                 fixed_in[j] = fixed_in.get(j, 0) + 1
             for a in arcs_of[i]:
-                by_w.setdefault(int(prep.arc_w[a]), []).append(a)
+                by_w.setdefault(int(prep.arc_workshop[a]), []).append(a)
         for j, arcs in by_w.items():
             for a in arcs:
                 obj[a] += fixed_in.get(j, 0)
@@ -279,8 +283,8 @@ def _leximin(model: LexModel, prep: Prepared, arc_rank: np.ndarray) -> str:
     people = np.flatnonzero(has)
     if not len(people):
         return "optimal"
-    member = np.isin(prep.arc_p, people)
-    pos = -np.ones(len(prep.pids), dtype=np.int64)
+    member = np.isin(prep.arc_participant, people)
+    pos = -np.ones(len(prep.participant_ids), dtype=np.int64)
 
     def level(v: int | None) -> bool:
         """Stage ``min t`` (v is None) or ``min E_v`` over the people who can reach regret v."""
@@ -290,8 +294,8 @@ def _leximin(model: LexModel, prep: Prepared, arc_rank: np.ndarray) -> str:
         n0, m = model.n, (1 if v is None else len(who))
         pos[:] = -1
         pos[who] = np.arange(len(who))
-        sel = np.flatnonzero(member & (pos[prep.arc_p] >= 0))
-        r = np.concatenate([pos[prep.arc_p[sel]], np.arange(len(who))])
+        sel = np.flatnonzero(member & (pos[prep.arc_participant] >= 0))
+        r = np.concatenate([pos[prep.arc_participant[sel]], np.arange(len(who))])
         aux = np.full(len(who), n0) if v is None else n0 + np.arange(len(who))
         c = np.concatenate([sel, aux])
         vals = np.concatenate([coef[sel].astype(float), -np.ones(len(who))])
@@ -317,17 +321,17 @@ def fill_within_caps(prep: Prepared, chosen: np.ndarray, net: Networking) -> lis
     any free seat except a topic they hold or a blocked workshop, within every group cap (a MILP)."""
     holds = [set(h) for h in prep.held]
     for a in chosen:
-        holds[int(prep.arc_p[a])].add(int(prep.arc_w[a]))
+        holds[int(prep.arc_participant[a])].add(int(prep.arc_workshop[a]))
     caps = [(_group_index(prep, groups), k) for _, groups, k in net.caps]
     out: list[tuple[int, int]] = []
     for s in prep.slot_ids:
-        load = np.bincount([j for h in holds for j in h], minlength=len(prep.ws))
-        free = np.array([w.capacity for w in prep.ws]) - load
+        load = np.bincount([j for h in holds for j in h], minlength=len(prep.workshops))
+        free = np.array([w.capacity for w in prep.workshops]) - load
         pairs = [
             (i, j)
             for i, h in enumerate(holds)
             if all(prep.slot[k] != s for k in h)
-            for j in range(len(prep.ws))
+            for j in range(len(prep.workshops))
             if prep.slot[j] == s
             and free[j] > 0
             and prep.topic[j] not in {prep.topic[k] for k in h}
@@ -338,7 +342,7 @@ def fill_within_caps(prep: Prepared, chosen: np.ndarray, net: Networking) -> lis
         pi = np.array([i for i, _ in pairs])
         pj = np.array([j for _, j in pairs])
         blocks, rhs = [], []
-        for key, b in ((pi, np.ones(len(prep.pids))), (pj, free.astype(float))):
+        for key, b in ((pi, np.ones(len(prep.participant_ids))), (pj, free.astype(float))):
             blocks.append(
                 sparse.csr_matrix((np.ones(len(pairs)), (key, np.arange(len(pairs)))), shape=(len(b), len(pairs)))
             )
@@ -346,14 +350,14 @@ def fill_within_caps(prep: Prepared, chosen: np.ndarray, net: Networking) -> lis
         for gid, k in caps:
             g = gid[pi]
             sel = np.flatnonzero(g >= 0)
-            room = np.zeros((int(gid.max()) + 1 if len(gid) else 0) * len(prep.ws))
+            room = np.zeros((int(gid.max()) + 1 if len(gid) else 0) * len(prep.workshops))
             for i, h in enumerate(holds):
                 if gid[i] >= 0:
                     for j in h:
-                        room[gid[i] * len(prep.ws) + j] -= 1
+                        room[gid[i] * len(prep.workshops) + j] -= 1
             blocks.append(
                 sparse.csr_matrix(
-                    (np.ones(len(sel)), (g[sel] * len(prep.ws) + pj[sel], sel)), shape=(len(room), len(pairs))
+                    (np.ones(len(sel)), (g[sel] * len(prep.workshops) + pj[sel], sel)), shape=(len(room), len(pairs))
                 )
             )
             rhs.append(np.maximum(room + k, 0))
@@ -373,7 +377,7 @@ def fill_within_caps(prep: Prepared, chosen: np.ndarray, net: Networking) -> lis
 
 
 def _group_index(prep: Prepared, groups: Mapping[int, str]) -> np.ndarray:
-    gid = -np.ones(len(prep.pids), dtype=np.int64)
+    gid = -np.ones(len(prep.participant_ids), dtype=np.int64)
     for g, (_, people) in enumerate(sorted(_members(prep, groups).items())):
         gid[people] = g
     return gid

@@ -38,11 +38,23 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 import numpy as np
 from numpy.typing import NDArray
 
 Topic = str | int | None
+
+
+class Method(StrEnum):
+    optimal = "optimal"  # rank-maximal: most first choices, then most second choices, ...
+    weighted = "weighted"  # one weighted optimum (Borda weights; app/assignment/solver/algorithm.py)
+    first_come = "first_come"  # registration order, each takes their best free choice
+
+
+class Fairness(StrEnum):
+    none = "none"  # any rank-maximal assignment (the solver's tie-break)
+    leximin = "leximin"  # among rank-maximal assignments, the smallest largest regret, then fewest with it, ...
 
 
 @dataclass(frozen=True)
@@ -94,39 +106,39 @@ class Prepared:
     def __init__(self, problem: Problem, *, keep: bool = False):  # noqa: C901
         self.problem = problem
         self.keep = keep
-        self.pids = [int(p) for p in problem.participants]
-        self.pindex = {p: i for i, p in enumerate(self.pids)}
-        if len(self.pindex) != len(self.pids):
+        self.participant_ids = [int(p) for p in problem.participants]
+        self.pindex = {p: i for i, p in enumerate(self.participant_ids)}
+        if len(self.pindex) != len(self.participant_ids):
             raise ValueError("duplicate participant id")
-        self.ws = sorted(problem.workshops, key=lambda w: w.id)
-        self.windex = {w.id: j for j, w in enumerate(self.ws)}
-        if len(self.windex) != len(self.ws):
+        self.workshops = sorted(problem.workshops, key=lambda w: w.id)
+        self.windex = {w.id: j for j, w in enumerate(self.workshops)}
+        if len(self.windex) != len(self.workshops):
             raise ValueError("duplicate workshop id")
-        if any(w.capacity < 0 for w in self.ws):
+        if any(w.capacity < 0 for w in self.workshops):
             raise ValueError("negative workshop capacity")
-        self.slot = [w.slot for w in self.ws]
-        self.topic = [("t", w.topic) if w.topic is not None else ("w", w.id) for w in self.ws]
-        self.prefs: list[list[int]] = [[] for _ in self.pids]
+        self.slot = [w.slot for w in self.workshops]
+        self.topic = [("t", w.topic) if w.topic is not None else ("w", w.id) for w in self.workshops]
+        self.prefs: list[list[int]] = [[] for _ in self.participant_ids]
         for p, lst in problem.preferences.items():
             i = self._participant(p, "preferences")
             js = [self._workshop(w) for w in lst]
             if len(set(js)) != len(js):
                 raise ValueError(f"participant {p} ranks a workshop twice")
             self.prefs[i] = js
-        self.held: list[list[int]] = [[] for _ in self.pids]
-        self.used = [0] * len(self.ws)
+        self.held: list[list[int]] = [[] for _ in self.participant_ids]
+        self.used = [0] * len(self.workshops)
         for p, lst in problem.fixed.items():
             i = self._participant(p, "fixed")
             for w in lst:
                 self._hold(i, self._workshop(w), p)
-        self.blocked: list[set[int]] = [set() for _ in self.pids]
+        self.blocked: list[set[int]] = [set() for _ in self.participant_ids]
         for p, ws in problem.blocked.items():
             self.blocked[self._participant(p, "blocked")] = {self._workshop(w) for w in ws}
-        for j, workshop in enumerate(self.ws):
+        for j, workshop in enumerate(self.workshops):
             if self.used[j] > workshop.capacity:
                 raise ValueError(f"fixed seats exceed the capacity of workshop {workshop.id}")
         # keep mode: slot -> workshop index of each person's current (movable) seats
-        self.cur: list[dict[int, int]] = [{} for _ in self.pids]
+        self.cur: list[dict[int, int]] = [{} for _ in self.participant_ids]
         if keep:
             self._current()
         self._build_arcs()
@@ -145,7 +157,7 @@ class Prepared:
                 topics.add(self.topic[j])
                 self.cur[i][self.slot[j]] = j
                 load[j] += 1
-        for j, workshop in enumerate(self.ws):
+        for j, workshop in enumerate(self.workshops):
             if load[j] > workshop.capacity:
                 raise ValueError(f"current seats exceed the capacity of workshop {workshop.id}")
 
@@ -175,7 +187,7 @@ class Prepared:
             for r, j in enumerate(js, start=1):
                 if self.slot[j] in busy_slots or self.topic[j] in busy_topics or j in self.blocked[i]:
                     continue
-                if self.ws[j].capacity - self.used[j] <= 0 or r > limit.get(self.slot[j], r):
+                if self.workshops[j].capacity - self.used[j] <= 0 or r > limit.get(self.slot[j], r):
                     continue  # full, or worse than the seat the person holds in that slot (keep mode)
                 pi.append(i)
                 wi.append(j)
@@ -185,15 +197,15 @@ class Prepared:
                     pi.append(i)
                     wi.append(j0)
                     rk.append(0)
-        self.arc_p = np.array(pi, dtype=np.int64)
-        self.arc_w = np.array(wi, dtype=np.int64)
+        self.arc_participant = np.array(pi, dtype=np.int64)
+        self.arc_workshop = np.array(wi, dtype=np.int64)
         self.arc_rank = np.array(rk, dtype=np.int64)
-        self.free = np.array([w.capacity - u for w, u in zip(self.ws, self.used, strict=False)], dtype=np.int64)
+        self.free = np.array([w.capacity - u for w, u in zip(self.workshops, self.used, strict=False)], dtype=np.int64)
         slots = sorted(set(self.slot))
         self.slot_ids = slots
         sidx = {s: k for k, s in enumerate(slots)}
         self.ws_slot = np.array([sidx[s] for s in self.slot], dtype=np.int64)
-        self.arc_slot = self.ws_slot[self.arc_w] if len(wi) else np.zeros(0, dtype=np.int64)
+        self.arc_slot = self.ws_slot[self.arc_workshop] if len(wi) else np.zeros(0, dtype=np.int64)
         # keep mode: (participant, slot) pairs that must stay covered, as ``participant * nslots + slot index``
         self.forced = np.array(
             sorted(i * max(len(slots), 1) + sidx[s] for i, c in enumerate(self.cur) for s in c), dtype=np.int64
@@ -202,12 +214,12 @@ class Prepared:
     def current_arcs(self) -> np.ndarray:
         """Arc indices of the current seats (keep mode): a feasible fallback that keeps everyone's seat."""
         want = {(i, j) for i, c in enumerate(self.cur) for j in c.values()}
-        pairs = zip(self.arc_p.tolist(), self.arc_w.tolist(), strict=True)
+        pairs = zip(self.arc_participant.tolist(), self.arc_workshop.tolist(), strict=True)
         return np.array([a for a, pair in enumerate(pairs) if pair in want], dtype=np.int64)
 
     def arc_keys(self) -> np.ndarray:
         """Per arc: its (participant, slot) key, as in ``forced``."""
-        return self.arc_p * max(len(self.slot_ids), 1) + self.arc_slot
+        return self.arc_participant * max(len(self.slot_ids), 1) + self.arc_slot
 
     def rank_maps(self, by_topic: bool = False) -> list[dict[int, int]]:
         """Per participant: workshop index -> rank (list position, or topic rank, see above)."""
@@ -231,13 +243,13 @@ class Prepared:
     def topic_arc_rank(self) -> np.ndarray:
         """Topic rank of every candidate arc (see the module docstring)."""
         maps = self.rank_maps(by_topic=True)
-        pairs = zip(self.arc_p.tolist(), self.arc_w.tolist(), strict=True)
+        pairs = zip(self.arc_participant.tolist(), self.arc_workshop.tolist(), strict=True)
         return np.array([maps[i][j] for i, j in pairs], dtype=np.int64)
 
     def topic_groups(self) -> list[np.ndarray]:
         """Arc index groups (one participant, one repeated topic, >= 2 slots) needing a row."""
         groups: dict[tuple[int, object], list[int]] = {}
-        for a, (i, j) in enumerate(zip(self.arc_p.tolist(), self.arc_w.tolist(), strict=False)):
+        for a, (i, j) in enumerate(zip(self.arc_participant.tolist(), self.arc_workshop.tolist(), strict=False)):
             if self.topic[j][0] == "t":
                 groups.setdefault((i, self.topic[j]), []).append(a)
         out = []
@@ -265,12 +277,12 @@ def build_result(  # noqa: C901
     """Assemble a Result from chosen arc indices (+ fill seats as (i, j) pairs) and check it."""
     seats = [list(h) for h in prep.held]
     for a in chosen:
-        seats[int(prep.arc_p[a])].append(int(prep.arc_w[a]))
+        seats[int(prep.arc_participant[a])].append(int(prep.arc_workshop[a]))
     fill_map: dict[int, list[int]] = {}
     for i, j in filled:
         seats[i].append(j)
-        fill_map.setdefault(prep.pids[i], []).append(prep.ws[j].id)
-    count = [0] * len(prep.ws)
+        fill_map.setdefault(prep.participant_ids[i], []).append(prep.workshops[j].id)
+    count = [0] * len(prep.workshops)
     ranks = prep.rank_maps(by_topic=topic_ranks)
     maxlen = max((max(m.values(), default=0) for m in ranks), default=0)
     rank_counts = [0] * maxlen
@@ -295,10 +307,12 @@ def build_result(  # noqa: C901
             first += 1 in held
             top3 += any(r <= 3 for r in held)
         if js:
-            assignment[prep.pids[i]] = [prep.ws[j].id for j in sorted(js, key=lambda j: (prep.slot[j], prep.ws[j].id))]
+            assignment[prep.participant_ids[i]] = [
+                prep.workshops[j].id for j in sorted(js, key=lambda j: (prep.slot[j], prep.workshops[j].id))
+            ]
         else:
-            unassigned.append(prep.pids[i])
-    for j, w in enumerate(prep.ws):
+            unassigned.append(prep.participant_ids[i])
+    for j, w in enumerate(prep.workshops):
         if count[j] > w.capacity:
             raise AssertionError(f"capacity exceeded at workshop {w.id}")  # internal invariant
     objective, bound = [float(v) for v in objective], [float(v) for v in bound]
@@ -312,7 +326,7 @@ def build_result(  # noqa: C901
         first_choice_share=first / ranked if ranked else 0.0,
         top3_share=top3 / ranked if ranked else 0.0,
         rank_counts=rank_counts,
-        per_workshop={w.id: count[j] for j, w in enumerate(prep.ws)},
+        per_workshop={w.id: count[j] for j, w in enumerate(prep.workshops)},
         filled=fill_map,
         optimal=optimal,
         status=status,

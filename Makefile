@@ -58,7 +58,7 @@ run: migrate
 	@echo "  API:               http://$(HOST):$(PORT)/api/v1/events"
 	@echo "  Interactive docs:  http://$(HOST):$(PORT)/docs"
 	@echo "  Organizer key:     $${ADMIN_TOKEN:-$$(cat data/admin-token)}   (ADMIN_TOKEN; kept in data/admin-token)"
-	@echo "  E-mail:            $${SMTP_URL:+sent through SMTP_URL}$${SMTP_URL:-no SMTP_URL: written to data/outbox/*.eml}"
+	@$(BIN)/python -m app.banner
 	@echo ""
 	ADMIN_TOKEN="$${ADMIN_TOKEN:-$$(cat data/admin-token)}" PUBLIC_BASE_URL="$${PUBLIC_BASE_URL:-http://$(HOST):$(PORT)}" WORKERS=$(WORKERS) \
 		$(BIN)/uvicorn app.main:create_app --factory \

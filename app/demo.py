@@ -22,8 +22,10 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from app import tables  # noqa: F401 - every table model, so foreign keys resolve
-from app import servers
+from app import (
+    servers,
+    tables,  # noqa: F401 - every table model, so foreign keys resolve
+)
 from app.assignment import flows as assignment_flows
 from app.assignment.schemas import AssignmentOut, Method
 from app.assignment.service import set_preferences

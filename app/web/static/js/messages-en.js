@@ -482,4 +482,5 @@ export const EN = {
   'notFound.title': 'Page not found', 'notFound.heading': 'Page not found',
   'notFound.text': 'There is no page at this address. The link may be mistyped or out of date.',
   'notFound.home': 'Published events', 'notFound.admin': 'Organizer console',
+  'fielderr.outside_event_days': 'The session must take place within the event\'s days: {first_day} to {last_day} ({timezone}).',
 };

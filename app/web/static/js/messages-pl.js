@@ -495,4 +495,5 @@ export const PL = {
   'notFound.title': 'Nie ma takiej strony', 'notFound.heading': 'Nie ma takiej strony',
   'notFound.text': 'Pod tym adresem nie ma żadnej strony. Link może zawierać literówkę albo być nieaktualny.',
   'notFound.home': 'Opublikowane wydarzenia', 'notFound.admin': 'Panel organizatora',
+  'fielderr.outside_event_days': 'Sesja musi się odbyć w dniach wydarzenia: od {first_day} do {last_day} (strefa czasowa {timezone}).',
 };

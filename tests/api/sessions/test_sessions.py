@@ -61,7 +61,10 @@ def test_a_session_outside_the_event_days_is_told_which_days(client, admin):
     late = {**base, "starts_at": "2022-12-05T14:00:00+01:00", "ends_at": "2022-12-05T15:00:00+01:00"}
     body = assert_problem(client.post(url, json=late, headers=admin), 422)
     assert body["type"].endswith("/validation-error")
-    msg = "The session must take place within the event's days, 2022-11-29 to 2022-11-30 (Europe/Warsaw); it is on 2022-12-05."
+    msg = (
+        "The session must take place within the event's days, 2022-11-29 to 2022-11-30 (Europe/Warsaw); "
+        "it is on 2022-12-05."
+    )
     assert body["detail"] == msg
     ctx = {"first_day": "2022-11-29", "last_day": "2022-11-30", "timezone": "Europe/Warsaw"}
     assert body["errors"] == [

@@ -6,8 +6,10 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 WORKERS ?= 1
+# `make demo` is told the server's address only when HOST or PORT is given; else it asks
+# data/server-url (app/servers.py) which `make run` serves the database it loaded.
 ifeq ($(origin HOST)$(origin PORT),filefile)
-SERVER_URL = $$(cat data/server-url 2>/dev/null || echo http://$(HOST):$(PORT))
+SERVER_URL =
 else
 SERVER_URL = http://$(HOST):$(PORT)
 endif
@@ -49,16 +51,17 @@ migrate: install
 	@mkdir -p data
 	$(call locked,data/.migrate-lock) $(BIN)/alembic upgrade head
 
-## Serve the API on an embedded SQLite database (data/seminar.db); data/server-url tells `make demo` where.
+## Serve the API on an embedded SQLite database (data/seminar.db); data/server-url tells `make demo`
+## which address serves which database.
 run: migrate
 	@test -s data/admin-token || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(24))" > data/admin-token
-	@echo "http://$(HOST):$(PORT)" > data/server-url
+	@$(BIN)/python -m app.servers "http://$(HOST):$(PORT)"
 	@echo ""
 	@echo "  Web pages:         http://$(HOST):$(PORT)/   (organizers: /admin)"
 	@echo "  API:               http://$(HOST):$(PORT)/api/v1/events"
 	@echo "  Interactive docs:  http://$(HOST):$(PORT)/docs"
 	@echo "  Organizer key:     $${ADMIN_TOKEN:-$$(cat data/admin-token)}   (ADMIN_TOKEN; kept in data/admin-token)"
-	@echo "  E-mail:            $${SMTP_URL:+sent through SMTP_URL}$${SMTP_URL:-no SMTP_URL: written to data/outbox/*.eml}"
+	@$(BIN)/python -m app.banner
 	@echo ""
 	ADMIN_TOKEN="$${ADMIN_TOKEN:-$$(cat data/admin-token)}" PUBLIC_BASE_URL="$${PUBLIC_BASE_URL:-http://$(HOST):$(PORT)}" WORKERS=$(WORKERS) \
 		$(BIN)/uvicorn app.main:create_app --factory \
@@ -96,7 +99,8 @@ openapi: install
 	$(BIN)/python -m app.openapi
 
 ## Load the two-day networking seminar (Serock, 29-30 Nov 2022) with ~150 participants.
-## Its hint names the server's address: HOST/PORT when given, else the last `make run`'s.
+## Its hint names the database it loaded and the server's address: HOST/PORT when given, else
+## the last `make run` on that database (none: it says so).
 demo: migrate
 	SERVER_URL="$(SERVER_URL)" $(BIN)/python -m app.demo
 

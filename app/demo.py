@@ -22,7 +22,10 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from app import tables  # noqa: F401 - every table model, so foreign keys resolve
+from app import (
+    servers,
+    tables,  # noqa: F401 - every table model, so foreign keys resolve
+)
 from app.assignment import flows as assignment_flows
 from app.assignment.schemas import AssignmentOut
 from app.assignment.service import set_preferences
@@ -449,7 +452,7 @@ def load(db: Session, *, consent_version: str) -> Loaded | None:
     )
 
 
-def summary(loaded: Loaded, base_url: str) -> str:
+def summary(loaded: Loaded) -> str:
     event_id, poll = id_of(loaded.event), loaded.chosen
     names = [loaded.titles[t] for t in poll.winners]
     lost = [loaded.titles[t] for t in poll.winners if t not in loaded.by_approval.winners]
@@ -468,22 +471,52 @@ def summary(loaded: Loaded, base_url: str) -> str:
         f"assignment committed: {a.assigned} people placed, {sum(a.rank_counts)} seats by the rank people gave "
         f"them ({ranks}); first choices: {a.first_choice_share:.0%} (first come first served: "
         f"{a.baseline.first_choice_share:.0%}); {a.unassigned} without a seat.",
+    ]
+    return "\n".join(lines)
+
+
+def hint(event_id: int, *, database_url: str, given: str | None, public: str | None) -> str:
+    """Where to look: the database just loaded, and the server on THAT database (the address
+    given by HOST/PORT, else the last `make run` recorded on this database, else PUBLIC_BASE_URL
+    when set); never another database's server unnamed."""
+    database = servers.database_label(database_url)
+    lines = [f"Database: {database}"]
+    base_url = given or servers.server_of(servers.SERVER_FILE, database_url) or public
+    if base_url is None:
+        lines += [
+            "No `make run` has served this database yet: start one with the same DATABASE_URL,",
+            f"     then open /events/{event_id} (participants) and /admin (organizers) on it.",
+        ]
+        return "\n".join(lines)
+    base_url = base_url.rstrip("/")
+    other = servers.database_of(servers.SERVER_FILE, base_url)
+    if other is not None and other != database:
+        lines.append(f"Note: the last `make run` at {base_url} served {other}, not this database.")
+    lines += [
+        f"Server: {base_url}",
         f"Try: curl -s {base_url}/api/v1/events/{event_id}/sessions",
         f"     web pages: {base_url}/events/{event_id}   organizers: {base_url}/admin",
     ]
     return "\n".join(lines)
 
 
+def _event_id(db: Session) -> int:
+    return id_of(db.exec(select(Event).where(Event.slug == SLUG)).one())
+
+
 def main() -> None:
     settings = get_settings()
     engine = make_engine(settings)
     loaded = unit_of_work(engine, lambda db: load(db, consent_version=settings.consent_version))
-    # The server's address: `make demo` passes it (SERVER_URL); else where the links in messages point.
-    base_url = (os.environ.get("SERVER_URL") or settings.public_base_url).rstrip("/")
     if loaded is None:
-        print(f"The demo event {SLUG!r} is already loaded. See {base_url}/")
+        event_id = unit_of_work(engine, _event_id, write=False)
+        print(f"The demo event {event_id} ({SLUG}) is already loaded.")
     else:
-        print(summary(loaded, base_url))
+        event_id = id_of(loaded.event)
+        print(summary(loaded))
+    public = settings.public_base_url if "public_base_url" in settings.model_fields_set else None
+    # `make demo` passes SERVER_URL only when HOST or PORT is given; else the record of `make run`.
+    print(hint(event_id, database_url=settings.database_url, given=os.environ.get("SERVER_URL") or None, public=public))
     engine.dispose()
 
 

@@ -1,11 +1,14 @@
 """Configuration from the environment (12-factor), read once per process."""
 
+from collections.abc import Iterator
 from functools import lru_cache
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Request
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from app.common.security import masked_url
 
 
 class Settings(BaseSettings):
@@ -88,6 +91,12 @@ class Settings(BaseSettings):
     recovery_code_minutes: int = 30
     recovery_per_address_hour: int = 3
     rate_limit_recover: int = 10
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        """repr() and str() show the database URL with its password masked (the secrets are
+        SecretStr already): settings printed in a log or a traceback carry no password."""
+        for name, value in super().__repr_args__():
+            yield name, masked_url(value) if name == "database_url" else value
 
 
 @lru_cache

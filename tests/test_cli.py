@@ -10,38 +10,47 @@ import pytest
 from tests.dbutil import ROOT, migrate
 
 
-def _run(args, url):
-    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+def _in(cwd, args, url, **env):
+    full = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT), **env}
+    if "SERVER_URL" not in env:
+        full.pop("SERVER_URL", None)
+    done = subprocess.run([sys.executable, "-m", *args], cwd=cwd, env=full, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
 
 
 def test_demo_and_retention_commands(tmp_path):
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    migrate(url)
-    first = _run(["app.demo"], url)
-    assert first.returncode == 0, first.stderr
-    assert "150 participants" in first.stdout
-    again = _run(["app.demo"], url)
-    assert again.returncode == 0 and "already loaded" in again.stdout
-    dry = _run(["app.retention", "--days", "30", "--dry-run"], url)
-    assert dry.returncode == 0, dry.stderr
-    assert "150 registrations anonymised (dry run)" in dry.stdout  # the 2022 seminar ended long ago
-
-
-def test_demo_hint_names_the_servers_address(tmp_path):
-    url = f"sqlite:///{tmp_path / 'hint.db'}"
-    migrate(url)
-    done = subprocess.run(
-        [sys.executable, "-m", "app.demo"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT), "SERVER_URL": "http://127.0.0.1:8765"},
-    )
-    assert done.returncode == 0, done.stderr
-    assert "curl -s http://127.0.0.1:8765/api/v1/events/" in done.stdout
-    assert "http://127.0.0.1:8765/events/" in done.stdout and ":8000" not in done.stdout
+    """Two `make run`s on two databases (as the Makefile records them), then `make demo` on one of
+    them, twice: the hint names that database and its server, never the other one's; then
+    `make retention`."""
+    a, b = f"sqlite:///{tmp_path / 'a.db'}", f"sqlite:///{tmp_path / 'b.db'}"
+    migrate(a)
+    _in(tmp_path, ["app.servers", "http://127.0.0.1:8765"], a)  # make run PORT=8765 on a.db
+    _in(tmp_path, ["app.servers", "http://127.0.0.1:8766"], b)  # then make run PORT=8766 on b.db: the last one
+    record = tmp_path / "data" / "server-url"
+    assert record.read_text().startswith("http://127.0.0.1:8766\tsqlite:///")  # the newest first
+    first = _in(tmp_path, ["app.demo"], a)
+    for out in (first, _in(tmp_path, ["app.demo"], a)):  # loaded, then already loaded
+        assert f"Database: sqlite:///{tmp_path / 'a.db'}" in out
+        assert (
+            "Server: http://127.0.0.1:8765" in out and "curl -s http://127.0.0.1:8765/api/v1/events/1/sessions" in out
+        )
+        assert "http://127.0.0.1:8765/events/1" in out and ":8766" not in out and ":8000" not in out
+    assert "150 participants" in first and "already loaded" in out and "demo event 1 " in out
+    # HOST/PORT given (SERVER_URL) are used as given, with a word when that server had another database
+    given = _in(tmp_path, ["app.demo"], a, SERVER_URL="http://127.0.0.1:8766")
+    assert "Server: http://127.0.0.1:8766" in given
+    assert f"Note: the last `make run` at http://127.0.0.1:8766 served sqlite:///{tmp_path / 'b.db'}" in given
+    # no `make run` on this database: it says so, with no address
+    record.write_text("http://127.0.0.1:8766\n")  # an older make run's file
+    alone = _in(tmp_path, ["app.demo"], a)
+    assert "No `make run` has served this database yet" in alone and "http://" not in alone
+    # and a database URL's password is never printed nor recorded
+    _in(tmp_path, ["app.servers", "http://127.0.0.1:9000"], "postgresql+psycopg://app:hunter2@db.example/seminar")
+    assert record.read_text().startswith("http://127.0.0.1:9000\tpostgresql+psycopg://app:***@db.example/seminar\n")
+    assert "hunter2" not in record.read_text()
+    dry = _in(tmp_path, ["app.retention", "--days", "30", "--dry-run"], a)
+    assert "150 registrations anonymised (dry run)" in dry  # the 2022 seminar ended long ago
 
 
 # --- the Makefile, run for real with a stand-in interpreter -------------------------------
@@ -122,9 +131,12 @@ def _server_url(cwd, *args):
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
 def test_make_demo_is_told_the_address_of_the_server(tmp_path):
-    assert _server_url(tmp_path) == "http://127.0.0.1:8000"  # no `make run` yet: the default
+    """Only HOST/PORT given are passed on; else app.demo asks data/server-url for its own database."""
+    assert _server_url(tmp_path) == ""
     (tmp_path / "data").mkdir()
-    (tmp_path / "data" / "server-url").write_text("http://127.0.0.1:8765\n")  # what `make run PORT=8765` wrote
-    assert _server_url(tmp_path) == "http://127.0.0.1:8765"
+    (tmp_path / "data" / "server-url").write_text("http://127.0.0.1:8765\tsqlite:////elsewhere/other.db\n")
+    assert _server_url(tmp_path) == ""  # never another database's server
     assert _server_url(tmp_path, "PORT=9000") == "http://127.0.0.1:9000"  # given: used as given
     assert _server_url(tmp_path, "HOST=0.0.0.0") == "http://0.0.0.0:8000"
+    recipe = (ROOT / "Makefile").read_text(encoding="utf-8").split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    assert '$(BIN)/python -m app.servers "http://$(HOST):$(PORT)"' in recipe  # make run records itself

@@ -196,9 +196,11 @@ def find_people(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> Page[DoorPerson]:
-    """Find people at the door by name or organization (door keys too), in Polish alphabetical
-    order, with their check-in time for the event (or `session_id`). Never e-mails: the search
-    does not look at them either."""
+    """Find people at the door by name or organization (door keys too): those whose last name
+    starts with a word of `q` first, then those with another word starting with it, then the
+    rest, each group in Polish alphabetical order ("zak": Żak before Łuczak); with their
+    check-in time for the event (or `session_id`). Never e-mails: the search does not look at
+    them either."""
     rows, total = service.find_people(db, event_id=id_of(event), q=q, session_id=session_id, limit=limit, offset=offset)
     items = [
         DoorPerson(

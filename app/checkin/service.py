@@ -18,7 +18,7 @@ from app.errors import AppError, Conflict, NotFound
 from app.events.models import Event
 from app.messages import notices
 from app.registrations.models import Registration, RegistrationStatus
-from app.registrations.service import search_condition
+from app.registrations.service import search_condition, search_rank
 from app.sessions.models import EventSession
 
 
@@ -215,8 +215,9 @@ def find_people(
     db: Session, *, event_id: int, q: str, session_id: int | None, limit: int, offset: int
 ) -> tuple[list[tuple[Registration, datetime | None]], int]:
     """People of the event whose name or organization matches `q` (case and diacritics do not
-    matter: registrations.service.search_condition, never the e-mail), in Polish order, with
-    their check-in time for the event (or `session_id`). Erased registrations are left out."""
+    matter: registrations.service.search_condition, never the e-mail), those whose last name starts
+    with the typed text first ("zak" lists Żak before Łuczak: search_rank), then in Polish order,
+    with their check-in time for the event (or `session_id`). Erased registrations are left out."""
     if session_id is not None:
         _session_of_event(db, event_id=event_id, session_id=session_id)
     same_session = (
@@ -232,7 +233,7 @@ def find_people(
         select(Registration, Attendance.checked_in_at)
         .outerjoin(Attendance, and_(col(Attendance.registration_id) == Registration.id, same_session))
         .where(*cond)
-        .order_by(col(Registration.sort_key), col(Registration.id))
+        .order_by(search_rank(q), col(Registration.sort_key), col(Registration.id))
         .limit(limit)
         .offset(offset)
     ).all()

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, bindparam, func, insert, true
+from sqlalchemy import ColumnElement, and_, bindparam, case, func, insert, literal, true
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, or_, select
 
@@ -302,9 +302,14 @@ def count_active(db: Session, *, event_id: int) -> int:
     ).one()
 
 
+def _escape_like(term: str) -> str:
+    """`term` with LIKE's wildcards (and the escape character) taken literally."""
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _like_any(term: str) -> str:
     """A LIKE pattern matching `term` anywhere, with LIKE's wildcards in it taken literally."""
-    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return "%" + _escape_like(term) + "%"
 
 
 def search_condition(q: str, *, with_email: bool = True) -> ColumnElement[bool]:
@@ -329,6 +334,23 @@ def search_condition(q: str, *, with_email: bool = True) -> ColumnElement[bool]:
             match = or_(match, col(Registration.email_normalized).like(_like_any(word.lower()), escape="\\"))
         parts.append(match)
     return and_(*parts) if parts else true()
+
+
+def search_rank(q: str) -> ColumnElement[int]:
+    """How well a person matching `q` (search_condition) matches, for ordering: 0 when the last
+    name starts with a word of `q` ("zak" -> Żak), 1 when another word of the name or the
+    organization does (Nowak-Żak, Zakaria), 2 when a word is only inside one (Łuczak).
+
+    `search_key` begins with the folded last name, and its words are separated by spaces (between
+    the parts) or hyphens, so both tests are LIKE prefixes on the stored column, as in the search.
+    """
+    words = [_escape_like(fold(word)) for word in q.split()]
+    if not words:
+        return literal(2)
+    key = col(Registration.search_key)
+    starts = or_(*(key.like(w + "%", escape="\\") for w in words))
+    word_starts = or_(*(or_(key.like(f"% {w}%", escape="\\"), key.like(f"%-{w}%", escape="\\")) for w in words))
+    return case((starts, 0), (word_starts, 1), else_=2)
 
 
 def list_registrations(

@@ -41,14 +41,33 @@ def get_session(db: Session, *, session_id: int, include_unpublished: bool = Fal
     return row[0]
 
 
+OUTSIDE_EVENT_DAYS = "outside_event_days"  # the `type` of the field errors: pages translate it
+
+
 def _check_within_event(event: Event, starts_at: datetime, ends_at: datetime) -> None:
+    """422 when the session starts or ends on a day outside the event's days (in its time zone).
+
+    The detail names the allowed days and the session's; each offending field (starts_at,
+    ends_at) is listed with type `outside_event_days` and the days in `ctx`, so that a page can
+    say it in its own language ("Sesja musi się odbyć w dniach wydarzenia: ...")."""
     zone = ZoneInfo(event.timezone)
     first, last = starts_at.astimezone(zone).date(), ends_at.astimezone(zone).date()
-    if first < event.starts_on or last > event.ends_on:
-        raise Invalid(
-            f"The session must take place during the event ({event.starts_on} to {event.ends_on}, {event.timezone}).",
-            field="starts_at",
-        )
+    wrong = [
+        name for name, day in (("starts_at", first), ("ends_at", last)) if not event.starts_on <= day <= event.ends_on
+    ]
+    if not wrong:
+        return
+    days = (
+        f"on the event's day, {event.starts_on}"
+        if event.starts_on == event.ends_on
+        else f"within the event's days, {event.starts_on} to {event.ends_on}"
+    )
+    when = str(first) if first == last else f"{first} to {last}"
+    msg = f"The session must take place {days} ({event.timezone}); it is on {when}."
+    ctx = {"first_day": str(event.starts_on), "last_day": str(event.ends_on), "timezone": event.timezone}
+    raise Invalid(
+        msg, errors=[{"loc": ["body", name], "msg": msg, "type": OUTSIDE_EVENT_DAYS, "ctx": ctx} for name in wrong]
+    )
 
 
 def create_session(db: Session, *, event_id: int, data: SessionCreate, topic_id: int | None = None) -> EventSession:

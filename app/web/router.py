@@ -3,20 +3,23 @@
 The pages only call the public API under `/api/v1`. Secrets never travel in a URL sent to
 the server: the registration token sits in the URL fragment (`/me#token=...`) and in
 sessionStorage, the organizer key only in sessionStorage; both go in `Authorization`.
-Pages are excluded from the OpenAPI document; unknown `/static/...` files answer 404
-problem+json like any other unknown path.
+Pages are excluded from the OpenAPI document. An unknown path answers a small HTML page to a
+browser navigating there (its Accept prefers text/html) and 404 problem+json to everyone else;
+under `/api/` and `/static/` it is always problem+json.
 """
 
 import logging
 from pathlib import Path as FsPath
 
-from fastapi import APIRouter, FastAPI, Path, Query, status
+from fastapi import APIRouter, FastAPI, Path, Query, Request, status
 from fastapi.responses import FileResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from app.db import TransactionRoute
+from app.errors import http_error
 
 log = logging.getLogger("app.web")
 HERE = FsPath(__file__).resolve().parent
@@ -103,6 +106,50 @@ class _Static(StaticFiles):
         return response
 
 
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+JSON_TYPES = frozenset({"application/json", "application/problem+json"})
+NEVER_HTML = ("/api/", "/static/", "/docs/assets/")  # API clients and assets: problem+json always
+
+
+def wants_html(accept: str) -> bool:
+    """Whether an Accept header asks for a page: text/html named with a weight above zero and at
+    least that of JSON. A browser's navigation does ("text/html,...,*/*;q=0.8"); "*/*" alone
+    (curl, httpx, scripts) and "application/json" do not."""
+    best = {"html": 0.0, "json": 0.0}
+    for part in accept.split(","):
+        media, *params = (piece.strip() for piece in part.split(";"))
+        weight = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        media = media.lower()
+        kind = "html" if media in HTML_TYPES else "json" if media in JSON_TYPES else None
+        if kind is not None:
+            best[kind] = max(best[kind], weight)
+    return best["html"] > 0 and best["html"] >= best["json"]
+
+
+async def not_found(request: Request, exc: StarletteHTTPException) -> Response:
+    """404 for an unknown path: the page to a browser, problem+json to every other client."""
+    path = request.url.path + "/"
+    if (
+        request.method in ("GET", "HEAD")
+        and not path.startswith(NEVER_HTML)
+        and wants_html(request.headers.get("accept", ""))
+    ):
+        return FileResponse(
+            PAGES / "not-found.html",
+            status_code=status.HTTP_404_NOT_FOUND,
+            media_type="text/html; charset=utf-8",
+            headers=PAGE_HEADERS,
+        )
+    return await http_error(request, exc)
+
+
 def mount_web(app: FastAPI) -> None:
     """Add the pages and `/static` after the API routers, so they never shadow them."""
     if not (PAGES.is_dir() and STATIC.is_dir()):  # an install without package data: serve the API alone
@@ -110,3 +157,4 @@ def mount_web(app: FastAPI) -> None:
         return
     app.include_router(router)
     app.mount("/static", _Static(directory=STATIC), name="static")
+    app.add_exception_handler(status.HTTP_404_NOT_FOUND, not_found)  # type: ignore[arg-type]

@@ -26,6 +26,7 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1366, "height": 768}  # the common laptop screen: accessibility is checked at it and at PHONE
 
 
 @pytest.hookimpl(hookwrapper=True)

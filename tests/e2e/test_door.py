@@ -24,7 +24,12 @@ from tests.factories import bearer, make_event, make_session, person
 pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed (dev extra)")
 from playwright.sync_api import Page, expect
 
-PEOPLE = [("Łucja", "Żak", "Urząd Miasta Łódź"), ("Jan", "Żółw", "Gmina Serock"), ("Anna", "Zając", "Gmina Śrem")]
+PEOPLE = [
+    ("Łucja", "Żak", "Urząd Miasta Łódź"),
+    ("Jan", "Żółw", "Gmina Serock"),
+    ("Anna", "Zając", "Gmina Śrem"),
+    ("Piotr", "Zawiszak", "Gmina Serock"),  # "zak" inside, and before Żak in Polish order
+]
 DECODE = "(text) => document.dispatchEvent(new CustomEvent('door:decoded', { detail: text }))"
 
 
@@ -66,16 +71,17 @@ def test_door_on_a_phone(browsing: Browsing, server: LiveServer, api: httpx.Clie
     expect(page.locator("#event-title")).to_have_text("Seminarium przy drzwiach")
     assert "key=" not in page.url  # the key left the address bar at once
     _count(page).to_have_text("0")
-    expect(page.locator("#count-confirmed .num")).to_have_text("3")
+    expect(page.locator("#count-confirmed .num")).to_have_text("4")
 
-    # "Zak" finds Żak (and only her); check in, the counts follow; undo
+    # "Zak" lists Żak first (her surname starts with it), then Zawiszak; check in, the counts follow; undo
     page.get_by_label("Name or organization").fill("Zak")
-    expect(page.locator("#people li")).to_have_count(1)
+    expect(page.locator("#people li")).to_have_count(2)
+    expect(page.locator("#people li").first).to_contain_text("Łucja Żak")
     expect(_person(page, "Łucja Żak")).to_contain_text("Urząd Miasta Łódź")
     page.get_by_role("button", name="Check in Łucja Żak").click()
     expect(page.locator("#last-text")).to_have_text("Łucja Żak (Urząd Miasta Łódź): checked in.")
     _count(page).to_have_text("1")
-    expect(page.locator("#count-missing .num")).to_have_text("2")
+    expect(page.locator("#count-missing .num")).to_have_text("3")
     expect(_person(page, "Łucja Żak")).to_contain_text("Checked in at")
     checks(page)
     ARTIFACTS.mkdir(exist_ok=True)

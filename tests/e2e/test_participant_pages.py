@@ -17,7 +17,7 @@ import pytest
 
 from tests.concurrency.server import LiveServer
 from tests.e2e.axe import assert_accessible
-from tests.e2e.conftest import DESKTOP, PHONE, Browsing
+from tests.e2e.conftest import LAPTOP, PHONE, Browsing
 from tests.e2e.world import World
 from tests.factories import bearer, make_event, make_session, person
 
@@ -32,7 +32,7 @@ STANDALONE = "Budżet obywatelski w praktyce"  # a workshop without a topic, slo
 PLENARY = "Otwarcie seminarium"
 
 # (language, locale, viewport): both languages, both sizes.
-SIZES = {"desktop": DESKTOP, "phone": PHONE}
+SIZES = {"desktop": LAPTOP, "phone": PHONE}
 LANGS = {"en": "en-GB", "pl": "pl-PL"}
 BOTH = [pytest.param("en", "desktop", id="en-desktop"), pytest.param("pl", "phone", id="pl-phone")]
 ALL = [pytest.param(lang, size, id=f"{lang}-{size}") for lang, size in itertools.product(LANGS, SIZES)]

@@ -31,6 +31,39 @@ def test_pages_do_not_shadow_the_api(client: TestClient) -> None:
     assert not any(p in schema["paths"] for p in ("/", "/me", "/admin", "/admin/messages", "/events/{key}"))
 
 
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+
+
+def test_an_unknown_path_is_a_page_to_a_browser_and_a_problem_to_everyone_else(client: TestClient) -> None:
+    pages = client.get("/")
+    for path in ("/no-such-page", "/events/a/b", "/admin/nothing-here"):
+        response = client.get(path, headers={"Accept": BROWSER})
+        assert response.status_code == 404, path
+        assert response.headers["content-type"].startswith("text/html")
+        for header in ("content-security-policy", "referrer-policy", "cache-control"):
+            assert response.headers[header] == pages.headers[header], header
+        html = response.text
+        assert '<html lang="en">' in html and 'data-i18n="notFound.heading">Page not found</h1>' in html
+        assert '<a href="/" ' in html and '<a href="/admin" ' in html
+        assert '<script type="module" src="/static/js/not-found.js">' in html  # Polish by the reader's language
+    assert client.head("/no-such-page", headers={"Accept": BROWSER}).status_code == 404
+    # API clients, scripts and assets: problem+json exactly as before
+    for path, accept in [
+        ("/no-such-page", "application/json"),
+        ("/no-such-page", "*/*"),
+        ("/no-such-page", "application/json, text/html;q=0.5"),
+        ("/no-such-page", "text/html;q=0"),
+        ("/no-such-page", "text/html;q=oops"),
+        ("/api/v1/no-such-thing", BROWSER),
+        ("/api", BROWSER),
+        ("/static/js/no-such-file.js", BROWSER),
+    ]:
+        body = assert_problem(client.get(path, headers={"Accept": accept}), 404)
+        assert body["title"] == "Not Found" and body["instance"] == path, (path, accept)
+    assert_problem(client.post("/no-such-page", headers={"Accept": BROWSER}), 404)
+    assert_problem(client.get("/no-such-page"), 404)
+
+
 def test_static_files_are_served_as_modules(client: TestClient) -> None:
     response = client.get("/static/js/api.js")
     assert response.status_code == 200

@@ -41,6 +41,26 @@ def test_door_key_finds_people_by_name_or_organization_in_polish_order(client, a
     assert people(client, door, e, "osoba1@")["total"] == 0 and people(client, door, e, "example")["total"] == 0
 
 
+def test_names_starting_with_the_typed_text_come_first(client, admin):
+    """ "zak" at the door: surnames starting with it (Zakrzewska, Żak), then names with a word
+    starting with it (Zakaria, the second part of Kowalska-Żak), then the rest (Łuczak), each
+    group in Polish order. A wildcard typed is a letter, not a pattern."""
+    ev = make_event(client, admin)
+    door = key(client, admin, "checkin")
+    cast = [("Łuczak", "Anna"), ("Żak", "Łucja"), ("Kowalska-Żak", "Maria"), ("Bąk", "Zakaria"), ("Zakrzewska", "Ewa")]
+    for i, (last, first) in enumerate(cast, start=1):
+        register(client, ev["id"], i, last_name=last, first_name=first, organization="Gmina Serock")
+    e = ev["id"]
+    assert names(people(client, door, e, "zak")) == ["Zakrzewska", "Żak", "Bąk", "Kowalska-Żak", "Łuczak"]
+    assert names(people(client, door, e, "ŻAK")) == ["Zakrzewska", "Żak", "Bąk", "Kowalska-Żak", "Łuczak"]
+    assert names(people(client, door, e, "luczak")) == ["Łuczak"]
+    assert names(people(client, door, e, "zak gmina")) == ["Zakrzewska", "Żak", "Bąk", "Kowalska-Żak", "Łuczak"]
+    assert names(people(client, door, e, "anna zak")) == ["Łuczak"]  # both words must match; her name starts
+    page = people(client, door, e, "zak", limit=2, offset=1)
+    assert page["total"] == 5 and names(page) == ["Żak", "Bąk"]
+    assert people(client, door, e, "z%k")["total"] == 0 and people(client, door, e, "_ak")["total"] == 0
+
+
 def test_check_in_by_name_then_undo(client, admin):
     ev, regs = seed(client, admin)
     door = key(client, admin, "checkin")

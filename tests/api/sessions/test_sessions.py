@@ -52,6 +52,43 @@ def test_session_validation(client, admin):
     assert_problem(client.post("/api/v1/events/424242/sessions", json=base, headers=admin), 404)
 
 
+def test_a_session_outside_the_event_days_is_told_which_days(client, admin):
+    """The 422 names the allowed days (in the event's zone) and the session's, and lists each
+    offending field with type outside_event_days and the days in ctx (pages say it in Polish)."""
+    event = make_event(client, admin)  # 2022-11-29 to 2022-11-30, Europe/Warsaw
+    url = f"/api/v1/events/{event['id']}/sessions"
+    base = {"title": "W", "kind": "workshop"}
+    late = {**base, "starts_at": "2022-12-05T14:00:00+01:00", "ends_at": "2022-12-05T15:00:00+01:00"}
+    body = assert_problem(client.post(url, json=late, headers=admin), 422)
+    assert body["type"].endswith("/validation-error")
+    msg = (
+        "The session must take place within the event's days, 2022-11-29 to 2022-11-30 (Europe/Warsaw); "
+        "it is on 2022-12-05."
+    )
+    assert body["detail"] == msg
+    ctx = {"first_day": "2022-11-29", "last_day": "2022-11-30", "timezone": "Europe/Warsaw"}
+    assert body["errors"] == [
+        {"loc": ["body", "starts_at"], "msg": msg, "type": "outside_event_days", "ctx": ctx},
+        {"loc": ["body", "ends_at"], "msg": msg, "type": "outside_event_days", "ctx": ctx},
+    ]
+    # the days are the event's zone's: 22:30 UTC on the 28th is still the 28th in Warsaw (23:30), 23:30 UTC is not
+    inside = {**base, "starts_at": "2022-11-28T23:30:00Z", "ends_at": "2022-11-29T09:00:00+01:00"}
+    assert client.post(url, json=inside, headers=admin).status_code == 201
+    early = {**base, "starts_at": "2022-11-28T22:30:00Z", "ends_at": "2022-11-29T09:00:00+01:00", "title": "E"}
+    body = assert_problem(client.post(url, json=early, headers=admin), 422)
+    assert body["detail"].endswith("(Europe/Warsaw); it is on 2022-11-28 to 2022-11-29.")
+    assert [e["loc"] for e in body["errors"]] == [["body", "starts_at"]]
+    # a change that moves a session out: the same answer; a one-day event says "day"
+    s = make_session(client, admin, event["id"])
+    moved = {"starts_at": "2022-11-30T17:00:00+01:00", "ends_at": "2022-12-01T01:00:00+01:00"}
+    body = assert_problem(client.patch(f"/api/v1/sessions/{s['id']}", json=moved, headers=admin), 422)
+    assert body["detail"].endswith("(Europe/Warsaw); it is on 2022-11-30 to 2022-12-01.")
+    assert [e["loc"] for e in body["errors"]] == [["body", "ends_at"]]
+    one = make_event(client, admin, slug="jeden-dzien", ends_on="2022-11-29")
+    body = assert_problem(client.post(f"/api/v1/events/{one['id']}/sessions", json=late, headers=admin), 422)
+    assert body["detail"].startswith("The session must take place on the event's day, 2022-11-29 (Europe/Warsaw)")
+
+
 def test_get_patch_delete(client, admin):
     event = make_event(client, admin)
     s = make_session(client, admin, event["id"])

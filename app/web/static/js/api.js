@@ -73,7 +73,7 @@ export function problemMessage(err) {
   return head + detail;
 }
 
-/** Field name -> message, from a 422 problem's `errors` ({loc: ["body", "email"], msg, type}). */
+/** Field name -> message, from a 422 problem's `errors` ({loc: ["body", "email"], msg, type, ctx?}). */
 export function fieldErrors(err) {
   const out = {};
   if (!(err instanceof ApiError) || !Array.isArray(err.problem.errors)) return out;
@@ -83,7 +83,8 @@ export function fieldErrors(err) {
     if (!field || out[field]) continue;
     const specific = `field.${field}.${e.type}`;
     const generic = `fielderr.${e.type}`;
-    out[field] = has(specific) ? t(specific) : has(generic) ? t(generic) : e.msg;
+    const vars = e.ctx && typeof e.ctx === 'object' ? e.ctx : {}; // e.g. the event's days of outside_event_days
+    out[field] = has(specific) ? t(specific, vars) : has(generic) ? t(generic, vars) : e.msg;
   }
   return out;
 }

@@ -478,4 +478,9 @@ export const EN = {
   'plan.thisRun': 'This run', 'plan.now': 'Seats now',
   'plan.dryDone': 'Dry run done: {n} people placed. Nothing saved yet.', 'plan.written': 'Seats written: {n} people placed.',
   'plan.listsHeading': 'Who is in which workshop', 'plan.listCount': '{seats} seats taken',
+  // issue 25 item 5 (small points): the page for an unknown address
+  'notFound.title': 'Page not found', 'notFound.heading': 'Page not found',
+  'notFound.text': 'There is no page at this address. The link may be mistyped or out of date.',
+  'notFound.home': 'Published events', 'notFound.admin': 'Organizer console',
+  'fielderr.outside_event_days': 'The session must take place within the event\'s days: {first_day} to {last_day} ({timezone}).',
 };

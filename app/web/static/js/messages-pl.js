@@ -491,4 +491,9 @@ export const PL = {
   'plan.thisRun': 'Ten przydział', 'plan.now': 'Obecne zapisy',
   'plan.dryDone': 'Próbne przydzielenie gotowe: miejsca dla {n} osób. Jeszcze nic nie zapisano.', 'plan.written': 'Miejsca zapisane: {n} osób ma warsztat.',
   'plan.listsHeading': 'Kto jest na którym warsztacie', 'plan.listCount': 'Zajęte miejsca: {seats}',
+  // issue 25 item 5 (small points): the page for an unknown address
+  'notFound.title': 'Nie ma takiej strony', 'notFound.heading': 'Nie ma takiej strony',
+  'notFound.text': 'Pod tym adresem nie ma żadnej strony. Link może zawierać literówkę albo być nieaktualny.',
+  'notFound.home': 'Opublikowane wydarzenia', 'notFound.admin': 'Panel organizatora',
+  'fielderr.outside_event_days': 'Sesja musi się odbyć w dniach wydarzenia: od {first_day} do {last_day} (strefa czasowa {timezone}).',
 };

@@ -17,6 +17,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from app.db import TransactionRoute
+from app.errors import NotFound
 
 log = logging.getLogger("app.web")
 HERE = FsPath(__file__).resolve().parent
@@ -85,6 +86,25 @@ def recover_page(
 @router.get("/admin", response_class=FileResponse, status_code=status.HTTP_200_OK)
 def admin_page() -> FileResponse:
     """Organizer console: registrations, programme, polls and results, the workshop assignment, exports."""
+    return _page("admin")
+
+
+# The console's places (app/web/static/js/admin-places.js): one shell, the page reads the path.
+CONSOLE_PLACES = ("programme", "people", "form", "polls", "assignment", "messages", "exports", "door", "team")
+
+
+@router.get("/admin/events/{event_id}", response_class=FileResponse, status_code=status.HTTP_200_OK)
+def admin_event_page(event_id: int = Path(ge=1, le=2_147_483_647)) -> FileResponse:
+    """The console at an event's overview: counts and what needs doing next (the page checks the event)."""
+    return _page("admin")
+
+
+@router.get("/admin/events/{event_id}/{place}", response_class=FileResponse, status_code=status.HTTP_200_OK)
+def admin_place_page(event_id: int = Path(ge=1, le=2_147_483_647), place: str = Path(max_length=20)) -> FileResponse:
+    """The console at one place of an event (programme, people, form, polls, assignment, messages, exports,
+    door, team); any other place is 404."""
+    if place not in CONSOLE_PLACES:
+        raise NotFound(f"The console has no place {place!r}.")
     return _page("admin")
 
 

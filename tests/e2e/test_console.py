@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.e2e.axe import assert_accessible
-from tests.e2e.conftest import DESKTOP, PHONE, Browsing
+from tests.e2e.conftest import PHONE, Browsing
 from tests.e2e.world import World
 from tests.factories import bearer, make_event, make_session, person
 
@@ -131,7 +131,11 @@ def test_console_places(browsing: Browsing, world: World, api: httpx.Client) -> 
     # then both deleted together after one question
     page.goto(f"/admin/events/{eid}/programme")
     session_form = page.locator("#session-form")
-    for title, kind, day in (("Przerwa kawowa", "break", "11-29"), ("Obiad", "meal", "11-29"), ("Kolacja", "social", "12-01")):
+    for title, kind, day in (
+        ("Przerwa kawowa", "break", "11-29"),
+        ("Obiad", "meal", "11-29"),
+        ("Kolacja", "social", "12-01"),
+    ):
         session_form.locator("#session-form-title").fill(title)
         session_form.locator("#session-form-kind").select_option(kind)
         session_form.locator("#session-form-starts-at").fill(f"2022-{day}T11:00")

@@ -26,7 +26,7 @@ function eventsTable(events) {
 export function renderEvents(ctx, { missing = null } = {}) {
   const body = $('#events-body');
   const none = !ctx.events.length;
-  const box = el('div', { id: 'new-event-box', hidden: !(none || state.open) });
+  const box = el('div', { id: 'new-event-box', hidden: !(none || state.open) }, $('#setup-event')); // kept, not redrawn
   const toggle = el('button', { type: 'button', id: 'new-event-toggle', class: 'secondary', 'aria-expanded': String(state.open),
     'aria-controls': 'new-event-box', text: t(state.open ? 'common.cancel' : 'setup.newEventButton') });
   toggle.addEventListener('click', () => {

@@ -139,9 +139,10 @@ async function refreshBoard() {
 function options() {
   const number = (id) => { const v = $(id).value.trim(); return v === '' ? null : Number(v); };
   const improving = $('#plan-improve').checked;
-  const out = { fill_unranked: $('#plan-fill').checked, keep_partnerships_together: $('#plan-together').checked,
-    keep_improving_only: improving };
-  if (!improving) {
+  const out = { fill_unranked: $('#plan-fill').checked };
+  if ($('#plan-together').checked) out.keep_partnerships_together = true; // sent when asked for: plain runs stay plain
+  if (improving) out.keep_improving_only = true;
+  else {
     Object.assign(out, { topic_ranks: $('#plan-topics').checked });
     if (number('#plan-max-org') !== null) out.max_per_organization = number('#plan-max-org');
     if (number('#plan-max-partnership') !== null) out.max_per_partnership = number('#plan-max-partnership');

@@ -155,6 +155,8 @@ const ON_SHOW = {
   door: () => loadDoor(ctx, handle),
   team: () => loadTeam(ctx, handle),
   programme: () => placeEventForm('edit', $('#setup')),
+  exports: () => $('#exports-people').replaceChildren(t('console.exportsPeople'), ' ',
+    el('a', { href: placePath(ctx.event.id, 'people'), text: t('console.people') })),
 };
 
 /** Show the place the address names; an event the sign-in cannot see leads back to the events. */

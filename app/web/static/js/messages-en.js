@@ -541,4 +541,5 @@ export const EN = {
   'sessions.outsideEvent': 'The session must take place during the event: from {from} to {to} ({tz}).',
   'pub.alreadyPublished': 'The winners of this poll are published already. Publishing into the same time again is refused: nothing would be made and nobody e-mailed.',
   'problem.already-published': 'These winners already run as workshops at that time: nothing was published again and nobody was e-mailed. To change them, edit the sessions in the programme.',
+  'console.exportsPeople': 'The list of registrations (CSV, XLSX) downloads under the list itself, following its filters:',
 };

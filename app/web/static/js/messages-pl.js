@@ -554,4 +554,5 @@ export const PL = {
   'sessions.outsideEvent': 'Sesja musi się odbyć w czasie wydarzenia: od {from} do {to} ({tz}).',
   'pub.alreadyPublished': 'Zwycięskie tematy tego głosowania są już opublikowane. Ponowna publikacja w tym samym czasie zostanie odrzucona: nic nie powstanie i nikt nie dostanie e-maila.',
   'problem.already-published': 'Te tematy już odbywają się jako warsztaty w tym czasie: nic nie opublikowano ponownie i nikt nie dostał e-maila. Aby je zmienić, edytuj sesje w programie.',
+  'console.exportsPeople': 'Listę zgłoszeń (CSV, XLSX) pobierzesz pod samą listą, zgodnie z jej filtrami:',
 };

@@ -61,13 +61,14 @@ export function renderBar() {
   waitlist.textContent = confirmed ? t('bulk.waitlistSelected', { n: confirmed }) : t('bulk.waitlistNone');
 }
 
-function saidOf(action, out, regs) {
+function saidOf(action, out, regs, bulk) {
   if (action === 'waitlist') return t('bulk.waitlisted', { n: out.done });
   if (action === 'reject') return t('approve.rejected', { name: fullName(regs[0]) });
-  return regs.length === 1 && out.done === 1 ? t('approve.approved', { name: fullName(regs[0]) }) : t('approve.approvedMany', { n: out.done });
+  return bulk ? t('approve.approvedMany', { n: out.done }) : t('approve.approved', { name: fullName(regs[0]) });
 }
 
-async function decide(regs, action) {
+/** One person's buttons or the selected ones (`bulk`): one request either way, in one transaction. */
+async function decide(regs, action, bulk = false) {
   const { ctx } = state;
   const box = $('#approve-error');
   say(box, '');
@@ -76,7 +77,7 @@ async function decide(regs, action) {
       method: 'POST', token: ctx.key, body: { action, registration_ids: regs.map((r) => r.id) } });
     for (const r of regs) state.selected.delete(r.id);
     const skipped = out.items.filter((i) => !i.done).length;
-    const message = saidOf(action, out, regs) + (skipped ? ` ${t('bulk.skipped', { n: skipped })}` : '');
+    const message = saidOf(action, out, regs, bulk) + (skipped ? ` ${t('bulk.skipped', { n: skipped })}` : '');
     await state.reload();
     $('#approve-status').textContent = message;
     notify(message);
@@ -90,13 +91,13 @@ export function initApproval(ctx, handle, reload) {
   Object.assign(state, { ctx, handle, reload });
   $('#approve-selected').addEventListener('click', () => {
     const regs = chosen('pending');
-    if (regs.length) decide(regs, 'approve');
+    if (regs.length) decide(regs, 'approve', true);
   });
   $('#waitlist-selected').addEventListener('click', async (event) => {
     const regs = chosen('confirmed');
     if (!regs.length) return;
     const ok = await confirmAction({ heading: t('bulk.waitlistHeading'), text: t('bulk.waitlistText', { n: regs.length }),
       confirm: t('bulk.waitlistConfirm'), opener: event.currentTarget });
-    if (ok) decide(regs, 'waitlist');
+    if (ok) decide(regs, 'waitlist', true);
   });
 }

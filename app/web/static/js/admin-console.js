@@ -72,12 +72,21 @@ async function signIn(key) {
   await enter();
 }
 
-/** A personal account's session (the cookie set by /admin/login), when the server has one for this browser. */
+const CSRF_KEY = 'seminar.csrf'; // the team session's CSRF token, as api.js keeps it
+
+/** A personal account's session (the cookie set by /admin/login), when the browser has one. Asked with a
+ * plain fetch: nobody signed in (401) or a server without accounts (404) leaves the key form here, where
+ * api.js would send a 401 of a session call on to /admin/login. */
 async function signedInPerson() {
   try {
-    return (await api('/auth/me')).user || null;
+    const res = await fetch('/api/v1/auth/me', { credentials: 'same-origin', cache: 'no-store',
+      headers: { Accept: 'application/json' }, referrerPolicy: 'no-referrer' });
+    if (!res.ok) return null;
+    const me = await res.json();
+    if (me.csrf_token) sessionStorage.setItem(CSRF_KEY, me.csrf_token);
+    return me.user || null;
   } catch {
-    return null; // 401: nobody signed in; 404: a server without accounts
+    return null;
   }
 }
 
@@ -104,6 +113,7 @@ function signOut(message = '') {
 async function signOutClicked() {
   if (ctx.user) {
     try { await api('/auth/logout', { method: 'POST' }); } catch { /* the session may be gone already */ }
+    sessionStorage.removeItem(CSRF_KEY);
   }
   signOut();
 }

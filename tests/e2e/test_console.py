@@ -18,6 +18,7 @@ pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not 
 from playwright.sync_api import Page, expect
 
 PLACES = ["programme", "people", "form", "polls", "assignment", "messages", "exports", "door", "team"]
+UNTRANSLATED = re.compile(r"\b(?:c?team|c?door|console|bulk|moves|plan|sessions|pub)\.[a-zA-Z]+")  # a key, not a text
 SLOT = ("2022-11-29T14:00:00+01:00", "2022-11-29T15:30:00+01:00")
 
 
@@ -84,6 +85,8 @@ def visit_every_place(page: Page, eid: int, size: str) -> None:
         expect(page.locator(f'#places-nav a[aria-current="page"][data-place-link="{place}"]')).to_have_count(1)
         expect(page.locator(f"#place-{place} h2").first).to_be_focused()
         assert_accessible(page, f"console {size}: {place}")
+        shown = page.locator(f"#place-{place}").inner_text()
+        assert not UNTRANSLATED.search(shown), (place, UNTRANSLATED.findall(shown))
 
 
 def test_console_places(browsing: Browsing, world: World, api: httpx.Client) -> None:

@@ -30,7 +30,7 @@ function linksTable(items, tz) {
   const live = items.filter((l) => !l.revoked_at);
   if (!live.length) return el('p', { class: 'muted', id: 'door-links', i18n: 'cdoor.noLinks' });
   return scrollRegion(t('cdoor.linksCaption'), el('table', {}, el('caption', { text: t('cdoor.linksCaption') }),
-    el('thead', {}, el('tr', {}, ['door.colName', 'door.colMade', 'door.colUsed', 'sessions.colActions']
+    el('thead', {}, el('tr', {}, ['cdoor.colName', 'cdoor.colMade', 'cdoor.colUsed', 'sessions.colActions']
       .map((k) => el('th', { scope: 'col', text: t(k) })))),
     el('tbody', {}, live.map((l) => el('tr', { 'data-link-id': String(l.id) }, el('th', { scope: 'row', text: l.name }),
       el('td', { text: fmtDateTime(l.created_at, tz) }), el('td', { text: l.last_used_at ? fmtDateTime(l.last_used_at, tz) : '–' }),

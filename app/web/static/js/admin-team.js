@@ -39,7 +39,7 @@ function memberRow(m) {
 }
 
 function membersTable(items) {
-  const head = ['team.colName', 'field.email', 'team.colRole', 'team.colEvents', 'admin.status', 'team.colLogin', 'sessions.colActions'];
+  const head = ['cteam.colName', 'field.email', 'cteam.colRole', 'cteam.colEvents', 'admin.status', 'cteam.colLogin', 'sessions.colActions'];
   return scrollRegion(t('cteam.membersCaption'), el('table', {}, el('caption', { text: t('cteam.membersCaption') }),
     el('thead', {}, el('tr', {}, head.map((k) => el('th', { scope: 'col', text: t(k) })))),
     el('tbody', {}, items.map(memberRow))), 'team-members');

@@ -12,12 +12,12 @@ from pathlib import Path as FsPath
 
 from fastapi import APIRouter, FastAPI, Path, Query, status
 from fastapi.responses import FileResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from app.db import TransactionRoute
-from app.errors import NotFound
 
 log = logging.getLogger("app.web")
 HERE = FsPath(__file__).resolve().parent
@@ -93,19 +93,24 @@ def admin_page() -> FileResponse:
 CONSOLE_PLACES = ("programme", "people", "form", "polls", "assignment", "messages", "exports", "door", "team")
 
 
-@router.get("/admin/events/{event_id}", response_class=FileResponse, status_code=status.HTTP_200_OK)
-def admin_event_page(event_id: int = Path(ge=1, le=2_147_483_647)) -> FileResponse:
-    """The console at an event's overview: counts and what needs doing next (the page checks the event)."""
+def _console(event_id: str, place: str = "programme") -> FileResponse:
+    """The console's shell, or 404 like any unknown path (the 404 page to a browser) for what is no place."""
+    if not (event_id.isascii() and event_id.isdigit() and len(event_id) <= 10) or place not in CONSOLE_PLACES:
+        raise StarletteHTTPException(status.HTTP_404_NOT_FOUND)
     return _page("admin")
+
+
+@router.get("/admin/events/{event_id}", response_class=FileResponse, status_code=status.HTTP_200_OK)
+def admin_event_page(event_id: str = Path(max_length=20)) -> FileResponse:
+    """The console at an event's overview: counts and what needs doing next (the page checks the event)."""
+    return _console(event_id)
 
 
 @router.get("/admin/events/{event_id}/{place}", response_class=FileResponse, status_code=status.HTTP_200_OK)
-def admin_place_page(event_id: int = Path(ge=1, le=2_147_483_647), place: str = Path(max_length=20)) -> FileResponse:
+def admin_place_page(event_id: str = Path(max_length=20), place: str = Path(max_length=20)) -> FileResponse:
     """The console at one place of an event (programme, people, form, polls, assignment, messages, exports,
-    door, team); any other place is 404."""
-    if place not in CONSOLE_PLACES:
-        raise NotFound(f"The console has no place {place!r}.")
-    return _page("admin")
+    door, team)."""
+    return _console(event_id, place)
 
 
 @router.get("/admin/messages", response_class=FileResponse, status_code=status.HTTP_200_OK)

@@ -10,10 +10,13 @@ from app.common.pagination import Page, PageDep
 from app.common.types import IdPath
 from app.db import SessionDep, TransactionRoute
 from app.events.deps import OrganizerEventDep
-from app.registrations import flows, service
+from app.registrations import bulk, flows, service
 from app.registrations.models import Category, RegistrationStatus
 from app.registrations.schemas import (
     ApproveMany,
+    BulkIn,
+    BulkItem,
+    BulkOut,
     RegistrationCreate,
     RegistrationCreated,
     RegistrationPublic,
@@ -176,3 +179,27 @@ def approve_many(
     regs = flows.approve_many(db, event_id=id_of(event), registration_ids=body.registration_ids)
     positions = ledger.event_positions(db, event_id=id_of(event))
     return [public(r, positions.get(id_of(r))) for r in regs]
+
+
+@router.post("/events/{event_id}/registrations/bulk", response_model=BulkOut, status_code=status.HTTP_200_OK)
+def bulk_action(
+    body: BulkIn, db: SessionDep, _: AuditedOrganizerDep, event: OrganizerEventDep, request: Request
+) -> BulkOut:
+    """Approve, reject or move to the waiting list several registrations at once, oldest first, in one
+    transaction. A person the action does not apply to (approving someone confirmed meanwhile) is skipped,
+    with the reason in their item; an id that is not a registration of the event: 404, nothing changes."""
+    audit_note(request, action=body.action.value, registration_ids=sorted(set(body.registration_ids)))
+    results = bulk.bulk(db, event_id=id_of(event), action=body.action, registration_ids=body.registration_ids)
+    positions = ledger.event_positions(db, event_id=id_of(event))
+    items = [
+        BulkItem(
+            registration_id=id_of(reg),
+            done=skipped is None,
+            status=reg.status,
+            waitlist_position=positions.get(id_of(reg)),
+            detail=skipped,
+        )
+        for reg, skipped in results
+    ]
+    done = sum(item.done for item in items)
+    return BulkOut(action=body.action, done=done, skipped=len(items) - done, items=items)

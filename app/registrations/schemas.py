@@ -1,3 +1,4 @@
+from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import EmailStr, Field, StringConstraints, field_validator, model_validator
@@ -186,3 +187,34 @@ class RegistrationStats(ResponseModel):
 
 class ApproveMany(RequestModel):
     registration_ids: list[Annotated[int, Field(ge=1, le=2_147_483_647)]] = Field(min_length=1, max_length=1000)
+
+
+class BulkAction(StrEnum):
+    approve = "approve"  # pending -> a seat, or the waiting list's end when full
+    reject = "reject"  # pending -> rejected
+    waitlist = "waitlist"  # confirmed -> the end of the waiting list (their seat goes to the first waiting)
+
+
+class BulkIn(RequestModel):
+    """One action on several registrations of the event, in one transaction."""
+
+    action: BulkAction = Field(
+        description="approve or reject (pending registrations), waitlist (confirmed ones: to the end of the "
+        "waiting list; their seat goes to the first person waiting)."
+    )
+    registration_ids: list[Annotated[int, Field(ge=1, le=2_147_483_647)]] = Field(min_length=1, max_length=1000)
+
+
+class BulkItem(ResponseModel):
+    registration_id: int
+    done: bool = Field(description="False: the action did not apply to this person (see `detail`); nothing changed.")
+    status: RegistrationStatus = Field(description="The registration's status after the action.")
+    waitlist_position: int | None = None
+    detail: str | None = None
+
+
+class BulkOut(ResponseModel):
+    action: BulkAction
+    done: int = Field(description="How many registrations the action changed.")
+    skipped: int
+    items: list[BulkItem] = Field(description="One per registration, oldest registration first.")

@@ -91,6 +91,30 @@ def admin_page() -> FileResponse:
     return _page("admin")
 
 
+# The console's places (app/web/static/js/admin-places.js): one shell, the page reads the path.
+CONSOLE_PLACES = ("programme", "people", "form", "polls", "assignment", "messages", "exports", "door", "team")
+
+
+def _console(event_id: str, place: str = "programme") -> FileResponse:
+    """The console's shell, or 404 like any unknown path (the 404 page to a browser) for what is no place."""
+    if not (event_id.isascii() and event_id.isdigit() and len(event_id) <= 10) or place not in CONSOLE_PLACES:
+        raise StarletteHTTPException(status.HTTP_404_NOT_FOUND)
+    return _page("admin")
+
+
+@router.get("/admin/events/{event_id}", response_class=FileResponse, status_code=status.HTTP_200_OK)
+def admin_event_page(event_id: str = Path(max_length=20)) -> FileResponse:
+    """The console at an event's overview: counts and what needs doing next (the page checks the event)."""
+    return _console(event_id)
+
+
+@router.get("/admin/events/{event_id}/{place}", response_class=FileResponse, status_code=status.HTTP_200_OK)
+def admin_place_page(event_id: str = Path(max_length=20), place: str = Path(max_length=20)) -> FileResponse:
+    """The console at one place of an event (programme, people, form, polls, assignment, messages, exports,
+    door, team)."""
+    return _console(event_id, place)
+
+
 @router.get("/admin/messages", response_class=FileResponse, status_code=status.HTTP_200_OK)
 def admin_messages_page() -> FileResponse:
     """Organizer messages: the event's outbox, a message to participants, webhooks (signed in like /admin)."""

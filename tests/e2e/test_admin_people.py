@@ -41,6 +41,8 @@ PEOPLE = [
 TEXT = {
     "pl": {
         "waiting": "Lista rezerwowa",
+        "peoplePlace": "Uczestnicy",
+        "assignmentPlace": "Przydział",
         "toEnd": "{first} {last}: teraz na końcu listy rezerwowej.",
         "place": "Zapisz na: {title}",
         "remove": "Wypisz z: {title}",
@@ -64,6 +66,8 @@ TEXT = {
     },
     "en": {
         "waiting": "Waiting list",
+        "peoplePlace": "People",
+        "assignmentPlace": "Assignment",
         "toEnd": "{first} {last} is now at the end of the waiting list.",
         "place": "Place in {title}",
         "remove": "Remove from {title}",
@@ -115,12 +119,21 @@ def seminar(api: httpx.Client, admin_token: str) -> dict[str, Any]:
     return {"event": ev, "workshops": workshops, "people": people, "admin": admin}
 
 
-def sign_in(page: Page, token: str, s: dict[str, Any]) -> None:
+def go_to(page: Page, s: dict[str, Any], name: str, place: str) -> None:
+    """Open one of the event's places from the console's places menu."""
+    page.locator("#places-nav").get_by_role("link", name=name, exact=True).click()
+    page.wait_for_url(f"**/admin/events/{s['event']['id']}/{place}")
+    expect(page.locator(f"#place-{place}")).to_be_visible()
+
+
+def sign_in(page: Page, token: str, s: dict[str, Any], lang: str) -> None:
     page.goto("/admin")
     page.locator("#organizer-key").fill(token)
     page.locator("#signin-form button[type=submit]").click()
     expect(page.locator("#console")).to_be_visible()
     page.select_option("#event-select", str(s["event"]["id"]))
+    page.wait_for_url(f"**/admin/events/{s['event']['id']}")  # the event's overview
+    go_to(page, s, TEXT[lang]["peoplePlace"], "people")
     expect(page.locator("#regs-table tbody tr")).to_have_count(len(PEOPLE))
     for who in s["people"]:  # this event's people, not those of the event shown first
         expect(page.locator(f'#regs-table tr[data-registration-id="{who["id"]}"]')).to_have_count(1)
@@ -164,7 +177,7 @@ def test_organizer_runs_the_seminar(
     text = TEXT[lang]
     zak, lis, zajac, sliwa, lecki = s["people"]
     page = browsing.page(viewport=size, locale="pl-PL" if lang == "pl" else "en-GB")
-    sign_in(page, server.admin_token, s)
+    sign_in(page, server.admin_token, s, lang)
     expect(page.locator("html")).to_have_attribute("lang", lang)
     expect(page.locator("#lists-workshops tbody tr")).to_have_count(len(WORKSHOPS))
     assert_accessible(page, f"{lang}: console with the event")
@@ -238,6 +251,7 @@ def test_organizer_runs_the_seminar(
     expect(page.locator("#person")).to_be_hidden()
 
     # the assignment dry run, placing the one who ranked nothing too
+    go_to(page, s, text["assignmentPlace"], "assignment")
     page.locator("#plan-fill").check()
     with page.expect_response(re.compile(r"/api/v1/events/\d+/assignments$")) as answer:
         page.locator("#plan-dry").click()
@@ -286,6 +300,8 @@ def test_organizer_runs_the_seminar(
     assert_accessible(page, f"{lang}: seats written, workshop lists")
 
     # the registrations CSV follows the filters on screen, in the page's language
+    page.go_back()  # back to the people place
+    page.wait_for_url(f"**/admin/events/{s['event']['id']}/people")
     page.select_option("#f-status", "confirmed")
     page.locator("#f-organization").fill("gmina łódź")
     page.locator("#filters button[type=submit]").click()

@@ -20,6 +20,7 @@ TEXT: dict[str, dict[str, str]] = {
     "pl": {
         "signin": "Zaloguj",
         "newEvent": "Przygotuj nowe wydarzenie",
+        "pollsPlace": "Głosowania",
         "createEvent": "Utwórz wydarzenie",
         "saveEvent": "Zapisz wydarzenie",
         "slugError": "Użyj tylko małych liter",
@@ -56,6 +57,7 @@ TEXT: dict[str, dict[str, str]] = {
     "en": {
         "signin": "Sign in",
         "newEvent": "Set up a new event",
+        "pollsPlace": "Polls",
         "createEvent": "Create the event",
         "saveEvent": "Save the event",
         "slugError": "Use small letters",
@@ -110,13 +112,15 @@ def sign_in(page: Page, key: str, lang: str) -> None:
     page.locator("#organizer-key").fill(key)
     page.get_by_role("button", name=TEXT[lang]["signin"], exact=True).click()
     expect(page.locator("#console")).to_be_visible()
-    expect(page.locator("#event-form")).to_be_visible()
+    expect(page.locator("#events-table")).to_be_visible()  # /admin: the events, then "set up a new event"
+    expect(page.locator("#event-form")).to_be_hidden()
 
 
 def create_event(page: Page, api: httpx.Client, world: World, lang: str, slug: str) -> dict[str, Any]:
     tx = TEXT[lang]
     page.get_by_role("button", name=tx["newEvent"]).click()
     form = page.locator("#event-form")
+    expect(form.locator("#event-form-title")).to_be_focused()
     form.locator("#event-form-title").fill(f"Seminarium partnerstw {slug}")
     form.locator("#event-form-slug").fill("Zła Nazwa")
     form.locator("#event-form-venue").fill("Hotel Narvil, Serock")
@@ -151,6 +155,8 @@ def create_event(page: Page, api: httpx.Client, world: World, lang: str, slug: s
     assert event["registration_opens_at"] == "2020-01-10T08:00:00Z"  # Warsaw time, not the browser's (New York)
     assert event["registration_closes_at"] == "2030-05-01T10:00:00Z"
     expect(page.locator("#event-select")).to_have_value(str(event["id"]))
+    page.wait_for_url(f"**/admin/events/{event['id']}/programme")  # the new event's programme place
+    expect(page.locator('#places-nav a[aria-current="page"]')).to_have_attribute("data-place-link", "programme")
     # edit it: the venue changes
     page.locator("#event-form-venue").fill("Hotel Zegrzyński, Serock")
     page.get_by_role("button", name=tx["saveEvent"]).click()
@@ -267,7 +273,9 @@ def test_organizer_runs_programme_and_poll(
     assert_accessible(page, f"admin {lang}: event created")
     set_up_sessions(page, api, event, lang)
 
-    # a poll with three topics
+    # a poll with three topics, in the polls place
+    page.locator("#places-nav").get_by_role("link", name=tx["pollsPlace"]).click()
+    page.wait_for_url(f"**/admin/events/{event['id']}/polls")
     form = page.locator("#poll-form")
     form.locator("#poll-form-title").fill("Tematy warsztatów")
     form.locator("#poll-form-seats").fill("2")

@@ -59,6 +59,13 @@ def sign_in(page: Page, key: str, event_id: int) -> None:
     page.get_by_role("button", name="Sign in").click()
     expect(page.locator("#console")).to_be_visible()
     page.get_by_label("Event", exact=True).select_option(str(event_id))
+    page.wait_for_url(f"**/admin/events/{event_id}")  # the event's overview
+
+
+def open_place(page: Page, event_id: int, name: str, place: str) -> None:
+    """One of the event's places, from the console's places menu (its address names it)."""
+    page.locator("#places-nav").get_by_role("link", name=name, exact=True).click()
+    page.wait_for_url(f"**/admin/events/{event_id}/{place}".rstrip("/"))
 
 
 def test_an_option_with_one_place_goes_to_one_person(browsing: Browsing, world: World, api: httpx.Client) -> None:
@@ -130,6 +137,7 @@ def test_an_option_with_one_place_goes_to_one_person(browsing: Browsing, world: 
     # The organizer sees places taken, and what cannot change once people answered.
     admin = browsing.page()
     sign_in(admin, world.admin_token, event["id"])
+    open_place(admin, event["id"], "Form and invitations", "form")
     item = admin.locator(f'#questions-admin [data-question-id="{rooms["id"]}"]')
     expect(item.locator(f'[data-option-id="{single}"]')).to_contain_text("chosen by 1 of 1, 0 left")
     item.get_by_role("button", name="Edit Nocleg").click()
@@ -158,6 +166,7 @@ def test_an_invitation_code_admits_outside_the_window(browsing: Browsing, world:
     )
     admin = browsing.page()
     sign_in(admin, world.admin_token, event["id"])
+    open_place(admin, event["id"], "Form and invitations", "form")
     expect(admin.locator("#invites-table")).to_contain_text("No invitation codes yet.")
     admin.get_by_label(re.compile("^Name")).fill("Prelegenci")
     admin.get_by_label("How many people it admits").fill("2")
@@ -218,9 +227,14 @@ def test_pending_registrations_are_approved_on_the_admin_page(
 
     admin = browsing.page()
     sign_in(admin, world.admin_token, event["id"])
+    open_place(admin, event["id"], "Programme", "programme")
     setting = admin.locator("#event-form").get_by_label("Registrations need my approval")  # the event's own form
     expect(setting).to_be_checked()
     expect(setting).to_have_accessible_description(re.compile("until you approve them in the registrations list"))
+    open_place(admin, event["id"], "Overview", "")
+    expect(admin.locator("#todo")).to_contain_text("2 registration(s) wait for your approval")  # the overview says so
+    admin.locator("#todo").get_by_role("link", name=re.compile("wait for your approval")).click()
+    admin.wait_for_url(f"**/admin/events/{event['id']}/people")
     admin.get_by_label("Status", exact=True).select_option("pending")
     admin.get_by_role("button", name="Filter").click()
     expect(admin.locator("#regs-table tbody tr")).to_have_count(2)

@@ -41,12 +41,20 @@ def open_me(browsing: Browsing, token: str) -> Page:
 
 
 def sign_in(page: Page, key: str, event_id: int) -> None:
-    """Sign in on /admin and choose the event (other tests' events may come first in the menu)."""
+    """Sign in on /admin, choose the event (other tests' events may come first in the menu), open its people."""
     page.goto("/admin")
     page.get_by_label("Organizer key").fill(key)
     page.get_by_role("button", name="Sign in").click()
     expect(page.locator("#console")).to_be_visible()
     page.get_by_label("Event", exact=True).select_option(str(event_id))
+    page.wait_for_url(f"**/admin/events/{event_id}")  # the event's overview
+    open_place(page, event_id, "People")
+
+
+def open_place(page: Page, event_id: int, name: str) -> None:
+    """One of the event's places, from the console's places menu (its address names it)."""
+    page.locator("#places-nav").get_by_role("link", name=name, exact=True).click()
+    page.wait_for_url(f"**/admin/events/{event_id}/{name.lower()}")
 
 
 def test_register_through_the_form(browsing: Browsing, world: World) -> None:
@@ -158,6 +166,7 @@ def test_organizer_console(browsing: Browsing, world: World, api: httpx.Client) 
     page.get_by_role("button", name="Filter").click()
     expect(page.locator("#regs-table")).to_contain_text("No registrations match.")
 
+    open_place(page, world.event["id"], "Polls")
     results = page.locator("#results")
     expect(page.locator("#results-summary")).to_contain_text("Ballots: 4")
     expect(results.locator(".chart li")).to_have_count(4)
@@ -169,6 +178,7 @@ def test_organizer_console(browsing: Browsing, world: World, api: httpx.Client) 
     expect(page.locator("#results-summary")).to_contain_text("Single Transferable Vote (STV)")
     expect(page.locator("#results-summary")).to_contain_text("Ballots: 1")
 
+    open_place(page, world.event["id"], "Assignment")
     panel = page.locator("#plan-heading").locator("xpath=..")
     topics = [
         s["topic_id"]

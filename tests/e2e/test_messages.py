@@ -76,6 +76,7 @@ def sign_in(page: Page, key: str, event_id: int) -> None:
     page.get_by_role("button", name="Sign in").click()
     expect(page.locator("#console")).to_be_visible()
     page.get_by_label("Event", exact=True).select_option(str(event_id))
+    page.wait_for_url(f"**/admin/events/{event_id}")  # the event's overview
 
 
 def register_through_the_form(page: Page, world: World) -> None:
@@ -230,7 +231,9 @@ def test_outbox_broadcast_and_webhooks(browsing: Browsing, world: World, api: ht
     wait_for_sent(api, world, somebody)
     page = browsing.page()
     sign_in(page, world.admin_token, world.event["id"])
-    page.get_by_role("link", name="Messages", exact=True).click()  # their own page, signed in by the tab's key
+    page.locator("#places-nav").get_by_role("link", name="Messages", exact=True).click()  # the messages place
+    page.wait_for_url(f"**/admin/events/{event_id}/messages")
+    page.get_by_role("link", name="Open the messages page").click()  # their own page, signed in by the tab's key
     page.wait_for_url(re.compile(r"/admin/messages$"))
     expect(page.locator("#console")).to_be_visible()
     expect(page.locator("#signin")).to_be_hidden()
@@ -321,6 +324,9 @@ def test_outbox_broadcast_and_webhooks(browsing: Browsing, world: World, api: ht
     page.get_by_role("link", name="Organizer console").click()  # and back, still signed in
     page.wait_for_url(re.compile(r"/admin$"))
     expect(page.locator("#console")).to_be_visible()
+    page.locator(f'#events-table tr[data-event-id="{event_id}"] th a').click()  # the events, then this one's overview
+    page.wait_for_url(f"**/admin/events/{event_id}")
+    page.locator("#places-nav").get_by_role("link", name="People", exact=True).click()
     expect(page.locator("#regs-table tbody tr").first).to_be_visible()
 
 

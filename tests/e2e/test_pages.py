@@ -72,13 +72,16 @@ def test_pages_at_phone_width(browsing: Browsing, world: World, api: httpx.Clien
     page.get_by_label("Klucz organizatora").fill(world.admin_token)
     page.get_by_role("button", name="Zaloguj").click()
     page.get_by_label("Wydarzenie", exact=True).select_option(str(world.event["id"]))  # others' events may come first
+    page.wait_for_url(f"**/admin/events/{world.event['id']}")  # the event's overview
+    page.locator("#places-nav").get_by_role("link", name="Głosowania").click()
     expect(page.locator("#results .chart li").first).to_be_visible()
+    page.locator("#places-nav").get_by_role("link", name="Przydział").click()
     page.get_by_role("button", name="Próbne przydzielenie").click()
     expect(page.locator("#plan-chart")).to_be_visible()
     checks(page)
     page.screenshot(path=str(ARTIFACTS / "phone-admin.png"), full_page=True)
 
-    page.get_by_role("link", name="Wiadomości").click()  # the messages page: signed in by the key this tab keeps
+    page.locator("header").get_by_role("link", name="Wiadomości").click()  # signed in by the key this tab keeps
     page.wait_for_url("**/admin/messages")
     expect(page.locator("#outbox-table")).not_to_be_empty()
     checks(page)

@@ -12,7 +12,8 @@ SCRIPTS = sorted((STATIC / "js").glob("*.js"))
 
 
 def test_pages_are_html_with_a_strict_content_security_policy(client: TestClient) -> None:
-    for path in ("/", "/events/seminarium-serock-2022", "/events/7", "/me", "/admin", "/admin/messages"):
+    console = ("/admin", "/admin/events/7", "/admin/events/7/people", "/admin/events/7/team", "/admin/messages")
+    for path in ("/", "/events/seminarium-serock-2022", "/events/7", "/me", *console):
         response = client.get(path)
         assert response.status_code == 200, path
         assert response.headers["content-type"].startswith("text/html")
@@ -25,10 +26,14 @@ def test_pages_do_not_shadow_the_api(client: TestClient) -> None:
     assert_problem(client.get("/api/v1/no-such-thing"), 404)
     assert_problem(client.get("/static/js/no-such-file.js"), 404)
     assert_problem(client.get("/events/a/b"), 404)
+    assert_problem(client.get("/admin/events/7/no-such-place"), 404)  # the console's places are a closed list
+    assert_problem(client.get("/admin/events/abc"), 404)
+    assert_problem(client.get("/admin/events/7/people/more"), 404)
     assert client.get("/healthz").json() == {"status": "ok"}
     assert client.get("/docs").status_code == 200
     schema = client.get("/openapi.json").json()
-    assert not any(p in schema["paths"] for p in ("/", "/me", "/admin", "/admin/messages", "/events/{key}"))
+    pages = ("/", "/me", "/admin", "/admin/messages", "/events/{key}", "/admin/events/{event_id}")
+    assert not any(p in schema["paths"] for p in pages)
 
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"

@@ -206,6 +206,7 @@ FOREIGN = [
     ("POST", "/api/v1/registrations/{a}/approve", None, 404),
     ("POST", "/api/v1/registrations/{a}/reject", None, 404),
     ("POST", "/api/v1/events/{e1}/registrations/approve", {"registration_ids": ["{a}"]}, 404),
+    ("POST", "/api/v1/events/{e1}/registrations/bulk", {"action": "waitlist", "registration_ids": ["{a}"]}, 404),
     ("GET", "/api/v1/sessions/{s1}/enrollments", None, 404),
     ("POST", "/api/v1/sessions/{s1}/enrollments", {"registration_id": "{a}"}, 404),
     ("DELETE", "/api/v1/sessions/{s1}/enrollments/{a}", None, 404),

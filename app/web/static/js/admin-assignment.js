@@ -3,11 +3,13 @@
 // the distribution of ranks beside first come, first served and the seats as they are now; after
 // writing the seats, each workshop's people.
 // `loadBoard` (the workshops and who holds a place in each) is shared with the person view.
-import { api } from './api.js';
+import { ApiError, api } from './api.js';
+import { showProblem } from './formkit.js';
+import { networkingNote, renderMoves } from './admin-moves.js';
 import { confirmAction } from './confirm.js';
 import { t } from './i18n.js';
 import { groupedShares } from './charts.js';
-import { $, dayKey, el, fmtDay, fmtNumber, fmtPercent, fmtTime, say } from './ui.js';
+import { $, clearFormErrors, dayKey, el, fmtDay, fmtNumber, fmtPercent, fmtTime, say } from './ui.js';
 
 const state = { ctx: null, handle: null, status: null, run: null, board: null };
 
@@ -102,6 +104,7 @@ function renderRun() {
     el('p', { text: t('plan.summary', { assigned: run.assigned, participants: run.participants, prefs: run.with_preferences,
       seconds: fmtNumber(run.seconds, 2) }) + (run.optimal ? ` ${t('assign.proven')}` : '') }),
     run.unassigned ? el('p', { class: 'alert warn', text: t('plan.unplaced', { n: run.unassigned }) }) : null,
+    networkingNote(run),
     shareChart(run),
     rankTable(run),
     el('h3', { text: t('plan.byDay') }),
@@ -132,17 +135,34 @@ async function refreshBoard() {
   state.board = await loadBoard(state.ctx);
 }
 
+/** The form's options; improve-only goes without the limits and ranking by topic (the API refuses them together). */
+function options() {
+  const number = (id) => { const v = $(id).value.trim(); return v === '' ? null : Number(v); };
+  const improving = $('#plan-improve').checked;
+  const out = { fill_unranked: $('#plan-fill').checked };
+  if ($('#plan-together').checked) out.keep_partnerships_together = true; // sent when asked for: plain runs stay plain
+  if (improving) out.keep_improving_only = true;
+  else {
+    Object.assign(out, { topic_ranks: $('#plan-topics').checked });
+    if (number('#plan-max-org') !== null) out.max_per_organization = number('#plan-max-org');
+    if (number('#plan-max-partnership') !== null) out.max_per_partnership = number('#plan-max-partnership');
+  }
+  return out;
+}
+
 async function run(dryRun) {
   const button = dryRun ? $('#plan-dry') : $('#plan-commit');
   button.disabled = true;
   button.setAttribute('aria-busy', 'true');
   state.status(t('assign.running'));
   try {
-    const body = { method: 'optimal', dry_run: dryRun, fill_unranked: $('#plan-fill').checked,
-      topic_ranks: $('#plan-topics').checked };
+    const body = { method: 'optimal', dry_run: dryRun, ...options() };
+    const before = state.board; // a written improve-only run names the seats people had before it
     state.run = await api(`/events/${state.ctx.event.id}/assignments`, { method: 'POST', token: state.ctx.key, body });
     await refreshBoard();
     say($('#plan-error'), '');
+    clearFormErrors($('#plan-form'));
+    await renderMoves(state.ctx, state.run, dryRun ? state.board : before || state.board, body.keep_improving_only);
     renderRun();
     if (dryRun) {
       $('#plan-lists').replaceChildren();
@@ -155,7 +175,8 @@ async function run(dryRun) {
     $('#plan-result-heading').focus();
   } catch (err) {
     state.status('');
-    state.handle(err, $('#plan-error'));
+    if (err instanceof ApiError && err.status === 422) showProblem($('#plan-form'), $('#plan-error'), err);
+    else state.handle(err, $('#plan-error'));
     $('#plan-commit').disabled = true;
   } finally {
     button.removeAttribute('aria-busy');
@@ -180,6 +201,7 @@ export function loadAssignment(ctx) {
   state.run = null;
   state.board = null;
   $('#plan-commit').disabled = true;
+  $('#plan-moves').replaceChildren();
   renderRun();
   renderLists();
   rankByTopicWhenTopicsRepeat(ctx);
@@ -198,7 +220,8 @@ export function initAssignment(ctx, handle, status) {
   Object.assign(state, { ctx, handle, status });
   $('#plan-form').addEventListener('submit', (event) => { event.preventDefault(); run(true); });
   $('#plan-commit').addEventListener('click', async (event) => {
-    const sure = await confirmAction({ heading: t('admin.writeConfirmHeading'), text: t('plan.commitText'),
+    const moving = $('#plan-improve').checked ? ` ${t('moves.commitText', { n: state.run?.moves?.length ?? 0 })}` : '';
+    const sure = await confirmAction({ heading: t('admin.writeConfirmHeading'), text: t('plan.commitText') + moving,
       confirm: t('plan.commit'), opener: event.currentTarget });
     if (sure) run(false);
   });

@@ -85,5 +85,7 @@ export function publishBlock(ctx, handle, poll, { keep = false, shown = null, do
   }, handle);
   return el('div', { id: 'poll-publish' },
     el('h4', { id: 'publish-heading', tabindex: '-1', text: t('pub.heading') }),
-    el('p', { class: 'muted', text: t('pub.help') }), form, result);
+    el('p', { class: 'muted', text: t('pub.help') }),
+    poll.status === 'published' ? el('p', { class: 'alert warn', id: 'publish-done-note', text: t('pub.alreadyPublished') }) : null,
+    form, result);
 }

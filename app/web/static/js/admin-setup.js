@@ -8,7 +8,7 @@ import { checkbox, field, showProblem } from './formkit.js';
 import { onLangChange, t } from './i18n.js';
 import { $, clearFormErrors, el, say, zonedToUtc } from './ui.js';
 
-const state = { ctx: null, handle: null, reselect: null, creating: false, eventId: null };
+const state = { ctx: null, handle: null, reselect: null, creating: false, eventId: null, mode: 'edit' };
 
 // ---- shared helpers ------------------------------------------------------------------------------
 
@@ -100,7 +100,7 @@ function locate(err, form) {
 const nullMessage = (name, e) => (/cannot be null/.test(e.msg || '') ? t('fielderr.missing') : null);
 
 /** Submit handler: clear, run `send`, show the problem at the fields (a 401 signs out). */
-export function onSubmit(form, send, handle) {
+export function onSubmit(form, send, handle, { messageFor = null } = {}) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     clearFormErrors(form);
@@ -111,7 +111,7 @@ export function onSubmit(form, send, handle) {
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) { handle(err, box); return; }
       if (err instanceof ApiError) locate(err, form);
-      showProblem(form, box, err, { messageFor: nullMessage });
+      showProblem(form, box, err, { messageFor: (name, e, loc) => messageFor?.(name, e, loc) ?? nullMessage(name, e) });
       if (err instanceof ApiError && err.status === 422 && !err.problem.errors?.length && err.problem.detail) {
         say(box, `${problemMessage(err)} ${err.problem.detail}`); // e.g. a poll without winners yet
       }
@@ -163,9 +163,19 @@ function renderEvent({ keep = false } = {}) {
   const zones = el('datalist', { id: 'setup-zones' }, (Intl.supportedValuesOf?.('timeZone') || ['Europe/Warsaw', 'UTC']).map((z) => el('option', { value: z })));
   if (keep) keepValues($('#event-form'), form);
   onSubmit(form, () => saveEvent(form, creating), state.handle);
-  const other = el('button', { type: 'button', class: 'secondary', text: t(creating ? 'setup.cancelNew' : 'setup.newEventButton') });
-  other.addEventListener('click', () => { state.creating = !creating; renderEvent(); $('#setup-event-heading').focus(); });
-  box.replaceChildren(heading, form, zones, ...(ctx.event ? [el('div', { class: 'actions' }, other)] : []));
+  box.replaceChildren(heading, form, zones); // a new event is made on /admin (admin-events.js), edited here
+}
+
+/** Where the event's form stands: `create` in the events place (/admin), `edit` in the programme place. */
+export function placeEventForm(mode, container) {
+  const box = $('#setup-event');
+  if (state.mode !== mode || box.parentElement !== container) {
+    state.mode = mode;
+    state.creating = mode === 'create';
+    if (mode === 'edit') container.insertBefore(box, $('#setup-sessions'));
+    else container.append(box);
+    if (state.ctx) renderEvent();
+  }
 }
 
 async function saveEvent(form, creating) {
@@ -184,7 +194,7 @@ async function saveEvent(form, creating) {
 /** Draw the event's form (and, when there is no event yet, the form for the first one). */
 export function loadSetup(ctx) {
   state.ctx = ctx;
-  if (state.eventId !== ctx.event?.id) { state.eventId = ctx.event?.id; state.creating = false; }
+  if (state.eventId !== ctx.event?.id) { state.eventId = ctx.event?.id; state.creating = state.mode === 'create'; }
   renderEvent();
 }
 

@@ -1,29 +1,37 @@
-// Organizer console (/admin): pick an event, registrations with filters and counts, exports. Signing in,
-// the event menu and the status line: admin-console.js (shared with /admin/messages: e-mails, broadcasts,
-// webhooks). Poll results: admin-results.js; the workshop assignment: admin-assignment.js;
-// approval: admin-approval.js; the registration form: admin-questions.js; invitation codes: admin-invitations.js.
+// Organizer console: one page with places (admin-places.js reads the address and shows one): the events
+// (admin-events.js), an event's overview (admin-overview.js), then one place per task. This module draws the
+// people place (registrations with filters and counts) and wires the others: the programme and the event's
+// form (admin-setup.js, admin-sessions.js), polls and results (admin-polls.js, admin-results.js), the form and
+// invitations (admin-questions.js, admin-invitations.js), the assignment (admin-assignment.js), printouts and
+// exports (admin-exports.js), the door (admin-door.js) and the team (admin-team.js). Signing in, the event menu
+// and the status line: admin-console.js (shared with /admin/messages).
 import { api } from './api.js';
 import { onLangChange, t } from './i18n.js';
-import { decisionCell, hasPending, initApproval, renderBar, selectCell } from './admin-approval.js';
+import { decisionCell, hasPending, hasSelectable, initApproval, renderBar, selectCell } from './admin-approval.js';
 import { ctx, handle, notify, renderEventSelect, selectEvent, startConsole } from './admin-console.js';
 import { initInvitations, loadInvitations } from './admin-invitations.js';
 import { initQuestions, loadQuestions } from './admin-questions.js';
 import { initResults, loadResults } from './admin-results.js';
-import { initSetup, loadSetup } from './admin-setup.js'; // programme & polls: the event, sessions, polls
+import { initSetup, loadSetup, placeEventForm } from './admin-setup.js'; // programme & polls: the event, sessions, polls
 import { initSessions, loadSessions } from './admin-sessions.js';
 import { initPolls, loadPolls } from './admin-polls.js';
 import { initPeople, loadPeople, personLink, renderPerson } from './admin-people.js'; // people & exports
 import { initAssignment, loadAssignment, renderAssignment } from './admin-assignment.js';
 import { exportList, initExports, loadExports, renderExports } from './admin-exports.js';
+import { eventCreated, renderEvents } from './admin-events.js';
+import { loadMessagesPlace, loadOverview } from './admin-overview.js';
+import { loadDoor } from './admin-door.js';
+import { loadTeam } from './admin-team.js';
+import { currentPlace, navigate, placePath, renderPlacesNav, showPlace, startPlaces } from './admin-places.js';
 import { $, el, fmtDateTime } from './ui.js';
 
 const PAGE = 50;
 Object.assign(ctx, { offset: 0, filters: {}, page: null, stats: null });
 
-/** The event chosen (or none yet): everything on the page follows it. */
+/** The event chosen: every place of it follows (they are drawn once per event, shown one at a time). */
 async function eventChanged() {
-  loadSetup(ctx);
   if (!ctx.event) return;
+  loadSetup(ctx);
   ctx.offset = 0;
   await Promise.all([loadRegistrations(), loadResults(ctx), loadQuestions(ctx), loadInvitations(ctx), loadSessions(ctx),
     loadPolls(ctx), loadPeople(), loadAssignment(ctx), loadExports(ctx)]);
@@ -59,12 +67,13 @@ function renderRegistrations() {
   if (!page) return;
   const tz = ctx.event.timezone;
   const head = ['admin.colName', 'field.email', 'field.organization', 'field.category', 'admin.status', 'admin.colRegistered'];
-  const deciding = hasPending(page); // a selection column and approve / reject buttons
+  const deciding = hasPending(page); // approve / reject buttons
+  const selecting = hasSelectable(page); // a selection column for the bulk buttons
   const table = el('table', {}, el('caption', { class: 'visually-hidden', text: t('admin.regsHeading') }),
-    el('thead', {}, el('tr', {}, deciding ? el('th', { scope: 'col' }, el('span', { class: 'visually-hidden', text: t('approve.colSelect') })) : null,
+    el('thead', {}, el('tr', {}, selecting ? el('th', { scope: 'col' }, el('span', { class: 'visually-hidden', text: t('approve.colSelect') })) : null,
       head.map((key) => el('th', { scope: 'col', text: t(key) })), deciding ? el('th', { scope: 'col', text: t('approve.colDecision') }) : null)),
     el('tbody', {}, page.items.map((r) => el('tr', { 'data-registration-id': String(r.id) },
-      deciding ? selectCell(r) : null,
+      selecting ? selectCell(r) : null,
       el('th', { scope: 'row' }, personLink(r)), el('td', { text: r.email }),
       el('td', {}, r.organization, r.partnership ? el('span', { class: 'hint', text: r.partnership }) : null),
       el('td', { text: t(`category.${r.category}`) }), el('td', {}, statusBadge(r)),
@@ -113,6 +122,16 @@ function wire() {
   $('#export-xlsx').addEventListener('click', () => exportList('xlsx'));
 }
 
+/** In the other language: the places nav and the place drawn when shown. */
+function redrawPlace() {
+  const { eventId, place } = currentPlace();
+  if (!ctx.key && !ctx.user) return;
+  if (eventId === null || !ctx.event) { renderEvents(ctx); showPlace('events'); return; }
+  renderPlacesNav(eventId, place);
+  showPlace(place, ctx.event.title);
+  if (place !== 'programme') ON_SHOW[place]?.();
+}
+
 function init() {
   wire();
   initResults(ctx, handle);
@@ -122,11 +141,54 @@ function init() {
   initPeople(ctx, handle, loadRegistrations);
   initAssignment(ctx, handle, notify);
   initExports(ctx, handle, notify);
-  initSetup(ctx, handle, async (id) => { renderEventSelect(); await selectEvent(id); });
+  initSetup(ctx, handle, async (id) => { eventCreated(); renderEventSelect(); await navigate(placePath(id, 'programme')); });
   initSessions(ctx, handle);
   initPolls(ctx, handle);
   onLangChange(() => { renderStats(); renderRegistrations(); if (ctx.event) loadResults(ctx); });
-  onLangChange(() => { renderPerson(); renderAssignment(); renderExports(); });
+  onLangChange(() => { renderPerson(); renderAssignment(); renderExports(); redrawPlace(); });
 }
 
-startConsole({ init, eventChanged });
+// Places drawn when shown (their figures change while the organizer works elsewhere).
+const ON_SHOW = {
+  overview: () => loadOverview(ctx),
+  messages: () => loadMessagesPlace(ctx),
+  door: () => loadDoor(ctx, handle),
+  team: () => loadTeam(ctx, handle),
+  programme: () => placeEventForm('edit', $('#setup')),
+  exports: () => $('#exports-people').replaceChildren(t('console.exportsPeople'), ' ',
+    el('a', { href: placePath(ctx.event.id, 'people'), text: t('console.people') })),
+};
+
+/** Show the place the address names; an event the sign-in cannot see leads back to the events. */
+async function show({ eventId, place }, { focus }) {
+  const known = eventId !== null && ctx.events.some((ev) => ev.id === eventId);
+  if (!known) {
+    renderPlacesNav(null);
+    renderEvents(ctx, { missing: eventId });
+    showPlace('events');
+  } else {
+    const shown = PLACE_OK.has(place) ? place : 'overview';
+    if (ctx.event?.id !== eventId) await selectEvent(eventId);
+    renderPlacesNav(eventId, shown);
+    showPlace(shown, ctx.event.title);
+    await ON_SHOW[shown]?.();
+  }
+  if (focus) document.querySelector('.place:not([hidden]) h2')?.focus();
+}
+
+const PLACE_OK = new Set(['overview', 'programme', 'people', 'form', 'polls', 'assignment', 'messages', 'exports', 'door', 'team']);
+let started = false;
+
+async function start() {
+  if (started) { await show(currentPlace(), { focus: false }); return; }
+  started = true;
+  await startPlaces(show);
+}
+
+/** The event menu: the same place of the other event. */
+function choose(id) {
+  const { place } = currentPlace();
+  return navigate(placePath(id, place === 'events' ? 'overview' : place));
+}
+
+startConsole({ init, eventChanged, start, choose });

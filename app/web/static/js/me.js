@@ -166,11 +166,20 @@ export async function reload() {
   render();
 }
 
+/** A credential refused: for a personal link, why (expired, replaced by a newer one...) and where to get a new one. */
+function refused(err) {
+  const reason = err.kind === 'personal-link' ? err.problem.reason : null;
+  say($('#error'), t(reason ? `me.link.${reason}` : 'me.badToken'));
+  const recover = $('#no-token a[href^="/recover"]');
+  if (err.problem.recover_url?.startsWith('/recover')) recover.href = err.problem.recover_url;
+  $('#no-token').hidden = false;
+}
+
 async function main() {
   initPage();
   ctx.token = participantToken();
   ctx.notice = takeNotice(); // "the confirmation e-mail is on its way" after registering, or after a new link
-  window.addEventListener('hashchange', () => { if (/token=/.test(location.hash)) location.reload(); });
+  window.addEventListener('hashchange', () => { if (/(?:token|link)=/.test(location.hash)) location.reload(); });
   if (!ctx.token) {
     $('#loading').hidden = true;
     $('#no-token').hidden = false;
@@ -196,7 +205,7 @@ async function main() {
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) {
       forgetParticipant();
-      say($('#error'), t('me.badToken'));
+      refused(err);
     } else {
       say($('#error'), problemMessage(err));
     }

@@ -139,6 +139,7 @@ def email(
     context = base_context(settings, event, language) | person_context(event, reg, language)
     if claims is not None:
         context["me_url"] = f"{settings.public_base_url.rstrip('/')}/me#link={LINK_MARK}"
+        keyring.derived_key(db, settings, links.PURPOSE)  # the key is stored before a deliverer signs with it
     context |= dict(extra or {})
     override = _override(db, event=event, kind=kind, language=language) if overridable else None
     message, template_error = render.render_or_builtin(kind, language, context, override=override)

@@ -254,9 +254,10 @@ def edit_and_preview_a_template(page: Page, api: httpx.Client, world: World) -> 
     expect(section.locator("#tpl-origin")).to_have_text("The built-in text.")
 
 
-def open_me_from_the_link_of(browsing: Browsing, server: LiveServer, address: str) -> None:
-    """The broadcast's personal link opens the person's page in a new browser; the link leaves the
-    address bar; a changed link is refused with a way to get a new one."""
+def open_me_from_the_link_of(browsing: Browsing, server: LiveServer, api: httpx.Client, address: str) -> None:
+    """The broadcast's personal link opens the person's page in a new browser (where they choose how
+    to be addressed); the link leaves the address bar; a changed link is refused with a way to get a
+    new one."""
     link = wait_for_mail(server, address, re.compile(r"/me#link=(\S+)"))[-1]
     page = browsing.page()
     page.goto(f"/me#link={link}")
@@ -266,6 +267,10 @@ def open_me_from_the_link_of(browsing: Browsing, server: LiveServer, address: st
     assert page.evaluate("sessionStorage.getItem('seminar.token')") == f"link.{link}"
     expect(page.locator("#personal-link")).to_contain_text(f"/me#link={link}")
     assert_accessible(page, "me: opened from an e-mail's personal link")
+    page.get_by_label("How should we address you?").select_option("pani")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator("#details-status")).not_to_be_empty()
+    assert api.get("/api/v1/me", headers=bearer(f"link.{link}")).json()["form_of_address"] == "pani"
     other = browsing.page()
     other.goto(f"/me#link={link[:-3]}xyz")
     expect(other.locator("#error")).to_contain_text("This personal link is not valid")
@@ -332,7 +337,7 @@ def test_outbox_broadcast_and_webhooks(
     assert {m["subject"] for m in queued["items"]} == {"Zmiana sali: warsztaty w Sali C"}
 
     edit_and_preview_a_template(page, api, world)
-    open_me_from_the_link_of(browsing, server, somebody)
+    open_me_from_the_link_of(browsing, server, api, somebody)
 
     # Webhooks: add one for new registrations, see the secret once, check a signed delivery, delete.
     hooks = page.locator("#webhooks-heading").locator("xpath=..")

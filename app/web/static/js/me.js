@@ -10,7 +10,7 @@ import { enrollmentBadge, renderProgramme } from './programme.js';
 import { forgetParticipant, participantToken, personalLink, takeNotice } from './session.js';
 import { $, announce, clearFormErrors, el, initPage, say, sessionWhen, showFormProblem } from './ui.js';
 
-const DETAILS = ['first_name', 'last_name', 'organization', 'partnership', 'position'];
+const DETAILS = ['first_name', 'last_name', 'organization', 'partnership', 'position', 'form_of_address'];
 const ctx = { token: null, me: null, event: null, sessions: [], polls: [], questions: [], notice: null };
 const STATUS = { confirmed: ['me.statusConfirmed', 'ok'], waitlisted: ['me.statusWaitlisted', 'warn'],
   pending: ['me.statusPending', 'warn'], rejected: ['me.statusRejected', 'error'], cancelled: ['me.statusCancelled', 'error'] };
@@ -107,7 +107,7 @@ async function saveDetails(event) {
   const body = {};
   for (const name of DETAILS) {
     const value = form.elements.namedItem(name).value.trim();
-    body[name] = value || (['partnership', 'position'].includes(name) ? null : '');
+    body[name] = value || (['partnership', 'position', 'form_of_address'].includes(name) ? null : '');
   }
   try {
     ctx.me = await api('/me', { method: 'PATCH', token: ctx.token, body });

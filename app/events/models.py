@@ -1,6 +1,14 @@
 from datetime import date, datetime
+from enum import StrEnum
 
 from app.common.base import Field, SQLModel, created_at_field, sa, utc_field
+
+
+class GreetingStyle(StrEnum):
+    """How messages greet people (app/messages/greeting.py)."""
+
+    formal = "formal"
+    informal = "informal"
 
 
 class Event(SQLModel, table=True):
@@ -25,6 +33,9 @@ class Event(SQLModel, table=True):
     # False: no e-mails to participants about this event's decisions (webhooks still go out; a
     # lost-link code and the notice of erasure, which the person asks for, are always sent).
     emails_enabled: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
+    # How messages greet people: formal ("Szanowna Pani ...", the default) or informal
+    # ("Dzień dobry Anno,"); app/messages/greeting.py.
+    greeting: str = Field(default="formal", max_length=16, sa_column_kwargs={"server_default": "formal"})
     starts_on: date
     ends_on: date
     capacity: int

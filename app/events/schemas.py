@@ -7,6 +7,7 @@ from pydantic import AfterValidator, Field, StringConstraints, model_validator
 from app.common.patch import PatchModel
 from app.common.schemas import RequestModel, ResponseModel
 from app.common.types import DateInput, LongText, ShortText, Slug, Timezone, Title, UtcInput, UtcOutput
+from app.events.models import GreetingStyle
 
 
 def _check_window(
@@ -19,6 +20,11 @@ def _check_window(
 
 
 Language = Literal["pl", "en"]
+GREETING_HELP = (
+    'How messages greet people: formal (the default: "Szanowna Pani Anna Nowak," or "Szanowny Panie ...," when the '
+    'person gave a form of address, else "Szanowni Państwo,"; "Dear Ms/Mr ..." in English) or informal '
+    '("Dzień dobry Anna," / "Hello Anna,").'
+)
 
 
 def _https_url(value: str) -> str:
@@ -74,6 +80,7 @@ class EventCreate(RequestModel):
         "until an organizer approves them (invitation codes skip approval).",
     )
     privacy_url: PrivacyUrl | None = None
+    greeting: GreetingStyle = Field(default=GreetingStyle.formal, description=GREETING_HELP)
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
@@ -96,6 +103,7 @@ class EventUpdate(PatchModel):
         "language",
         "emails_enabled",
         "requires_approval",
+        "greeting",
     )
 
     slug: Slug | None = None
@@ -114,6 +122,7 @@ class EventUpdate(PatchModel):
     emails_enabled: bool | None = None
     requires_approval: bool | None = None
     privacy_url: PrivacyUrl | None = None
+    greeting: GreetingStyle | None = Field(default=None, description=GREETING_HELP)
 
 
 class EventPublic(ResponseModel):
@@ -134,6 +143,7 @@ class EventPublic(ResponseModel):
     emails_enabled: bool = True
     requires_approval: bool = False
     privacy_url: str | None = Field(default=None, description="The organizer's privacy notice; null: the built-in one.")
+    greeting: GreetingStyle = GreetingStyle.formal
     reserved_seats: int = Field(
         default=0,
         validation_alias="reserved_open",

@@ -6,6 +6,8 @@ are sealed with a key derived from `SECRET_KEY`, or, when it is not set, from a 
 made on first use and kept in `app_secrets` (then a copy of the database can open them:
 set SECRET_KEY in production).
 
+The same key, through `derived_key`, signs the participants' personal links (app/registrations/links.py).
+
 Sealing is encrypt-then-MAC from the standard library: HMAC-SHA256 in counter mode as the
 key stream over a random 16-byte nonce, and a 16-byte HMAC-SHA256 tag.
 """
@@ -75,3 +77,9 @@ def unseal(db: Session, settings: Settings, sealed: str) -> str:
     if not hmac.compare_digest(tag, hmac.new(key, b"tag" + nonce + cipher, hashlib.sha256).digest()[:16]):
         raise SealBroken("sealed value does not match the installation's key")
     return bytes(a ^ b for a, b in zip(cipher, _stream(key, nonce, len(cipher)), strict=True)).decode()
+
+
+def derived_key(db: Session, settings: Settings, purpose: str) -> bytes:
+    """A key for one purpose (e.g. signing personal links), derived from the installation's key:
+    one secret to keep, and no key used for two things."""
+    return hmac.new(_master(db, settings), b"purpose:" + purpose.encode(), hashlib.sha256).digest()

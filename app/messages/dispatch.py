@@ -27,8 +27,9 @@ from app.db import Gate, open_session, unit_of_work
 from app.keyring import service as keyring
 from app.messages import mail, outbox
 from app.messages.models import Channel, MessageStatus, OutboxMessage
-from app.messages.notices import SECRET_MARK
+from app.messages.notices import LINK_MARK, SECRET_MARK
 from app.observability import metrics
+from app.registrations import links
 from app.settings import Settings
 
 T = TypeVar("T")
@@ -268,11 +269,21 @@ class Dispatcher:
             log.exception("outbox: unexpected error delivering %s", message.uid)
             raise Failed(f"internal error: {type(exc).__name__}") from exc
 
+    def _link(self, claims: str | None) -> str | None:
+        """The personal link's fragment, signed now from the row's claims (app/registrations/links.py)."""
+        if claims is None:
+            return None
+        with open_session(self.engine) as db:
+            return links.sign(db, self.settings, claims)
+
     def _send_email(self, message: OutboxMessage, *, deadline: float) -> str:
-        secret = self._secret(message.sealed_secret)
         text, html = message.body_text, message.body_html
-        if secret is not None:
-            text, html = text.replace(SECRET_MARK, secret), html.replace(SECRET_MARK, secret)
+        for mark, value in (
+            (SECRET_MARK, self._secret(message.sealed_secret)),
+            (LINK_MARK, self._link(message.link_claims)),
+        ):
+            if value is not None:
+                text, html = text.replace(mark, value), html.replace(mark, value)
         built = mail.build(message, text=text, html=html, settings=self.settings)
         if self.settings.smtp_url is None:
             mail.write_file(built, message, settings=self.settings)

@@ -20,7 +20,8 @@ class OutboxMessage(SQLModel, table=True):
 
     E-mails are rendered when queued; the self-service secret a message carries is not in the
     body but sealed in `sealed_secret` (app/keyring) and put into the body only when sending,
-    then wiped. Webhook deliveries keep their JSON body in `payload`.
+    then wiped. The personal link is signed only when sending, from `link_claims`.
+    Webhook deliveries keep their JSON body in `payload`.
     """
 
     __tablename__ = "outbox"
@@ -54,6 +55,9 @@ class OutboxMessage(SQLModel, table=True):
     body_html: str = Field(default="", sa_type=sa.Text)
     payload: str = Field(default="", sa_type=sa.Text)
     sealed_secret: str | None = Field(default=None, max_length=300)
+    # The personal link's claims ("registration.expiry.version", not a credential): the body holds
+    # LINK_MARK, and the deliverer signs these into the link only when sending (app/registrations/links.py).
+    link_claims: str | None = Field(default=None, max_length=64)
     status: MessageStatus = Field(default=MessageStatus.pending, sa_type=sa.String(16))
     attempts: int = Field(default=0)
     last_error: str | None = Field(default=None, max_length=500)

@@ -10,6 +10,12 @@ states, never names or addresses: receivers look people up with an organizer key
 A secret the e-mail must carry (the self-service token, a recovery code) is never stored in
 the body: the body holds `SECRET_MARK` and the secret is sealed beside it (app/keyring),
 put in when the message is sent, and wiped then.
+
+Every e-mail to a person whose registration still runs carries their personal link
+(`me_url`, app/registrations/links.py): the body holds `LINK_MARK`, the row the link's claims
+(registration, expiry, `link_version`, none of them secret), and the deliverer signs them into
+the link when sending. So the outbox never holds a usable link, and a link of a message still
+waiting when the person recovers their link or cancels is born revoked.
 """
 
 import logging
@@ -21,18 +27,25 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from app.common.ids import id_of
+from app.common.time import utcnow
 from app.enrollments.models import Enrollment, EnrollmentStatus
 from app.events import config
 from app.events.models import Event
 from app.keyring import service as keyring
 from app.messages import outbox, render
+from app.messages.greeting import greeting
 from app.messages.models import MessageTemplate
+from app.registrations import links
 from app.registrations.models import Registration, RegistrationStatus
 from app.sessions.models import EventSession
 from app.settings import Settings, get_settings
 
 log = logging.getLogger("app.messages")
 SECRET_MARK = "\u27e6secret\u27e7"  # ⟦secret⟧
+LINK_MARK = "\u27e6link\u27e7"  # ⟦link⟧: the signed personal link, made when sending
+# Kinds that carry no personal link: the person's links were just revoked (cancellation,
+# erasure), or the message is how they get a new one (a lost-link code).
+NO_LINK = frozenset({"registration.cancelled", "registration.erased", "recovery.code"})
 # What the person asked for themselves goes out even when the event sends no e-mails.
 ALWAYS_SENT = frozenset({"recovery.code", "registration.erased"})
 SETTINGS_KEY = "settings"  # Session.info: the running app's settings (app/db.py)
@@ -62,8 +75,31 @@ def base_context(settings: Settings, event: Event, language: str) -> dict[str, A
     }
 
 
-def _person(reg: Registration) -> dict[str, Any]:
-    return {"first_name": reg.first_name, "last_name": reg.last_name}
+def person_context(event: Event, reg: Registration, language: str) -> dict[str, Any]:
+    """The person's name and the greeting (app/messages/greeting.py); no name once erased."""
+    erased = reg.erased_at is not None
+    first, last = (None, None) if erased else (reg.first_name, reg.last_name)
+    return {
+        "first_name": first or "",
+        "last_name": last or "",
+        "greeting": greeting(
+            style=event.greeting,
+            language=language,
+            first_name=first,
+            last_name=last,
+            form_of_address=None if erased else reg.form_of_address,
+        ),
+    }
+
+
+def link_claims(event: Event, reg: Registration, *, kind: str, to: str | None) -> str | None:
+    """The claims of the personal link this message carries; None when it carries none."""
+    if kind in NO_LINK or to is not None or reg.id is None:
+        return None
+    if reg.erased_at is not None or reg.status == RegistrationStatus.cancelled:
+        return None
+    expires = links.expiry(ends_on=event.ends_on, now=utcnow())
+    return links.claims(registration_id=reg.id, expires=expires, version=reg.link_version)
 
 
 def _override(db: Session, *, event: Event, kind: str, language: str) -> tuple[str, str] | None:
@@ -99,7 +135,12 @@ def email(
         return False
     settings = settings_of(db)
     language = language_of(event, reg)
-    context = base_context(settings, event, language) | _person(reg) | dict(extra or {})
+    claims = link_claims(event, reg, kind=kind, to=to)
+    context = base_context(settings, event, language) | person_context(event, reg, language)
+    if claims is not None:
+        context["me_url"] = f"{settings.public_base_url.rstrip('/')}/me#link={LINK_MARK}"
+        keyring.derived_key(db, settings, links.PURPOSE)  # the key is stored before a deliverer signs with it
+    context |= dict(extra or {})
     override = _override(db, event=event, kind=kind, language=language) if overridable else None
     message, template_error = render.render_or_builtin(kind, language, context, override=override)
     if template_error is not None:  # the reason may quote the person's data: it stays on the row
@@ -118,6 +159,7 @@ def email(
         text=message.text,
         html=message.html,
         sealed_secret=keyring.seal(db, settings, secret) if secret is not None else None,
+        link_claims=claims,
         template_error=template_error,
     )
     return True

@@ -60,6 +60,7 @@ def _insert(db: Session, **values: Any) -> None:
         "body_html": "",
         "payload": "",
         "sealed_secret": None,
+        "link_claims": None,
         "registration_id": None,
         "webhook_id": None,
         "template_error": None,
@@ -87,6 +88,7 @@ def enqueue_email(
     text: str,
     html: str,
     sealed_secret: str | None = None,
+    link_claims: str | None = None,
     template_error: str | None = None,
 ) -> None:
     _insert(
@@ -103,6 +105,7 @@ def enqueue_email(
         body_text=text,
         body_html=html,
         sealed_secret=sealed_secret,
+        link_claims=link_claims,
         template_error=template_error,
     )
 
@@ -211,7 +214,7 @@ def _wipe_when_done(db: Session, ids: Sequence[int]) -> None:
     db.execute(
         update(OutboxMessage)
         .where(col(OutboxMessage.id).in_(ids), col(OutboxMessage.kind).in_(WIPED_WHEN_DONE))
-        .values(recipient=ERASED, recipient_name="", body_text="", body_html="", sealed_secret=None)
+        .values(recipient=ERASED, recipient_name="", body_text="", body_html="", sealed_secret=None, link_claims=None)
         .execution_options(synchronize_session=False)
     )
 
@@ -383,6 +386,12 @@ def forget_registration(db: Session, *, registration_id: int) -> None:
         update(OutboxMessage)
         .where(col(OutboxMessage.registration_id) == registration_id)
         .values(
-            recipient=ERASED, recipient_name="", body_text="", body_html="", sealed_secret=None, registration_id=None
+            recipient=ERASED,
+            recipient_name="",
+            body_text="",
+            body_html="",
+            sealed_secret=None,
+            link_claims=None,
+            registration_id=None,
         )
     )

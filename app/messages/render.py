@@ -154,4 +154,17 @@ def _run(source: str, context: dict[str, Any]) -> str:
     except TemplateInvalid:
         raise
     except Exception as exc:  # whatever an organizer's template raises only stops its use
-        raise TemplateInvalid(f"{type(exc).__name__}: {exc}", reason=f"it raised {type(exc).__name__}") from exc
+        where = _template_line(exc)
+        raise TemplateInvalid(
+            f"{where}{type(exc).__name__}: {exc}", reason=f"{where}it raised {type(exc).__name__}"
+        ) from exc
+
+
+def _template_line(exc: BaseException) -> str:
+    """`line N: ` of the template line that raised (Jinja maps its frames to template lines)."""
+    line, tb = None, exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return f"line {line}: " if line else ""

@@ -12,13 +12,15 @@ from app.errors import NotFound
 from app.events.deps import OrganizerEventDep
 from app.messages import outbox, service
 from app.messages.models import Channel, MessageStatus, OutboxMessage
-from app.messages.notices import SECRET_MARK
+from app.messages.notices import LINK_MARK, SECRET_MARK
 from app.messages.schemas import (
     BroadcastIn,
     BroadcastOut,
     Language,
     MessageDetail,
     MessagePublic,
+    PreviewIn,
+    PreviewOut,
     TemplateIn,
     TemplatePublic,
 )
@@ -66,7 +68,9 @@ def get_message(message_id: IdPath, db: SessionDep, who: OrganizerDep) -> Messag
     if row.channel != "email":
         raise NotFound(f"Message {message_id} does not exist.")
     detail = MessageDetail.model_validate(row, from_attributes=True)
-    return detail.model_copy(update={"text": row.body_text.replace(SECRET_MARK, "[hidden]")})
+    return detail.model_copy(
+        update={"text": row.body_text.replace(SECRET_MARK, "[hidden]").replace(LINK_MARK, "[hidden]")}
+    )
 
 
 @router.post("/messages/{message_id}/retry", response_model=MessagePublic, status_code=status.HTTP_200_OK)
@@ -90,7 +94,20 @@ def broadcast(body: BroadcastIn, db: SessionDep, _: AuditedOrganizerDep, event: 
 def list_templates(db: SessionDep, _: OrganizerDep, event: OrganizerEventDep) -> list[TemplatePublic]:
     """Subject and text of each message the event sends, per language: the organizer's own or
     the built-in one. Templates are Jinja: the first line of a built-in one is its subject."""
-    return service.list_templates(db, event_id=event.id or 0)
+    return service.list_templates(db, event=event)
+
+
+@router.post(
+    "/events/{event_id}/message-templates/{kind}/preview",
+    response_model=PreviewOut,
+    status_code=status.HTTP_200_OK,
+)
+def preview_template(
+    kind: KindPath, body: PreviewIn, db: SessionDep, _: OrganizerDep, event: OrganizerEventDep
+) -> PreviewOut:
+    """A subject and text rendered with sample values, as they would be sent (nothing stored).
+    A template that cannot be used: 422 naming the field and the line."""
+    return service.preview(db, event=event, kind=kind, data=body)
 
 
 @router.put(

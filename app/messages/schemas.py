@@ -64,12 +64,33 @@ class TemplateIn(RequestModel):
     text: Body
 
 
+class TemplateVariable(ResponseModel):
+    name: str
+    description: str
+
+
 class TemplatePublic(ResponseModel):
     kind: str
     language: str
     subject: str
     text: str
     custom: bool = Field(description="True: the organizer's own text; false: the built-in one.")
+    variables: list[TemplateVariable] = Field(
+        default_factory=list, description="The variables messages of this kind have: `{{ name }}` in the template."
+    )
+
+
+class PreviewIn(TemplateIn):
+    language: Language = "pl"
+
+
+class PreviewOut(ResponseModel):
+    """A message as it would be sent, with sample values (Zofia Żak, the event's own data)."""
+
+    kind: str
+    language: str
+    subject: str
+    text: str
 
 
 class AnnounceOut(ResponseModel):

@@ -1,5 +1,6 @@
 """Organizers' side of messages: broadcasts to a filtered set of people, their own templates."""
 
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
@@ -13,8 +14,10 @@ from app.errors import AppError, Invalid, NotFound
 from app.events import config
 from app.events.models import Event
 from app.messages import notices, render
+from app.messages.greeting import greeting
 from app.messages.models import MessageTemplate
-from app.messages.schemas import BroadcastIn, TemplateIn, TemplatePublic
+from app.messages.schemas import BroadcastIn, PreviewIn, PreviewOut, TemplateIn, TemplatePublic, TemplateVariable
+from app.messages.variables import described
 from app.registrations.models import Registration
 from app.registrations.service import normalize_org
 from app.sessions.models import EventSession
@@ -86,7 +89,16 @@ def samples(db: Session, event: Event, kind: str, language: str) -> list[dict[st
     (a confirmed person has no waiting-list position, a session may have no room...)."""
     start = datetime.combine(event.starts_on, datetime.min.time(), tzinfo=UTC) + timedelta(hours=13)
     when = render.when(start, start + timedelta(minutes=90), event.timezone, language)
-    base = notices.base_context(notices.settings_of(db), event, language) | {"first_name": "Zofia", "last_name": "Żak"}
+    settings = notices.settings_of(db)
+    person = {
+        "first_name": "Zofia",
+        "last_name": "Żak",
+        "greeting": greeting(
+            style=event.greeting, language=language, first_name="Zofia", last_name="Żak", form_of_address="pani"
+        ),
+        "me_url": f"{settings.public_base_url.rstrip('/')}/me#link=…",
+    }
+    base = notices.base_context(settings, event, language) | person
     return [base | shape for shape in _shapes(when)[kind]]
 
 
@@ -130,6 +142,14 @@ def _builtin(kind: str, language: str) -> tuple[str, str]:
     return subject, text.strip() + "\n"
 
 
+def _line_of(source: str, name: str) -> str:
+    """`line N: ` of the first line naming `name`, for the organizer to find it."""
+    for number, line in enumerate(source.splitlines(), start=1):
+        if re.search(rf"\b{re.escape(name)}\b", line):
+            return f"line {number}: "
+    return ""
+
+
 def _check_variables(kind: str, sources: dict[str, str], *, known: set[str]) -> None:
     for field, source in sources.items():
         try:
@@ -137,8 +157,10 @@ def _check_variables(kind: str, sources: dict[str, str], *, known: set[str]) -> 
         except render.TemplateInvalid as exc:
             raise Invalid(f"The template cannot be used: {exc}", field=field) from exc
         if unknown:
+            first = sorted(unknown)[0]
             raise Invalid(
-                f"Messages {kind} have no {', '.join(sorted(unknown))}; they have: {', '.join(sorted(known))}.",
+                f"{_line_of(source, first)}messages {kind} have no {', '.join(sorted(unknown))}; "
+                f"they have: {', '.join(sorted(known))}.",
                 field=field,
             )
 
@@ -149,34 +171,60 @@ def _describe(context: dict[str, object], shapes: list[dict[str, object]]) -> st
     return ", ".join(f"{k}={context[k]!r}" for k in varying if not isinstance(context[k], list)) or "the sample values"
 
 
-def list_templates(db: Session, *, event_id: int) -> list[TemplatePublic]:
+def variables_of(db: Session, event: Event, kind: str) -> list[TemplateVariable]:
+    """The variables messages of `kind` have, described."""
+    names: set[str] = set().union(*samples(db, event, kind, "pl"))
+    return [TemplateVariable(name=n, description=d) for n, d in described(names)]
+
+
+def list_templates(db: Session, *, event: Event) -> list[TemplatePublic]:
     custom = {
         (t.kind, t.language): t
-        for t in db.exec(select(MessageTemplate).where(MessageTemplate.event_id == event_id)).all()
+        for t in db.exec(select(MessageTemplate).where(MessageTemplate.event_id == event.id)).all()
     }
     out = []
     for kind in OVERRIDABLE:
+        known = variables_of(db, event, kind)
         for language in render.LANGUAGES:
             row = custom.get((kind, language))
             subject, text = (row.subject, row.text) if row is not None else _builtin(kind, language)
-            out.append(TemplatePublic(kind=kind, language=language, subject=subject, text=text, custom=row is not None))
+            out.append(
+                TemplatePublic(
+                    kind=kind, language=language, subject=subject, text=text, custom=row is not None, variables=known
+                )
+            )
     return out
+
+
+def _checked(db: Session, *, event: Event, kind: str, language: str, data: TemplateIn) -> list[render.Rendered]:
+    """The template rendered with the sample values of each shape messages of `kind` come in;
+    422 naming the field and the line when it cannot be used."""
+    _check_kind(kind)
+    shapes = samples(db, event, kind, language)
+    _check_variables(kind, {"subject": data.subject, "text": data.text}, known=set().union(*shapes))
+    out = []
+    for context in shapes:
+        try:
+            out.append(render.render(kind, language, context, override=(data.subject, data.text)))
+        except render.TemplateInvalid as exc:
+            raise Invalid(
+                f"The template does not render for {_describe(context, shapes)}: {exc}", field="text"
+            ) from exc
+    return out
+
+
+def preview(db: Session, *, event: Event, kind: str, data: PreviewIn) -> PreviewOut:
+    """What a message of `kind` would say with this subject and text, with sample values (the
+    first shape: e.g. a confirmed registration); nothing is stored."""
+    rendered = _checked(db, event=event, kind=kind, language=data.language, data=data)
+    return PreviewOut(kind=kind, language=data.language, subject=rendered[0].subject, text=rendered[0].text)
 
 
 def set_template(db: Session, *, event: Event, kind: str, language: str, data: TemplateIn) -> TemplatePublic:
     """Save an organizer's subject and text (Jinja, sandboxed) once they use only the variables
     messages of `kind` have and render with sample values of each shape these come in: any
     other template is refused (422), never stored."""
-    _check_kind(kind)
-    shapes = samples(db, event, kind, language)
-    _check_variables(kind, {"subject": data.subject, "text": data.text}, known=set().union(*shapes))
-    for context in shapes:
-        try:
-            render.render(kind, language, context, override=(data.subject, data.text))
-        except render.TemplateInvalid as exc:
-            raise Invalid(
-                f"The template does not render for {_describe(context, shapes)}: {exc}", field="text"
-            ) from exc
+    _checked(db, event=event, kind=kind, language=language, data=data)
     row = db.exec(
         select(MessageTemplate).where(
             MessageTemplate.event_id == event.id, MessageTemplate.kind == kind, MessageTemplate.language == language
@@ -187,7 +235,14 @@ def set_template(db: Session, *, event: Event, kind: str, language: str, data: T
     db.add(row)
     db.flush()
     config.touch(db, event_id=id_of(event))
-    return TemplatePublic(kind=kind, language=language, subject=row.subject, text=row.text, custom=True)
+    return TemplatePublic(
+        kind=kind,
+        language=language,
+        subject=row.subject,
+        text=row.text,
+        custom=True,
+        variables=variables_of(db, event, kind),
+    )
 
 
 def reset_template(db: Session, *, event_id: int, kind: str, language: str) -> None:

@@ -8,6 +8,7 @@ from app.db import SessionDep, TransactionRoute
 from app.events.service import get_event
 from app.participants import service
 from app.participants.schemas import ParticipantPublic
+from app.settings import SettingsDep
 
 router = APIRouter(route_class=TransactionRoute, prefix="/api/v1", tags=["participants"])
 
@@ -19,6 +20,7 @@ def list_participants(
     who: MaybeOrganizerDep,
     creds: BearerDep,
     page: PageDep,
+    settings: SettingsDep,
     q: str | None = Query(
         default=None, max_length=100, description="Words to find in first names, last names or organizations."
     ),
@@ -31,7 +33,7 @@ def list_participants(
         who.check_event(event_id)  # a key scoped to other events: 404, as everywhere
     get_event(db, event_id=event_id, include_unpublished=who is not None)
     member = who is not None or (
-        creds is not None and service.is_member(db, event_id=event_id, token=creds.credentials)
+        creds is not None and service.is_member(db, event_id=event_id, token=creds.credentials, settings=settings)
     )
     rows, total = service.list_participants(
         db,

@@ -19,8 +19,11 @@ Listed are confirmed, not erased registrations only, in Polish alphabetical orde
 from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, func, or_, select
 
+from app.common.time import utcnow
+from app.registrations import links
 from app.registrations.models import Listing, Registration, RegistrationStatus
 from app.registrations.service import by_token, normalize_org
+from app.settings import Settings
 
 # Registrations whose token shows the `participants` listings of their event.
 MEMBER_STATUSES = (RegistrationStatus.confirmed, RegistrationStatus.waitlisted)
@@ -29,9 +32,16 @@ MEMBERS_TOO = (Listing.participants, Listing.public)
 MAX_SEARCH_WORDS = 5
 
 
-def is_member(db: Session, *, event_id: int, token: str) -> bool:
-    """Whether the registration token belongs to an admitted, active person of this event."""
-    reg = by_token(db, token=token)
+def is_member(db: Session, *, event_id: int, token: str, settings: Settings) -> bool:
+    """Whether the registration token (or personal link) belongs to an admitted, active person of
+    this event; a link that cannot be used reads as no credential."""
+    if links.is_link(token):
+        try:
+            reg: Registration | None = links.resolve(db, settings, token, now=utcnow())
+        except links.PersonalLinkRefused:
+            return False
+    else:
+        reg = by_token(db, token=token)
     return reg is not None and reg.event_id == event_id and reg.status in MEMBER_STATUSES and reg.erased_at is None
 
 

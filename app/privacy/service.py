@@ -55,6 +55,8 @@ def _anonymise(db: Session, reg: Registration) -> None:
     reg.sort_key = sort_key(ERASED, ERASED)  # no trace of the old name in the list order either
     reg.search_key = search_key(ERASED, ERASED, reg.organization)  # nor in searches
     reg.token_digest = digest(secrets.token_urlsafe(32))  # the old token no longer works
+    reg.link_version += 1  # nor any personal link
+    reg.form_of_address = None
     reg.erased_at = reg.updated_at = utcnow()
     db.add(reg)
     assert reg.id is not None

@@ -54,12 +54,13 @@ def make_store(settings: Settings, engine: Engine) -> Store | None:
 
 
 def bucket(method: str, path: str, authorization: bytes) -> str | None:
-    """Which limit a request counts against: public registration, lost-link recovery, or participant-token use."""
+    """Which limit a request counts against: public registration, lost-link recovery, or participant-token
+    (or personal link) use."""
     if method == "POST" and RECOVER.match(path):
         return "recover"
     if method == "POST" and REGISTER.match(path):
         return "register"
-    if PARTICIPANT_PATHS.match(path) or authorization.lower().startswith(b"bearer reg_"):
+    if PARTICIPANT_PATHS.match(path) or authorization.lower().startswith((b"bearer reg_", b"bearer link.")):
         return "token"
     return None
 

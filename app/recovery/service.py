@@ -168,7 +168,8 @@ def _invalid() -> RecoveryCodeInvalid:
 
 
 def replace_token(db: Session, *, registration_id: int) -> str:
-    """A fresh registration token in place of the old one (which stops working).
+    """A fresh registration token in place of the old one (which stops working), and every
+    personal link sent so far revoked (`link_version` bumped).
 
     It writes `registrations`, owned by app/registrations: a conditional UPDATE of
     `token_digest` (and `updated_at`) alone, to move there. 404 when the registration is gone
@@ -178,7 +179,7 @@ def replace_token(db: Session, *, registration_id: int) -> str:
     changed = db.exec(
         update(Registration)
         .where(col(Registration.id) == registration_id, col(Registration.erased_at).is_(None))
-        .values(token_digest=digest(token), updated_at=utcnow())
+        .values(token_digest=digest(token), link_version=col(Registration.link_version) + 1, updated_at=utcnow())
         .returning(col(Registration.id))
     ).first()
     if changed is None:

@@ -33,6 +33,7 @@ DETAIL_FIELDS = (
     "partnership",
     "position",
     "language",
+    "form_of_address",
     "category",
     "listing",
 )
@@ -61,6 +62,7 @@ def cancel(db: Session, *, registration_id: int) -> list[Registration]:
     reg.status = RegistrationStatus.cancelled
     reg.waitlist_seq = None
     reg.cancelled_at = reg.updated_at = utcnow()
+    reg.link_version += 1  # the personal links sent so far stop working
     db.add(reg)
     db.flush()
     notices.registration_cancelled(db, event=event, reg=reg)

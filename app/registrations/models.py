@@ -37,6 +37,13 @@ class Category(StrEnum):
     other = "other"
 
 
+class FormOfAddress(StrEnum):
+    """How formal messages address the person: Szanowna Pani / Szanowny Panie (Ms / Mr)."""
+
+    pani = "pani"
+    pan = "pan"
+
+
 class Registration(SQLModel, table=True):
     __tablename__ = "registrations"
     __table_args__ = (
@@ -88,6 +95,11 @@ class Registration(SQLModel, table=True):
     search_key: str = Field(default="", max_length=SEARCH_KEY_MAX)
     # Bumped to revoke the person's check-in code (app/checkin/codes.py).
     checkin_version: int = Field(default=1)
+    # Bumped to revoke every personal link sent so far (app/registrations/links.py): a lost
+    # link recovered, a cancellation, an erasure.
+    link_version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    # How formal Polish messages address the person (pani, pan); NULL: "Szanowni Państwo".
+    form_of_address: str | None = Field(default=None, max_length=8)
     created_at: datetime = created_at_field()
     updated_at: datetime = created_at_field()
     confirmed_at: datetime | None = utc_field()

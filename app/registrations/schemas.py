@@ -6,7 +6,7 @@ from pydantic import EmailStr, Field, StringConstraints, field_validator, model_
 from app.common.patch import PatchModel
 from app.common.schemas import RequestModel, ResponseModel
 from app.common.types import LINE_BREAKS, AllowControl, UtcOutput
-from app.registrations.models import Category, Listing, RegistrationStatus
+from app.registrations.models import Category, FormOfAddress, Listing, RegistrationStatus
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Language = Literal["pl", "en"]
@@ -23,6 +23,10 @@ Answers = Annotated[
     ),
 ]
 InvitationCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+ADDRESS_HELP = (
+    "How formal messages address you: pani (Szanowna Pani, Ms) or pan (Szanowny Panie, Mr); "
+    'null: "Szanowni Państwo" (Dear participant).'
+)
 LISTING_HELP = (
     "Who may see your name, organization and partnership in the event's participants list: nobody "
     "(none, the default), the event's participants, or everyone (public)."
@@ -41,6 +45,7 @@ class RegistrationCreate(RequestModel):
     language: Language | None = Field(
         default=None, description="Language of the messages to this person (pl, en); default: the event's."
     )
+    form_of_address: FormOfAddress | None = Field(default=None, description=ADDRESS_HELP)
     answers: Answers = None
     invitation_code: InvitationCode | None = Field(
         default=None, description="An invitation code from the organizers (seats held for it, outside the window)."
@@ -83,6 +88,7 @@ class RegistrationPublic(ResponseModel):
     position: str | None
     category: Category
     language: str | None = None
+    form_of_address: FormOfAddress | None = None
     listing: Listing = Listing.none
     status: RegistrationStatus
     waitlist_position: int | None = None
@@ -111,6 +117,7 @@ class DetailsUpdate(PatchModel):
     partnership: Org | None = None
     position: Org | None = None
     language: Language | None = None
+    form_of_address: FormOfAddress | None = Field(default=None, description=ADDRESS_HELP)
 
 
 class MeUpdate(DetailsUpdate):

@@ -225,7 +225,62 @@ def receiver() -> Iterator[Receiver]:
     hook.close()
 
 
-def test_outbox_broadcast_and_webhooks(browsing: Browsing, world: World, api: httpx.Client, receiver: Receiver) -> None:
+def edit_and_preview_a_template(page: Page, api: httpx.Client, world: World) -> None:
+    """The e-mail texts: the variables of a kind listed, a broken text refused naming its line, a
+    preview with sample data, saved, then back to the built-in text."""
+    section = page.locator("#templates-heading").locator("xpath=..")
+    section.get_by_label("E-mail", exact=True).select_option(label="Poll opened")
+    expect(section.get_by_label("Subject")).to_have_value(re.compile("poll_title"))
+    expect(section.locator("#tpl-origin")).to_have_text("The built-in text.")
+    expect(section.get_by_role("region", name="Variables: Poll opened")).to_contain_text("{{ poll_closes }}")
+    expect(section.get_by_role("region", name="Variables: Poll opened")).to_contain_text("personal link")
+    text = section.get_by_label("Text")
+    text.fill("{{ greeting }}\n\nGłosujemy: {{ poll_title }}.\n{% if poll_closes %}\nDo {{ poll_closes }}.\n")
+    section.get_by_role("button", name="Preview").click()
+    expect(section.locator("#template-error")).to_contain_text("line 5")
+    expect(text).to_have_attribute("aria-invalid", "true")
+    text.fill("{{ greeting }}\n\nGłosujemy: {{ poll_title }}.\nTwoja strona: {{ me_url }}")
+    section.get_by_role("button", name="Preview").click()
+    preview = section.get_by_role("region", name="Preview with sample data")
+    expect(preview).to_contain_text("Szanowna Pani Zofia Żak,")
+    expect(preview).to_contain_text("Głosujemy: Tematy warsztatów.")
+    expect(preview).to_contain_text("/me#link=")
+    assert_accessible(page, "messages: template preview")
+    section.get_by_role("button", name="Save this text").click()
+    expect(section.locator("#tpl-origin")).to_have_text("The organizers' own text.")
+    listed = api.get(f"/api/v1/events/{world.event['id']}/message-templates", headers=world.admin).json()
+    [saved] = [x for x in listed if x["kind"] == "poll.opened" and x["language"] == "pl"]
+    assert saved["custom"] and "Głosujemy" in saved["text"]
+    section.get_by_role("button", name="Back to the built-in text").click()
+    expect(section.locator("#tpl-origin")).to_have_text("The built-in text.")
+
+
+def open_me_from_the_link_of(browsing: Browsing, server: LiveServer, api: httpx.Client, address: str) -> None:
+    """The broadcast's personal link opens the person's page in a new browser (where they choose how
+    to be addressed); the link leaves the address bar; a changed link is refused with a way to get a
+    new one."""
+    link = wait_for_mail(server, address, re.compile(r"/me#link=(\S+)"))[-1]
+    page = browsing.page()
+    page.goto(f"/me#link={link}")
+    expect(page.locator("#me")).to_be_visible()
+    expect(page.locator("#me-email")).to_have_text(address)
+    assert page.evaluate("location.hash") == "", "the link must leave the address bar"
+    assert page.evaluate("sessionStorage.getItem('seminar.token')") == f"link.{link}"
+    expect(page.locator("#personal-link")).to_contain_text(f"/me#link={link}")
+    assert_accessible(page, "me: opened from an e-mail's personal link")
+    page.get_by_label("How should we address you?").select_option("pani")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator("#details-status")).not_to_be_empty()
+    assert api.get("/api/v1/me", headers=bearer(f"link.{link}")).json()["form_of_address"] == "pani"
+    other = browsing.page()
+    other.goto(f"/me#link={link[:-3]}xyz")
+    expect(other.locator("#error")).to_contain_text("This personal link is not valid")
+    expect(other.get_by_role("link", name=re.compile("Lost the link"))).to_be_visible()
+
+
+def test_outbox_broadcast_and_webhooks(
+    browsing: Browsing, world: World, api: httpx.Client, receiver: Receiver, server: LiveServer
+) -> None:
     event_id = world.event["id"]
     somebody = world.others[0]["body"]["email"]
     wait_for_sent(api, world, somebody)
@@ -283,6 +338,9 @@ def test_outbox_broadcast_and_webhooks(browsing: Browsing, world: World, api: ht
     queued = api.get(f"/api/v1/events/{event_id}/messages", params={"kind": "broadcast"}, headers=world.admin).json()
     assert queued["total"] == expected
     assert {m["subject"] for m in queued["items"]} == {"Zmiana sali: warsztaty w Sali C"}
+
+    edit_and_preview_a_template(page, api, world)
+    open_me_from_the_link_of(browsing, server, api, somebody)
 
     # Webhooks: add one for new registrations, see the secret once, check a signed delivery, delete.
     hooks = page.locator("#webhooks-heading").locator("xpath=..")

@@ -76,3 +76,4 @@ def test_rate_limit_bucket_of_the_list():
     assert bucket("GET", path, b"") is None
     assert bucket("GET", path, b"Bearer org-key") is None
     assert bucket("GET", path, b"Bearer reg_abc") == "token"
+    assert bucket("GET", path, b"Bearer link.1.2.3.abc") == "token"  # a personal link (issue 25)

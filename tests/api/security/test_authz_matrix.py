@@ -251,6 +251,7 @@ FOREIGN = [
     ("GET", "/api/v1/events/{e1}/message-templates", None, 404),
     ("PUT", TEMPLATE, {"subject": "Ważne", "text": "Treść"}, 404),
     ("DELETE", TEMPLATE, None, 404),
+    ("POST", "/api/v1/events/{e1}/message-templates/registration.created/preview", {"subject": "x", "text": "y"}, 404),
     ("POST", "/api/v1/webhooks", {"url": "https://hooks.example.org/x", "events": ["registration.created"]}, 403),
     (
         "POST",
@@ -319,7 +320,9 @@ def _template(path):
     path = path.split("?")[0]
     for short, name in names.items():
         path = path.replace("{" + short + "}", "{" + name + "}")
-    return path.replace("/registration.created/pl", "/{kind}/{language}")
+    return path.replace("/registration.created/pl", "/{kind}/{language}").replace(
+        "/registration.created/preview", "/{kind}/preview"
+    )
 
 
 def test_the_catalogue_covers_every_organizer_route(app):

@@ -140,6 +140,7 @@ const EVENT_FIELDS = [
   { name: 'registration_opens_at', type: 'datetime', hint: true },
   { name: 'registration_closes_at', type: 'datetime', hint: true },
   { name: 'language', type: 'select', value: 'pl' },
+  { name: 'greeting', type: 'select', value: 'formal', hint: true },
   { name: 'privacy_url', type: 'url', hint: true, attrs: { maxlength: '2000', inputmode: 'url', autocapitalize: 'none', spellcheck: 'false' } },
   { name: 'description', type: 'textarea', attrs: { maxlength: '10000' } },
   { name: 'requires_approval', type: 'checkbox', hint: true },
@@ -147,8 +148,13 @@ const EVENT_FIELDS = [
   { name: 'published', type: 'checkbox', value: true, hint: true },
 ];
 
+const SELECTS = {
+  language: () => [['pl', t('setup.lang.pl')], ['en', t('setup.lang.en')]],
+  greeting: () => [['formal', t('setup.greeting.formal')], ['informal', t('setup.greeting.informal')]],
+};
+
 function eventFields() {
-  return EVENT_FIELDS.map((f) => (f.name === 'language' ? { ...f, options: [['pl', t('setup.lang.pl')], ['en', t('setup.lang.en')]] } : f));
+  return EVENT_FIELDS.map((f) => (SELECTS[f.name] ? { ...f, options: SELECTS[f.name]() } : f));
 }
 
 function renderEvent({ keep = false } = {}) {

@@ -128,7 +128,8 @@ function toggleInvitation() {
 function formBody(form) {
   const data = new FormData(form);
   const body = {};
-  for (const name of ['first_name', 'last_name', 'email', 'organization', 'partnership', 'position', 'category']) {
+  for (const name of ['first_name', 'last_name', 'email', 'organization', 'partnership', 'position', 'category',
+    'form_of_address']) {
     const value = String(data.get(name) ?? '').trim();
     if (value) body[name] = value;
     else if (['first_name', 'last_name', 'email', 'organization'].includes(name)) body[name] = '';

@@ -10,7 +10,7 @@ import { enrollmentBadge, renderProgramme } from './programme.js';
 import { forgetParticipant, participantToken, personalLink, takeNotice } from './session.js';
 import { $, announce, clearFormErrors, el, initPage, say, sessionWhen, showFormProblem } from './ui.js';
 
-const DETAILS = ['first_name', 'last_name', 'organization', 'partnership', 'position'];
+const DETAILS = ['first_name', 'last_name', 'organization', 'partnership', 'position', 'form_of_address'];
 const ctx = { token: null, me: null, event: null, sessions: [], polls: [], questions: [], notice: null };
 const STATUS = { confirmed: ['me.statusConfirmed', 'ok'], waitlisted: ['me.statusWaitlisted', 'warn'],
   pending: ['me.statusPending', 'warn'], rejected: ['me.statusRejected', 'error'], cancelled: ['me.statusCancelled', 'error'] };
@@ -107,7 +107,7 @@ async function saveDetails(event) {
   const body = {};
   for (const name of DETAILS) {
     const value = form.elements.namedItem(name).value.trim();
-    body[name] = value || (['partnership', 'position'].includes(name) ? null : '');
+    body[name] = value || (['partnership', 'position', 'form_of_address'].includes(name) ? null : '');
   }
   try {
     ctx.me = await api('/me', { method: 'PATCH', token: ctx.token, body });
@@ -166,11 +166,20 @@ export async function reload() {
   render();
 }
 
+/** A credential refused: for a personal link, why (expired, replaced by a newer one...) and where to get a new one. */
+function refused(err) {
+  const reason = err.kind === 'personal-link' ? err.problem.reason : null;
+  say($('#error'), t(reason ? `me.link.${reason}` : 'me.badToken'));
+  const recover = $('#no-token a[href^="/recover"]');
+  if (err.problem.recover_url?.startsWith('/recover')) recover.href = err.problem.recover_url;
+  $('#no-token').hidden = false;
+}
+
 async function main() {
   initPage();
   ctx.token = participantToken();
   ctx.notice = takeNotice(); // "the confirmation e-mail is on its way" after registering, or after a new link
-  window.addEventListener('hashchange', () => { if (/token=/.test(location.hash)) location.reload(); });
+  window.addEventListener('hashchange', () => { if (/(?:token|link)=/.test(location.hash)) location.reload(); });
   if (!ctx.token) {
     $('#loading').hidden = true;
     $('#no-token').hidden = false;
@@ -196,7 +205,7 @@ async function main() {
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) {
       forgetParticipant();
-      say($('#error'), t('me.badToken'));
+      refused(err);
     } else {
       say($('#error'), problemMessage(err));
     }

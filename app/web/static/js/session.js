@@ -2,17 +2,25 @@
 export const TOKEN_KEY = 'seminar.token';
 export const ORGANIZER_KEY = 'seminar.organizerKey';
 
-/** Take `#token=...` from the address, keep it in sessionStorage and drop it from the address bar. */
+const LINK_PREFIX = 'link.';
+
+/**
+ * Take `#token=...` (the registration token) or `#link=...` (the signed personal link of an e-mail) from
+ * the address, keep it in sessionStorage and drop it from the address bar. A link is sent to the API as
+ * `Bearer link.<...>`.
+ */
 export function participantToken() {
-  const match = /(?:^#|&)token=([^&]+)/.exec(location.hash);
+  const match = /(?:^#|&)(token|link)=([^&]+)/.exec(location.hash);
   if (match) {
-    sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(match[1]));
+    const value = decodeURIComponent(match[2]);
+    sessionStorage.setItem(TOKEN_KEY, match[1] === 'link' ? LINK_PREFIX + value : value);
     history.replaceState(null, '', location.pathname + location.search);
   }
   return sessionStorage.getItem(TOKEN_KEY);
 }
 
 export function personalLink(token) {
+  if (token.startsWith(LINK_PREFIX)) return `${location.origin}/me#link=${encodeURIComponent(token.slice(LINK_PREFIX.length))}`;
   return `${location.origin}/me#token=${encodeURIComponent(token)}`;
 }
 

@@ -80,7 +80,7 @@ class MemberPublic(ResponseModel):
     email: str
     name: str
     role: MemberRole
-    event_ids: list[int] | None
+    event_ids: list[int] | None = None
     status: MemberStatus
     last_login_at: UtcOutput | None
 

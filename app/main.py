@@ -46,7 +46,8 @@ from app.recovery.router import router as recovery_router
 from app.registrations.router import router as registrations_router
 from app.sessions.router import router as sessions_router
 from app.settings import Settings, get_settings
-from app.team.router import door_router, router as team_router
+from app.team.router import door_router
+from app.team.router import router as team_router
 from app.voting.router import router as voting_router
 from app.web.router import mount_web
 from app.webhooks.router import router as webhooks_router

@@ -29,11 +29,16 @@ def common_passwords() -> frozenset[str]:
 
 
 def check_strength(password: str) -> None:
-    """422 naming `password` for one that is too short or too common."""
+    """422 naming `password` for one that is too short (`password_too_short`) or too common
+    (`password_common`): the error types let pages say why in their own language."""
     if len(password) < MIN_LENGTH:
-        raise Invalid(f"The password needs at least {MIN_LENGTH} characters.", field="password")
+        _refuse(f"The password needs at least {MIN_LENGTH} characters.", "password_too_short")
     if password.lower() in common_passwords():
-        raise Invalid("This password is among the most common ones; choose another.", field="password")
+        _refuse("This password is among the most common ones; choose another.", "password_common")
+
+
+def _refuse(detail: str, kind: str) -> None:
+    raise Invalid(detail, errors=[{"loc": ["body", "password"], "msg": detail, "type": kind}])
 
 
 def hash_password(password: str) -> str:

@@ -64,6 +64,11 @@ def test_first_owner_from_the_setup_link_signs_in_and_lands_on_the_console(
         }"""
     )
     assert me == [200, True]
+    env = {**os.environ, "DATABASE_URL": server.database_url, "PUBLIC_BASE_URL": server.base_url}
+    again = subprocess.run(
+        [sys.executable, "-m", "app.team.setup_link"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert again.stdout.strip() == f"sign in at {server.base_url}/admin/login"  # no second setup link
 
     page.goto("/admin/password")
     expect(page.get_by_role("heading", name="Nie pamiętasz hasła?")).to_be_visible()

@@ -42,6 +42,10 @@ def test_roles_map_onto_the_existing_checks(client, app, box, admin):
     assert [e["id"] for e in org.get("/api/v1/events?limit=500").json()["items"]] == [mine["id"]]
     make_session(org, csrf(org_signed), mine["id"])
     assert_problem(org.get("/api/v1/team/members"), 403)
+    # nor a key of every event, which would manage the team; a door key of their event is fine
+    assert_problem(org.post("/api/v1/organizer-keys", json={"name": "k"}, headers=csrf(org_signed)), 403)
+    door_key = {"name": "drzwi", "role": "checkin", "event_ids": [mine["id"]]}
+    assert org.post("/api/v1/organizer-keys", json=door_key, headers=csrf(org_signed)).status_code == 201
     assert_problem(
         org.post(
             "/api/v1/team/invitations", json={"email": "a@x.pl", "name": "A", "role": "owner"}, headers=csrf(org_signed)

@@ -12,7 +12,17 @@ SCRIPTS = sorted((STATIC / "js").glob("*.js"))
 
 
 def test_pages_are_html_with_a_strict_content_security_policy(client: TestClient) -> None:
-    for path in ("/", "/events/seminarium-serock-2022", "/events/7", "/me", "/admin", "/admin/messages"):
+    for path in (
+        "/",
+        "/events/seminarium-serock-2022",
+        "/events/7",
+        "/me",
+        "/admin",
+        "/admin/messages",
+        "/admin/login",
+        "/admin/password",
+        "/admin/setup",
+    ):
         response = client.get(path)
         assert response.status_code == 200, path
         assert response.headers["content-type"].startswith("text/html")

@@ -22,9 +22,11 @@ async function signIn(event) {
   const password = form.elements.namedItem('password').value;
   button.disabled = true;
   button.setAttribute('aria-busy', 'true');
+  // The console runs on the session from now on, not on a key typed earlier in this tab; and without a
+  // key the call goes with credentials, so the browser keeps the session cookie it answers with.
+  forgetOrganizer();
   try {
     const done = await api('/auth/login', { method: 'POST', body: { email, password } });
-    forgetOrganizer(); // the console now runs on the session, not on a key typed earlier in this tab
     setCsrf(done.csrf_token);
     location.assign(nextPage());
     return;

@@ -56,8 +56,10 @@ migrate: install
 run: migrate
 	@test -s data/admin-token || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(24))" > data/admin-token
 	@$(BIN)/python -m app.servers "http://$(HOST):$(PORT)"
+	@PUBLIC_BASE_URL="$${PUBLIC_BASE_URL:-http://$(HOST):$(PORT)}" $(BIN)/python -m app.team.setup_link > data/team-link
 	@echo ""
 	@echo "  Web pages:         http://$(HOST):$(PORT)/   (organizers: /admin)"
+	@echo "  Organizer team:    $$(cat data/team-link)"
 	@echo "  API:               http://$(HOST):$(PORT)/api/v1/events"
 	@echo "  Interactive docs:  http://$(HOST):$(PORT)/docs"
 	@echo "  Organizer key:     $${ADMIN_TOKEN:-$$(cat data/admin-token)}   (ADMIN_TOKEN; kept in data/admin-token)"

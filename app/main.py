@@ -46,6 +46,8 @@ from app.recovery.router import router as recovery_router
 from app.registrations.router import router as registrations_router
 from app.sessions.router import router as sessions_router
 from app.settings import Settings, get_settings
+from app.team.router import door_router
+from app.team.router import router as team_router
 from app.voting.router import router as voting_router
 from app.web.router import mount_web
 from app.webhooks.router import router as webhooks_router
@@ -97,10 +99,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.write_engine = write_engine(app.state.engine)
     app.state.dispatcher = None
     app.state.load = Load()
+    # One store for the middleware's limits and the sign-in throttle (app/team/throttle.py).
+    app.state.rate_store = make_store(settings, app.state.engine)
     # Middleware added last runs first: CORS, headers, body limit, queue, rate limit, app.
     app.add_middleware(
         RateLimit,
-        store=make_store(settings, app.state.engine),
+        store=app.state.rate_store,
         limits={
             "register": settings.rate_limit_register,
             "token": settings.rate_limit_token,
@@ -146,6 +150,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         questions_router,
         invitations_router,
         participants_router,
+        team_router,
+        door_router,
     ):
         document_optional_auth(router)
         app.include_router(router, responses=PROBLEM_RESPONSES)

@@ -92,6 +92,14 @@ class Settings(BaseSettings):
     recovery_per_address_hour: int = 3
     rate_limit_recover: int = 10
 
+    # --- The team (app/team) -------------------------------------------------------------------
+    # The language of the team's e-mails (invitations, password resets).
+    team_language: Literal["pl", "en"] = "pl"
+    # Sign-in attempts per 5 minutes, per address and per client address, before 429 (with the
+    # rate-limit store of RATE_LIMIT_STORE; `off` disables them too).
+    rate_limit_login_address: int = 10
+    rate_limit_login_client: int = 30
+
     def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
         """repr() and str() show the database URL with its password masked (the secrets are
         SecretStr already): settings printed in a log or a traceback carry no password."""

@@ -24,6 +24,7 @@ from app.ratelimit.database import RateLimitWindow
 from app.recovery.models import RecoveryCode
 from app.registrations.models import IdempotencyRecord, Registration
 from app.sessions.models import EventSession
+from app.team.models import Member, MemberEvent, TeamSession, TeamToken
 from app.voting.models import Ballot, BallotChoice, Poll, Topic
 from app.webhooks.models import WebhookEndpoint
 
@@ -65,4 +66,8 @@ __all__ = [
     "Question",
     "QuestionOption",
     "Answer",
+    "Member",
+    "MemberEvent",
+    "TeamToken",
+    "TeamSession",
 ]

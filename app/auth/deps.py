@@ -13,6 +13,14 @@ as if the event did not exist. Three layers enforce that:
 Things of no event (global webhooks, audit entries of no event, key management of other keys)
 are seen by keys of every event only. A scoped key cannot make global things: no new events,
 no keys beyond its own events.
+
+People of the team sign in with an account instead (app/team): a request without an
+`Authorization` header but with a live `seminar_session` cookie is that member's, with the
+same checks. Their role maps onto the keys': owner and organizer (limited to their events or
+not) and viewer act as organizer keys, checkin as a check-in key; a viewer may only read
+(`require_organizer` refuses other methods, `PersonalDataDep` the personal-data exports). A
+cookie-authenticated write needs the `X-CSRF-Token` header (403 otherwise). A request with a
+Bearer header uses the key and ignores the cookie.
 """
 
 import hmac
@@ -25,11 +33,14 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import SecretStr
 
 from app.audit.service import record
-from app.auth.models import KeyRole
+from app.auth.models import KEY_LABEL_MAX, KeyRole
 from app.auth.service import Scope, find_active_key
 from app.db import SessionDep, commit_after_route, open_session
 from app.errors import Forbidden, NotFound, Unauthorized
+from app.team import sessions as team_sessions
+from app.team.models import MemberRole
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 bearer = HTTPBearer(auto_error=False, description="Organizer key or registration token.")
 BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
@@ -43,6 +54,18 @@ class Organizer:
     key_id: int | None  # None for the bootstrap ADMIN_TOKEN
     # A key limited to these events (None: every event).
     event_ids: Scope = None
+    # A signed-in member of the team (app/team): their id and role; None for keys.
+    user_id: int | None = None
+    member_role: MemberRole | None = None
+
+    @property
+    def read_only(self) -> bool:
+        """A viewer: reads only, and no personal-data exports."""
+        return self.member_role == MemberRole.viewer
+
+    @property
+    def owner(self) -> bool:
+        return self.member_role == MemberRole.owner
 
     @property
     def scoped(self) -> bool:
@@ -68,6 +91,10 @@ class Organizer:
 
     @property
     def label(self) -> str:
+        """Who, in audit entries and `created_by`: `user:{id}:{name}`, `key:{id}:{name}` or `bootstrap`."""
+        if self.user_id is not None:
+            head = f"user:{self.user_id}:"
+            return head + self.name[: KEY_LABEL_MAX - len(head)]
         return f"key:{self.key_id}:{self.name}" if self.key_id else "bootstrap"
 
 
@@ -84,6 +111,8 @@ def _resolve(request: Request, creds: BearerDep) -> Organizer:
     transaction (on SQLite, the database's write lock) starts with the route's first statement,
     so a route that first computes for long (an assignment solved outside the lock) does not
     hold it meanwhile."""
+    if creds is None:
+        return _from_session(request)
     token = bearer_token(creds)
     if _matches(token, request.app.state.settings.admin_token):
         return Organizer(name="bootstrap", role=KeyRole.organizer, key_id=None)
@@ -93,6 +122,34 @@ def _resolve(request: Request, creds: BearerDep) -> Organizer:
         raise Unauthorized()
     key, scope = found
     return Organizer(name=key.name, role=key.role, key_id=key.id, event_ids=scope)
+
+
+def _from_session(request: Request) -> Organizer:
+    """The member signed in by the session cookie (401 without a live one); a write without the
+    session's `X-CSRF-Token` is refused (403). A read moves the session's idle expiry forward
+    (written at most every few minutes, in a transaction of its own)."""
+    token = request.cookies.get(team_sessions.COOKIE)
+    if not token:
+        raise Unauthorized()
+    state = request.app.state
+    with open_session(state.engine) as db:
+        signed = team_sessions.find(db, token=token)
+    if signed is None:
+        raise Unauthorized("The session has ended; sign in again.")
+    if request.method not in SAFE_METHODS:
+        if not team_sessions.csrf_matches(token, request.headers.get(team_sessions.CSRF_HEADER)):
+            raise Forbidden("A signed-in write needs the session's X-CSRF-Token header (from sign-in or /auth/me).")
+    elif team_sessions.due_for_touch(signed.session) and signed.session.id is not None:
+        team_sessions.touch_in_own_transaction(state.engine, state.write_gate, session_id=signed.session.id)
+    member = signed.member
+    return Organizer(
+        name=member.name,
+        role=KeyRole.checkin if member.role == MemberRole.checkin else KeyRole.organizer,
+        key_id=None,
+        event_ids=None if member.role == MemberRole.owner else signed.event_ids,
+        user_id=member.id,
+        member_role=member.role,
+    )
 
 
 def _matches(token: str, configured: SecretStr | None) -> bool:
@@ -119,10 +176,33 @@ def check_path_event(request: Request, principal: Organizer) -> None:
         principal.check_event(int(raw))  # not a number: the route's own validation answers 422
 
 
+def _check_read_only(request: Request, principal: Organizer) -> None:
+    if principal.read_only and request.method not in SAFE_METHODS:
+        raise Forbidden("A viewer of the team may only read.")
+
+
 def require_organizer(request: Request, principal: Annotated[Organizer, Depends(_resolve)]) -> Organizer:
     if principal.role != KeyRole.organizer:
         raise Forbidden("This key may only check people in.")
+    _check_read_only(request, principal)
     check_path_event(request, principal)
+    return principal
+
+
+def require_personal_data(principal: Annotated[Organizer, Depends(require_organizer)]) -> Organizer:
+    """Exports of people's data (lists, badges, sign-in sheets): organizers, not viewers (403)."""
+    if principal.read_only:
+        raise Forbidden("A viewer of the team cannot export people's data.")
+    return principal
+
+
+def require_team_admin(request: Request, principal: Annotated[Organizer, Depends(_resolve)]) -> Organizer:
+    """Who manages the team: a signed-in owner, or an organizer key of every event (ADMIN_TOKEN too)."""
+    if principal.user_id is not None:
+        if not principal.owner:
+            raise Forbidden("Only an owner of the team manages it.")
+    elif principal.role != KeyRole.organizer or principal.scoped:
+        raise Forbidden("The team is managed by its owners or with an organizer key of every event.")
     return principal
 
 
@@ -139,6 +219,20 @@ def audited_organizer(
     """
     commit_after_route(db)
     yield principal
+    _record_route(request, db, principal)
+
+
+def audited_team_admin(
+    request: Request, db: SessionDep, principal: Annotated[Organizer, Depends(require_team_admin)]
+) -> Iterator[Organizer]:
+    """A change of the team, recorded in the audit log like `audited_organizer`'s."""
+    commit_after_route(db)
+    yield principal
+    _record_route(request, db, principal)
+
+
+def _record_route(request: Request, db: SessionDep, principal: Organizer) -> None:
+    """The audit entry of a route that has returned: who, which operation, on what."""
     route = request.scope.get("route")
     template = getattr(route, "path", request.url.path)
     params = {k: int(v) if v.isdigit() else v for k, v in request.path_params.items()}
@@ -169,7 +263,8 @@ def audit_note(request: Request, **facts: object) -> None:
 
 
 def require_checkin(request: Request, principal: Annotated[Organizer, Depends(_resolve)]) -> Organizer:
-    """Organizer keys and check-in-only keys."""
+    """Organizer keys and check-in-only keys (and members of the team: a viewer only reads)."""
+    _check_read_only(request, principal)
     check_path_event(request, principal)
     return principal
 
@@ -178,3 +273,7 @@ OrganizerDep = Annotated[Organizer, Depends(require_organizer)]
 # Organizer writes: the route's change and its audit entry are committed together.
 AuditedOrganizerDep = Annotated[Organizer, Depends(audited_organizer, scope="function")]
 CheckinDep = Annotated[Organizer, Depends(require_checkin)]
+# Exports of people's data: not for viewers of the team.
+PersonalDataDep = Annotated[Organizer, Depends(require_personal_data)]
+TeamAdminDep = Annotated[Organizer, Depends(require_team_admin)]
+AuditedTeamAdminDep = Annotated[Organizer, Depends(audited_team_admin, scope="function")]

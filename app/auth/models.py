@@ -5,7 +5,8 @@ from app.common.base import Field, SQLModel, created_at_field, sa, utc_field
 
 KEY_NAME_MAX = 200
 # The label a key leaves in audit entries, check-ins and `created_by` (`Organizer.label` in
-# app/auth/deps.py): "key:{id}:{name}" with a 32-bit id, so every column storing it fits it.
+# app/auth/deps.py): "key:{id}:{name}" with a 32-bit id, so every column storing it fits it. A team
+# member's label, "user:{id}:{name}", is cut to the same length.
 KEY_LABEL_MAX = len("key:") + len("2147483647") + len(":") + KEY_NAME_MAX
 
 

@@ -15,16 +15,20 @@ from starlette.concurrency import run_in_threadpool
 
 from app.auth.deps import BearerDep, Organizer, _resolve, check_path_event
 from app.auth.models import KeyRole
-from app.errors import Unauthorized
+from app.errors import Forbidden, Unauthorized
+from app.team.sessions import COOKIE
 
 
 async def optional_organizer(request: Request, creds: BearerDep) -> Organizer | None:
-    """Async, so that an anonymous call (most of them: a registration) takes no thread for it."""
-    if creds is None:
+    """Async, so that an anonymous call (most of them: a registration) takes no thread for it.
+
+    Without a Bearer header, a team member's session cookie counts (a write without its
+    X-CSRF-Token reads as anonymous, as a call without a cookie would)."""
+    if creds is None and COOKIE not in request.cookies:
         return None
     try:
         who = await run_in_threadpool(_resolve, request, creds)
-    except Unauthorized:
+    except (Unauthorized, Forbidden):
         return None  # e.g. a participant's registration token: reads stay public
     if who.role != KeyRole.organizer:
         return None  # a check-in key reads as anonymous

@@ -6,7 +6,7 @@ from fastapi import APIRouter, status
 
 from app.auth import service
 from app.auth.deps import AuditedOrganizerDep, Organizer, OrganizerDep
-from app.auth.models import OrganizerKey
+from app.auth.models import KeyRole, OrganizerKey
 from app.auth.schemas import KeyCreate, KeyCreated, KeyPublic
 from app.common.pagination import Page, PageDep
 from app.common.types import IdPath
@@ -21,6 +21,9 @@ def _public(key: OrganizerKey, scope: frozenset[int] | None) -> KeyPublic:
 
 
 def _check_scope(who: Organizer, body: KeyCreate) -> None:
+    if who.user_id is not None and not who.owner and body.role == KeyRole.organizer and body.event_ids is None:
+        # such a key manages the team (app/team): only owners may hand one out
+        raise Forbidden("Only an owner of the team makes organizer keys of every event.")
     if who.event_ids is None:
         return
     if body.event_ids is None:

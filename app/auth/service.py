@@ -111,6 +111,29 @@ def revoke_key(db: Session, *, key_id: int, within: Scope = None) -> OrganizerKe
     return key
 
 
+def _door_conditions(event_id: int) -> list[ColumnElement[bool]]:
+    """Check-in keys limited to this event alone (door links, app/team)."""
+    mine = col(OrganizerKeyEvent.key_id) == col(OrganizerKey.id)
+    return [
+        col(OrganizerKey.role) == KeyRole.checkin,
+        exists().where(mine, col(OrganizerKeyEvent.event_id) == event_id),
+        ~exists().where(mine, col(OrganizerKeyEvent.event_id) != event_id),
+    ]
+
+
+def door_keys(db: Session, *, event_id: int) -> list[OrganizerKey]:
+    """The event's door keys, oldest first."""
+    return list(db.exec(select(OrganizerKey).where(*_door_conditions(event_id)).order_by(col(OrganizerKey.id))).all())
+
+
+def revoke_door_key(db: Session, *, event_id: int, key_id: int) -> OrganizerKey:
+    """Revoke one of the event's door keys (404 for any other key)."""
+    found = db.exec(select(OrganizerKey.id).where(col(OrganizerKey.id) == key_id, *_door_conditions(event_id))).first()
+    if found is None:
+        raise NotFound(f"Door link {key_id} does not exist.")
+    return revoke_key(db, key_id=key_id)
+
+
 def retire_event_scope(db: Session, *, event_id: int) -> list[int]:
     """Before an event is deleted, under its lock: revoke the live keys limited to it alone.
 

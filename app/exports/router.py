@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import HTMLResponse, StreamingResponse
 
 from app.audit.service import record
-from app.auth.deps import Organizer, OrganizerDep
+from app.auth.deps import Organizer, OrganizerDep, PersonalDataDep
 from app.checkin.service import confirmed_with_codes
 from app.common.ids import id_of
 from app.db import SessionDep, TransactionRoute, writes
@@ -137,7 +137,7 @@ def _export(
 def export_registrations(
     request: Request,
     db: SessionDep,
-    who: OrganizerDep,
+    who: PersonalDataDep,
     event: OrganizerEventDep,
     format: FormatQ = ExportFormat.csv,
     delimiter: DelimiterQ = Delimiter.comma,
@@ -188,7 +188,7 @@ def export_registrations(
 def export_attendees(
     request: Request,
     db: SessionDep,
-    who: OrganizerDep,
+    who: PersonalDataDep,
     row: OrganizerSessionDep,
     format: FormatQ = ExportFormat.csv,
     delimiter: DelimiterQ = Delimiter.comma,
@@ -302,7 +302,7 @@ def export_sessions(
     responses=HTML_RESPONSES,
 )
 @writes  # the audit entry
-def sign_in_sheet(db: SessionDep, who: OrganizerDep, row: OrganizerSessionDep) -> HTMLResponse:
+def sign_in_sheet(db: SessionDep, who: PersonalDataDep, row: OrganizerSessionDep) -> HTMLResponse:
     """A printable attendance list for the session: enrolled people in Polish alphabetical
     order with a signature column; room and time in the event's time zone."""
     event = get_event(db, event_id=row.event_id, include_unpublished=True)
@@ -342,7 +342,7 @@ def sign_in_sheet(db: SessionDep, who: OrganizerDep, row: OrganizerSessionDep) -
 )
 @writes  # the audit entry
 def badges(
-    db: SessionDep, who: OrganizerDep, event: OrganizerEventDep, status_: StatusQ = CONFIRMED_ONLY
+    db: SessionDep, who: PersonalDataDep, event: OrganizerEventDep, status_: StatusQ = CONFIRMED_ONLY
 ) -> HTMLResponse:
     """Printable name badges (88 x 56 mm, Polish alphabetical order), each with the person's
     check-in QR code. Codes are derived, so badges can be printed again at any time."""

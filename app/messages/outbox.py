@@ -33,8 +33,9 @@ ERASED = "(erased)"
 # be forgotten).
 WIPED_WHEN_DONE = frozenset({"registration.erased"})
 # Kinds left out of the outbox metrics: a lost-link code is queued only for a registered
-# address, and the recovery request must look the same for any address (app/recovery).
-UNCOUNTED = frozenset({"recovery.code"})
+# address, and the recovery request must look the same for any address (app/recovery); so is a
+# team member's password reset (app/team).
+UNCOUNTED = frozenset({"recovery.code", "team.password_reset"})
 # An SMTP server's answer may quote the recipient: never an address in logs or stored errors.
 ADDRESS = re.compile(r"[^\s<>\"']+@[^\s<>\"']+")
 LEASE_RAN_OUT = "the delivery did not finish within its lease (the deliverer died or took too long)"

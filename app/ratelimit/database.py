@@ -34,3 +34,12 @@ class DatabaseStore:
                     text("DELETE FROM rate_limit_windows WHERE window_start < :old"), {"old": window_start - 600}
                 )
         return count
+
+    def undo(self, key: str, window_start: int) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "UPDATE rate_limit_windows SET count = count - 1 WHERE key = :k AND window_start = :w AND count > 0"
+                ),
+                {"k": key, "w": window_start},
+            )

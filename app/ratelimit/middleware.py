@@ -28,6 +28,10 @@ PARTICIPANT_PATHS = re.compile(r"^/api/v1/(me(/.*)?|polls/[^/]+/(ballot|proposal
 class Store(Protocol):
     def hit(self, key: str, window_start: int) -> int: ...
 
+    def undo(self, key: str, window_start: int) -> None:
+        """Take one hit back (a sign-in that succeeded does not count as a failure: app/team)."""
+        ...
+
 
 class MemoryStore:
     def __init__(self) -> None:
@@ -41,6 +45,11 @@ class MemoryStore:
             count = self._counts.get((key, window_start), 0) + 1
             self._counts[(key, window_start)] = count
             return count
+
+    def undo(self, key: str, window_start: int) -> None:
+        with self._lock:
+            if self._counts.get((key, window_start), 0) > 0:
+                self._counts[(key, window_start)] -= 1
 
 
 def make_store(settings: Settings, engine: Engine) -> Store | None:

@@ -121,6 +121,33 @@ def admin_messages_page() -> FileResponse:
     return _page("admin-messages")
 
 
+# --- Team access (app/team): signing in, passwords, the first owner -------------------------------
+# Declared before any catch-all of the console's own views under /admin/...
+
+
+@router.get("/admin/login", response_class=FileResponse, status_code=status.HTTP_200_OK)
+def admin_login_page(
+    next: str | None = Query(
+        default=None, max_length=500, description="Where to go once signed in (read by the page)."
+    ),
+) -> FileResponse:
+    """Sign in to the console with a team account (e-mail and password): a session cookie."""
+    return _page("admin-login")
+
+
+@router.get("/admin/password", response_class=FileResponse, status_code=status.HTTP_200_OK)
+def admin_password_page() -> FileResponse:
+    """Set a password from an invitation or reset link (`#token=...`, never sent to the server),
+    or ask for a reset link."""
+    return _page("admin-password")
+
+
+@router.get("/admin/setup", response_class=FileResponse, status_code=status.HTTP_200_OK)
+def admin_setup_page() -> FileResponse:
+    """The team's first owner, from the one-time link `make run` prints (`#token=...`)."""
+    return _page("admin-setup")
+
+
 class _Static(StaticFiles):
     """Static assets, revalidated by ETag on each load (the app ships new files with new releases)."""
 

@@ -12,7 +12,16 @@ SCRIPTS = sorted((STATIC / "js").glob("*.js"))
 
 
 def test_pages_are_html_with_a_strict_content_security_policy(client: TestClient) -> None:
-    console = ("/admin", "/admin/events/7", "/admin/events/7/people", "/admin/events/7/team", "/admin/messages")
+    console = (
+        "/admin",
+        "/admin/events/7",
+        "/admin/events/7/people",
+        "/admin/events/7/team",
+        "/admin/messages",
+        "/admin/login",
+        "/admin/password",
+        "/admin/setup",
+    )
     for path in ("/", "/events/seminarium-serock-2022", "/events/7", "/me", *console):
         response = client.get(path)
         assert response.status_code == 200, path

@@ -238,6 +238,10 @@ FOREIGN = [
     ("DELETE", "/api/v1/events/{e1}/checkins/{a}", None, 404),
     ("GET", "/api/v1/events/{e1}/checkins/people?q=zak", None, 404),
     ("GET", "/api/v1/events/{e1}/checkins/summary", None, 404),
+    # door links (app/team)
+    ("POST", "/api/v1/events/{e1}/door-links", {"name": "drzwi"}, 404),
+    ("GET", "/api/v1/events/{e1}/door-links", None, 404),
+    ("DELETE", "/api/v1/events/{e1}/door-links/{door_e1}", None, 404),
     ("GET", "/api/v1/events/{e1}/assignments/current", None, 404),
     ("GET", "/api/v1/polls/{poll}/ballots.pb", None, 404),
     ("GET", "/api/v1/audit-log", None, 200),
@@ -316,6 +320,7 @@ def _template(path):
         "hook_all": "webhook_id",
         "key_all": "key_id",
         "key_e1": "key_id",
+        "door_e1": "link_id",
     }
     path = path.split("?")[0]
     for short, name in names.items():
@@ -365,6 +370,7 @@ def estate(client, admin, monkeypatch):
         made("/api/v1/organizer-keys", {"name": "wszystko"}),
         made("/api/v1/organizer-keys", {"name": "e1", "event_ids": [e1["id"]]}),
     )
+    door_e1 = made(f"/api/v1/events/{e1['id']}/door-links", {"name": "drzwi"})
     other = made("/api/v1/organizer-keys", {"name": "inne", "event_ids": [e2["id"]]})
     door = made("/api/v1/organizer-keys", {"name": "bramka", "role": "checkin", "event_ids": [e2["id"]]})
     code = client.get(f"/api/v1/events/{e1['id']}/checkin-codes", headers=admin).json()["items"][0]["code"]
@@ -382,6 +388,7 @@ def estate(client, admin, monkeypatch):
         "hook_all": hook_all["id"],
         "key_all": key_all["id"],
         "key_e1": key_e1["id"],
+        "door_e1": door_e1["id"],
         "code": code,
         "msg": msg,
     }

@@ -1,5 +1,31 @@
 // Fetch wrapper for /api/v1: JSON in and out, RFC 9457 problem details turned into ApiError.
 import { has, t } from './i18n.js';
+import { ORGANIZER_KEY } from './session.js';
+
+// ---- Team sessions (app/team; helper "team") ----------------------------------------------------
+// A person of the team signs in at /admin/login: the server sets an HttpOnly session cookie and
+// answers with a CSRF token, kept here in sessionStorage (also refreshed by GET /auth/me).
+// On the organizer pages (/admin...), when this tab holds no organizer key and a call names no
+// token, the call goes with the cookie (credentials 'same-origin') and, for writes, the header
+// X-CSRF-Token. A 401 on such a call sends the console to /admin/login (and back afterwards).
+// Keys keep working exactly as before: a call with a token sends it and never the cookie.
+export const CSRF_KEY = 'seminar.csrf';
+const SIGN_IN_PAGES = ['/admin/login', '/admin/password', '/admin/setup'];
+
+export function setCsrf(token) {
+  if (token) sessionStorage.setItem(CSRF_KEY, token);
+  else sessionStorage.removeItem(CSRF_KEY);
+}
+
+function bySession(token) {
+  return !token && location.pathname.startsWith('/admin') && !sessionStorage.getItem(ORGANIZER_KEY);
+}
+
+function toSignIn() {
+  if (SIGN_IN_PAGES.includes(location.pathname)) return;
+  location.assign(`/admin/login?next=${encodeURIComponent(location.pathname + location.search + location.hash)}`);
+}
+// ---- end of team sessions ------------------------------------------------------------------------
 
 export class ApiError extends Error {
   constructor(status, problem) {
@@ -20,15 +46,20 @@ function headersFor(token, extra, hasBody) {
 }
 
 async function send(path, { method = 'GET', body, token, headers = {} } = {}) {
+  const session = bySession(token); // team sessions: the cookie and the CSRF header (see above)
+  const csrf = session && !['GET', 'HEAD'].includes(method) ? sessionStorage.getItem(CSRF_KEY) : null;
+  let res;
   try {
-    return await fetch(`/api/v1${path}`, {
-      method, cache: 'no-store', credentials: 'omit', referrerPolicy: 'no-referrer',
-      headers: headersFor(token, headers, body !== undefined),
+    res = await fetch(`/api/v1${path}`, {
+      method, cache: 'no-store', credentials: session ? 'same-origin' : 'omit', referrerPolicy: 'no-referrer',
+      headers: headersFor(token, csrf ? { ...headers, 'X-CSRF-Token': csrf } : headers, body !== undefined),
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (err) {
     throw new ApiError(0, { type: 'network', title: 'Network error', detail: String(err) });
   }
+  if (session && res.status === 401) toSignIn();
+  return res;
 }
 
 async function failure(res) {

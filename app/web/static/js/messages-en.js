@@ -591,4 +591,18 @@ export const EN = {
   'team.setupExpired': 'This link has been used or has expired. Run `python -m app.team.setup_link` for a new one.',
   'field.password.password_too_short': 'The password needs at least 12 characters.',
   'field.password.password_common': 'This password is too common; choose another.',
+  // --- Template variables (issue 25 item 4; the Polish block has the same keys) ---
+  'tplvar.greeting': 'The greeting with its comma, in the event\'s style: "Dear Ms Nowak," / "Dear participant," or "Hello Anna,".',
+  'tplvar.first_name': 'The person\'s first name.', 'tplvar.last_name': 'The person\'s last name.', 'tplvar.event_title': 'The event\'s title.',
+  'tplvar.event_dates': 'The event\'s dates in words (29–30 November 2026).', 'tplvar.venue': 'The event\'s venue.',
+  'tplvar.timezone': 'The event\'s time zone.', 'tplvar.event_url': 'The event\'s public page.',
+  'tplvar.me_url': 'The person\'s personal link: opens their participant page without a password (signed, expires, stops working after a cancellation or a request for a new link).',
+  'tplvar.recover_url': 'The page where someone who lost their link asks for a new one.', 'tplvar.language': 'The message\'s language (pl, en).',
+  'tplvar.self_service_url': 'The link with the registration key (only in the first message).',
+  'tplvar.status': 'The registration\'s status: pending, confirmed, waitlisted, rejected.', 'tplvar.position': 'The place on the waiting list (empty when the person is not waiting).',
+  'tplvar.session_title': 'The session\'s title.', 'tplvar.session_room': 'The session\'s room (may be empty).', 'tplvar.session_when': 'The session\'s day and time.',
+  'tplvar.enrolled': 'True when the person has a place; false when they wait on the session\'s waiting list.',
+  'tplvar.workshops': 'The assigned workshops: a list, each with title, room (may be empty) and when.',
+  'tplvar.poll_title': 'The poll\'s name.', 'tplvar.poll_closes': 'When the poll closes (may be empty).',
+  'tplvar.topics': 'The chosen topics: a list, each with title, room and when (may be empty).',
 };

@@ -564,4 +564,6 @@ export const EN = {
   'tpl.variable': 'Variable', 'tpl.meaning': 'What it holds',
   'tpl.custom': "The organizers' own text.", 'tpl.builtin': 'The built-in text.',
   'tpl.invalid': 'This text cannot be used:', 'tpl.saved': 'Text saved: {kind}.', 'tpl.resetDone': 'Back to the built-in text: {kind}.',
+  // issue 25 item 4 (h-texts): the organizer edits a person's form of address
+  'people.formOfAddress': 'Form of address in e-mails',
 };

@@ -590,4 +590,6 @@ export const PL = {
   'tplvar.workshops': 'Przydzielone warsztaty: lista, każdy z title, room (może być pusta) i when.',
   'tplvar.poll_title': 'Nazwa głosowania.', 'tplvar.poll_closes': 'Kiedy kończy się głosowanie (może być puste).',
   'tplvar.topics': 'Wybrane tematy: lista, każdy z title, room i when (mogą być puste).',
+  // issue 25 item 4 (h-texts): the organizer edits a person's form of address
+  'people.formOfAddress': 'Forma zwracania się w e-mailach',
 };

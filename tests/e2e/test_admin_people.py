@@ -63,6 +63,7 @@ TEXT = {
         "last": "Nazwisko",
         "tooShort": "To pole jest wymagane.",
         "edited": "Zmiana danych (Nazwisko)",
+        "addressEdited": "Zmiana danych (Forma zwracania się w e-mailach)",
     },
     "en": {
         "waiting": "Waiting list",
@@ -88,6 +89,7 @@ TEXT = {
         "last": "Last name",
         "tooShort": "This field is required.",
         "edited": "Details changed (Last name)",
+        "addressEdited": "Details changed (Form of address in e-mails)",
     },
 }
 _numbers = count(1)
@@ -211,6 +213,15 @@ def test_organizer_runs_the_seminar(
     expect(page.locator("#person-audit tbody tr").first).to_contain_text(text["edited"])
     assert api.get(f"/api/v1/registrations/{sliwa['id']}", headers=s["admin"]).json()["last_name"] == "Śliwińska"
     assert_accessible(page, f"{lang}: details edited, audit trail")
+    # the form of address (how e-mails greet the person): set, stored, shown again in the redrawn form
+    if page.locator("#person-edit[open]").count() == 0:
+        page.locator("#person-edit summary").click()
+    expect(page.locator("#pe-form_of_address")).to_have_value("")
+    page.locator("#pe-form_of_address").select_option("pani")
+    page.locator("#person-edit-form button[type=submit]").click()
+    expect(page.locator("#person-audit tbody tr").first).to_contain_text(text["addressEdited"])
+    assert api.get(f"/api/v1/registrations/{sliwa['id']}", headers=s["admin"]).json()["form_of_address"] == "pani"
+    expect(page.locator("#pe-form_of_address")).to_have_value("pani")
 
     # a confirmed person placed in a workshop, taken out, placed again; the audit trail shows it
     open_person(page, zajac)

@@ -64,8 +64,8 @@ def test_english_and_waiting_list_position(
     (first_mail,) = box.to("lucja.1@")
     assert str(first_mail["Subject"]).startswith("Registration confirmed")
     assert "Lista rezerwowa" in str(box.to("lucja.2@")[0]["Subject"])
-    assert "pozycji 1" in box.text(box.to("lucja.2@")[0])
-    assert "You are number 2 on the waiting list" in box.text(box.to("lucja.3@")[0])
+    assert "Miejsce na liście rezerwowej: 1." in box.text(box.to("lucja.2@")[0])
+    assert "Place on the waiting list: 2." in box.text(box.to("lucja.3@")[0])
 
 
 def test_cancel_promotes_and_both_hear_of_it(

@@ -1,12 +1,25 @@
 """The event's greeting style and the person's form of address (issue 25, item 4); the template
 page's API: the variables of each kind, a preview with sample values, errors naming the line."""
 
+import re
+from pathlib import Path
+
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+import app.messages
 from app.messages.service import OVERRIDABLE
 from tests.api.messages.helpers import rows
-from tests.factories import assert_problem, bearer, make_event, register
+from tests.api.voting.test_polls import make_poll
+from tests.factories import assert_problem, bearer, make_event, make_session, register
+from tests.mailbox import Box, deliver
+
+# The informal "you" of Polish: after "Szanowna Pani ..." the text must not say "Twoja", "Ciebie",
+# "masz miejsce", "jesteś na liście"...
+INFORMAL = re.compile(
+    r"\bTwoj|\bTwój\b|\bCiebie\b|\bCi\b|\bCię\b|\b(jesteś|masz|możesz|chcesz|wolisz)\b", re.IGNORECASE
+)
+TEMPLATES = Path(app.messages.__file__).parent / "templates"
 
 
 def _greeting(app: FastAPI, address: str) -> str:
@@ -89,3 +102,47 @@ def test_preview_renders_with_sample_values_and_names_the_line_of_an_error(
     assert_problem(client.post(url, json={"subject": "x", "text": "y"}), 401)
     unknown = f"/api/v1/events/{event['id']}/message-templates/recovery.code/preview"
     assert_problem(client.post(unknown, json={"subject": "x", "text": "y"}, headers=admin), 404)
+
+
+def test_every_built_in_text_reads_right_after_a_formal_greeting() -> None:
+    """Every branch of every built-in template, as written (the e-mails below reach only some)."""
+    texts = sorted(TEMPLATES.glob("*/*.txt"))
+    assert len(texts) >= 28
+    for path in texts:
+        found = INFORMAL.findall(path.read_text(encoding="utf-8"))
+        assert not found, (path.name, found)
+
+
+def test_formal_emails_of_each_kind_speak_without_the_informal_you(
+    mail_app: FastAPI, mail_client: TestClient, box: Box, admin: dict[str, str]
+) -> None:
+    event = make_event(mail_client, admin, capacity=1)
+    session = make_session(mail_client, admin, event["id"], capacity=1)
+    pani = register(mail_client, event["id"], 1, form_of_address="pani")
+    register(mail_client, event["id"], 2, first_name="Jan", form_of_address="pan")  # waits, then moves up
+    on = mail_client.post("/api/v1/me/enrollments", json={"session_id": session["id"]}, headers=bearer(pani["token"]))
+    assert on.status_code in (200, 201), on.text
+    poll = make_poll(mail_client, admin, event["id"])
+    assert mail_client.post(f"/api/v1/polls/{poll['id']}/announce", headers=admin).status_code == 200
+    assert mail_client.delete("/api/v1/me", headers=bearer(pani["token"])).status_code == 200
+    approval = make_event(mail_client, admin, slug="zatwierdzane", requires_approval=True)
+    kept, refused = (register(mail_client, approval["id"], i, form_of_address="pani") for i in (3, 4))
+    assert mail_client.post(f"/api/v1/registrations/{kept['id']}/approve", headers=admin).status_code == 200
+    assert mail_client.post(f"/api/v1/registrations/{refused['id']}/reject", headers=admin).status_code == 200
+    deliver(mail_app)
+    kinds = {r.kind for r in rows(mail_app, status="sent")}
+    assert kinds >= {
+        "registration.created",
+        "enrollment.created",
+        "poll.opened",
+        "registration.cancelled",
+        "registration.promoted",
+        "registration.approved",
+        "registration.rejected",
+    }, kinds
+    assert len(box.messages) >= 9
+    for mail in box.messages:
+        body = box.text(mail)
+        assert body.startswith(("Szanowna Pani Łucja ", "Szanowny Panie Jan ")), body
+        assert not INFORMAL.findall(f"{mail['Subject']}\n{body}"), body
+        assert "Strona uczestnika: https://seminar.example/me" in body  # the personal link's line stays

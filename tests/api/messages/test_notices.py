@@ -35,7 +35,7 @@ def test_session_enrollment_waitlist_and_move_up(
     kinds = [r.kind for r in rows(mail_app)]
     assert kinds.count("enrollment.created") == 2 and kinds.count("enrollment.promoted") == 1
     waitlisted = [r for r in rows(mail_app) if r.kind == "enrollment.created"][1]
-    assert "pozycji 1" in waitlisted.body_text
+    assert "Miejsce na liście rezerwowej: 1." in waitlisted.body_text
 
 
 def test_assignment_commit_tells_each_person_their_workshops(
@@ -63,7 +63,7 @@ def test_assignment_commit_tells_each_person_their_workshops(
     deliver(mail_app)
     got = {}
     for i in (1, 2):
-        [mail] = [m for m in box.to(f"lucja.{i}@") if str(m["Subject"]).startswith("Twoje warsztaty")]
+        [mail] = [m for m in box.to(f"lucja.{i}@") if str(m["Subject"]).startswith("Przydzielone warsztaty")]
         got[i] = box.text(mail)
     assert sorted("Energia" in t for t in got.values()) == [False, True]
     assert all(("Sala A" in t) != ("Sala B" in t) for t in got.values())

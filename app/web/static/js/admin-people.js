@@ -104,7 +104,7 @@ const AUDIT_LABELS = [
   [/^checkin\.create$/, 'people.audit.checkin'], [/^checkin\.undo$/, 'people.audit.checkinUndo'],
 ];
 
-const FIELD_LABELS = { language: 'me.language' };
+const FIELD_LABELS = { language: 'me.language', form_of_address: 'people.formOfAddress' };
 
 /** A PATCH of the registration: which details were changed (the entry names the fields), and/or the status. */
 function patchWhat(entry) {

@@ -1,7 +1,7 @@
 // Organizer console, person view: "Edit details" — names, organization, partnership, position,
-// category, language of e-mails (PATCH /registrations/{id}, the same checks as PATCH /me: a new
-// organization needs room under the event's limit, 409 at the field). Only changed fields are sent;
-// the API's field errors are shown at the fields (formkit.js).
+// category, language of e-mails, form of address (PATCH /registrations/{id}, the same checks as
+// PATCH /me: a new organization needs room under the event's limit, 409 at the field). Only changed
+// fields are sent; the API's field errors are shown at the fields (formkit.js).
 import { ApiError } from './api.js';
 import { field, showProblem } from './formkit.js';
 import { t } from './i18n.js';
@@ -11,9 +11,10 @@ const TEXT = ['first_name', 'last_name', 'organization', 'partnership', 'positio
 const REQUIRED = new Set(['first_name', 'last_name', 'organization']);
 const CATEGORIES = ['local_government', 'partnership_advisor', 'ministry', 'foundation', 'other'];
 const LANGUAGES = [['', 'people.langDefault'], ['pl', 'setup.lang.pl'], ['en', 'setup.lang.en']];
+const ADDRESSES = [['', 'address.none'], ['pani', 'address.pani'], ['pan', 'address.pan']];
 
-function choice(name, label, options, current) {
-  const box = field({ id: `pe-${name}`, name, label, type: 'select', required: true });
+function choice(name, label, options, current, required = true) {
+  const box = field({ id: `pe-${name}`, name, label, type: 'select', required });
   box.querySelector('select').append(...options.map(([value, text]) =>
     el('option', { value, text, selected: value === (current ?? '') })));
   return box;
@@ -22,7 +23,7 @@ function choice(name, label, options, current) {
 /** What differs from the registration: '' is null for the optional fields. */
 function changes(form, reg) {
   const out = {};
-  for (const name of [...TEXT, 'category', 'language']) {
+  for (const name of [...TEXT, 'category', 'language', 'form_of_address']) {
     const raw = form.elements.namedItem(name).value.trim();
     const value = raw === '' && !REQUIRED.has(name) ? null : raw;
     if (value !== (reg[name] ?? null)) out[name] = value;
@@ -42,6 +43,8 @@ export function editDetails(reg, save, handle) {
         autocomplete: 'off' } })),
     choice('category', t('field.category'), CATEGORIES.map((c) => [c, t(`category.${c}`)]), reg.category),
     choice('language', t('me.language'), LANGUAGES.map(([v, k]) => [v, t(k)]), reg.language),
+    choice('form_of_address', t('people.formOfAddress'), ADDRESSES.map(([v, k]) => [v, t(k)]), reg.form_of_address,
+      false),
     box,
     el('div', { class: 'actions' }, el('button', { type: 'submit', text: t('people.editSave') })));
   form.addEventListener('submit', async (event) => {

@@ -605,4 +605,6 @@ export const EN = {
   'tplvar.workshops': 'The assigned workshops: a list, each with title, room (may be empty) and when.',
   'tplvar.poll_title': 'The poll\'s name.', 'tplvar.poll_closes': 'When the poll closes (may be empty).',
   'tplvar.topics': 'The chosen topics: a list, each with title, room and when (may be empty).',
+  // issue 25 item 4 (h-texts): the organizer edits a person's form of address
+  'people.formOfAddress': 'Form of address in e-mails',
 };

@@ -617,4 +617,6 @@ export const PL = {
   'team.setupExpired': 'Ten link został już użyty albo wygasł. Uruchom `python -m app.team.setup_link`, aby dostać nowy.',
   'field.password.password_too_short': 'Hasło musi mieć co najmniej 12 znaków.',
   'field.password.password_common': 'To hasło jest zbyt popularne; wybierz inne.',
+  // issue 25 item 4 (h-texts): the organizer edits a person's form of address
+  'people.formOfAddress': 'Forma zwracania się w e-mailach',
 };

@@ -3,7 +3,15 @@
 The schema comes from the Alembic migrations, never from create_all.
 """
 
+import os
+import tempfile
 from collections.abc import Iterator
+
+# pytest-xdist's worker processes share one process group, hence one metrics directory
+# (app/observability/metrics.py): each worker gets its own, before the app is imported, so a
+# test's /metrics counts only its own process (and the servers it starts).
+if os.environ.get("PYTEST_XDIST_WORKER") and not os.environ.get("METRICS_DIR"):
+    os.environ["METRICS_DIR"] = tempfile.mkdtemp(prefix=f"seminar-metrics-{os.environ['PYTEST_XDIST_WORKER']}-")
 
 import pytest
 from fastapi import FastAPI

@@ -26,7 +26,7 @@ from app.team.schemas import (
     DoorLinkCreated,
     DoorLinkPublic,
     DoorLinks,
-    InvitationCreate,
+    TeamInvitationCreate,
     Login,
     MemberPublic,
     MemberUpdate,
@@ -152,7 +152,7 @@ def setup(body: Setup, db: SessionDep) -> UserAnswer:
 
 
 @router.post("/team/invitations", response_model=MemberPublic, status_code=status.HTTP_201_CREATED)
-def invite(body: InvitationCreate, request: Request, db: SessionDep, who: AuditedTeamAdminDep) -> MemberPublic:
+def invite(body: TeamInvitationCreate, request: Request, db: SessionDep, who: AuditedTeamAdminDep) -> MemberPublic:
     """Invite a person: an e-mail with a single-use link to set their password (valid 7 days).
     An address already in the team: 409."""
     member = service.invite(

@@ -68,7 +68,7 @@ class Setup(RequestModel):
     password: Password
 
 
-class InvitationCreate(RequestModel):
+class TeamInvitationCreate(RequestModel):
     email: EmailStr = Field(max_length=EMAIL_MAX)
     name: ShortText
     role: MemberRole

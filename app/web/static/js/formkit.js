@@ -61,9 +61,10 @@ function defaultMessage(name, e) {
   const specific = `field.${name}.${e.type}`;
   const byLast = `field.${last}.${e.type}`;
   const generic = `fielderr.${e.type}`;
-  if (has(specific)) return t(specific);
-  if (has(byLast)) return t(byLast);
-  return has(generic) ? t(generic) : untranslated(e.msg, e);
+  const vars = e.ctx && typeof e.ctx === 'object' ? e.ctx : {}; // e.g. the event's days of outside_event_days
+  if (has(specific)) return t(specific, vars);
+  if (has(byLast)) return t(byLast, vars);
+  return has(generic) ? t(generic, vars) : untranslated(e.msg, e);
 }
 
 /** Field name -> message from a problem: 422 `errors`, or a 409 that names a `field`. */

@@ -43,9 +43,16 @@ def ok(response: httpx.Response, code: int = 201) -> Any:
 
 
 def shot(page: Page, name: str) -> None:
+    """For the (Polish) guide: the page in Polish, the viewport only; then back to English."""
     if SHOTS:
         GUIDE.mkdir(parents=True, exist_ok=True)
+        switch = page.locator("#lang-switch")
+        switch.click()
+        expect(switch).to_have_text("English")
+        page.wait_for_timeout(300)  # the places re-render their tables in the new language
         page.screenshot(path=str(GUIDE / f"{name}.png"))
+        switch.click()
+        expect(switch).to_have_text("Polski")
 
 
 def mail_to(address: str, pattern: re.Pattern[str]) -> list[str]:

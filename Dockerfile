@@ -27,6 +27,7 @@ COPY --from=build /opt/venv /opt/venv
 COPY alembic.ini ./
 COPY migrations ./migrations
 COPY app ./app
+COPY docs/przewodnik-organizatora.md ./docs/
 # Byte-code compiled once here: the app user cannot write /srv, and every worker would compile anew.
 RUN python3 -m compileall -q app migrations && mkdir -p /srv/data && chown app:app /srv/data
 ENV PATH=/opt/venv/bin:$PATH PYTHONUNBUFFERED=1 WORKERS=4 PORT=8000

@@ -115,6 +115,17 @@ def admin_place_page(event_id: str = Path(max_length=20), place: str = Path(max_
     return _console(event_id, place)
 
 
+GUIDE = HERE.parents[1] / "docs" / "przewodnik-organizatora.md"  # copied into the image by the Dockerfile
+
+
+@router.get("/admin/guide", response_class=FileResponse, status_code=status.HTTP_200_OK)
+def admin_guide() -> FileResponse:
+    """The organizer's guide (Polish, Markdown) as plain text: linked from the console's header."""
+    if not GUIDE.is_file():
+        raise StarletteHTTPException(status.HTTP_404_NOT_FOUND)
+    return FileResponse(GUIDE, media_type="text/plain; charset=utf-8", headers=PAGE_HEADERS)
+
+
 @router.get("/admin/messages", response_class=FileResponse, status_code=status.HTTP_200_OK)
 def admin_messages_page() -> FileResponse:
     """Organizer messages: the event's outbox, a message to participants, webhooks (signed in like /admin)."""

@@ -2,13 +2,17 @@
 
 Skipped (with the reason) when Playwright for Python or the browser at /usr/bin/chromium is
 missing; `playwright install` is never needed: the system Chromium is launched directly.
-Screenshots of failing tests go to tests/artifacts/ (gitignored).
+Screenshots of failing tests go to tests/artifacts/ (gitignored). The server sends its e-mails
+through a real SMTP server on loopback (tests/mailbox.py), read by the tests as everyone's inbox.
 """
 
 import contextlib
 import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +20,9 @@ import httpx
 import pytest
 
 from tests.concurrency.server import LiveServer, live_server
+from tests.dbutil import ROOT
 from tests.e2e.world import World, build_world
+from tests.mailbox import Box, mailbox
 
 CHROMIUM = Path(os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -52,9 +58,27 @@ def browser(playwright_api: Any) -> Iterator[Any]:
     browser.close()
 
 
+INBOX: list[Box] = []  # the session's SMTP server, once the live server runs
+
+
+def inbox(address: str) -> list[EmailMessage]:
+    """The e-mails the live server has sent to `address` so far, oldest first."""
+    assert INBOX, "the live server is not running"
+    return INBOX[0].to(address)
+
+
 @pytest.fixture(scope="session")
-def server(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """uvicorn (one worker) on a fresh migrated SQLite database; started only when a browser is there."""
+def smtp_box() -> Iterator[Box]:
+    with mailbox() as box:
+        INBOX.append(box)
+        yield box
+        INBOX.remove(box)
+
+
+@pytest.fixture(scope="session")
+def server(browser: Any, smtp_box: Box, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """uvicorn (one worker) on a fresh migrated SQLite database, sending e-mail to `smtp_box`;
+    started only when a browser is there."""
     with live_server(
         "sqlite",
         tmp_path_factory.mktemp("e2e"),
@@ -64,6 +88,7 @@ def server(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[L
             "LOG_LEVEL": "WARNING",
             # the webhook test's receiver is on loopback
             "WEBHOOK_ALLOW_PRIVATE": "true",
+            "SMTP_URL": smtp_box.url.get_secret_value(),
         },
     ) as live:
         yield live
@@ -127,3 +152,52 @@ def browsing(browser: Any, server: LiveServer, request: pytest.FixtureRequest) -
         # 404s for deliberately missing things are the only console noise we accept.
         errors = [e for e in session.errors if "status of 4" not in e]
         assert not errors, errors
+
+
+OWNER = {"name": "Anna Nowak", "email": "anna.nowak@gmina-serock.pl", "password": "Seminarium w Serocku 2022"}
+
+
+def setup_link(server: LiveServer) -> str:
+    """The one-time link `make run` prints while the team has no owner yet."""
+    env = {**os.environ, "DATABASE_URL": server.database_url, "PUBLIC_BASE_URL": server.base_url}
+    done = subprocess.run(
+        [sys.executable, "-m", "app.team.setup_link"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    link = done.stdout.strip().split(": ", 1)[-1]
+    assert link.startswith(f"{server.base_url}/admin/setup#token="), done.stdout
+    return link
+
+
+@pytest.fixture(scope="session")
+def team_owner(browser: Any, server: LiveServer) -> dict[str, str]:
+    """The team's first owner, made once per database on the setup page from the setup link (a phone,
+    Polish): a too short password refused first, axe on the page; lands on /admin/login."""
+    from playwright.sync_api import expect
+
+    from tests.e2e.axe import assert_accessible
+
+    context = browser.new_context(base_url=server.base_url, viewport=PHONE, locale="pl-PL")
+    errors: list[str] = []
+    try:
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(setup_link(server))
+        expect(page.get_by_role("heading", name="Pierwszy właściciel zespołu organizatorów")).to_be_visible()
+        assert "token=" not in page.url  # dropped from the address bar at once
+        assert_accessible(page, "team: first owner")
+        page.get_by_label("Imię i nazwisko").fill(OWNER["name"])
+        page.get_by_label("E-mail").fill(OWNER["email"])
+        page.get_by_label("Hasło", exact=True).fill("krotkie")
+        page.get_by_label("Powtórz hasło").fill("krotkie")
+        page.get_by_role("button", name="Utwórz konto").click()
+        expect(page.locator("#password-error")).to_have_text("Hasło musi mieć co najmniej 12 znaków.")
+        page.get_by_label("Hasło", exact=True).fill(OWNER["password"])
+        page.get_by_label("Powtórz hasło").fill(OWNER["password"])
+        page.get_by_role("button", name="Utwórz konto").click()
+        page.wait_for_url("**/admin/login")
+        expect(page.locator("#notice")).to_have_text("Konto właściciela utworzone. Zaloguj się.")
+    finally:
+        context.close()
+    assert not errors, errors
+    return OWNER

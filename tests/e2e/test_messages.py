@@ -1,13 +1,11 @@
 """Messages in a real browser: the e-mail notes, the lost-link flow, the calendar feed, and the
 organizer's outbox, broadcast and webhooks (their own page, /admin/messages, signed in like /admin).
 
-The live server has no SMTP: its outbox writes every e-mail as an .eml file into
-`server.outbox_dir`, which these tests read as the participants' inbox. Each test makes its own
+The live server sends every e-mail through a real SMTP server on loopback (conftest's `smtp_box`),
+which these tests read as the participants' inbox. Each test makes its own
 people, so it does not depend on the journey's order.
 """
 
-import email
-import email.policy
 import re
 import threading
 import time
@@ -24,6 +22,7 @@ from app.webhooks.signing import verify
 from tests.concurrency.server import LiveServer
 from tests.e2e.axe import assert_accessible
 from tests.e2e.conftest import PHONE, Browsing
+from tests.e2e.conftest import inbox as sent_to
 from tests.e2e.world import World
 from tests.factories import bearer, person
 
@@ -41,14 +40,8 @@ WAIT_SECONDS = 30.0
 
 
 def inbox(server: LiveServer, address: str) -> list[EmailMessage]:
-    """The e-mails written to `address` so far, oldest first."""
-    assert server.outbox_dir is not None
-    found = []
-    for path in sorted(server.outbox_dir.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns):
-        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-        if isinstance(message, EmailMessage) and address in str(message["To"]):
-            found.append(message)
-    return found
+    """The e-mails sent to `address` so far, oldest first."""
+    return sent_to(address)
 
 
 def text_of(message: EmailMessage) -> str:

@@ -1,5 +1,5 @@
-"""Team access in the browser: the setup link `make run` prints creates the first owner, who signs
-in on /admin/login and lands on /admin; the forgot-password form; axe on the three pages."""
+"""Team access in the browser: the setup link `make run` prints creates the first owner (conftest's
+`team_owner`), who signs in on /admin/login and lands on /admin; the forgot-password form; axe on the three pages."""
 
 import os
 import subprocess
@@ -15,46 +15,20 @@ from tests.e2e.conftest import PHONE, Browsing
 pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed (dev extra)")
 from playwright.sync_api import expect
 
-PASSWORD = "Seminarium w Serocku 2022"
-
-
-def setup_link(server: LiveServer) -> str:
-    env = {**os.environ, "DATABASE_URL": server.database_url, "PUBLIC_BASE_URL": server.base_url}
-    done = subprocess.run(
-        [sys.executable, "-m", "app.team.setup_link"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
-    )
-    assert done.returncode == 0, done.stderr
-    link = done.stdout.strip().split(": ", 1)[-1]
-    assert link.startswith(f"{server.base_url}/admin/setup#token="), done.stdout
-    return link
-
 
 def test_first_owner_from_the_setup_link_signs_in_and_lands_on_the_console(
-    browsing: Browsing, server: LiveServer
+    browsing: Browsing, server: LiveServer, team_owner: dict[str, str]
 ) -> None:
+    # the setup page itself is walked by the `team_owner` fixture (shared with test_team_seminar.py)
     page = browsing.page(viewport=PHONE, locale="pl-PL")
-    page.goto(setup_link(server))
-    expect(page.get_by_role("heading", name="Pierwszy właściciel zespołu organizatorów")).to_be_visible()
-    assert "token=" not in page.url  # dropped from the address bar at once
-    assert_accessible(page, "team: first owner")
-    page.get_by_label("Imię i nazwisko").fill("Anna Nowak")
-    page.get_by_label("E-mail").fill("anna.nowak@gmina-serock.pl")
-    page.get_by_label("Hasło", exact=True).fill("krotkie")
-    page.get_by_label("Powtórz hasło").fill("krotkie")
-    page.get_by_role("button", name="Utwórz konto").click()
-    expect(page.locator("#password-error")).to_have_text("Hasło musi mieć co najmniej 12 znaków.")
-    page.get_by_label("Hasło", exact=True).fill(PASSWORD)
-    page.get_by_label("Powtórz hasło").fill(PASSWORD)
-    page.get_by_role("button", name="Utwórz konto").click()
-
-    page.wait_for_url("**/admin/login")
-    expect(page.locator("#notice")).to_have_text("Konto właściciela utworzone. Zaloguj się.")
+    page.goto("/admin/login")
+    expect(page.get_by_role("heading", name="Logowanie do panelu organizatora")).to_be_visible()
     assert_accessible(page, "team: sign in")
-    page.get_by_label("E-mail").fill("anna.nowak@gmina-serock.pl")
+    page.get_by_label("E-mail").fill(team_owner["email"])
     page.get_by_label("Hasło").fill("Zle haslo do konta")
     page.get_by_role("button", name="Zaloguj się").click()
     expect(page.locator("#login-error")).to_have_text("Nieprawidłowy adres e-mail lub hasło.")
-    page.get_by_label("Hasło").fill(PASSWORD)
+    page.get_by_label("Hasło").fill(team_owner["password"])
     page.get_by_role("button", name="Zaloguj się").click()
     page.wait_for_url("**/admin")
     me = page.evaluate(

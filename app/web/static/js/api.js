@@ -17,12 +17,17 @@ export function setCsrf(token) {
   else sessionStorage.removeItem(CSRF_KEY);
 }
 
+// The door page (/events/{key}/door) also goes with the cookie, so a volunteer signed in with the
+// check-in role needs no key; a 401 there shows the page's own key form instead of /admin/login.
+const DOOR_PAGE = /^\/events\/[^/]+\/door$/;
+
 function bySession(token) {
-  return !token && location.pathname.startsWith('/admin') && !sessionStorage.getItem(ORGANIZER_KEY);
+  const here = location.pathname.startsWith('/admin') || DOOR_PAGE.test(location.pathname);
+  return !token && here && !sessionStorage.getItem(ORGANIZER_KEY);
 }
 
 function toSignIn() {
-  if (SIGN_IN_PAGES.includes(location.pathname)) return;
+  if (SIGN_IN_PAGES.includes(location.pathname) || !location.pathname.startsWith('/admin')) return;
   location.assign(`/admin/login?next=${encodeURIComponent(location.pathname + location.search + location.hash)}`);
 }
 // ---- end of team sessions ------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 // Check-in at the door (phone first): find people by name or organization, or scan their badge's
 // QR code; check in, undo, and see the counts. Works with a check-in-only key or an organizer key.
 // The key is kept in sessionStorage; `#key=...` in the address signs a phone in and is dropped at once.
-import { ApiError, api, problemMessage } from './api.js';
+import { ApiError, api, problemMessage, setCsrf } from './api.js';
 import { onLangChange, t } from './i18n.js';
 import { renderCounts, targetOptions } from './door-counts.js';
 import { DECODED, startScanner, stopScanner } from './door-scan.js';
@@ -166,6 +166,16 @@ function signedOut(message) {
   $('#door-key').focus();
 }
 
+/** A person of the team signed in at /admin/login (the session cookie): the page needs no key. */
+async function signedInAsTeam() {
+  try {
+    setCsrf((await api('/auth/me')).csrf_token);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function signIn(key) {
   ctx.key = key;
   try {
@@ -175,7 +185,7 @@ async function signIn(key) {
     say($('#error'), err instanceof ApiError && err.status === 404 ? t('door.noEvent') : problemMessage(err));
     return;
   }
-  setOrganizerKey(key);
+  if (key) setOrganizerKey(key);
   $('#signin').hidden = true;
   $('#door').hidden = false;
   $('#event-title').textContent = ctx.summary.title;
@@ -245,6 +255,7 @@ async function main() {
   wire();
   const key = fromHash || organizerKey();
   if (key) await signIn(key);
+  else if (await signedInAsTeam()) await signIn(null);
   else signedOut('');
 }
 

@@ -607,4 +607,6 @@ export const EN = {
   'tplvar.topics': 'The chosen topics: a list, each with title, room and when (may be empty).',
   // issue 25 item 4 (h-texts): the organizer edits a person's form of address
   'people.formOfAddress': 'Form of address in e-mails',
+  // issue 25 item 6 (h-e2e): the console's header links the organizer's guide (/admin/guide)
+  'console.guide': 'Guide',
 };

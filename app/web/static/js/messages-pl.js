@@ -619,4 +619,6 @@ export const PL = {
   'field.password.password_common': 'To hasło jest zbyt popularne; wybierz inne.',
   // issue 25 item 4 (h-texts): the organizer edits a person's form of address
   'people.formOfAddress': 'Forma zwracania się w e-mailach',
+  // issue 25 item 6 (h-e2e): the console's header links the organizer's guide (/admin/guide)
+  'console.guide': 'Przewodnik',
 };

@@ -26,7 +26,6 @@ from app.team.schemas import (
     DoorLinkCreated,
     DoorLinkPublic,
     DoorLinks,
-    TeamInvitationCreate,
     Login,
     MemberPublic,
     MemberUpdate,
@@ -35,6 +34,7 @@ from app.team.schemas import (
     Role,
     Setup,
     SignedIn,
+    TeamInvitationCreate,
     UserAnswer,
     UserPublic,
 )

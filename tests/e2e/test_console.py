@@ -145,7 +145,9 @@ def test_console_places(browsing: Browsing, world: World, api: httpx.Client) -> 
         session_form.locator("#session-form-ends-at").fill(f"2022-{day}T11:30")
         session_form.get_by_role("button", name="Add the session").click()
         if day == "12-01":
-            expect(page.locator("#session-form-starts-at-error")).to_contain_text("during the event")
+            expect(page.locator("#session-form-starts-at-error")).to_contain_text(
+                "within the event's days: 2022-11-29 to 2022-11-30 (Europe/Warsaw)"
+            )
         else:
             expect(page.locator("#sessions-table")).to_contain_text(title)
     kinds = {s["title"]: s["kind"] for s in api.get(f"/api/v1/events/{eid}/sessions").json()["items"]}

@@ -5,7 +5,7 @@ import { notify } from './admin-console.js';
 import { confirmAction } from './confirm.js';
 import { onLangChange, t } from './i18n.js';
 import { itemButton, keepValues, onSubmit, scrollRegion, specBody, specForm } from './admin-setup.js';
-import { $, el, fmtDate, say, sessionWhen } from './ui.js';
+import { $, el, say, sessionWhen } from './ui.js';
 
 const state = { ctx: null, handle: null, items: [], editing: null, eventId: null, selected: new Set() };
 const KINDS = ['plenary', 'workshop', 'panel', 'break', 'meal', 'social'];
@@ -92,11 +92,9 @@ function render({ keep = false } = {}) {
   renderBulk();
 }
 
-/** The API's own reason for a refused time (not a general "this value is wrong"): outside the event's days
- * in the page's language, any other rule of the server in its words. */
+/** The API's own reason for a refused time (not a general "this value is wrong"): a rule of the server
+ * in its words. Outside the event's days has its own text, with the days (formkit: fielderr.outside_event_days). */
 function reasonOf(name, e) {
-  const outside = /^The session must take place during the event \((\S+) to (\S+), ([^)]+)\)/.exec(e.msg || '');
-  if (outside) return t('sessions.outsideEvent', { from: fmtDate(outside[1]), to: fmtDate(outside[2]), tz: outside[3] });
   if (e.type === 'value_error' && e.msg && !/^Value error,/.test(e.msg)) return e.msg;
   return null;
 }

@@ -543,7 +543,6 @@ export const EN = {
   'moves.notYet': 'Nothing is written and nobody is e-mailed until you write these seats.',
   'moves.commitText': '{n} people move as listed.',
   'moves.networking': 'Largest group of one organization in a workshop: {org} (without the limits: {orgFree}); of one partnership: {part} (without: {partFree}); first choices given up: {cost} percentage points.',
-  'sessions.outsideEvent': 'The session must take place during the event: from {from} to {to} ({tz}).',
   'pub.alreadyPublished': 'The winners of this poll are published already. Publishing into the same time again is refused: nothing would be made and nobody e-mailed.',
   'problem.already-published': 'These winners already run as workshops at that time: nothing was published again and nobody was e-mailed. To change them, edit the sessions in the programme.',
   'console.exportsPeople': 'The list of registrations (CSV, XLSX) downloads under the list itself, following its filters:',

@@ -556,7 +556,6 @@ export const PL = {
   'moves.notYet': 'Nic nie zostanie zapisane ani wysłane e-mailem, dopóki nie zapiszesz tych miejsc.',
   'moves.commitText': 'Osoby przeniesione, jak na liście: {n}.',
   'moves.networking': 'Największa grupa z jednej organizacji na warsztacie: {org} (bez limitów: {orgFree}); z jednego partnerstwa: {part} (bez: {partFree}); utracone pierwsze wybory: {cost} pkt proc.',
-  'sessions.outsideEvent': 'Sesja musi się odbyć w czasie wydarzenia: od {from} do {to} ({tz}).',
   'pub.alreadyPublished': 'Zwycięskie tematy tego głosowania są już opublikowane. Ponowna publikacja w tym samym czasie zostanie odrzucona: nic nie powstanie i nikt nie dostanie e-maila.',
   'problem.already-published': 'Te tematy już odbywają się jako warsztaty w tym czasie: nic nie opublikowano ponownie i nikt nie dostał e-maila. Aby je zmienić, edytuj sesje w programie.',
   'console.exportsPeople': 'Listę zgłoszeń (CSV, XLSX) pobierzesz pod samą listą, zgodnie z jej filtrami:',

@@ -75,12 +75,16 @@ def test_a_slow_smtp_server_gets_one_attempt_not_a_copy_per_lease(
 def test_a_slow_webhook_receiver_gets_one_attempt_not_a_copy_per_lease(
     settings: Settings, admin: dict[str, str]
 ) -> None:
+    # A longer lease than the SMTP tests': the attempt (half of it) must have time to connect
+    # and send before the receiver hangs, also on a busy CI machine (with 1 s, the request
+    # sometimes never reached the receiver, and the test saw no attempt at all).
+    lease = 2 * LEASE
     app = create_app(
         settings.model_copy(
             update={
                 "webhook_allow_private": True,
                 "webhook_timeout_seconds": 5.0,
-                "outbox_lease_seconds": LEASE,
+                "outbox_lease_seconds": lease,
                 "outbox_poll_seconds": 0.05,
                 "outbox_gather_seconds": 0.0,
                 "outbox_backoff_seconds": 60.0,
@@ -90,7 +94,7 @@ def test_a_slow_webhook_receiver_gets_one_attempt_not_a_copy_per_lease(
     reset(app.state.engine)
     try:
         with receiver() as hook, TestClient(app, raise_server_exceptions=False) as client:
-            hook.delay = 1.5 * LEASE
+            hook.delay = 1.5 * lease
             assert (
                 client.post(
                     "/api/v1/webhooks", json={"url": hook.url, "events": ["registration.created"]}, headers=admin
@@ -103,7 +107,7 @@ def test_a_slow_webhook_receiver_gets_one_attempt_not_a_copy_per_lease(
             ]
             for d in deliverers:
                 d.start()
-            time.sleep(3.5 * LEASE)
+            time.sleep(3.5 * lease)
             for d in deliverers:
                 d.stop()
             assert len(hook.requests) == 1

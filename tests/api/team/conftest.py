@@ -1,36 +1,12 @@
 """The team tests read invitation and reset links where people read them: e-mail from a real
 SMTP server on loopback."""
 
-from collections.abc import Iterator
-
 import pytest
-from fastapi import FastAPI
 
-from app.main import create_app
-from app.settings import Settings
 from app.team import router
-from tests.mailbox import Box, mailbox
+from tests.mailbox_fixtures import app, box, empty_box
 
-
-@pytest.fixture(scope="session")
-def box() -> Iterator[Box]:
-    with mailbox() as b:
-        yield b
-
-
-@pytest.fixture(scope="session")
-def app(settings: Settings, box: Box) -> Iterator[FastAPI]:
-    """The shared app, sending its outbox to `box` when a test calls tests.mailbox.deliver."""
-    application = create_app(settings.model_copy(update={"smtp_url": box.url}))
-    yield application
-    application.state.engine.dispose()
-
-
-@pytest.fixture(autouse=True)
-def empty_box(box: Box) -> None:
-    with box.lock:
-        box.messages.clear()
-        box.envelopes.clear()
+__all__ = ["app", "box", "empty_box"]
 
 
 @pytest.fixture(autouse=True)
